@@ -1,0 +1,47 @@
+package com.ncvault.contract;
+
+/**
+ * Every event-bus address of the system. Verticles reach each other only through these.
+ * The message shapes are the records of this package; docs/event-bus.md describes them for
+ * applications that join the cluster.
+ */
+public final class Addresses {
+
+  /**
+   * Request/reply to the storage-verticle of this node (registered with {@code localConsumer}).
+   * The header {@link #HEADER_ACTION} names the operation (see {@link StorageActions}); the body is
+   * a JSON object. Failures come back as a {@code ReplyException} whose failure code is the HTTP
+   * status and whose message is the JSON of a {@link PdmError}.
+   */
+  public static final String STORAGE = "pdm.storage";
+
+  /** Header naming the storage operation. */
+  public static final String HEADER_ACTION = "action";
+
+  /**
+   * Domain events, published cluster-wide by the storage-verticle after each committed change.
+   * Body: a {@link DomainEvent} as JSON. Exactly one publish per {@code seq}.
+   */
+  public static final String DOMAIN_EVENTS = "pdm.events.domain";
+
+  /**
+   * A message for one user (admin message, "your lock was overridden", "X is free now"),
+   * published cluster-wide. Body: a {@link Notification} as JSON.
+   */
+  public static final String NOTIFY = "pdm.events.notify";
+
+  /**
+   * Local only: the api-verticle hands an authenticated, upgraded WebSocket to the
+   * sync-verticle. Body: a {@link SocketHandoff} (sent with {@link SocketHandoff#CODEC}).
+   */
+  public static final String SYNC_CONNECT = "pdm.sync.connect";
+
+  /** Presence of users, published cluster-wide by each node's sync-verticle. */
+  public static final String PRESENCE = "pdm.sync.presence";
+
+  /** Local request/reply: the sync-verticle's status (connections, node name) for /health. */
+  public static final String SYNC_STATUS = "pdm.sync.status";
+
+  private Addresses() {
+  }
+}

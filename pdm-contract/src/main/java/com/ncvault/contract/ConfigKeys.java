@@ -1,0 +1,114 @@
+package com.ncvault.contract;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Every configuration key with its default. Precedence: these defaults < the JSON config file
+ * (conf/config.json or --conf FILE) < environment variables. The environment variable of a key is
+ * {@code PDM_} followed by the key in upper snake case: {@code httpPort} -> {@code PDM_HTTP_PORT}.
+ */
+public final class ConfigKeys {
+
+  /** HTTP port of the node (page, REST API and /ws). */
+  public static final String HTTP_PORT = "httpPort";
+  /** Interface the HTTP server binds to. */
+  public static final String HTTP_HOST = "httpHost";
+  /** Number of api-verticle instances (event loops serving HTTP); 0 = number of cores. */
+  public static final String HTTP_INSTANCES = "httpInstances";
+  /** Directory for the embedded database, the blob store, incoming uploads and the token key. */
+  public static final String DATA_DIR = "dataDir";
+  /** Name of this node in presence and health; default "node-" + httpPort. */
+  public static final String NODE_NAME = "nodeName";
+
+  /** "h2" (embedded, default) or "postgres". */
+  public static final String DB_KIND = "dbKind";
+  /** PostgreSQL connection URI, e.g. postgresql://user@127.0.0.1:5432/pdm (dbKind=postgres). */
+  public static final String PG_URI = "pgUri";
+  /** Size of the SQL connection pool. */
+  public static final String DB_POOL_SIZE = "dbPoolSize";
+
+  /** Largest accepted upload in bytes (413 above it). */
+  public static final String MAX_UPLOAD_BYTES = "maxUploadBytes";
+  /** Allowed filename extensions, lower case with the dot. */
+  public static final String ALLOWED_EXTENSIONS = "allowedExtensions";
+  /** Optional regular expression the name before the extension must match; empty = none. */
+  public static final String FILENAME_PATTERN = "filenamePattern";
+  /** How many activity events are kept for catch-up (0 = all). */
+  public static final String EVENT_RETENTION = "eventRetention";
+
+  /** HMAC key for signing tokens; empty = generated on first start and kept in dataDir. */
+  public static final String JWT_SECRET = "jwtSecret";
+  /** Lifetime of a login token in seconds (8 h). */
+  public static final String TOKEN_TTL_SECONDS = "tokenTtlSeconds";
+  /** Password of the first admin on an empty database; empty = random, printed once. */
+  public static final String ADMIN_PASSWORD = "adminPassword";
+  /** Failed logins per user per minute before 429. */
+  public static final String LOGIN_MAX_FAILURES = "loginMaxFailuresPerMinute";
+  /** Extra origins allowed to open /ws (the server's own origin always is). */
+  public static final String WS_ALLOWED_ORIGINS = "wsAllowedOrigins";
+  /** TLS: path of a PEM certificate chain; empty = plain HTTP. */
+  public static final String TLS_CERT = "tlsCertPath";
+  /** TLS: path of the PEM private key. */
+  public static final String TLS_KEY = "tlsKeyPath";
+
+  /** Seed demo users (alice, bob) and sample files on an empty vault. */
+  public static final String DEMO = "demo";
+  /** Password of the demo users; empty = random, printed once. */
+  public static final String DEMO_PASSWORD = "demoPassword";
+
+  /** Seconds between server pings on /ws; a peer silent for twice this is closed. */
+  public static final String WS_PING_SECONDS = "wsPingSeconds";
+  /** Largest accepted WebSocket frame from a client, in bytes. */
+  public static final String WS_MAX_FRAME_BYTES = "wsMaxFrameBytes";
+  /** Client messages per second before the socket is closed for flooding. */
+  public static final String WS_RATE_LIMIT = "wsRateLimitPerSecond";
+  /** Snapshot protocol: at most one FILE_LIST_UPDATED per client per this many ms. */
+  public static final String WS_SNAPSHOT_COALESCE_MS = "wsSnapshotCoalesceMs";
+  /** How long a gap in event seq is waited for before the missing events are read from storage. */
+  public static final String WS_GAP_WAIT_MS = "wsGapWaitMs";
+
+  /** Age in seconds after which the dashboard marks a checkout as stale (24 h). */
+  public static final String STALE_LOCK_SECONDS = "staleLockSeconds";
+
+  /** Defaults for every key. */
+  public static JsonObject defaults() {
+    return new JsonObject()
+      .put(HTTP_PORT, 8080)
+      .put(HTTP_HOST, "0.0.0.0")
+      .put(HTTP_INSTANCES, 0)
+      .put(DATA_DIR, "./data")
+      .put(NODE_NAME, "")
+      .put(DB_KIND, "h2")
+      .put(PG_URI, "postgresql://postgres@127.0.0.1:5432/postgres")
+      .put(DB_POOL_SIZE, 8)
+      .put(MAX_UPLOAD_BYTES, 2L * 1024 * 1024 * 1024)
+      .put(ALLOWED_EXTENSIONS, new JsonArray().add(".mcam").add(".vnc").add(".nc").add(".tap")
+        .add(".gcode").add(".mpf").add(".txt"))
+      .put(FILENAME_PATTERN, "")
+      .put(EVENT_RETENTION, 0)
+      .put(JWT_SECRET, "")
+      .put(TOKEN_TTL_SECONDS, 8 * 3600)
+      .put(ADMIN_PASSWORD, "")
+      .put(LOGIN_MAX_FAILURES, 10)
+      .put(WS_ALLOWED_ORIGINS, new JsonArray())
+      .put(TLS_CERT, "")
+      .put(TLS_KEY, "")
+      .put(DEMO, false)
+      .put(DEMO_PASSWORD, "")
+      .put(WS_PING_SECONDS, 30)
+      .put(WS_MAX_FRAME_BYTES, 65536)
+      .put(WS_RATE_LIMIT, 50)
+      .put(WS_SNAPSHOT_COALESCE_MS, 100)
+      .put(WS_GAP_WAIT_MS, 200)
+      .put(STALE_LOCK_SECONDS, 24 * 3600);
+  }
+
+  /** The environment variable that sets {@code key}: httpPort -> PDM_HTTP_PORT. */
+  public static String envName(String key) {
+    return "PDM_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+  }
+
+  private ConfigKeys() {
+  }
+}

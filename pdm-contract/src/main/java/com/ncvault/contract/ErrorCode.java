@@ -1,0 +1,48 @@
+package com.ncvault.contract;
+
+/** Domain error codes and the HTTP status each maps to. The one mapping used everywhere. */
+public enum ErrorCode {
+  BAD_REQUEST(400, "bad_request"),
+  INVALID_FILENAME(400, "invalid_filename"),
+  INVALID_JSON(400, "invalid_json"),
+  VALIDATION(400, "validation_failed"),
+  UNAUTHENTICATED(401, "unauthenticated"),
+  FORBIDDEN(403, "forbidden"),
+  NOT_FOUND(404, "not_found"),
+  METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+  FILE_LOCKED(409, "file_locked"),
+  NOT_LOCK_HOLDER(409, "not_lock_holder"),
+  ALREADY_EXISTS(409, "already_exists"),
+  CONFLICT(409, "conflict"),
+  PAYLOAD_TOO_LARGE(413, "payload_too_large"),
+  UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+  RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable"),
+  TOO_MANY_REQUESTS(429, "too_many_requests"),
+  INTERNAL(500, "internal_error"),
+  UNAVAILABLE(503, "unavailable");
+
+  private final int status;
+  private final String code;
+
+  ErrorCode(int status, String code) {
+    this.status = status;
+    this.code = code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public static ErrorCode fromCode(String code) {
+    for (ErrorCode c : values()) {
+      if (c.code.equals(code)) {
+        return c;
+      }
+    }
+    return INTERNAL;
+  }
+}

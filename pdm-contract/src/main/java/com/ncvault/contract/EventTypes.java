@@ -1,0 +1,18 @@
+package com.ncvault.contract;
+
+/** The values of {@link DomainEvent#type()} (the activity log's {@code event_type}). */
+public final class EventTypes {
+  public static final String CREATE = "create";
+  public static final String CHECKOUT = "checkout";
+  public static final String CHECKIN = "checkin";
+  public static final String CANCEL = "cancel";
+  public static final String OVERRIDE = "override";
+  public static final String DELETE = "delete";
+  public static final String RESTORE = "restore";
+  public static final String USER_CREATED = "user_created";
+  public static final String USER_CHANGED = "user_changed";
+  public static final String USER_DELETED = "user_deleted";
+
+  private EventTypes() {
+  }
+}

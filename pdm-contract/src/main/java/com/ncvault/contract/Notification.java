@@ -1,0 +1,9 @@
+package com.ncvault.contract;
+
+/**
+ * A message for one user, published on {@link Addresses#NOTIFY}. {@code kind} is
+ * "message" (from an admin), "override" (your lock was overridden) or "free" (a watched file is
+ * free now).
+ */
+public record Notification(String to, String from, String kind, String filename, String text, String timestamp) {
+}
