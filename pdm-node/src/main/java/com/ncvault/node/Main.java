@@ -2,6 +2,7 @@ package com.ncvault.node;
 
 import com.ncvault.contract.ConfigKeys;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,14 +34,37 @@ public final class Main {
       System.out.println(CommandLine.USAGE);
       return;
     }
-    Vertx vertx = Vertx.vertx(PdmNode.vertxOptions());
-    ConfigLoader.load(vertx, cli.configFile(), cli.overrides())
-      .compose(config -> PdmNode.deploy(vertx, config))
-      .onSuccess(node -> Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx), "shutdown")))
-      .onFailure(failure -> {
-        LOG.error("The node could not start: {}", failure.getMessage(), failure);
-        vertx.close().onComplete(v -> System.exit(1));
-      });
+    // The main thread is not an event loop: it may wait for each step of the start.
+    try {
+      // The configuration decides whether Vert.x is clustered, so it is read with a short-lived instance.
+      Vertx reader = Vertx.vertx();
+      JsonObject config;
+      try {
+        config = ConfigLoader.load(reader, cli.configFile(), cli.overrides()).await();
+      } finally {
+        reader.close().await();
+      }
+      Vertx vertx = createVertx(config).await();
+      PdmNode node = PdmNode.deploy(vertx, config).onFailure(failure -> vertx.close()).await();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(node.vertx()), "shutdown"));
+    } catch (RuntimeException failure) {
+      LOG.error("The node could not start: {}", failure.getMessage(), failure);
+      System.exit(1);
+    }
+  }
+
+  private static io.vertx.core.Future<Vertx> createVertx(JsonObject config) {
+    VertxOptions options = PdmNode.vertxOptions();
+    io.vertx.core.Future<Vertx> created;
+    if (config.getBoolean(ConfigKeys.CLUSTER, false)) {
+      options.getEventBusOptions()
+        .setHost(config.getString(ConfigKeys.CLUSTER_HOST))
+        .setPort(config.getInteger(ConfigKeys.EVENT_BUS_PORT, 0));
+      created = Vertx.builder().with(options).withClusterManager(ClusterSetup.clusterManager(config)).buildClustered();
+    } else {
+      created = io.vertx.core.Future.succeededFuture(Vertx.vertx(options));
+    }
+    return created;
   }
 
   private static void shutdown(Vertx vertx) {
@@ -62,6 +86,7 @@ public final class Main {
         --port N      HTTP port (httpPort, default 8080)
         --data DIR    data directory (dataDir, default ./data)
         --demo        seed demo users and sample files into an empty vault
+        --cluster     join the cluster (Hazelcast event bus; see clusterMembers, dbKind=postgres)
         --help        this text
       Every configuration key can also be set as an environment variable PDM_<KEY>, see README.""";
 
@@ -76,6 +101,7 @@ public final class Main {
           case "--port" -> overrides.put(ConfigKeys.HTTP_PORT, port(value(args, ++i, arg)));
           case "--data" -> overrides.put(ConfigKeys.DATA_DIR, value(args, ++i, arg));
           case "--demo" -> overrides.put(ConfigKeys.DEMO, true);
+          case "--cluster" -> overrides.put(ConfigKeys.CLUSTER, true);
           case "--help", "-h" -> help = true;
           default -> throw new IllegalArgumentException("Unknown option: " + arg);
         }
