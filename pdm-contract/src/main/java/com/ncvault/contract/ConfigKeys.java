@@ -90,6 +90,11 @@ public final class ConfigKeys {
   /** Base URLs of other nodes the page may fail over to, e.g. ["http://plant-b:8080"]. */
   public static final String PEER_URLS = "peerUrls";
 
+  /** Port of the TCP event-bus bridge for programs in other languages (0 = off). */
+  public static final String BRIDGE_PORT = "bridgePort";
+  /** Interface the TCP event-bus bridge binds to. */
+  public static final String BRIDGE_HOST = "bridgeHost";
+
   /** Defaults for every key. */
   public static JsonObject defaults() {
     return new JsonObject()
@@ -129,7 +134,9 @@ public final class ConfigKeys {
       .put(CLUSTER_NAME, "ncvault")
       .put(EVENT_BUS_PORT, 0)
       .put(CLUSTER_SECRET, "")
-      .put(PEER_URLS, new JsonArray());
+      .put(PEER_URLS, new JsonArray())
+      .put(BRIDGE_PORT, 0)
+      .put(BRIDGE_HOST, "127.0.0.1");
   }
 
   /** The environment variable that sets {@code key}: httpPort -> PDM_HTTP_PORT. */
