@@ -81,7 +81,7 @@ final class Bootstrap {
       ? Future.succeededFuture(null)
       : vertx.executeBlocking(() -> JsonObject.mapFrom(blobs.stage(step.content())));
     return staged.compose(upload -> {
-      JsonObject body = new JsonObject(Map.of("filename", step.filename(), "user", step.user()));
+      JsonObject body = new JsonObject().put("filename", step.filename()).put("user", step.user());
       if (upload != null) {
         body.put("staged", upload);
       }

@@ -50,7 +50,20 @@ abstract class StorageTestBase {
   @AfterEach
   void undeployStorage() throws IOException {
     undeploy();
-    try (Stream<Path> files = Files.walk(dataDir)) {
+    wipe(dataDir);
+  }
+
+  /** A first start on an empty data directory and database with extra config. */
+  void freshStart(JsonObject extra) throws IOException {
+    undeploy();
+    wipe(dataDir);
+    Files.createDirectories(dataDir);
+    resetDatabase();
+    deploy(extra);
+  }
+
+  private static void wipe(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
