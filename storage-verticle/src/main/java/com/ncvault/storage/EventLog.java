@@ -2,7 +2,6 @@ package com.ncvault.storage;
 
 import com.ncvault.contract.Addresses;
 import com.ncvault.contract.DomainEvent;
-import com.ncvault.contract.FileInfo;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -30,12 +29,12 @@ final class EventLog {
 
   /** Appends one event in the caller's transaction; returns the event JSON to publish after commit. */
   Future<JsonObject> append(SqlConnection conn, String type, String filename, String user, long at,
-                            String revision, String message, JsonObject details, FileInfo file) {
+                            String revision, String message, JsonObject details, JsonObject file) {
     return conn.query(dialect.returning(Sql.NEXT_SEQ)).execute()
       .compose(rows -> {
         long seq = ((Number) rows.iterator().next().getValue("current_value")).longValue();
-        JsonObject event = toJson(new DomainEvent(seq, type, filename, user, FileRow.iso(at), revision, message,
-          details == null ? new JsonObject() : details, file));
+        JsonObject event = toJson(seq, type, filename, user, FileRow.iso(at), revision, message,
+          details == null ? new JsonObject() : details, file);
         Map<String, Object> params = new HashMap<>();
         params.put("seq", seq);
         params.put("type", type);
@@ -62,17 +61,21 @@ final class EventLog {
     return change.reply();
   }
 
-  /** The JSON shape of an event, as stored and as published: {seq, type, filename, ..., file}. */
-  static JsonObject toJson(DomainEvent e) {
+  /**
+   * The JSON of a {@link DomainEvent}, as stored and as published: {seq, type, filename, user,
+   * timestamp, revision, message, details, file}; file is FileInfo JSON or null.
+   */
+  static JsonObject toJson(long seq, String type, String filename, String user, String timestamp,
+                           String revision, String message, JsonObject details, JsonObject file) {
     return new JsonObject()
-      .put("seq", e.seq())
-      .put("type", e.type())
-      .put("filename", e.filename())
-      .put("user", e.user())
-      .put("timestamp", e.timestamp())
-      .put("revision", e.revision())
-      .put("message", e.message())
-      .put("details", e.details())
-      .put("file", e.file() == null ? null : JsonObject.mapFrom(e.file()));
+      .put("seq", seq)
+      .put("type", type)
+      .put("filename", filename)
+      .put("user", user)
+      .put("timestamp", timestamp)
+      .put("revision", revision)
+      .put("message", message)
+      .put("details", details)
+      .put("file", file);
   }
 }

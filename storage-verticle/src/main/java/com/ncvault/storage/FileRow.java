@@ -1,6 +1,7 @@
 package com.ncvault.storage;
 
 import com.ncvault.contract.FileInfo;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /** One row of the files table, times in epoch milliseconds. */
@@ -26,6 +27,24 @@ public record FileRow(
     return new FileInfo(filename, group, description, revision, size, sha256, iso(createdAt), iso(modifiedAt),
       deleted, locked() ? FileInfo.LOCKED : FileInfo.UNLOCKED, lockedBy, lockedAt == null ? null : iso(lockedAt),
       lockMessage);
+  }
+
+  /** The FileInfo JSON, the same as {@code JsonObject.mapFrom(toInfo())}, built without reflection. */
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put("filename", filename)
+      .put("group", group)
+      .put("description", description)
+      .put("revision", revision)
+      .put("size", size)
+      .put("sha256", sha256)
+      .put("createdAt", iso(createdAt))
+      .put("modifiedAt", iso(modifiedAt))
+      .put("deleted", deleted)
+      .put("status", locked() ? FileInfo.LOCKED : FileInfo.UNLOCKED)
+      .put("lockedBy", lockedBy)
+      .put("lockedAt", lockedAt == null ? null : iso(lockedAt))
+      .put("lockMessage", lockMessage);
   }
 
   static String iso(long epochMillis) {

@@ -3,7 +3,6 @@ package com.ncvault.storage;
 import com.ncvault.contract.BlobLocation;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.EventTypes;
-import com.ncvault.contract.FileInfo;
 import com.ncvault.contract.Notification;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.RevisionInfo;
@@ -76,18 +75,18 @@ final class FileService {
     String needle = q == null || q.isBlank() ? null : q.strip().toLowerCase(Locale.ROOT);
     return pool.withTransaction(conn -> conn.query(Sql.LATEST_SEQ).execute()
       .compose(seqRows -> conn.query(Sql.ALL_FILES).execute().map(rows -> {
-        TreeMap<String, List<FileInfo>> groups = new TreeMap<>();
+        TreeMap<String, List<FileRow>> groups = new TreeMap<>();
         for (Row row : rows) {
           FileRow f = Rows.file(row);
           if (matches(f, needle, status, user, includeDeleted)) {
-            groups.computeIfAbsent(f.group(), g -> new ArrayList<>()).add(f.toInfo());
+            groups.computeIfAbsent(f.group(), g -> new ArrayList<>()).add(f);
           }
         }
         JsonObject body = new JsonObject();
         groups.forEach((group, files) -> {
-          files.sort(Comparator.comparing(FileInfo::filename, BY_NAME));
+          files.sort(Comparator.comparing(FileRow::filename, BY_NAME));
           JsonArray array = new JsonArray();
-          files.forEach(f -> array.add(JsonObject.mapFrom(f)));
+          files.forEach(f -> array.add(f.toJson()));
           body.put(group, array);
         });
         return new JsonObject().put("groups", body).put("seq", Rows.single(seqRows));
@@ -160,8 +159,8 @@ final class FileService {
         staged))
       .compose(v -> find(conn, filename))
       .compose(row -> events.append(conn, EventTypes.CREATE, filename, user, now, rev.toString(),
-          message == null ? "Initial upload" : message, new JsonObject().put("size", staged.size()), row.toInfo())
-        .map(event -> new Change(JsonObject.mapFrom(row.toInfo()), event)));
+          message == null ? "Initial upload" : message, new JsonObject().put("size", staged.size()), row.toJson())
+        .map(event -> new Change(row.toJson(), event)));
   }
 
   /** {filename, user, role?, message?} -> FileInfo; one conditional update decides the winner. */
@@ -181,7 +180,7 @@ final class FileService {
         if (rows.size() == 1) {
           FileRow row = Rows.firstFile(rows);
           return events.append(conn, EventTypes.CHECKOUT, filename, user, now, row.revision(), message,
-            new JsonObject(), row.toInfo()).map(event -> new Change(JsonObject.mapFrom(row.toInfo()), event));
+            new JsonObject(), row.toJson()).map(event -> new Change(row.toJson(), event));
         }
         return find(conn, filename).compose(row -> Future.<Change>failedFuture(
           LockRules.checkoutRefusal(filename, row).orElse(Retry.INSTANCE)));
@@ -238,8 +237,8 @@ final class FileService {
           .compose(updated -> insertRevision(conn, filename, next, user, now, message, staged)
             .compose(v -> events.append(conn, EventTypes.CHECKIN, filename, user, now, next.toString(), message,
               new JsonObject().put("major", major).put("keepLocked", keepLocked).put("size", staged.size()),
-              updated.toInfo()))
-            .map(event -> new Change(JsonObject.mapFrom(updated.toInfo()), event)));
+              updated.toJson()))
+            .map(event -> new Change(updated.toJson(), event)));
       });
   }
 
@@ -254,7 +253,7 @@ final class FileService {
         if (rows.size() == 1) {
           FileRow row = Rows.firstFile(rows);
           return events.append(conn, EventTypes.CANCEL, filename, user, now, row.revision(), null,
-            new JsonObject(), row.toInfo()).map(event -> new Change(JsonObject.mapFrom(row.toInfo()), event));
+            new JsonObject(), row.toJson()).map(event -> new Change(row.toJson(), event));
         }
         return find(conn, filename).compose(row -> Future.<Change>failedFuture(
           LockRules.holderRefusal(filename, row, user).orElseGet(Retry::conflict)));
@@ -284,8 +283,8 @@ final class FileService {
                 "holder", former))
               .map(Rows::firstFile)
               .compose(updated -> events.append(conn, EventTypes.OVERRIDE, filename, user, now, updated.revision(),
-                  reason, new JsonObject().put("formerHolder", former).put("reason", reason), updated.toInfo())
-                .map(event -> new Change(JsonObject.mapFrom(updated.toInfo()), event,
+                  reason, new JsonObject().put("formerHolder", former).put("reason", reason), updated.toJson())
+                .map(event -> new Change(updated.toJson(), event,
                   new Notification(former, user, "override", filename,
                     user + " overrode your checkout of " + filename + ": " + reason, FileRow.iso(now)))));
           }));
@@ -319,7 +318,7 @@ final class FileService {
             if (rows.size() == 1) {
               FileRow row = Rows.firstFile(rows);
               return events.append(conn, type, filename, user, now, row.revision(), null, new JsonObject(),
-                row.toInfo()).map(event -> new Change(JsonObject.mapFrom(row.toInfo()), event));
+                row.toJson()).map(event -> new Change(row.toJson(), event));
             }
             return find(conn, filename).compose(row -> Future.<Change>failedFuture(
               refusal.of(filename, row).orElseGet(Retry::conflict)));
@@ -405,7 +404,7 @@ final class FileService {
   }
 
   private Future<JsonObject> json(FileRow row) {
-    return Future.succeededFuture(JsonObject.mapFrom(row.toInfo()));
+    return Future.succeededFuture(row.toJson());
   }
 
   private Future<Void> insertRevision(SqlConnection conn, String filename, Revision rev, String user, long now,

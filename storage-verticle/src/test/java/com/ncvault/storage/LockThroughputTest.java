@@ -17,7 +17,7 @@ class LockThroughputTest extends StorageTestBase {
 
   static final int ACTORS = 8;
   static final int WARMUP_PAIRS = 100;
-  static final int PAIRS_PER_ACTOR = 1000;
+  static final int PAIRS_PER_ACTOR = 500;
 
   @Override
   protected JsonObject databaseConfig() {
@@ -32,14 +32,19 @@ class LockThroughputTest extends StorageTestBase {
     StorageClient.settle(actors(WARMUP_PAIRS));
     long startSeq = latestSeq();
 
+    com.sun.management.OperatingSystemMXBean os =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpuStart = os.getProcessCpuTime();
     long start = System.nanoTime();
     List<Future<Void>> actors = actors(PAIRS_PER_ACTOR);
     StorageClient.await(Future.all(actors));
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
 
     int pairs = ACTORS * PAIRS_PER_ACTOR;
-    System.out.printf("Lock throughput on H2: %d checkout+cancel pairs by %d actors in %.2f s = %.0f pairs/s%n",
-      pairs, ACTORS, seconds, pairs / seconds);
+    System.out.printf("Lock throughput on H2: %d checkout+cancel pairs by %d actors in %.2f s = %.0f pairs/s"
+      + " (process CPU %.2f s, %.0f us per pair, %d cores)%n", pairs, ACTORS, seconds, pairs / seconds, cpuSeconds,
+      cpuSeconds * 1e6 / pairs, Runtime.getRuntime().availableProcessors());
     assertThat(latestSeq()).isEqualTo(startSeq + 2L * pairs);
   }
 

@@ -58,6 +58,15 @@ class PlainRulesTest {
   }
 
   @Test
+  void aFileRowsJsonIsTheFileInfoRecordsJson() {
+    FileRow locked = new FileRow("1234567_A.nc", "12XXXXX", "d", "1.2", 42, "ab", 1000, 2000, false, "bob", 3000L, "m");
+    assertThat(locked.toJson()).isEqualTo(io.vertx.core.json.JsonObject.mapFrom(locked.toInfo()));
+    FileRow free = row(null, true);
+    assertThat(free.toJson()).isEqualTo(io.vertx.core.json.JsonObject.mapFrom(free.toInfo()));
+    assertThat(free.toJson().mapTo(com.ncvault.contract.FileInfo.class)).isEqualTo(free.toInfo());
+  }
+
+  @Test
   void lockRulesExplainEachRefusal() {
     assertThat(LockRules.checkoutRefusal("a.nc", null)).hasValueSatisfying(e -> assertThat(e.code())
       .isEqualTo(ErrorCode.NOT_FOUND));
