@@ -235,6 +235,11 @@ final class ClientSession {
       return;
     }
     state = State.CLOSED;
+    if (code == WsCloseCodes.RESYNC) {
+      LOG.info("A socket of {} cannot keep up; closing it with {} {}", user, code, reason);
+    } else {
+      LOG.debug("Closing a socket of {} with {} {}", user, code, reason);
+    }
     socket.close(code, reason).onFailure(e -> LOG.debug("Close of a socket of {} failed: {}", user, e.getMessage()));
     detach();
   }

@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 public class SyncVerticle extends VerticleBase {
 
   private SyncNode node;
+  private MessageConsumer<JsonObject> presence;
 
   @Override
   public Future<?> start() {
@@ -25,7 +26,7 @@ public class SyncVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     MessageConsumer<JsonObject> events = bus.consumer(Addresses.DOMAIN_EVENTS, m -> node.onDomainEvent(m.body()));
     MessageConsumer<JsonObject> notify = bus.consumer(Addresses.NOTIFY, m -> node.onNotify(m.body()));
-    MessageConsumer<JsonObject> presence = bus.consumer(Addresses.PRESENCE, m -> node.onPresence(m.body()));
+    presence = bus.consumer(Addresses.PRESENCE, m -> node.onPresence(m.body()));
     bus.<SocketHandoff>localConsumer(Addresses.SYNC_CONNECT, m -> {
       node.accept(m.body());
       m.reply(new JsonObject().put("accepted", true));
@@ -37,6 +38,10 @@ public class SyncVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return node == null ? Future.succeededFuture() : node.stop();
+    if (node == null) {
+      return Future.succeededFuture();
+    }
+    // Stop listening first: the node's farewell publish must not reach its own closing consumer.
+    return presence.unregister().compose(v -> node.stop());
   }
 }
