@@ -235,6 +235,11 @@ final class ClientSession {
       return;
     }
     state = State.CLOSED;
+    if (socket.isClosed()) {
+      // the peer went away first: nothing to tell it
+      detach();
+      return;
+    }
     if (code == WsCloseCodes.RESYNC) {
       LOG.info("A socket of {} cannot keep up; closing it with {} {}", user, code, reason);
     } else {
