@@ -1,7 +1,9 @@
 package com.ncvault.sync;
 
+import com.ncvault.contract.WsCloseCodes;
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The sockets of one event loop. Sockets belong to the api-verticle's event loops; writing to a
@@ -20,20 +23,16 @@ import java.util.Set;
 final class Hub {
 
   private static final ClientSession[] NONE = new ClientSession[0];
+  private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
-  private final Vertx vertx;
   private final Context context;
-  private final SyncSettings settings;
   /** Copied on connect and close (rare) so that fan-out iterates without copying. */
   private ClientSession[] clients = NONE;
   private final Map<String, List<ClientSession>> byUser = new HashMap<>();
   private final Map<String, Set<ClientSession>> watchers = new HashMap<>();
-  private long pingTimer = -1;
 
-  Hub(Vertx vertx, Context context, SyncSettings settings) {
-    this.vertx = vertx;
+  Hub(Context context) {
     this.context = context;
-    this.settings = settings;
   }
 
   /** Runs {@code task} on this hub's event loop. */
@@ -46,10 +45,6 @@ final class Hub {
     grown[clients.length] = client;
     clients = grown;
     byUser.computeIfAbsent(client.user(), u -> new ArrayList<>(2)).add(client);
-    if (pingTimer < 0) {
-      long period = settings.pingSeconds() * 1000L;
-      pingTimer = vertx.setPeriodic(period, period, id -> pingTick());
-    }
   }
 
   void remove(ClientSession client) {
@@ -86,9 +81,7 @@ final class Hub {
 
   /** Events in seq order, encoded once for the node. */
   void deliver(List<OutboundEvent> events) {
-    for (ClientSession client : clients) {
-      client.onEvents(events);
-    }
+    forEach(clients, client -> client.onEvents(events));
     for (OutboundEvent event : events) {
       if (event.freedFile() != null) {
         notifyWatchers(event);
@@ -98,16 +91,12 @@ final class Hub {
 
   /** A fresh file list for the proto-1 sockets. */
   void snapshot(Snapshot snapshot) {
-    for (ClientSession client : clients) {
-      client.onSnapshot(snapshot);
-    }
+    forEach(clients, client -> client.onSnapshot(snapshot));
   }
 
   /** A message for every socket (PRESENCE). */
   void broadcast(String frame) {
-    for (ClientSession client : clients) {
-      client.sendControl(frame);
-    }
+    forEach(clients, client -> client.sendControl(frame));
   }
 
   /** A message for every socket of one user (NOTIFY). */
@@ -116,9 +105,7 @@ final class Hub {
     if (sockets == null) {
       return;
     }
-    for (ClientSession client : sockets.toArray(NONE)) {
-      client.sendControl(frame);
-    }
+    forEach(sockets.toArray(NONE), client -> client.sendControl(frame));
   }
 
   void watch(ClientSession client, String filename) {
@@ -132,13 +119,7 @@ final class Hub {
   }
 
   void closeAll(short code, String reason) {
-    for (ClientSession client : clients) {
-      client.close(code, reason);
-    }
-    if (pingTimer >= 0) {
-      vertx.cancelTimer(pingTimer);
-      pingTimer = -1;
-    }
+    forEach(clients, client -> client.close(code, reason));
   }
 
   private void notifyWatchers(OutboundEvent event) {
@@ -146,10 +127,10 @@ final class Hub {
     if (watching == null) {
       return;
     }
-    for (ClientSession client : watching) {
+    forEach(watching.toArray(NONE), client -> {
       client.watches().remove(event.freedFile());
       client.sendControl(event.freeNotice());
-    }
+    });
   }
 
   private void dropWatcher(String filename, ClientSession client) {
@@ -162,9 +143,20 @@ final class Hub {
     }
   }
 
-  private void pingTick() {
-    for (ClientSession client : clients) {
-      client.pingTick();
+  /** Pings every socket; closes those silent since two ticks ago. */
+  void pingTick() {
+    forEach(clients, ClientSession::pingTick);
+  }
+
+  /** A failure with one socket must not keep the others from their messages. */
+  private static void forEach(ClientSession[] sockets, Consumer<ClientSession> action) {
+    for (ClientSession client : sockets) {
+      try {
+        action.accept(client);
+      } catch (RuntimeException e) {
+        LOG.warn("A socket of {} failed; closing it", client.user(), e);
+        client.close(WsCloseCodes.SERVER_ERROR, "internal error");
+      }
     }
   }
 }

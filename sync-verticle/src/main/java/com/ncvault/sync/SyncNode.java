@@ -68,6 +68,8 @@ final class SyncNode {
   Future<Void> start() {
     return storage.latestSeq().map(latest -> {
       sequencer.start(latest);
+      long pingMs = settings.pingSeconds() * 1000L;
+      periodic.add(vertx.setPeriodic(pingMs, id -> hubs.values().forEach(hub -> hub.run(hub::pingTick))));
       periodic.add(vertx.setPeriodic(SyncSettings.PRESENCE_HEARTBEAT_MS, id -> publishPresence()));
       periodic.add(vertx.setPeriodic(SyncSettings.PRESENCE_TTL_MS / 6, id -> {
         if (presence.expire(timers.now())) {
@@ -138,7 +140,7 @@ final class SyncNode {
     }
     Context socketContext = handoff.context() != null ? handoff.context() : context;
     socketContext.runOnContext(v -> {
-      Hub hub = hubs.computeIfAbsent(Thread.currentThread(), thread -> new Hub(vertx, socketContext, settings));
+      Hub hub = hubs.computeIfAbsent(Thread.currentThread(), thread -> new Hub(socketContext));
       int proto = handoff.proto() == 2 ? 2 : 1;
       new ClientSession(handoff.socket(), handoff.user(), proto, handoff.since(), handoff.expiresAt(), hub, this,
         settings, storage, vertx).start();

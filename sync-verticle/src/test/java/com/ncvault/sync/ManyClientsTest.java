@@ -55,13 +55,15 @@ class ManyClientsTest {
     SyncHarness.start(vertx).compose(node -> connectInBatches(node, counters, 0)
       .compose(v -> {
         long connected = System.currentTimeMillis();
+        long cpuBefore = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis()).orElse(-1L);
         for (int i = 0; i < EVENTS; i++) {
           node.storage.commitAndPublish(i % 2 == 0 ? EventTypes.CREATE : EventTypes.CHECKOUT, "f" + (i / 2) + ".nc",
             "alice");
         }
         return Future.all(counters.stream().map(c -> c.done.future()).toList())
-          .onSuccess(all -> System.out.printf("%d clients connected in %d ms, %d events delivered to all in %d ms%n",
-            CLIENTS, connected - started, EVENTS, System.currentTimeMillis() - connected))
+          .onSuccess(all -> System.out.printf("%d clients connected in %d ms, %d events delivered to all in %d ms (cpu %d ms)%n",
+            CLIENTS, connected - started, EVENTS, System.currentTimeMillis() - connected,
+            ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis()).orElse(-1L) - cpuBefore))
           .compose(all -> node.status());
       }))
       .onComplete(ctx.succeeding(status -> ctx.verify(() -> {
@@ -71,7 +73,6 @@ class ManyClientsTest {
           assertThat(counter.expected).isEqualTo(EVENTS + 1);
         });
         assertThat(status.getInteger("connections")).isEqualTo(CLIENTS);
-        assertThat(System.currentTimeMillis() - started).isLessThan(30_000);
         ctx.completeNow();
       })));
   }
