@@ -49,6 +49,7 @@ final class ClientSession {
   private final SyncNode node;
   private final SyncSettings settings;
   private final StorageClient storage;
+  private final RecentEvents recent;
   private final Vertx vertx;
 
   private State state = State.CATCHING_UP;
@@ -58,6 +59,8 @@ final class ClientSession {
   private final ArrayDeque<OutboundEvent> replay = new ArrayDeque<>();
   private final ArrayDeque<String> queuedControl = new ArrayDeque<>();
   private boolean replayMore;
+  /** True once the history after {@code since} is known to exist (served from memory or storage). */
+  private boolean historyChecked;
   private boolean fetchingPage;
   private boolean waitingSnapshot;
   private boolean waitingDrain;
@@ -72,7 +75,7 @@ final class ClientSession {
   private long expiryTimer = -1;
 
   ClientSession(ServerWebSocket socket, String user, int proto, long since, long expiresAt, Hub hub, SyncNode node,
-                SyncSettings settings, StorageClient storage, Vertx vertx) {
+                SyncSettings settings, StorageClient storage, RecentEvents recent, Vertx vertx) {
     this.socket = socket;
     this.user = user;
     this.proto = proto;
@@ -82,6 +85,7 @@ final class ClientSession {
     this.node = node;
     this.settings = settings;
     this.storage = storage;
+    this.recent = recent;
     this.vertx = vertx;
   }
 
@@ -291,6 +295,14 @@ final class ClientSession {
       boolean fromReplay = next != null;
       if (!fromReplay) {
         if (replayMore) {
+          if (fillFromRecent()) {
+            continue;
+          }
+          if (historyChecked && recent.newest() <= lastSeq) {
+            // at the head of what the node delivered: whatever is newer arrives live
+            replayMore = false;
+            continue;
+          }
           fetchPage();
           return;
         }
@@ -323,6 +335,21 @@ final class ClientSession {
     }
   }
 
+  /** Takes the next events from the node's memory; false when it no longer has the next one. */
+  private boolean fillFromRecent() {
+    long next = lastSeq + 1;
+    OutboundEvent event = recent.get(next);
+    if (event == null) {
+      return false;
+    }
+    while (event != null && replay.size() < REPLAY_PAGE) {
+      replay.add(event);
+      event = recent.get(++next);
+    }
+    historyChecked = true;
+    return true;
+  }
+
   private void fetchPage() {
     fetchingPage = true;
     long from = lastSeq;
@@ -343,6 +370,7 @@ final class ClientSession {
         requestSnapshot();
         return;
       }
+      historyChecked = true;
       replayMore = page.events().size() >= REPLAY_PAGE;
       for (DomainEvent event : page.events()) {
         replay.add(OutboundEvent.encode(event));

@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 final class SyncNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(SyncNode.class);
+  /** Encoded events kept for catch-up from memory (about 2 MB for typical events). */
+  static final int RECENT_EVENTS = 2048;
 
   private final Vertx vertx;
   private final Context context;
@@ -38,6 +40,7 @@ final class SyncNode {
   private final StorageClient storage;
   private final Timers timers;
   private final Map<Thread, Hub> hubs = new ConcurrentHashMap<>();
+  private final RecentEvents recent = new RecentEvents(RECENT_EVENTS);
   private final EventSequencer sequencer;
   private final SnapshotService snapshots;
   private final SnapshotCoalescer coalescer;
@@ -143,7 +146,7 @@ final class SyncNode {
       Hub hub = hubs.computeIfAbsent(Thread.currentThread(), thread -> new Hub(socketContext));
       int proto = handoff.proto() == 2 ? 2 : 1;
       new ClientSession(handoff.socket(), handoff.user(), proto, handoff.since(), handoff.expiresAt(), hub, this,
-        settings, storage, vertx).start();
+        settings, storage, recent, vertx).start();
     });
   }
 
@@ -191,6 +194,7 @@ final class SyncNode {
     boolean filesChanged = false;
     for (DomainEvent event : events) {
       OutboundEvent outbound = OutboundEvent.encode(event);
+      recent.add(outbound);
       encoded.add(outbound);
       filesChanged |= outbound.changesFiles();
     }

@@ -88,12 +88,39 @@ class LiveSyncTest {
       // live events go on while bob catches up
       node.storage.commitAndPublish(EventTypes.CHECKOUT, FILE, "carol");
       return bob.awaitActivity(102).map(bob);
+    }).map(bob -> {
+      // recent history is replayed from the node's memory: no storage query per reconnect
+      assertThat(node.storage.eventReads.get()).isZero();
+      return bob;
     })).onComplete(ctx.succeeding(bob -> ctx.verify(() -> {
       assertThat(bob.activitySeqs()).containsExactlyElementsOf(LongStream.rangeClosed(2, 102).boxed().toList());
       assertThat(bob.ofType("FILE_LIST_UPDATED")).isEmpty();
       List<String> perSeq = new ArrayList<>();
       bob.messages().stream().filter(m -> m.getLong("seq", 0L) == 3).forEach(m -> perSeq.add(m.getString("type")));
       assertThat(perSeq).containsExactly("REVISION_ADDED", "FILE_UNLOCKED", "ACTIVITY");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void historyOlderThanTheNodesMemoryIsReplayedFromStoragePageByPage(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> node.undeploySync().compose(v -> {
+      // 1,200 changes made while this node's sync was down
+      node.storage.commit(EventTypes.CREATE, FILE, "alice");
+      for (int i = 0; i < 600; i++) {
+        node.storage.commit(EventTypes.CHECKOUT, FILE, "alice");
+        node.storage.commit(EventTypes.CANCEL, FILE, "alice");
+      }
+      return node.deploySync();
+    }).compose(v -> node.connect("bob", 2, 3L)).compose(bob -> {
+      node.storage.commitAndPublish(EventTypes.CHECKOUT, FILE, "carol");
+      return bob.awaitActivity(1202).map(bob);
+    }).map(bob -> {
+      assertThat(node.storage.eventReads.get()).isEqualTo(3);
+      return bob;
+    })).onComplete(ctx.succeeding(bob -> ctx.verify(() -> {
+      assertThat(bob.activitySeqs()).containsExactlyElementsOf(LongStream.rangeClosed(4, 1202).boxed().toList());
+      assertThat(bob.ofType("FILE_LIST_UPDATED")).isEmpty();
       ctx.completeNow();
     })));
   }
@@ -134,18 +161,18 @@ class LiveSyncTest {
 
   @Test
   void aClientWhoseHistoryIsNoLongerKeptGetsASnapshot(Vertx vertx, VertxTestContext ctx) {
-    SyncHarness.start(vertx).compose(node -> {
-      node.storage.commitAndPublish(EventTypes.CREATE, FILE, "alice");
+    SyncHarness.start(vertx).compose(node -> node.undeploySync().compose(v -> {
+      node.storage.commit(EventTypes.CREATE, FILE, "alice");
       for (int i = 0; i < 5; i++) {
-        node.storage.commitAndPublish(EventTypes.CHECKOUT, FILE, "alice");
-        node.storage.commitAndPublish(EventTypes.CANCEL, FILE, "alice");
+        node.storage.commit(EventTypes.CHECKOUT, FILE, "alice");
+        node.storage.commit(EventTypes.CANCEL, FILE, "alice");
       }
       node.storage.forgetBefore(8);
-      return node.connect("bob", 2, 2L).compose(bob -> bob.awaitType("FILE_LIST_UPDATED").map(snapshot -> {
-        node.storage.commitAndPublish(EventTypes.CHECKOUT, FILE, "carol");
-        return bob;
-      })).compose(bob -> bob.awaitActivity(12).map(bob));
-    }).onComplete(ctx.succeeding(bob -> ctx.verify(() -> {
+      return node.deploySync();
+    }).compose(v -> node.connect("bob", 2, 2L)).compose(bob -> bob.awaitType("FILE_LIST_UPDATED").map(snapshot -> {
+      node.storage.commitAndPublish(EventTypes.CHECKOUT, FILE, "carol");
+      return bob;
+    })).compose(bob -> bob.awaitActivity(12).map(bob))).onComplete(ctx.succeeding(bob -> ctx.verify(() -> {
       JsonObject snapshot = bob.ofType("FILE_LIST_UPDATED").get(0);
       assertThat(snapshot.getLong("seq")).isEqualTo(11);
       assertThat(bob.activitySeqs()).containsExactly(12L);
