@@ -33,6 +33,8 @@ final class ClientSession {
   private enum State { CATCHING_UP, LIVE, CLOSED }
 
   static final int REPLAY_PAGE = 500;
+  /** Beyond this many missed events a fresh file list is cheaper than the replay. */
+  static final int MAX_REPLAY = 5_000;
   /** Live events buffered during catch-up before the client is told to resync instead. */
   private static final int MAX_PENDING = 20_000;
   /** Non-event messages held while a snapshot client's socket is full. */
@@ -364,8 +366,9 @@ final class ClientSession {
         return;
       }
       EventPage page = result.result();
-      if (page.isBehind(from) || !page.continuesFrom(from)) {
-        // History after `from` is gone (or storage was reset): start over from a snapshot.
+      boolean tooLong = !historyChecked && page.latestSeq() - from > MAX_REPLAY;
+      if (page.isBehind(from) || !page.continuesFrom(from) || tooLong) {
+        // History after `from` is gone, too long, or storage was reset: start over from a snapshot.
         replayMore = false;
         requestSnapshot();
         return;
