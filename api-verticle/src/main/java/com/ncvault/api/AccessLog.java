@@ -41,8 +41,10 @@ final class AccessLog implements Handler<RoutingContext> {
     long millis = started == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     HttpServerRequest request = ctx.request();
     SessionUser user = ctx.get(SessionUser.CONTEXT_KEY);
+    // A request whose client went away before the answer is logged as "closed", not with a status never sent.
+    Object status = ctx.response().ended() || ctx.response().getStatusCode() == 101 ? ctx.response().getStatusCode() : "closed";
     LOG.info("{} {} {} {}B {}ms {}", request.method(), target(request.path(), request.query()),
-      ctx.response().getStatusCode(), ctx.response().bytesWritten(), millis, user == null ? "-" : user.username());
+      status, ctx.response().bytesWritten(), millis, user == null ? "-" : user.username());
   }
 
   static String target(String path, String query) {

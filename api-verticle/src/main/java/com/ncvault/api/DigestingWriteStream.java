@@ -28,6 +28,7 @@ final class DigestingWriteStream implements WriteStream<Buffer> {
   private final MessageDigest sha256;
   private long size;
   private String hex;
+  private Future<Void> closing;
 
   DigestingWriteStream(AsyncFile file, long maxBytes) {
     this.file = file;
@@ -41,6 +42,9 @@ final class DigestingWriteStream implements WriteStream<Buffer> {
 
   @Override
   public Future<Void> write(Buffer data) {
+    if (closing != null) {
+      return Future.failedFuture(new PdmError(ErrorCode.BAD_REQUEST, "The upload was already ended"));
+    }
     long next = size + data.length();
     if (next > maxBytes) {
       return Future.failedFuture(tooLarge(maxBytes));
@@ -53,10 +57,13 @@ final class DigestingWriteStream implements WriteStream<Buffer> {
     });
   }
 
-  /** Flushes and closes the file. */
+  /** Flushes and closes the file; safe to call more than once (the pipe and an abort may both end it). */
   @Override
   public Future<Void> end() {
-    return file.end();
+    if (closing == null) {
+      closing = file.end();
+    }
+    return closing;
   }
 
   long size() {
@@ -71,26 +78,34 @@ final class DigestingWriteStream implements WriteStream<Buffer> {
     return hex;
   }
 
+  // Once ended, the file refuses every call; a pipe still asks about its queue right after a failed write.
+
   @Override
   public DigestingWriteStream exceptionHandler(Handler<Throwable> handler) {
-    file.exceptionHandler(handler);
+    if (closing == null) {
+      file.exceptionHandler(handler);
+    }
     return this;
   }
 
   @Override
   public DigestingWriteStream setWriteQueueMaxSize(int maxSize) {
-    file.setWriteQueueMaxSize(maxSize);
+    if (closing == null) {
+      file.setWriteQueueMaxSize(maxSize);
+    }
     return this;
   }
 
   @Override
   public boolean writeQueueFull() {
-    return file.writeQueueFull();
+    return closing == null && file.writeQueueFull();
   }
 
   @Override
   public DigestingWriteStream drainHandler(Handler<Void> handler) {
-    file.drainHandler(handler);
+    if (closing == null) {
+      file.drainHandler(handler);
+    }
     return this;
   }
 

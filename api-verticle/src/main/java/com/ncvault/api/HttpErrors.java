@@ -99,7 +99,9 @@ final class HttpErrors {
       return;
     }
     boolean bodyUnread = !request.isEnded();
-    response.setStatusCode(error.code().status()).putHeader(HttpHeaders.CONTENT_TYPE, Replies.JSON);
+    response.setStatusCode(error.code().status())
+      .putHeader(HttpHeaders.CONTENT_TYPE, Replies.JSON)
+      .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
     Object retryAfter = error.details().getValue("retryAfterSeconds");
     if (retryAfter != null) {
       response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));

@@ -22,9 +22,9 @@ final class UploadReceiver {
 
   private final Vertx vertx;
   private final HttpServerRequest request;
-  private final AsyncFile file;
   private final Path path;
   private final DigestingWriteStream sink;
+  private final MultipartTail tail;
   private final Promise<ReceivedUpload> result = Promise.promise();
 
   private Pipe<Buffer> pipe;
@@ -33,18 +33,19 @@ final class UploadReceiver {
   private boolean fileWritten;
   private boolean finished;
 
-  UploadReceiver(Vertx vertx, HttpServerRequest request, AsyncFile file, Path path, long maxBytes) {
+  UploadReceiver(Vertx vertx, HttpServerRequest request, AsyncFile file, Path path, long maxBytes, String boundary) {
     this.vertx = vertx;
     this.request = request;
-    this.file = file;
     this.path = path;
     this.sink = new DigestingWriteStream(file, maxBytes);
+    this.tail = new MultipartTail(boundary);
   }
 
   Future<ReceivedUpload> receive() {
     try {
       request.setExpectMultipart(true);
       request.uploadHandler(this::onFilePart);
+      request.handler(tail::feed);
       request.exceptionHandler(this::onRequestFailure);
       request.endHandler(v -> onRequestEnd());
       request.resume();
@@ -75,6 +76,8 @@ final class UploadReceiver {
     requestEnded = true;
     if (pipe == null) {
       fail(new PdmError(ErrorCode.BAD_REQUEST, "The upload has no file part"));
+    } else if (!tail.complete()) {
+      fail(new PdmError(ErrorCode.BAD_REQUEST, "The upload is incomplete (no closing multipart boundary)"));
     } else {
       finishIfComplete();
     }
@@ -104,8 +107,8 @@ final class UploadReceiver {
     }
     PdmError error = cause instanceof PdmError e ? e
       : new PdmError(ErrorCode.BAD_REQUEST, "The upload was interrupted or malformed");
-    file.close()
-      .recover(alreadyClosed -> Future.succeededFuture())
+    sink.end()
+      .recover(closeFailed -> Future.succeededFuture())
       .compose(v -> vertx.fileSystem().delete(path.toString()))
       .recover(alreadyGone -> Future.succeededFuture())
       .onComplete(v -> result.fail(error));

@@ -36,6 +36,10 @@ final class Uploads {
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
       return Future.failedFuture(new PdmError(ErrorCode.BAD_REQUEST, "Send the file as multipart/form-data"));
     }
+    String boundary = MultipartTail.boundaryOf(contentType);
+    if (boundary == null) {
+      return Future.failedFuture(new PdmError(ErrorCode.BAD_REQUEST, "The multipart Content-Type has no boundary"));
+    }
     if (declaredLength(request) > maxBytes + FORM_OVERHEAD_BYTES) {
       return Future.failedFuture(DigestingWriteStream.tooLarge(maxBytes));
     }
@@ -45,7 +49,7 @@ final class Uploads {
     Path part = incomingDir.resolve(UUID.randomUUID() + ".part").toAbsolutePath();
     return vertx.fileSystem().mkdirs(incomingDir.toString())
       .compose(v -> vertx.fileSystem().open(part.toString(), new OpenOptions().setWrite(true).setCreateNew(true)))
-      .compose(file -> new UploadReceiver(vertx, request, file, part, maxBytes).receive());
+      .compose(file -> new UploadReceiver(vertx, request, file, part, maxBytes, boundary).receive());
   }
 
   /** Deletes a staged file that storage never received. */

@@ -55,7 +55,7 @@ final class TestApi implements AutoCloseable {
 
   /** Vert.x as the launcher creates it: Prometheus metrics with JVM metrics. */
   static Vertx metricsVertx() {
-    return Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+    return Vertx.builder().with(new VertxOptions().setWarningExceptionTime(1).setWarningExceptionTimeUnit(java.util.concurrent.TimeUnit.SECONDS).setMetricsOptions(new MicrometerMetricsOptions()
       .setEnabled(true)
       .setJvmMetricsEnabled(true)
       .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
