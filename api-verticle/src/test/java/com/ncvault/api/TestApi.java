@@ -44,13 +44,13 @@ final class TestApi implements AutoCloseable {
   final List<ApiVerticle> instances = new CopyOnWriteArrayList<>();
   private MessageConsumer<JsonObject> syncStatus;
 
-  private TestApi(Vertx vertx, Path dataDir, int port) {
+  private TestApi(Vertx vertx, Path dataDir, int port, boolean tls) {
     this.vertx = vertx;
     this.dataDir = dataDir;
     this.port = port;
     this.storage = new FakeStorage(vertx, dataDir.resolve("blobs"));
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(port)
-      .setFollowRedirects(false));
+      .setFollowRedirects(false).setSsl(tls).setTrustAll(tls).setVerifyHost(false));
   }
 
   /** Vert.x as the launcher creates it: Prometheus metrics with JVM metrics. */
@@ -68,7 +68,8 @@ final class TestApi implements AutoCloseable {
   /** Blocks the test thread (never an event loop) until the api listens. */
   static TestApi start(JsonObject extraConfig) {
     try {
-      TestApi api = new TestApi(metricsVertx(), Files.createTempDirectory("api-test"), freePort());
+      boolean tls = !extraConfig.getString(ConfigKeys.TLS_CERT, "").isEmpty();
+      TestApi api = new TestApi(metricsVertx(), Files.createTempDirectory("api-test"), freePort(), tls);
       api.storage.start()
         .compose(v -> api.startSyncStatus())
         .compose(v -> api.deploy(extraConfig))
