@@ -37,7 +37,7 @@ final class DashboardRoutes {
   void events(RoutingContext ctx) {
     JsonObject query = new JsonObject()
       .put("since", Input.queryLong(ctx, "since", 0, 0))
-      .put("limit", Input.queryInt(ctx, "limit", 500, 1, 1000));
+      .put("limit", Input.queryInt(ctx, "limit", 1000, 1, 10_000));
     answer(ctx, StorageActions.EVENTS_SINCE, query);
   }
 

@@ -114,6 +114,7 @@ final class FileRoutes {
         .put("filename", form.get("filename") != null && !form.get("filename").isBlank()
           ? form.get("filename") : baseName(upload.uploadedFilename()))
         .put("description", limited(form.get("description"), "description"))
+        .put("message", limited(form.get("message"), "message"))
         .put("user", user.username())
         .put("role", user.role())))
       .onSuccess(file -> {

@@ -56,8 +56,12 @@ final class SystemRoutes {
 
   /** 200 when storage (database and blob store) and sync answer in time, else 503; both parts are shown. */
   void health(RoutingContext ctx) {
+    // Storage answers a 503 failure carrying the same fields when its database or blob store is down.
     Future<JsonObject> storageHealth = storage.call(StorageActions.HEALTH, new JsonObject(), HEALTH_TIMEOUT_MS)
-      .recover(t -> Future.succeededFuture(null));
+      .recover(t -> {
+        JsonObject details = PdmError.from(t).details();
+        return Future.succeededFuture(details.containsKey("database") ? details : null);
+      });
     Future<JsonObject> syncStatus = vertx.eventBus()
       .<JsonObject>request(Addresses.SYNC_STATUS, new JsonObject(), new DeliveryOptions().setSendTimeout(HEALTH_TIMEOUT_MS))
       .map(Message::body)
