@@ -17,6 +17,7 @@ record ApiConfig(
   List<String> wsAllowedOrigins,
   int wsMaxFrameBytes,
   int wsPingSeconds,
+  int httpIdleTimeoutSeconds,
   String tlsCertPath,
   String tlsKeyPath,
   String nodeName,
@@ -42,12 +43,18 @@ record ApiConfig(
       c.getJsonArray(ConfigKeys.WS_ALLOWED_ORIGINS).stream().map(String::valueOf).toList(),
       c.getInteger(ConfigKeys.WS_MAX_FRAME_BYTES),
       c.getInteger(ConfigKeys.WS_PING_SECONDS),
+      c.getInteger(ConfigKeys.HTTP_IDLE_TIMEOUT_SECONDS),
       c.getString(ConfigKeys.TLS_CERT, ""),
       c.getString(ConfigKeys.TLS_KEY, ""),
       nodeName.isBlank() ? "node-" + port : nodeName,
       c.getLong(ConfigKeys.STALE_LOCK_SECONDS),
       Path.of(c.getString(ConfigKeys.DATA_DIR)),
       c.getJsonArray(ConfigKeys.ALLOWED_EXTENSIONS));
+  }
+
+  /** The configured idle timeout, or one that open /ws sockets (pinged every wsPingSeconds) never reach. */
+  int idleTimeoutSeconds() {
+    return httpIdleTimeoutSeconds > 0 ? httpIdleTimeoutSeconds : Math.max(60, 2 * wsPingSeconds + 10);
   }
 
   boolean tls() {
