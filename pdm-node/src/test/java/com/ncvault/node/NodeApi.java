@@ -110,7 +110,12 @@ final class NodeApi {
 
   /** Every event from seq 1 on, page by page, oldest first. */
   Future<List<JsonObject>> allEvents(String token) {
-    return eventsAfter(token, 0, new ArrayList<>());
+    return eventsSince(token, 0);
+  }
+
+  /** Every event after {@code since}, page by page, oldest first. */
+  Future<List<JsonObject>> eventsSince(String token, long since) {
+    return eventsAfter(token, since, new ArrayList<>());
   }
 
   private Future<List<JsonObject>> eventsAfter(String token, long since, List<JsonObject> collected) {
