@@ -39,8 +39,8 @@ final class NodeApi {
 
   NodeApi(Vertx vertx, int port, WebClientOptions options) {
     this.port = port;
-    this.client = WebClient.create(vertx, options.setDefaultHost("127.0.0.1").setDefaultPort(port)
-      .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
+    this.client = WebClient.create(vertx, options.setDefaultHost("127.0.0.1").setDefaultPort(port),
+      new PoolOptions().setHttp1MaxSize(64));
   }
 
   int port() {
