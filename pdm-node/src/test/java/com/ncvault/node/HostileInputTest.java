@@ -54,6 +54,7 @@ class HostileInputTest {
   private static String admin;
   private static String pat;
   private static String val;
+  private static ErrorLog errors;
 
   /** How the node answered: an HTTP status and error code, a WebSocket close code, or a cut connection. */
   record Outcome(int status, String code, String detail) {
@@ -69,6 +70,7 @@ class HostileInputTest {
 
   @BeforeAll
   static void start() {
+    errors = ErrorLog.attach();
     vertx = Vertx.vertx(PdmNode.vertxOptions());
     node = TestNode.start(vertx, new JsonObject()
       .put(ConfigKeys.HTTP_IDLE_TIMEOUT_SECONDS, IDLE_TIMEOUT_SECONDS)
@@ -89,6 +91,7 @@ class HostileInputTest {
     api.close();
     node.close().await();
     vertx.close().await();
+    errors.detach();
   }
 
   // ---------------------------------------------------------------- the checks around every row
@@ -102,6 +105,7 @@ class HostileInputTest {
       .isEqualTo(200);
     assertThat(api.stored(admin).await()).as("stored files and latest seq").isEqualTo(before);
     assertThat(incomingIsEmpty().await()).as("no staged upload left in incoming/").isTrue();
+    assertThat(errors.drain()).as("errors the node logged").isEmpty();
   }
 
   /** Staged uploads are deleted when their connection closes, which may be just after the answer. */
