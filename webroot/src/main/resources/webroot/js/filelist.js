@@ -265,7 +265,7 @@ export class FileList {
     if (oldEl && oldEl !== el && oldEl.isConnected) {
       oldEl.replaceWith(el);
       if (focusedAction) {
-        const target = el.querySelector(`[data-action="${focusedAction}"]`) || el.querySelector('button, a');
+        const target = el.querySelector(`[data-action="${focusedAction}"]`) || el.querySelector('button[data-action]') || el.querySelector('a');
         if (target) target.focus();
       }
     }
