@@ -42,6 +42,12 @@ public final class Addresses {
   /** Local request/reply: the sync-verticle's status (connections, node name) for /health. */
   public static final String SYNC_STATUS = "pdm.sync.status";
 
+  /**
+   * Requests from programs connected through the TCP event-bus bridge: header {@code action}
+   * (a read-only storage action) and header {@code token} (a login token) are required.
+   */
+  public static final String BRIDGE_REQUEST = "pdm.bridge.request";
+
   private Addresses() {
   }
 }

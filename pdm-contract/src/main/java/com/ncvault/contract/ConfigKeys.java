@@ -71,6 +71,30 @@ public final class ConfigKeys {
   /** Age in seconds after which the dashboard marks a checkout as stale (24 h). */
   public static final String STALE_LOCK_SECONDS = "staleLockSeconds";
 
+  /** Join a cluster of nodes over the Hazelcast event bus. */
+  public static final String CLUSTER = "cluster";
+  /** Interface Hazelcast and the clustered event bus bind to and announce. */
+  public static final String CLUSTER_HOST = "clusterHost";
+  /** First Hazelcast port; the node takes the first free one of clusterPortCount ports. */
+  public static final String CLUSTER_PORT = "clusterPort";
+  /** How many Hazelcast ports from clusterPort are tried (and probed for members). */
+  public static final String CLUSTER_PORT_COUNT = "clusterPortCount";
+  /** Hosts of the other members (TCP-IP join; multicast is off). */
+  public static final String CLUSTER_MEMBERS = "clusterMembers";
+  /** Hazelcast cluster name: nodes of one vault share it. */
+  public static final String CLUSTER_NAME = "clusterName";
+  /** Port of the clustered event bus (0 = any free port). */
+  public static final String EVENT_BUS_PORT = "eventBusPort";
+  /** Shared secret authenticating node-to-node requests (blob replication); set it for clusters. */
+  public static final String CLUSTER_SECRET = "clusterSecret";
+  /** Base URLs of other nodes the page may fail over to, e.g. ["http://plant-b:8080"]. */
+  public static final String PEER_URLS = "peerUrls";
+
+  /** Port of the TCP event-bus bridge for programs in other languages (0 = off). */
+  public static final String BRIDGE_PORT = "bridgePort";
+  /** Interface the TCP event-bus bridge binds to. */
+  public static final String BRIDGE_HOST = "bridgeHost";
+
   /** Defaults for every key. */
   public static JsonObject defaults() {
     return new JsonObject()
@@ -101,7 +125,18 @@ public final class ConfigKeys {
       .put(WS_RATE_LIMIT, 50)
       .put(WS_SNAPSHOT_COALESCE_MS, 100)
       .put(WS_GAP_WAIT_MS, 200)
-      .put(STALE_LOCK_SECONDS, 24 * 3600);
+      .put(STALE_LOCK_SECONDS, 24 * 3600)
+      .put(CLUSTER, false)
+      .put(CLUSTER_HOST, "127.0.0.1")
+      .put(CLUSTER_PORT, 5701)
+      .put(CLUSTER_PORT_COUNT, 10)
+      .put(CLUSTER_MEMBERS, new JsonArray().add("127.0.0.1"))
+      .put(CLUSTER_NAME, "ncvault")
+      .put(EVENT_BUS_PORT, 0)
+      .put(CLUSTER_SECRET, "")
+      .put(PEER_URLS, new JsonArray())
+      .put(BRIDGE_PORT, 0)
+      .put(BRIDGE_HOST, "127.0.0.1");
   }
 
   /** The environment variable that sets {@code key}: httpPort -> PDM_HTTP_PORT. */

@@ -1,0 +1,55 @@
+package com.ncvault.node;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.ncvault.contract.ConfigKeys;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * Hazelcast for the clustered event bus, configured in code: TCP-IP members only (no multicast,
+ * no auto-detection), bound to one interface, no phone-home, no join wait. The map settings are
+ * those of vertx-hazelcast's default-cluster.xml.
+ */
+final class ClusterSetup {
+
+  private ClusterSetup() {
+  }
+
+  static Config hazelcastConfig(JsonObject config) {
+    String host = config.getString(ConfigKeys.CLUSTER_HOST);
+    int port = config.getInteger(ConfigKeys.CLUSTER_PORT);
+    int portCount = config.getInteger(ConfigKeys.CLUSTER_PORT_COUNT);
+    Config hz = new Config();
+    hz.setClusterName(config.getString(ConfigKeys.CLUSTER_NAME));
+    hz.setProperty("hazelcast.socket.bind.any", "false");
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    hz.setProperty("hazelcast.wait.seconds.before.join", "0");
+    hz.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+
+    NetworkConfig network = hz.getNetworkConfig();
+    network.setPort(port).setPortCount(portCount).setPortAutoIncrement(true);
+    network.setPublicAddress(null);
+    network.getInterfaces().setEnabled(true).addInterface(host);
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true);
+    // Members are hosts; Hazelcast probes the port range on each (a range inside the member fails)
+    config.getJsonArray(ConfigKeys.CLUSTER_MEMBERS).forEach(member -> join.getTcpIpConfig().addMember(member.toString()));
+
+    hz.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
+      .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    hz.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
+    hz.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+    return hz;
+  }
+
+  static HazelcastClusterManager clusterManager(JsonObject config) {
+    return new HazelcastClusterManager(hazelcastConfig(config));
+  }
+}

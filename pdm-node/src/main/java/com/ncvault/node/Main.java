@@ -1,0 +1,131 @@
+package com.ncvault.node;
+
+import com.ncvault.contract.ConfigKeys;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a node: {@code java -jar ncvault.jar [--conf FILE] [--port N] [--data DIR] [--demo]}.
+ */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    CommandLine cli;
+    try {
+      cli = CommandLine.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(CommandLine.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (cli.help()) {
+      System.out.println(CommandLine.USAGE);
+      return;
+    }
+    // The main thread is not an event loop: it may wait for each step of the start.
+    try {
+      // The configuration decides whether Vert.x is clustered, so it is read with a short-lived instance.
+      Vertx reader = Vertx.vertx();
+      JsonObject config;
+      try {
+        config = ConfigLoader.load(reader, cli.configFile(), cli.overrides()).await();
+      } finally {
+        reader.close().await();
+      }
+      Vertx vertx = createVertx(config).await();
+      PdmNode node = PdmNode.deploy(vertx, config).onFailure(failure -> vertx.close()).await();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(node.vertx()), "shutdown"));
+    } catch (RuntimeException failure) {
+      LOG.error("The node could not start: {}", failure.getMessage(), failure);
+      System.exit(1);
+    }
+  }
+
+  private static io.vertx.core.Future<Vertx> createVertx(JsonObject config) {
+    VertxOptions options = PdmNode.vertxOptions();
+    io.vertx.core.Future<Vertx> created;
+    if (config.getBoolean(ConfigKeys.CLUSTER, false)) {
+      options.getEventBusOptions()
+        .setHost(config.getString(ConfigKeys.CLUSTER_HOST))
+        .setPort(config.getInteger(ConfigKeys.EVENT_BUS_PORT, 0));
+      created = Vertx.builder().with(options).withClusterManager(ClusterSetup.clusterManager(config)).buildClustered();
+    } else {
+      created = io.vertx.core.Future.succeededFuture(Vertx.vertx(options));
+    }
+    return created;
+  }
+
+  private static void shutdown(Vertx vertx) {
+    CountDownLatch closed = new CountDownLatch(1);
+    vertx.close().onComplete(v -> closed.countDown());
+    try {
+      closed.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The command-line arguments; each option overrides the config file and the environment. */
+  record CommandLine(String configFile, JsonObject overrides, boolean help) {
+
+    static final String USAGE = """
+      Usage: java -jar ncvault.jar [options]
+        --conf FILE   JSON configuration file (default conf/config.json when present)
+        --port N      HTTP port (httpPort, default 8080)
+        --data DIR    data directory (dataDir, default ./data)
+        --demo        seed demo users and sample files into an empty vault
+        --cluster     join the cluster (Hazelcast event bus; see clusterMembers, dbKind=postgres)
+        --help        this text
+      Every configuration key can also be set as an environment variable PDM_<KEY>, see README.""";
+
+    static CommandLine parse(String[] args) {
+      String conf = null;
+      JsonObject overrides = new JsonObject();
+      boolean help = false;
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        switch (arg) {
+          case "--conf" -> conf = value(args, ++i, arg);
+          case "--port" -> overrides.put(ConfigKeys.HTTP_PORT, port(value(args, ++i, arg)));
+          case "--data" -> overrides.put(ConfigKeys.DATA_DIR, value(args, ++i, arg));
+          case "--demo" -> overrides.put(ConfigKeys.DEMO, true);
+          case "--cluster" -> overrides.put(ConfigKeys.CLUSTER, true);
+          case "--help", "-h" -> help = true;
+          default -> throw new IllegalArgumentException("Unknown option: " + arg);
+        }
+      }
+      return new CommandLine(conf, overrides, help);
+    }
+
+    private static String value(String[] args, int i, String option) {
+      if (i >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[i];
+    }
+
+    private static int port(String text) {
+      try {
+        int port = Integer.parseInt(text);
+        if (port < 1 || port > 65535) {
+          throw new NumberFormatException();
+        }
+        return port;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--port needs a number from 1 to 65535, not " + text);
+      }
+    }
+  }
+}

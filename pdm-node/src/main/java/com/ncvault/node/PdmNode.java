@@ -1,0 +1,120 @@
+package com.ncvault.node;
+
+import com.ncvault.api.ApiVerticle;
+import com.ncvault.bridge.BridgeVerticle;
+import com.ncvault.contract.ConfigKeys;
+import com.ncvault.contract.SocketHandoff;
+import com.ncvault.storage.StorageVerticle;
+import com.ncvault.sync.SyncVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One node: storage first, then sync, then the HTTP api (so nothing is served before storage
+ * answers). Used by {@link Main} and by the tests, which start nodes in-process.
+ */
+public final class PdmNode {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PdmNode.class);
+
+  private final Vertx vertx;
+  private final JsonObject config;
+  private final List<String> deployments;
+
+  private PdmNode(Vertx vertx, JsonObject config, List<String> deployments) {
+    this.vertx = vertx;
+    this.config = config;
+    this.deployments = deployments;
+  }
+
+  /** Vert.x options every node uses: Prometheus metrics through Micrometer. */
+  public static VertxOptions vertxOptions() {
+    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+      .setEnabled(true)
+      .setJvmMetricsEnabled(true)
+      .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+  }
+
+  /** Deploys a node on {@code vertx} with a complete configuration (see {@link ConfigLoader}). */
+  public static Future<PdmNode> deploy(Vertx vertx, JsonObject loaded) {
+    JsonObject config = ConfigKeys.defaults().mergeIn(loaded);
+    if (config.getString(ConfigKeys.NODE_NAME, "").isBlank()) {
+      config.put(ConfigKeys.NODE_NAME, "node-" + config.getInteger(ConfigKeys.HTTP_PORT));
+    }
+    Path dataDir = Path.of(config.getString(ConfigKeys.DATA_DIR)).toAbsolutePath().normalize();
+    config.put(ConfigKeys.DATA_DIR, dataDir.toString());
+    registerCodecs(vertx);
+    List<String> ids = new ArrayList<>();
+    return vertx.executeBlocking(() -> Secrets.signingKey(config.getString(ConfigKeys.JWT_SECRET), dataDir))
+      .compose(key -> {
+        config.put(ConfigKeys.JWT_SECRET, key);
+        return deploy(vertx, new StorageVerticle(), config, 1, ids);
+      })
+      .compose(v -> deploy(vertx, new SyncVerticle(), config, 1, ids))
+      .compose(v -> {
+        int instances = config.getInteger(ConfigKeys.HTTP_INSTANCES, 0);
+        int n = instances > 0 ? instances : Math.max(1, Runtime.getRuntime().availableProcessors());
+        return vertx.deployVerticle(ApiVerticle::new, new DeploymentOptions().setConfig(config).setInstances(n))
+          .onSuccess(ids::add);
+      })
+      .compose(v -> deploy(vertx, new BridgeVerticle(), config, 1, ids))
+      .map(v -> {
+        LOG.info("Node {} serving http://{}:{} (data in {})", config.getString(ConfigKeys.NODE_NAME),
+          config.getString(ConfigKeys.HTTP_HOST), config.getInteger(ConfigKeys.HTTP_PORT), dataDir);
+        return new PdmNode(vertx, config, ids);
+      })
+      .recover(failure -> undeployAll(vertx, ids).transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  private static Future<Void> deploy(Vertx vertx, io.vertx.core.Deployable verticle, JsonObject config,
+                                     int instances, List<String> ids) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config).setInstances(instances))
+      .onSuccess(ids::add)
+      .mapEmpty();
+  }
+
+  private static void registerCodecs(Vertx vertx) {
+    try {
+      vertx.eventBus().registerCodec(new SocketHandoff.Codec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // a second node on the same Vert.x instance (tests) shares the codec
+    }
+  }
+
+  /** Undeploys in reverse order: api first, so no request reaches a stopped storage. */
+  public Future<Void> stop() {
+    return undeployAll(vertx, deployments);
+  }
+
+  private static Future<Void> undeployAll(Vertx vertx, List<String> ids) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      String id = ids.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    }
+    return chain.onComplete(v -> ids.clear());
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public JsonObject config() {
+    return config;
+  }
+
+  public int port() {
+    return config.getInteger(ConfigKeys.HTTP_PORT);
+  }
+}

@@ -1,0 +1,128 @@
+package com.ncvault.node;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node in its own JVM (for memory limits and for SIGKILL), started from the test classpath
+ * with {@link Main}. Ready when the node logs that it is serving.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+  private final Process process;
+  private final int port;
+  private final Path dataDir;
+  private final ConcurrentLinkedQueue<String> output = new ConcurrentLinkedQueue<>();
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+
+  private NodeProcess(Process process, int port, Path dataDir) {
+    this.process = process;
+    this.port = port;
+    this.dataDir = dataDir;
+    Thread reader = new Thread(this::readOutput, "node-" + port + "-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /**
+   * Starts {@code java [jvmArgs] -cp <test classpath> com.ncvault.node.Main --port P --data D [args]}
+   * and waits up to 60 s for it to serve. {@code env} adds PDM_* variables.
+   */
+  public static NodeProcess start(int port, Path dataDir, List<String> jvmArgs, Map<String, String> env,
+                                  List<String> args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.addAll(List.of("--port", Integer.toString(port), "--data", dataDir.toString()));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("PDM_HTTP_HOST", "127.0.0.1");
+    builder.environment().put("PDM_ADMIN_PASSWORD", TestNode.ADMIN_PASSWORD);
+    builder.environment().putAll(env);
+    NodeProcess node = new NodeProcess(builder.start(), port, dataDir);
+    try {
+      node.ready.get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      node.process.destroyForcibly();
+      throw new IOException("node on port " + port + " did not start:\n" + String.join("\n", node.output), e);
+    }
+    return node;
+  }
+
+  private void readOutput() {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+      StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        output.add(line);
+        if (output.size() > 2000) {
+          output.poll();
+        }
+        if (line.contains(" serving http")) {
+          ready.complete(null);
+        }
+      }
+    } catch (IOException ignored) {
+      // the process ended
+    }
+    ready.completeExceptionally(new IOException("process exited with " + exitCodeOrRunning()));
+  }
+
+  private String exitCodeOrRunning() {
+    return process.isAlive() ? "output closed" : Integer.toString(process.exitValue());
+  }
+
+  /** SIGKILL: no shutdown hook runs. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM: a clean shutdown. */
+  public void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      kill();
+    }
+  }
+
+  public List<String> output() {
+    return List.copyOf(output);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      stop();
+    }
+  }
+
+  /** Convenience for tests: the same classpath and defaults with nothing extra. */
+  public static NodeProcess start(int port, Path dataDir) throws IOException {
+    return start(port, dataDir, List.of(), Map.of(), List.of());
+  }
+}

@@ -1,0 +1,174 @@
+package com.ncvault.node;
+
+import com.ncvault.contract.ConfigKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A whole node (storage, sync, api) started in-process on a free port with its own temporary
+ * data directory, and the calls most tests need: log in, create users. Shared by every
+ * end-to-end test instead of being copied into each.
+ */
+public final class TestNode {
+
+  /** The first admin's password in every test node (never a real secret: tests only). */
+  public static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
+
+  private final Vertx vertx;
+  private final Path dataDir;
+  private final int port;
+  private final JsonObject config;
+  private PdmNode node;
+  private final WebClient client;
+
+  private TestNode(Vertx vertx, Path dataDir, int port, JsonObject config) {
+    this.vertx = vertx;
+    this.dataDir = dataDir;
+    this.port = port;
+    this.config = config;
+    this.client = WebClient.create(vertx, new WebClientOptions()
+      .setDefaultHost("127.0.0.1").setDefaultPort(port),
+      new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+  }
+
+  /** A node with test defaults; {@code extra} overrides any key. */
+  public static Future<TestNode> start(Vertx vertx, JsonObject extra) {
+    Path dir = tempDir();
+    int port = freePort();
+    JsonObject config = new JsonObject()
+      .put(ConfigKeys.HTTP_PORT, port)
+      .put(ConfigKeys.HTTP_HOST, "127.0.0.1")
+      .put(ConfigKeys.HTTP_INSTANCES, 2)
+      .put(ConfigKeys.DATA_DIR, dir.toString())
+      .put(ConfigKeys.ADMIN_PASSWORD, ADMIN_PASSWORD)
+      .mergeIn(extra == null ? new JsonObject() : extra);
+    TestNode testNode = new TestNode(vertx, dir, port, config);
+    return testNode.deploy().map(testNode);
+  }
+
+  public static Future<TestNode> start(Vertx vertx) {
+    return start(vertx, null);
+  }
+
+  private Future<Void> deploy() {
+    return PdmNode.deploy(vertx, config.copy()).onSuccess(n -> node = n).mapEmpty();
+  }
+
+  /** Stops the node and starts it again on the same port and data directory. */
+  public Future<Void> restart() {
+    return stopNode().compose(v -> deploy());
+  }
+
+  /** Stops the node, keeping its data directory (see {@link #close()}). */
+  public Future<Void> stopNode() {
+    return node == null ? Future.succeededFuture() : node.stop().onComplete(v -> node = null);
+  }
+
+  /** Stops the node and deletes its data directory. */
+  public Future<Void> close() {
+    return stopNode()
+      .compose(v -> vertx.<Void>executeBlocking(() -> {
+        deleteTree(dataDir);
+        return null;
+      }))
+      .onComplete(v -> client.close());
+  }
+
+  public WebClient client() {
+    return client;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public JsonObject config() {
+    return node != null ? node.config() : config;
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** Logs in and returns the token; fails on any status but 200. */
+  public Future<String> login(String username, String password) {
+    return client.post("/api/auth/login")
+      .sendJsonObject(new JsonObject().put("username", username).put("password", password))
+      .compose(resp -> expect(resp, 200))
+      .map(resp -> resp.bodyAsJsonObject().getString("token"));
+  }
+
+  public Future<String> adminToken() {
+    return login("admin", ADMIN_PASSWORD);
+  }
+
+  /** The password {@link #createUser} gives a user. */
+  public static String passwordOf(String username) {
+    return username + "-pass-" + username.length() + "x";
+  }
+
+  /** Creates a user with {@link #passwordOf} as password and returns the user's token. */
+  public Future<String> createUser(String adminToken, String username, String role) {
+    return client.post("/api/admin/users")
+      .bearerTokenAuthentication(adminToken)
+      .sendJsonObject(new JsonObject().put("username", username).put("password", passwordOf(username))
+        .put("role", role))
+      .compose(resp -> expect(resp, 201))
+      .compose(resp -> login(username, passwordOf(username)));
+  }
+
+  /** Passes the response on when its status is {@code status}, else fails with the body. */
+  public static Future<HttpResponse<Buffer>> expect(HttpResponse<Buffer> resp, int status) {
+    if (resp.statusCode() == status) {
+      return Future.succeededFuture(resp);
+    }
+    return Future.failedFuture(new AssertionError("expected HTTP " + status + " but got "
+      + resp.statusCode() + ": " + resp.bodyAsString()));
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Path tempDir() {
+    try {
+      return Files.createTempDirectory("ncvault-test-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
