@@ -132,7 +132,7 @@ function handleMessage(msg) {
       break;
     case 'ACTIVITY':
       if (payload.user !== me() && isFileEvent(payload.event_type) && msg.seq !== suppressToastSeq) {
-        showToast(activityText(payload), 'info');
+        activityToast(activityText(payload));
       }
       dashboard.onActivity(payload);
       admin.onActivity(payload);
@@ -158,6 +158,20 @@ function handleMessage(msg) {
       // PONG and unknown types need nothing.
       break;
   }
+}
+
+// A burst (catch-up after a reconnect) shows a few toasts and one summary, not a wall of them.
+const BURST_MS = 1500;
+const BURST_TOASTS = 3;
+let burst = { count: 0, timer: null };
+function activityToast(text) {
+  burst.count++;
+  clearTimeout(burst.timer);
+  burst.timer = setTimeout(() => {
+    if (burst.count > BURST_TOASTS) showToast(`${burst.count - BURST_TOASTS} more changes by others`, 'info');
+    burst = { count: 0, timer: null };
+  }, BURST_MS);
+  if (burst.count <= BURST_TOASTS) showToast(text, 'info');
 }
 
 function notify(n) {

@@ -36,6 +36,12 @@ export function openModal({ title, testid, content, footer, beforeClose, onClose
   }
 
   closeButton.addEventListener('click', requestClose);
+  // The browser may close a dialog by itself (a repeated Escape); clean up the same way.
+  dialog.addEventListener('close', () => {
+    if (closed) return;
+    if (beforeClose) beforeClose();
+    close();
+  });
   dialog.addEventListener('cancel', (e) => {
     e.preventDefault();
     requestClose();
