@@ -57,8 +57,10 @@ export function parseUnifiedDiff(text) {
 
 const SIGN = { add: '+', del: '-', ctx: ' ', hunk: '', meta: '' };
 
-/** A <table> of diff rows: old number, new number, sign, text. */
+/** A scrollable <table> of diff rows: old number, new number, sign, text. */
 export function renderDiff(rows) {
+  const scroller = document.createElement('div');
+  scroller.className = 'diff-scroll';
   const table = document.createElement('table');
   table.className = 'diff';
   table.dataset.testid = 'diff-table';
@@ -89,7 +91,8 @@ export function renderDiff(rows) {
     tbody.appendChild(tr);
   }
   table.appendChild(tbody);
-  return table;
+  scroller.appendChild(table);
+  return scroller;
 }
 
 function cell(className, text) {

@@ -277,8 +277,12 @@ export class FileList {
     if (!loaded) this.summary.textContent = 'Loading files\u2026';
     else if (total === 0) this.summary.textContent = 'No files yet.';
     else if (filtering) this.summary.textContent = matched === 0 ? `No file matches (of ${total}).` : `${matched} of ${total} files match.`;
-    else this.summary.textContent = `${total} files in ${this.view.groups.length} groups.`;
+    else this.summary.textContent = `${plural(total, 'file')} in ${plural(this.view.groups.length, 'group')}.`;
   }
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** Restart the flash animation on `el`. */

@@ -88,7 +88,8 @@ let suppressToastSeq = null;
 const live = new LiveConnection({
   onMessage: handleMessage,
   onState: (state) => {
-    store.set({ connection: state });
+    // Presence is only known while connected; an old list would claim people are online.
+    store.set(state === 'connected' ? { connection: state } : { connection: state, presence: [] });
     if (state === 'connected') {
       if (bannerShown) showToast('Back online', 'success');
       bannerShown = false;

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -269,7 +270,9 @@ class LiveBrowserTest {
     alicePage.waitFor(SLOW).until(d -> d.findElement(testId("activity-feed")).getText().contains("bob checked out " + other));
     alicePage.waitFor(SLOW).until(ExpectedConditions.presenceOfElementLocated(
       By.cssSelector("[data-testid='checkout-row'][data-filename='" + other + "']")));
+    alicePage.driver().manage().window().setSize(new Dimension(1280, 1300));
     alicePage.screenshot("dashboard");
+    alicePage.driver().manage().window().setSize(new Dimension(1280, 900));
     alicePage.driver().findElement(testId("nav-files")).click();
   }
 
