@@ -1,4 +1,5 @@
 // Tiny element builder. Every string child becomes a text node, so user data never turns into markup.
+import { formatFullTime } from './format.js';
 
 /**
  * h('button', { class: 'btn', dataset: { action: 'checkout' }, 'aria-label': 'Check out' }, 'Check out')
@@ -34,7 +35,7 @@ function appendChildren(el, children) {
 /** A <time> element showing `label` for the ISO instant `iso` (full date in its title). */
 export function timeEl(iso, label) {
   const t = h('time', { datetime: iso || '' }, label);
-  if (iso) t.title = new Date(iso).toLocaleString();
+  if (iso) t.title = formatFullTime(iso);
   return t;
 }
 

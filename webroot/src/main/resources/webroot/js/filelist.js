@@ -189,7 +189,7 @@ export class FileList {
     const body = h('ul', { class: 'cards' });
     const details = h('details', { class: 'group', dataset: { testid: 'file-group', group: name } },
       h('summary', null, h('span', { class: 'group-name' }, name), count), body);
-    const group = { name, details, count, body, limit: PAGE, visible: [], itemCount: 0, wantOpen: false, data: null };
+    const group = { name, details, count, body, limit: PAGE, visible: [], itemCount: 0, rendered: false, wantOpen: false, data: null };
     details.addEventListener('toggle', () => {
       if (details.open !== group.wantOpen) {
         // The user toggled it: remember the choice.
@@ -201,10 +201,13 @@ export class FileList {
           // Storage full or disabled: the choice lasts for this page only.
         }
       }
-      if (details.open) this.renderBody(group);
-      else {
+      // A group opened by render() already has its cards.
+      if (details.open) {
+        if (!group.rendered) this.renderBody(group);
+      } else {
         group.body.replaceChildren();
         group.visible = [];
+        group.rendered = false;
       }
     });
     this.groups.set(name, group);
@@ -214,9 +217,10 @@ export class FileList {
   setOpen(group, open) {
     group.wantOpen = open;
     if (group.details.open !== open) group.details.open = open;
-    if (!open && group.visible.length) {
+    if (!open && group.rendered) {
       group.body.replaceChildren();
       group.visible = [];
+      group.rendered = false;
     }
   }
 
@@ -234,6 +238,7 @@ export class FileList {
     const els = shown.map((f) => this.cardFor(f));
     group.visible = shown.map((f) => f.filename);
     group.itemCount = items.length;
+    group.rendered = true;
     const rest = items.length - shown.length;
     if (rest > 0) {
       els.push(h('li', { class: 'more' }, h('button', { type: 'button', class: 'btn', dataset: { action: 'show-more', group: group.name, testid: 'show-more' } },

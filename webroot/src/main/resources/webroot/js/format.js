@@ -26,15 +26,34 @@ export function formatDuration(totalSeconds) {
   return `${days}d ${hours}h ${minutes}m`;
 }
 
+// Formatters are built once: toLocale*String builds a new one per call, too slow for 10,000 cards.
+let formatters = null;
+function fmt() {
+  if (!formatters) {
+    formatters = {
+      time: new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }),
+      date: new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' }),
+      full: new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' }),
+    };
+  }
+  return formatters;
+}
+
 /** Local time of an ISO instant: "14:05" today, otherwise date and time. */
 export function formatTime(iso, now = new Date()) {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
   const sameDay = d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const time = fmt().time.format(d);
   if (sameDay) return time;
-  return `${d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })} ${time}`;
+  return `${fmt().date.format(d)} ${time}`;
+}
+
+/** Full local date and time of an ISO instant, for titles. */
+export function formatFullTime(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : fmt().full.format(d);
 }
 
 const VERBS = {
