@@ -326,4 +326,50 @@ class LiveBrowserTest {
       assertThat(page.driver().findElement(By.id("app")).isDisplayed()).isFalse();
     }
   }
+
+  @Test
+  void a_new_file_added_in_the_new_file_dialog_appears_on_bobs_page() throws Exception {
+    String file = newPart("_OP90.nc");
+    Path upload = Files.createTempDirectory("ncvault-new-").resolve(file);
+    Files.writeString(upload, "%\nO2000\nG21\nM30\n%\n");
+    try {
+      alicePage.driver().findElement(testId("new-file")).click();
+      WebElement dialog = alicePage.waitFor(SLOW).until(ExpectedConditions.visibilityOfElementLocated(testId("new-file-modal")));
+      dialog.findElement(testId("new-file-input")).sendKeys(upload.toString());
+      dialog.findElement(testId("new-file-description")).sendKeys("Spindle housing, op 90");
+      dialog.findElement(testId("upload-submit")).click();
+
+      bobPage.cardOf(file, SLOW);
+      assertThat(bobPage.textIn(file, "file-description")).isEqualTo("Spindle housing, op 90");
+      assertThat(bobPage.textIn(file, "file-revision")).isEqualTo("rev 1.0");
+      assertThat(bobPage.lockText(file)).isEqualTo("Free");
+      bobPage.waitForToast("alice added " + file, SLOW);
+    } finally {
+      Files.deleteIfExists(upload);
+      Files.deleteIfExists(upload.getParent());
+    }
+  }
+
+  @Test
+  void an_admin_deletes_a_file_after_confirming_and_restores_it_from_the_admin_view() {
+    String file = newPart("_OP95.nc");
+    alice.createFile(file, "Old fixture", "G21\nM30\n");
+    try (Browser adminPage = Browser.open(node.baseUrl()).login("admin", TestNode.ADMIN_PASSWORD)) {
+      adminPage.clickAction(file, "delete");
+      WebElement confirm = adminPage.waitFor(SLOW).until(ExpectedConditions.visibilityOfElementLocated(testId("confirm-modal")));
+      confirm.findElement(testId("modal-confirm")).click();
+      bobPage.waitFor(SLOW).until(d -> d.findElements(Browser.card(file)).isEmpty());
+
+      adminPage.driver().findElement(testId("nav-admin")).click();
+      WebElement restore = adminPage.waitFor(SLOW).until(ExpectedConditions.elementToBeClickable(
+        By.cssSelector("[data-testid='deleted-file'][data-filename='" + file + "'] [data-action='restore']")));
+      adminPage.screenshot("admin");
+      restore.click();
+
+      bobPage.cardOf(file, SLOW);
+      adminPage.waitFor(SLOW).until(d -> d.findElements(
+        By.cssSelector("[data-testid='deleted-file'][data-filename='" + file + "']")).isEmpty());
+      adminPage.driver().findElement(testId("nav-files")).click();
+    }
+  }
 }
