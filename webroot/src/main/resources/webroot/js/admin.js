@@ -43,11 +43,11 @@ export function createAdmin({ store, toast }) {
       h('td', null, u.username, me ? h('span', { class: 'muted small' }, ' (you)') : null),
       h('td', null, role),
       h('td', null, u.createdAt ? timeEl(u.createdAt, formatTime(u.createdAt)) : ''),
-      h('td', { class: 'row-actions' },
+      h('td', null, h('div', { class: 'row-actions' },
         h('button', { type: 'button', class: 'btn btn-small', dataset: { action: 'user-password', username: u.username, testid: 'user-password' } },
           'Reset password'),
         me ? null : h('button', { type: 'button', class: 'btn btn-small btn-danger', dataset: { action: 'user-delete', username: u.username, testid: 'user-delete' } },
-          'Delete')));
+          'Delete'))));
   }
 
   function loadUsers() {

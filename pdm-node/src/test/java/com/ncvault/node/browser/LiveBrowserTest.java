@@ -372,4 +372,21 @@ class LiveBrowserTest {
       adminPage.driver().findElement(testId("nav-files")).click();
     }
   }
+
+  @Test
+  void bob_gets_the_message_an_admin_sends_from_the_admin_view() {
+    try (Browser adminPage = Browser.open(node.baseUrl()).login("admin", TestNode.ADMIN_PASSWORD)) {
+      adminPage.driver().findElement(testId("nav-admin")).click();
+      adminPage.waitFor(SLOW).until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("[data-testid='user-row'][data-username='bob']")));
+      adminPage.driver().findElement(testId("message-to")).sendKeys("bob");
+      adminPage.driver().findElement(testId("message-text")).sendKeys("Please check in " + XSS);
+      adminPage.driver().findElement(testId("message-send")).click();
+
+      String toast = bobPage.waitForToast("Please check in", SLOW);
+      assertThat(toast).contains("admin").contains(XSS);
+      assertThat(bobPage.alertShown()).isFalse();
+      adminPage.waitForToast("Message sent to bob", SLOW);
+    }
+  }
 }
