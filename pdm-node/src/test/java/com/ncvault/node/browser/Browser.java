@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -142,15 +141,11 @@ public final class Browser implements AutoCloseable {
 
   /** Waits for a toast whose text contains {@code part} and returns its text. */
   public String waitForToast(String part, Duration timeout) {
+    // Read in one script: a toast may vanish between finding it and reading its text.
     return waitFor(timeout).until(d -> {
-      List<WebElement> toasts = d.findElements(testId("toast"));
-      for (WebElement toast : toasts) {
-        String text = toast.getText();
-        if (text.contains(part)) {
-          return text;
-        }
-      }
-      return null;
+      Object found = js("return [...document.querySelectorAll(\"[data-testid='toast']\")].map(t => t.textContent)"
+        + ".find(t => t.includes(arguments[0])) || null;", part);
+      return found == null ? null : String.valueOf(found);
     });
   }
 

@@ -8,6 +8,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
@@ -69,6 +72,21 @@ class LiveBrowserTest {
     }
   }
 
+  /** On a failure both pages are saved as screenshots, with what they showed in toasts and dialogs. */
+  @RegisterExtension
+  final TestWatcher keepPagesOfFailures = new TestWatcher() {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      String test = context.getRequiredTestMethod().getName();
+      for (var entry : java.util.Map.of("alice", alicePage, "bob", bobPage).entrySet()) {
+        Browser page = entry.getValue();
+        page.screenshot("failed-" + test + "-" + entry.getKey());
+        System.out.printf("%s's page after %s: %s%n", entry.getKey(), test, page.js(
+          "return [...document.querySelectorAll(\"[data-testid='toast'], dialog\")].map(e => e.innerText).join(' | ')"));
+      }
+    }
+  };
+
   @BeforeEach
   void bothPagesLive() {
     alicePage.waitUntilConnected(SLOW);
@@ -129,9 +147,9 @@ class LiveBrowserTest {
       alicePage.screenshot("checkin-progress");
       alicePage.driver().deleteNetworkConditions();
 
-      bobPage.waitFor(Duration.ofSeconds(30)).until(d -> bobPage.textIn(file, "file-revision").equals("rev 1.1"));
+      alicePage.waitForToast("Checked in " + file, Duration.ofSeconds(30));
+      bobPage.waitFor(LIVE).until(d -> bobPage.textIn(file, "file-revision").equals("rev 1.1"));
       bobPage.waitFor(LIVE).until(d -> bobPage.lockText(file).equals("Free"));
-      alicePage.waitForToast("Checked in " + file, SLOW);
       bobPage.waitForToast("alice checked in " + file, SLOW);
     } finally {
       alicePage.driver().deleteNetworkConditions();
