@@ -91,7 +91,10 @@ const live = new LiveConnection({
     // Presence is only known while connected; an old list would claim people are online.
     store.set(state === 'connected' ? { connection: state } : { connection: state, presence: [] });
     if (state === 'connected') {
-      if (bannerShown) showToast('Back online', 'success');
+      if (bannerShown) {
+        showToast('Back online', 'success');
+        startCatchUp();
+      }
       bannerShown = false;
       el.banner.hidden = true;
     }
@@ -161,18 +164,25 @@ function handleMessage(msg) {
   }
 }
 
-// A burst (catch-up after a reconnect) shows a few toasts and one summary, not a wall of them.
-const BURST_MS = 1500;
-const BURST_TOASTS = 3;
-let burst = { count: 0, timer: null };
+// Right after a reconnect the catch-up may bring many changes at once: a few toasts and one
+// summary, not a wall of them. In normal live operation every change gets its toast.
+const CATCH_UP_MS = 2000;
+const CATCH_UP_TOASTS = 3;
+let catchUp = { until: 0, count: 0, timer: null };
+function startCatchUp() {
+  clearTimeout(catchUp.timer);
+  catchUp = { until: performance.now() + CATCH_UP_MS, count: 0, timer: null };
+  catchUp.timer = setTimeout(() => {
+    if (catchUp.count > CATCH_UP_TOASTS) showToast(`${catchUp.count - CATCH_UP_TOASTS} more changes by others while you were offline`, 'info');
+  }, CATCH_UP_MS);
+}
 function activityToast(text) {
-  burst.count++;
-  clearTimeout(burst.timer);
-  burst.timer = setTimeout(() => {
-    if (burst.count > BURST_TOASTS) showToast(`${burst.count - BURST_TOASTS} more changes by others`, 'info');
-    burst = { count: 0, timer: null };
-  }, BURST_MS);
-  if (burst.count <= BURST_TOASTS) showToast(text, 'info');
+  if (performance.now() >= catchUp.until) {
+    showToast(text, 'info');
+    return;
+  }
+  catchUp.count++;
+  if (catchUp.count <= CATCH_UP_TOASTS) showToast(text, 'info');
 }
 
 function notify(n) {
