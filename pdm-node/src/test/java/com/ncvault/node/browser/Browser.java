@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -141,12 +143,18 @@ public final class Browser implements AutoCloseable {
 
   /** Waits for a toast whose text contains {@code part} and returns its text. */
   public String waitForToast(String part, Duration timeout) {
-    // Read in one script: a toast may vanish between finding it and reading its text.
-    return waitFor(timeout).until(d -> {
-      Object found = js("return [...document.querySelectorAll(\"[data-testid='toast']\")].map(t => t.textContent)"
-        + ".find(t => t.includes(arguments[0])) || null;", part);
-      return found == null ? null : String.valueOf(found);
-    });
+    return waitForToast(text -> text.contains(part), timeout);
+  }
+
+  /** Waits for a toast whose text passes {@code test} and returns its text. */
+  public String waitForToast(Predicate<String> test, Duration timeout) {
+    return waitFor(timeout).until(d -> toastTexts().stream().filter(test).findFirst().orElse(null));
+  }
+
+  /** Texts of the toasts on screen, read in one script: a toast may vanish between finding and reading it. */
+  @SuppressWarnings("unchecked")
+  public List<String> toastTexts() {
+    return (List<String>) js("return [...document.querySelectorAll(\"[data-testid='toast']\")].map(t => t.textContent);");
   }
 
   public Object js(String script, Object... args) {

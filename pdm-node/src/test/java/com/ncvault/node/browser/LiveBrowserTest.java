@@ -270,17 +270,18 @@ class LiveBrowserTest {
     alice.checkout(file, "one more pass");
 
     alicePage.driver().findElement(testId("nav-dashboard")).click();
-    WebElement row = alicePage.waitFor(SLOW).until(ExpectedConditions.presenceOfElementLocated(
-      By.cssSelector("[data-testid='checkout-row'][data-filename='" + file + "']")));
-    WebElement duration = row.findElement(testId("checkout-duration"));
-    String first = duration.getText();
+    // The table is redrawn when the stats are reloaded, so the duration is read afresh each time.
+    String durationOfRow = "const r = document.querySelector(\"[data-testid='checkout-row'][data-filename='\" + arguments[0] + \"']\");"
+      + "return r ? r.querySelector(\"[data-testid='checkout-duration']\").textContent : null;";
+    String first = (String) alicePage.waitFor(SLOW).until(d -> alicePage.js(durationOfRow, file));
     assertThat(first).matches("\\d+s|\\d+d \\d+h \\d+m");
-    alicePage.waitFor(Duration.ofSeconds(3)).until(d -> !duration.getText().equals(first));
+    alicePage.waitFor(Duration.ofSeconds(3)).until(d -> !first.equals(alicePage.js(durationOfRow, file)));
     alicePage.waitFor(SLOW).until(ExpectedConditions.presenceOfElementLocated(
       By.cssSelector("[data-testid='chart-checkins'] rect.chart-bar")));
     alicePage.waitFor(SLOW).until(ExpectedConditions.presenceOfElementLocated(
       By.cssSelector("[data-testid='chart-locks'] rect[data-user='alice']")));
-    assertThat(alicePage.driver().findElement(testId("chart-checkins")).getText()).contains("Check-ins per day");
+    assertThat(alicePage.js("return document.querySelector(\"[data-testid='chart-checkins']\").textContent"))
+      .asString().contains("Check-ins per day");
 
     String other = newPart("_OP61.nc");
     bob.createFile(other, "Chamfer", "G21\nM30\n");
@@ -329,9 +330,7 @@ class LiveBrowserTest {
     alicePage.clickAction(file, "cancel-checkout");
 
     bobPage.waitFor(SLOW).until(d -> bobPage.lockText(file).equals("Free"));
-    bobPage.waitFor(SLOW).until(d -> d.findElements(testId("toast")).stream()
-      .map(WebElement::getText)
-      .anyMatch(text -> text.contains(file) && text.toLowerCase().contains("free")));
+    bobPage.waitForToast(text -> text.contains(file) && text.toLowerCase().contains("free"), SLOW);
   }
 
   @Test
