@@ -1,6 +1,8 @@
 // Toasts bottom-right: success / error / warning / info, ~4 s, the same text twice at once is shown once.
 
 const DEFAULT_MS = 4000;
+/** More at once would cover the page; the oldest goes first. */
+const MAX_VISIBLE = 4;
 let container = null;
 const showing = new Map();
 
@@ -19,6 +21,7 @@ export function showToast(text, kind = 'info', { timeout = DEFAULT_MS } = {}) {
     existing.timer = setTimeout(() => dismiss(key), timeout);
     return;
   }
+  while (showing.size >= MAX_VISIBLE) dismiss(showing.keys().next().value);
   const toast = document.createElement('div');
   toast.className = `toast toast-${kind}`;
   toast.dataset.testid = 'toast';
