@@ -34,9 +34,15 @@ function appendChildren(el, children) {
 
 /** A <time> element showing `label` for the ISO instant `iso` (full date in its title). */
 export function timeEl(iso, label) {
-  const t = h('time', { datetime: iso || '' }, label);
-  if (iso) t.title = formatFullTime(iso);
-  return t;
+  return fillTime(document.createElement('time'), iso, label);
+}
+
+/** Fills an existing <time> element (see timeEl). */
+export function fillTime(el, iso, label) {
+  el.dateTime = iso || '';
+  el.textContent = label;
+  if (iso) el.title = formatFullTime(iso);
+  return el;
 }
 
 export function byId(id) {

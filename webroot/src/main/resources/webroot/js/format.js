@@ -39,6 +39,14 @@ function fmt() {
   return formatters;
 }
 
+/**
+ * Builds the formatters ahead of need (loading locale data takes tens of ms): called when the
+ * browser is idle after login, so the first search over a big vault does not pay for it.
+ */
+export function warmUpFormatters() {
+  fmt();
+}
+
 /** Local time of an ISO instant: "14:05" today, otherwise date and time. */
 export function formatTime(iso, now = new Date()) {
   if (!iso) return '';

@@ -5,7 +5,7 @@ import { createStore } from './state.js';
 import { LiveConnection, applyToFiles } from './websocket.js';
 import { FileList } from './filelist.js';
 import { atLeast } from './filemodel.js';
-import { activityText, isFileEvent } from './format.js';
+import { activityText, isFileEvent, warmUpFormatters } from './format.js';
 import { confirmModal, openCheckinModal, openHistoryModal, openNewFileModal, promptModal } from './modals.js';
 import { createDashboard } from './dashboard.js';
 import { createAdmin } from './admin.js';
@@ -14,6 +14,8 @@ import { initTooltips } from './tooltips.js';
 import { initTheme, notifyBrowser, openSettings } from './settings.js';
 
 const SEARCH_DEBOUNCE_MS = 150;
+const SNAPSHOT_WAIT_MS = 2500;
+let fallbackTimer = null;
 const VIEWS = ['files', 'dashboard', 'admin'];
 
 const store = createStore({
@@ -104,6 +106,7 @@ const live = new LiveConnection({
     el.banner.hidden = false;
     // A refused upgrade looks like any drop; ask the REST API whether the session is still good.
     if (!wasOpen) request('GET', '/api/auth/me').catch(() => {});
+    if (!store.state.filesLoaded) loadFiles();
   },
   onSessionExpired: () => sessionExpired(),
 });
@@ -398,11 +401,17 @@ function enterApp(user) {
   el.banner.hidden = true;
   api.settings().then((settings) => store.set({ settings })).catch(() => {});
   live.start();
-  loadFiles();
+  // The live snapshot normally brings the list; the REST list is the fallback when it is late.
+  clearTimeout(fallbackTimer);
+  fallbackTimer = setTimeout(() => {
+    if (!store.state.filesLoaded && store.state.user) loadFiles();
+  }, SNAPSHOT_WAIT_MS);
+  (window.requestIdleCallback || setTimeout)(() => warmUpFormatters());
   showView(location.hash.slice(1));
 }
 
 function leaveApp() {
+  clearTimeout(fallbackTimer);
   live.stop();
   dashboard.hide();
   dashboard.reset();

@@ -39,7 +39,9 @@ class LargeVaultBrowserTest {
     String adminToken = await(node.adminToken());
     alice = new VaultCalls(node, await(node.createUser(adminToken, "alice", "programmer")));
     bob = new VaultCalls(node, await(node.createUser(adminToken, "bob", "programmer")));
-    await(createFiles(alice, FILES));
+    long started = System.nanoTime();
+    await(createFiles(alice, FILES), Duration.ofMinutes(5));
+    System.out.printf("10,000 files created through the API in %d ms%n", (System.nanoTime() - started) / 1_000_000);
   }
 
   @AfterAll
@@ -104,8 +106,8 @@ class LargeVaultBrowserTest {
 
       double clearMs = page.searchFor(" ", Duration.ofSeconds(5));
       assertThat(clearMs).isLessThan(200);
-      assertThat(page.driver().findElements(By.cssSelector("[data-testid='file-card']")))
-        .as("closed groups hold no cards").isEmpty();
+      // Closed groups give their cards back when the browser is idle.
+      page.waitFor(Duration.ofSeconds(2)).until(d -> d.findElements(By.cssSelector("[data-testid='file-card']")).isEmpty());
     }
   }
 }

@@ -9,6 +9,7 @@ import io.vertx.ext.web.multipart.MultipartForm;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** REST calls the browser tests make "as another user" (token auth), blocking with a timeout. */
@@ -23,10 +24,14 @@ final class VaultCalls {
   }
 
   static <T> T await(Future<T> future) {
+    return await(future, Duration.ofSeconds(60));
+  }
+
+  static <T> T await(Future<T> future, Duration timeout) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      throw new AssertionError("call failed: " + e.getMessage(), e);
+      throw new AssertionError("call failed: " + e, e);
     }
   }
 
