@@ -406,4 +406,20 @@ class LiveBrowserTest {
       adminPage.waitForToast("Message sent to bob", SLOW);
     }
   }
+
+  @Test
+  void history_of_a_binary_file_says_there_is_no_diff() {
+    String file = newPart("_FIX.mcam");
+    alice.createFile(file, "Fixture model", "MCAM\u0000\u0001\u0002binary");
+    alice.checkout(file, "");
+    alice.checkin(file, "MCAM\u0000\u0003\u0004binary", "moved clamp");
+
+    bobPage.cardOf(file, SLOW);
+    bobPage.waitFor(SLOW).until(d -> bobPage.textIn(file, "file-revision").equals("rev 1.1"));
+    bobPage.clickAction(file, "history");
+    bobPage.waitFor(SLOW).until(ExpectedConditions.elementToBeClickable(testId("show-diff"))).click();
+    WebElement message = bobPage.waitFor(SLOW).until(ExpectedConditions.visibilityOfElementLocated(testId("diff-message")));
+    assertThat(message.getText()).isEqualTo("Binary file, no diff.");
+    bobPage.driver().findElement(By.cssSelector("[data-testid='history-modal'] .modal-x")).click();
+  }
 }
