@@ -36,10 +36,16 @@ public final class Addresses {
    */
   public static final String SYNC_CONNECT = "pdm.sync.connect";
 
-  /** Presence of users, published cluster-wide by each node's sync-verticle. */
+  /**
+   * Presence of users, published cluster-wide by each node's sync-verticle. Body: a
+   * {@link NodePresence} as JSON.
+   */
   public static final String PRESENCE = "pdm.sync.presence";
 
-  /** Local request/reply: the sync-verticle's status (connections, node name) for /health. */
+  /**
+   * Local request/reply: the sync-verticle's status for /health. Reply:
+   * {@code {node, connections: open sockets, users: distinct users connected to this node}}.
+   */
   public static final String SYNC_STATUS = "pdm.sync.status";
 
   /**

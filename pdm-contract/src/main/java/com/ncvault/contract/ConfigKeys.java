@@ -67,6 +67,8 @@ public final class ConfigKeys {
   public static final String WS_SNAPSHOT_COALESCE_MS = "wsSnapshotCoalesceMs";
   /** How long a gap in event seq is waited for before the missing events are read from storage. */
   public static final String WS_GAP_WAIT_MS = "wsGapWaitMs";
+  /** Bytes a socket may have waiting to be sent; a delta client beyond it is closed with "resync". */
+  public static final String WS_WRITE_QUEUE_BYTES = "wsWriteQueueMaxBytes";
 
   /** Age in seconds after which the dashboard marks a checkout as stale (24 h). */
   public static final String STALE_LOCK_SECONDS = "staleLockSeconds";
@@ -125,6 +127,7 @@ public final class ConfigKeys {
       .put(WS_RATE_LIMIT, 50)
       .put(WS_SNAPSHOT_COALESCE_MS, 100)
       .put(WS_GAP_WAIT_MS, 200)
+      .put(WS_WRITE_QUEUE_BYTES, 1024 * 1024)
       .put(STALE_LOCK_SECONDS, 24 * 3600)
       .put(CLUSTER, false)
       .put(CLUSTER_HOST, "127.0.0.1")
