@@ -25,6 +25,11 @@ class LockThroughputTest extends StorageTestBase {
     return new JsonObject();
   }
 
+  /** Pairs each actor runs in the measured phase. */
+  protected int pairsPerActor() {
+    return PAIRS_PER_ACTOR;
+  }
+
   /** Names the database in the printed figure. */
   protected String label() {
     return "H2";
@@ -42,12 +47,12 @@ class LockThroughputTest extends StorageTestBase {
       (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     long cpuStart = os.getProcessCpuTime();
     long start = System.nanoTime();
-    List<Future<Void>> actors = actors(PAIRS_PER_ACTOR);
+    List<Future<Void>> actors = actors(pairsPerActor());
     StorageClient.await(Future.all(actors));
     double seconds = (System.nanoTime() - start) / 1e9;
     double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
 
-    int pairs = ACTORS * PAIRS_PER_ACTOR;
+    int pairs = ACTORS * pairsPerActor();
     System.out.printf("Lock throughput on %s: %d checkout+cancel pairs by %d actors in %.2f s = %.0f pairs/s"
       + " (process CPU %.2f s, %.0f us per pair, %d cores)%n", label(), pairs, ACTORS, seconds, pairs / seconds, cpuSeconds,
       cpuSeconds * 1e6 / pairs, Runtime.getRuntime().availableProcessors());

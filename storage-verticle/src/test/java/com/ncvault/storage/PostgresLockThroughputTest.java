@@ -35,6 +35,12 @@ class PostgresLockThroughputTest extends LockThroughputTest {
     database.reset();
   }
 
+  /** Each commit waits for a WAL flush; fewer pairs keep the class fast. */
+  @Override
+  protected int pairsPerActor() {
+    return 125;
+  }
+
   @Override
   protected String label() {
     return "PostgreSQL";
