@@ -206,7 +206,7 @@ class WatchNotifyPresenceTest {
   void aPeerThatNeverAnswersPingsIsClosed(Vertx vertx, VertxTestContext ctx) {
     JsonObject config = SyncHarness.testConfig().put(ConfigKeys.WS_PING_SECONDS, 1);
     SyncHarness.start(vertx, config, options -> { }).compose(node -> vertx.createNetClient()
-      .connect(node.port, "localhost")
+      .connect(node.port, SyncHarness.HOST)
       .compose(raw -> {
         // a peer that completes the handshake and then never answers anything, like a dead network
         String upgrade = "GET /ws?user=bob&proto=1 HTTP/1.1\r\nHost: localhost:" + node.port + "\r\n"
