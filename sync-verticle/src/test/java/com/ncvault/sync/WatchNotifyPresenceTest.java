@@ -149,9 +149,11 @@ class WatchNotifyPresenceTest {
         TestSocket alice = all.resultAt(1);
         return bob.await(m -> "PRESENCE".equals(m.getString("type"))
             && m.getJsonObject("payload").getJsonArray("users").size() == 2)
-          .compose(both -> alice.socket.close())
-          .compose(v -> bob.await(m -> "PRESENCE".equals(m.getString("type"))
-            && m.getJsonObject("payload").getJsonArray("users").size() == 1));
+          .compose(both -> {
+            int seen = bob.size();
+            return alice.socket.close().compose(v -> bob.awaitAfter(seen, m -> "PRESENCE".equals(m.getString("type"))
+              && m.getJsonObject("payload").getJsonArray("users").size() == 1));
+          });
       })).onComplete(ctx.succeeding(presence -> ctx.verify(() -> {
         assertThat(presence.getJsonObject("payload").getJsonArray("users").getJsonObject(0).getString("username"))
           .isEqualTo("bob");
