@@ -2,7 +2,6 @@ package com.ncvault.sync;
 
 import com.ncvault.contract.DomainEvent;
 import com.ncvault.contract.EventTypes;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -227,7 +226,13 @@ class LiveSyncTest {
     })));
   }
 
-  static Future<Void> all(List<? extends Future<?>> futures) {
-    return Future.all(futures).mapEmpty();
+  @Test
+  void aSecondSyncVerticleOnTheSameNodeIsRefused(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> node.deploySync())
+      .onComplete(ctx.failing(error -> ctx.verify(() -> {
+        assertThat(error.getMessage()).contains("one SyncVerticle per node");
+        ctx.completeNow();
+      })));
   }
+
 }
