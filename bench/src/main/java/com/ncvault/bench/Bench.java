@@ -125,7 +125,17 @@ public final class Bench {
         .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
         .put("kernel", Harness.run(List.of("uname", "-r"), 10).trim())
         .put("node", Harness.onPath("node") ? Harness.run(List.of("node", "--version"), 10).trim() : "")
-        .put("openFileLimit", System.getenv().getOrDefault("BENCH_NOFILE", ""));
+        .put("openFileLimit", System.getenv().getOrDefault("BENCH_NOFILE", ""))
+        .put("loadAverageAtStart", loadAverage());
+    }
+
+    /** Other work on the machine competes for the same 2 cores; the 1-minute load average says how much. */
+    private static String loadAverage() {
+      try {
+        return Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0];
+      } catch (IOException e) {
+        return "";
+      }
     }
   }
 }

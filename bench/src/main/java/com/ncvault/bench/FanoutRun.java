@@ -18,6 +18,9 @@ final class FanoutRun implements AutoCloseable {
   record Target(String name, long pid, LongSupplier heapAfterGc, Actor.Source source) {
   }
 
+  /** The ladder stops halving here: below one event every two seconds a step says little. */
+  private static final double MIN_RATE = 0.5;
+
   private final Harness harness;
   private final Settings settings;
   private final Target target;
@@ -35,7 +38,7 @@ final class FanoutRun implements AutoCloseable {
     this.target = target;
     this.groups = groups;
     int steps = settings.maxSteps() + settings.bisections() + 4;
-    double eventsPerStep = Math.max(settings.maxEventRate(), settings.clusterRate()) * settings.stepMs() / 1000.0
+    double eventsPerStep = Math.max(settings.maxEventRate(), settings.clusterRate()) * settings.maxStepMs() / 1000.0
       + settings.clusterRate() * settings.clusterMs() / 1000.0;
     int perFile = (int) (eventsPerStep * steps / filenames.size()) + 256;
     this.book = new EventBook(filenames.size(), perFile, steps);
@@ -89,6 +92,11 @@ final class FanoutRun implements AutoCloseable {
 
   /** One step: events at {@code rate} per second for {@code ms}, then up to drainMs for the last receipts. */
   JsonObject step(double rate, long ms) {
+    return step(rate, ms, 1);
+  }
+
+  private JsonObject step(double rate, long minMs, int minEvents) {
+    long ms = Math.max(minMs, Math.min(settings.maxStepMs(), (long) Math.ceil(minEvents * 1000 / rate)));
     int step = nextStep++;
     Map<Integer, Integer> openByGroup = fleet.openByGroup();
     int expected = openByGroup.values().stream().mapToInt(Integer::intValue).sum();
@@ -183,13 +191,13 @@ final class FanoutRun implements AutoCloseable {
     JsonArray steps = new JsonArray();
     double start = Math.min(settings.maxEventRate(), settings.startMessagesPerSecond() / Math.max(1, clients));
     // not recorded: the first events load classes and compile hot paths on both sides
-    JsonObject warmup = step(start, Math.max(500, settings.stepMs() / 2));
+    JsonObject warmup = step(start, Math.max(500, settings.stepMs() / 2), 2);
     double rate = start;
     JsonObject lastPass = null;
     JsonObject firstFail = null;
     int runs = 0;
     while (runs < settings.maxSteps()) {
-      JsonObject s = step(rate, settings.stepMs());
+      JsonObject s = step(rate, settings.stepMs(), settings.minStepEvents());
       steps.add(s);
       runs++;
       if (s.getBoolean("pass")) {
@@ -200,7 +208,7 @@ final class FanoutRun implements AutoCloseable {
         rate *= 2;
       } else {
         firstFail = s;
-        if (lastPass != null || rate / 2 < 0.25) {
+        if (lastPass != null || rate / 2 < MIN_RATE) {
           break;
         }
         rate /= 2;
@@ -212,7 +220,7 @@ final class FanoutRun implements AutoCloseable {
       if (high / low < 1.15) {
         break;
       }
-      JsonObject s = step(Math.sqrt(low * high), settings.stepMs());
+      JsonObject s = step(Math.sqrt(low * high), settings.stepMs(), settings.minStepEvents());
       steps.add(s);
       if (s.getBoolean("pass")) {
         lastPass = best(lastPass, s);

@@ -33,25 +33,36 @@ final class Node implements AutoCloseable {
   private final Harness harness;
   private final ServerProcess process;
   private final Path gcLog;
+  private final Path dataDir;
   private String adminToken;
 
-  private Node(Harness harness, ServerProcess process, Path gcLog) {
+  private Node(Harness harness, ServerProcess process, Path gcLog, Path dataDir) {
     this.harness = harness;
     this.process = process;
     this.gcLog = gcLog;
+    this.dataDir = dataDir;
+  }
+
+  Path dataDir() {
+    return dataDir;
   }
 
   /** Options of one node start. */
-  record Options(String name, List<String> jvmFlags, Map<String, String> config, boolean cluster) {
+  record Options(String name, List<String> jvmFlags, Map<String, String> config, boolean cluster, Path dataDir) {
 
     static Options embedded(String name, String heap) {
-      return new Options(name, List.of("-Xms" + heap, "-Xmx" + heap), Map.of(), false);
+      return new Options(name, List.of("-Xmx" + heap), Map.of(), false, null);
     }
 
     Options with(String key, Object value) {
       Map<String, String> more = new HashMap<>(config);
       more.put(key, String.valueOf(value));
-      return new Options(name, jvmFlags, more, cluster);
+      return new Options(name, jvmFlags, more, cluster, dataDir);
+    }
+
+    /** The same node again on an existing data directory (null: a fresh one). */
+    Options on(Path existing) {
+      return new Options(name, jvmFlags, config, cluster, existing);
     }
   }
 
@@ -67,8 +78,9 @@ final class Node implements AutoCloseable {
       command.addAll(HAZELCAST_FLAGS);
     }
     command.add("-Xlog:gc:file=" + gcLog);
+    Path dataDir = options.dataDir() == null ? dir.resolve("data") : options.dataDir();
     command.addAll(List.of("-jar", harness.settings().jar().toString(), "--port", Integer.toString(port),
-      "--data", dir.resolve("data").toString()));
+      "--data", dataDir.toString()));
     if (options.cluster()) {
       command.add("--cluster");
     }
@@ -77,7 +89,7 @@ final class Node implements AutoCloseable {
     env.put(ConfigKeys.envName(ConfigKeys.HTTP_HOST), Http.HOST);
     options.config().forEach((key, value) -> env.put(ConfigKeys.envName(key), value));
     ServerProcess process = ServerProcess.start(options.name(), command, env, dir.resolve("node.log"), port);
-    Node node = new Node(harness, process, gcLog);
+    Node node = new Node(harness, process, gcLog, dataDir);
     try {
       process.awaitHealthy(harness.vertx(), harness.http(), "/health", 90_000).await();
       node.adminToken = node.login("admin", harness.adminPassword()).await();

@@ -19,7 +19,8 @@ final class Report {
     md.append("Machine: ").append(m.getValue("cores")).append(" cores (").append(m.getString("cpu")).append("), ")
       .append(m.getString("memory")).append(" memory, ").append(m.getString("java")).append(", Linux ")
       .append(m.getString("kernel")).append(", Node ").append(m.getString("node"))
-      .append(", open-file limit ").append(m.getString("openFileLimit", "")).append(".\n\n");
+      .append(", open-file limit ").append(m.getString("openFileLimit", ""))
+      .append(", 1-min load average at start ").append(m.getString("loadAverageAtStart", "")).append(".\n\n");
     fanout(md, r.getJsonObject("fanout"));
     cluster(md, r.getJsonObject("cluster"));
     locks(md, r.getJsonObject("locks"));
@@ -189,11 +190,11 @@ final class Report {
       return;
     }
     md.append("| files listed | response bytes | first GET ms | best of ").append(l.getJsonArray("getMs", new JsonArray()).size())
-      .append(" ms | files created via | creation rate |\n|---:|---:|---:|---:|---|---:|\n");
+      .append(" ms | files created via | API uploads/s |\n|---:|---:|---:|---:|---|---:|\n");
     md.append("| ").append(l.getValue("listedFiles")).append(" | ").append(l.getValue("responseBytes"))
       .append(" | ").append(num(l.getValue("firstGetMs"))).append(" | ").append(num(l.getValue("bestGetMs")))
-      .append(" | ").append(l.getString("createdVia")).append(" | ").append(num(l.getValue("createPerSecond")))
-      .append("/s |\n\n");
+      .append(" | ").append(l.getString("createdVia")).append(" | ").append(num(l.getValue("apiPerSecond")))
+      .append(" |\n\n");
   }
 
   private static void targets(StringBuilder md, JsonArray targets) {
