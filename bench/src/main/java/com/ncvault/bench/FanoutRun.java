@@ -18,8 +18,8 @@ final class FanoutRun implements AutoCloseable {
   record Target(String name, long pid, LongSupplier heapAfterGc, Actor.Source source) {
   }
 
-  /** The ladder stops halving here: below one event every two seconds a step says little. */
-  private static final double MIN_RATE = 0.5;
+  /** The ladder stops halving here: below one event a second a step of a few seconds says little. */
+  private static final double MIN_RATE = 1;
 
   private final Harness harness;
   private final Settings settings;

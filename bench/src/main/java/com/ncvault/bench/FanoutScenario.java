@@ -87,7 +87,9 @@ final class FanoutScenario {
   }
 
   private JsonObject runNode(int n) {
-    try (Node node = Node.start(harness, Node.Options.embedded("fanout-node-" + n, NODE_HEAP))) {
+    boolean largest = n == settings.fanoutClients().get(settings.fanoutClients().size() - 1);
+    Node.Options options = Node.Options.embedded("fanout-node-" + n, NODE_HEAP).profiled(largest && !settings.smoke());
+    try (Node node = Node.start(harness, options)) {
       Prepared prepared = new Prepared(node, settings, filenames);
       List<ClientLoop.Endpoint> endpoints = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -103,6 +105,9 @@ final class FanoutScenario {
         keepTemplates(run.fleet());
         json.put("messageBytes", messageBytes());
         json.put("serverAlive", node.process().alive());
+        if (options.profiled()) {
+          json.put("profile", node.profile());
+        }
         return json;
       }
     }

@@ -22,7 +22,7 @@ import java.util.List;
  */
 final class ListScenario {
 
-  private static final int GETS = 3;
+  private static final int GETS = 2;
   private static final int FIRST_NUMBER = 1_000_000;
 
   private final Harness harness;

@@ -45,7 +45,7 @@ final class LockScenario {
           .with(ConfigKeys.DB_KIND, "postgres").with(ConfigKeys.PG_URI, db.uri()));
       }
     }
-    return measure(Node.Options.embedded("locks-h2", "1g"));
+    return measure(Node.Options.embedded("locks-h2", "1g").profiled(!settings.smoke()));
   }
 
   private JsonObject measure(Node.Options options) {
@@ -66,7 +66,11 @@ final class LockScenario {
       for (int concurrency : settings.lockConcurrency()) {
         levels.add(level(node, token, filenames, concurrency, settings.lockMs()));
       }
-      return new JsonObject().put("levels", levels).put("serverAlive", node.process().alive());
+      JsonObject json = new JsonObject().put("levels", levels).put("serverAlive", node.process().alive());
+      if (options.profiled()) {
+        json.put("profile", node.profile());
+      }
+      return json;
     }
   }
 

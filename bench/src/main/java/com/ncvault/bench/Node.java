@@ -34,13 +34,24 @@ final class Node implements AutoCloseable {
   private final ServerProcess process;
   private final Path gcLog;
   private final Path dataDir;
+  private final Path recording;
   private String adminToken;
 
-  private Node(Harness harness, ServerProcess process, Path gcLog, Path dataDir) {
+  private Node(Harness harness, ServerProcess process, Path gcLog, Path dataDir, Path recording) {
     this.harness = harness;
     this.process = process;
     this.gcLog = gcLog;
     this.dataDir = dataDir;
+    this.recording = recording;
+  }
+
+  /** The CPU profile recorded so far, summarised; null when the node was not started profiled. */
+  JsonObject profile() {
+    if (recording == null) {
+      return null;
+    }
+    Profile.dump(pid(), recording);
+    return Profile.summarise(recording, 12);
   }
 
   Path dataDir() {
@@ -48,21 +59,27 @@ final class Node implements AutoCloseable {
   }
 
   /** Options of one node start. */
-  record Options(String name, List<String> jvmFlags, Map<String, String> config, boolean cluster, Path dataDir) {
+  record Options(String name, List<String> jvmFlags, Map<String, String> config, boolean cluster, Path dataDir,
+                 boolean profiled) {
 
     static Options embedded(String name, String heap) {
-      return new Options(name, List.of("-Xmx" + heap), Map.of(), false, null);
+      return new Options(name, List.of("-Xmx" + heap), Map.of(), false, null, false);
     }
 
     Options with(String key, Object value) {
       Map<String, String> more = new HashMap<>(config);
       more.put(key, String.valueOf(value));
-      return new Options(name, jvmFlags, more, cluster, dataDir);
+      return new Options(name, jvmFlags, more, cluster, dataDir, profiled);
     }
 
     /** The same node again on an existing data directory (null: a fresh one). */
     Options on(Path existing) {
-      return new Options(name, jvmFlags, config, cluster, existing);
+      return new Options(name, jvmFlags, config, cluster, existing, profiled);
+    }
+
+    /** Records a JFR profile (see {@link Profile}); {@code when} false leaves the options as they are. */
+    Options profiled(boolean when) {
+      return new Options(name, jvmFlags, config, cluster, dataDir, profiled || when);
     }
   }
 
@@ -78,6 +95,10 @@ final class Node implements AutoCloseable {
       command.addAll(HAZELCAST_FLAGS);
     }
     command.add("-Xlog:gc:file=" + gcLog);
+    Path recording = dir.resolve("node.jfr");
+    if (options.profiled()) {
+      command.add(Profile.recordingFlag(recording));
+    }
     Path dataDir = options.dataDir() == null ? dir.resolve("data") : options.dataDir();
     command.addAll(List.of("-jar", harness.settings().jar().toString(), "--port", Integer.toString(port),
       "--data", dataDir.toString()));
@@ -89,7 +110,7 @@ final class Node implements AutoCloseable {
     env.put(ConfigKeys.envName(ConfigKeys.HTTP_HOST), Http.HOST);
     options.config().forEach((key, value) -> env.put(ConfigKeys.envName(key), value));
     ServerProcess process = ServerProcess.start(options.name(), command, env, dir.resolve("node.log"), port);
-    Node node = new Node(harness, process, gcLog, dataDir);
+    Node node = new Node(harness, process, gcLog, dataDir, options.profiled() ? recording : null);
     try {
       process.awaitHealthy(harness.vertx(), harness.http(), "/health", 90_000).await();
       node.adminToken = node.login("admin", harness.adminPassword()).await();

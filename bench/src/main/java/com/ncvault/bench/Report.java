@@ -27,7 +27,49 @@ final class Report {
     transfers(md, r.getJsonObject("transfers"));
     list(md, r.getJsonObject("list"));
     targets(md, r.getJsonArray("targets"));
+    profiles(md, r);
     return md.toString();
+  }
+
+  private static void profiles(StringBuilder md, JsonObject r) {
+    JsonObject fanout = r.getJsonObject("fanout");
+    JsonArray runs = fanout == null ? new JsonArray() : fanout.getJsonArray("runs", new JsonArray());
+    JsonObject largest = runs.isEmpty() ? null : runs.getJsonObject(runs.size() - 1);
+    JsonObject locks = r.getJsonObject("locks");
+    JsonObject transfers = r.getJsonObject("transfers");
+    profile(md, "fan-out node, N=" + (largest == null ? "?" : largest.getValue("clients")),
+      largest == null || largest.getJsonObject("ncvault") == null ? null
+        : largest.getJsonObject("ncvault").getJsonObject("profile"));
+    profile(md, "locks on H2", locks == null || locks.getJsonObject("h2") == null ? null
+      : locks.getJsonObject("h2").getJsonObject("profile"));
+    profile(md, "transfers", transfers == null || transfers.getJsonObject("ncvault") == null ? null
+      : transfers.getJsonObject("ncvault").getJsonObject("profile"));
+  }
+
+  private static void profile(StringBuilder md, String label, JsonObject p) {
+    if (p == null || p.getInteger("samples", 0) == 0) {
+      return;
+    }
+    md.append("#### CPU profile: ").append(label).append(" (JFR jdk.ExecutionSample, ").append(p.getValue("samples"))
+      .append(" samples over the whole run of that node)\n\n")
+      .append("| top frame | % | nearest NC Vault frame | % |\n|---|---:|---|---:|\n");
+    JsonArray top = p.getJsonArray("topFrames", new JsonArray());
+    JsonArray ours = p.getJsonArray("nearestNcVaultFrames", new JsonArray());
+    for (int i = 0; i < Math.min(10, Math.max(top.size(), ours.size())); i++) {
+      JsonObject a = i < top.size() ? top.getJsonObject(i) : null;
+      JsonObject b = i < ours.size() ? ours.getJsonObject(i) : null;
+      md.append("| ").append(a == null ? "" : "`" + a.getString("frame") + "`").append(" | ")
+        .append(a == null ? "" : num(a.getValue("percent"))).append(" | ")
+        .append(b == null ? "" : "`" + b.getString("frame") + "`").append(" | ")
+        .append(b == null ? "" : num(b.getValue("percent"))).append(" |\n");
+    }
+    JsonArray threads = p.getJsonArray("threads", new JsonArray());
+    md.append("\nSamples by thread: ");
+    for (int i = 0; i < Math.min(5, threads.size()); i++) {
+      JsonObject t = threads.getJsonObject(i);
+      md.append(i == 0 ? "" : ", ").append(t.getString("frame")).append(" ").append(num(t.getValue("percent"))).append(" %");
+    }
+    md.append(".\n\n");
   }
 
   private static void fanout(StringBuilder md, JsonObject fanout) {

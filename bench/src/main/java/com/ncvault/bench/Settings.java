@@ -53,11 +53,11 @@ record Settings(
   static Settings full(Path root, Path resultsDir, Path tmpDir, Path wsPrefix, Set<String> scenarios) {
     return new Settings(false, root, resultsDir, tmpDir, wsPrefix, scenarios, 2,
       List.of(100, 1_000, 5_000, 10_000), 32, 4,
-      2_000, 5_000, 8, 4_000, 20_000, 2_000, 6, 1, 100,
-      1_500, 10, 8_000,
-      List.of(1, 8, 64), 4_000, List.of("h2", "postgres"),
+      2_000, 4_000, 6, 3_000, 20_000, 2_000, 5, 1, 100,
+      1_500, 10, 6_000,
+      List.of(1, 8, 64), 3_000, List.of("h2", "postgres"),
       1L << 30,
-      100_000, 2_000, 32, 30_000);
+      100_000, 2_000, 32, 10_000);
   }
 
   static Settings smoke(Path root, Path resultsDir, Path tmpDir, Path wsPrefix, Set<String> scenarios) {
@@ -67,7 +67,7 @@ record Settings(
       30, 5, 1_000,
       List.of(1, 8), 2_000, List.of("h2"),
       16L << 20,
-      300, 200, 8, 30_000);
+      100, 50, 8, 30_000);
   }
 
   /** The node's runnable jar, built by mvn package. */

@@ -89,7 +89,8 @@ final class TransferScenario {
   }
 
   private JsonObject node(Path source, long size) {
-    try (Node node = Node.start(harness, Node.Options.embedded("transfers-node", NODE_HEAP))) {
+    Node.Options options = Node.Options.embedded("transfers-node", NODE_HEAP).profiled(!settings.smoke());
+    try (Node node = Node.start(harness, options)) {
       String token = node.user("bench-transfer", "programmer");
       String filename = "transfer-1g.nc";
       long started = System.nanoTime();
@@ -112,7 +113,8 @@ final class TransferScenario {
         .put("downloadMBps", mbps(size, downloadSeconds))
         .put("peakHeapBytes", node.peakHeapFromGcLog())
         .put("rssBytesAfter", ProcStats.rssBytes(node.pid()))
-        .put("serverAlive", node.process().alive());
+        .put("serverAlive", node.process().alive())
+        .put("profile", node.profile());
     }
   }
 

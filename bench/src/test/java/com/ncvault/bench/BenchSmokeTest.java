@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The harness in smoke mode against the real runnable jar (packaged earlier in the same reactor
  * build): 20 clients, a few events, the ws baseline when node and npm are there, locks on H2 for
- * 2 s, a small transfer and a small list. Proves the harness measures, not how fast anything is.
+ * 2 s, a small transfer and a small list (half uploaded, half added with SQL). Proves the harness measures, not how fast anything is.
  */
 class BenchSmokeTest {
 
@@ -54,7 +54,10 @@ class BenchSmokeTest {
     assertThat(transfers.getJsonObject("dd").getDouble("writeMBps")).isPositive();
 
     JsonObject list = results.getJsonObject("list");
-    assertThat(list.getInteger("listedFiles")).isEqualTo(list.getInteger("createdFiles")).isEqualTo(200);
+    assertThat(list.getInteger("apiFiles")).as("files uploaded through the API").isEqualTo(settings.listApiFiles());
+    assertThat(list.getInteger("sqlFiles")).as("files added with SQL")
+      .isEqualTo(settings.listFiles() - settings.listApiFiles());
+    assertThat(list.getInteger("listedFiles")).isEqualTo(settings.listFiles());
     assertThat(list.getLong("responseBytes")).isPositive();
   }
 
