@@ -1,11 +1,129 @@
 package com.ncvault.api;
 
+import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.PdmError;
+import com.ncvault.contract.SocketHandoff;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.io.StringReader;
+import java.time.Clock;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
+/**
+ * The node's HTTP server: REST API, login, static UI, /ws upgrade, health and metrics. Deployed with
+ * several instances on the same port; the login throttle and user cache are shared between them.
+ */
 public class ApiVerticle extends VerticleBase {
+
+  static final String OPENAPI_RESOURCE = "api/openapi.yaml";
+  static final String VERSION_RESOURCE = "api/version.properties";
+  static final int MAX_HEADER_BYTES = 16 * 1024;
+  private static final String SHARED_MAP = "pdm.api";
+
+  private Router router;
+
   @Override
   public Future<?> start() {
-    return Future.succeededFuture();
+    ApiConfig config = ApiConfig.from(config());
+    registerSocketCodec();
+    StorageClient storage = new StorageClient(vertx);
+    LocalMap<String, Object> shared = vertx.sharedData().getLocalMap(SHARED_MAP);
+    shared.putIfAbsent("loginThrottle", new LoginThrottle(config.loginMaxFailuresPerMinute(), Clock.systemUTC()));
+    shared.putIfAbsent("userCache", new UserCache(Clock.systemUTC(), UserCache.TTL));
+    LoginThrottle throttle = (LoginThrottle) shared.get("loginThrottle");
+    UserCache users = (UserCache) shared.get("userCache");
+    Tokens tokens = new Tokens(vertx, config.jwtSecret(), config.tokenTtlSeconds());
+    Authenticator authenticator = new Authenticator(tokens, storage, users);
+
+    Future<Buffer> openApi = vertx.fileSystem().readFile(OPENAPI_RESOURCE);
+    Future<String> version = vertx.fileSystem().readFile(VERSION_RESOURCE).map(ApiVerticle::version);
+    return Future.all(openApi, version).compose(loaded -> {
+      router = ApiRouter.create(vertx, ApiRoutes.table(
+        new AuthRoutes(storage, tokens, throttle, config.tls(), config.tokenTtlSeconds()),
+        new FileRoutes(storage, new Uploads(vertx, config.incomingDir(), config.maxUploadBytes()), new ContentResponder()),
+        new DashboardRoutes(storage, config.staleLockSeconds()),
+        new AdminRoutes(vertx, storage, authenticator),
+        new SystemRoutes(vertx, storage, config, version.result(), openApi.result()),
+        new WebSocketGate(vertx, new OriginPolicy(config.wsAllowedOrigins()))), authenticator);
+      return vertx.createHttpServer(serverOptions(config))
+        .requestHandler(router)
+        .invalidRequestHandler(ApiVerticle::refuseInvalidRequest)
+        .listen();
+    });
+  }
+
+  /** The router this instance serves (for tests that compare it with the API description). */
+  Router router() {
+    return router;
+  }
+
+  static HttpServerOptions serverOptions(ApiConfig config) {
+    HttpServerOptions options = new HttpServerOptions()
+      .setHost(config.httpHost())
+      .setPort(config.httpPort())
+      .setMaxHeaderSize(MAX_HEADER_BYTES)
+      // A connection with no traffic either way is dropped; sync pings open sockets more often than this.
+      .setIdleTimeout(Math.max(60, 2 * config.wsPingSeconds() + 10))
+      .setIdleTimeoutUnit(TimeUnit.SECONDS)
+      .setCompressionSupported(false)
+      .setMaxWebSocketFrameSize(config.wsMaxFrameBytes())
+      .setMaxWebSocketMessageSize(config.wsMaxFrameBytes())
+      .setPerFrameWebSocketCompressionSupported(false)
+      .setPerMessageWebSocketCompressionSupported(false)
+      .setRegisterWebSocketWriteHandlers(false);
+    if (config.tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+        .setCertPath(config.tlsCertPath())
+        .setKeyPath(config.tlsKeyPath()));
+    }
+    return options;
+  }
+
+  /** Requests Netty could not parse (headers over 16 KiB, an overlong line): JSON error, then close. */
+  private static void refuseInvalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    PdmError error = cause instanceof TooLongHttpHeaderException
+      ? new PdmError(ErrorCode.HEADERS_TOO_LARGE, "Request headers too large")
+      : cause instanceof TooLongHttpLineException
+      ? new PdmError(ErrorCode.URI_TOO_LONG, "Request line too long")
+      : new PdmError(ErrorCode.BAD_REQUEST, "Malformed request");
+    HttpServerResponse response = request.response();
+    SecurityHeaders.apply(response.headers(), true);
+    response.setStatusCode(error.code().status())
+      .putHeader(HttpHeaders.CONTENT_TYPE, Replies.JSON)
+      .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+      .end(error.toHttpBody().toBuffer())
+      .onComplete(done -> request.connection().close());
+  }
+
+  /** The launcher registers the codec once; when it has not (tests), the first instance does. */
+  private void registerSocketCodec() {
+    try {
+      vertx.eventBus().registerCodec(new SocketHandoff.Codec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // registered by the launcher or by another instance
+    }
+  }
+
+  private static String version(Buffer properties) {
+    Properties p = new Properties();
+    try {
+      p.load(new StringReader(properties.toString()));
+    } catch (IOException e) {
+      return "unknown";
+    }
+    return p.getProperty("version", "unknown");
   }
 }

@@ -36,11 +36,23 @@ public final class Addresses {
    */
   public static final String SYNC_CONNECT = "pdm.sync.connect";
 
-  /** Presence of users, published cluster-wide by each node's sync-verticle. */
+  /**
+   * Presence of users, published cluster-wide by each node's sync-verticle. Body: a
+   * {@link NodePresence} as JSON.
+   */
   public static final String PRESENCE = "pdm.sync.presence";
 
-  /** Local request/reply: the sync-verticle's status (connections, node name) for /health. */
+  /**
+   * Local request/reply: the sync-verticle's status for /health. Reply:
+   * {@code {node, connections: open sockets, users: distinct users connected to this node}}.
+   */
   public static final String SYNC_STATUS = "pdm.sync.status";
+
+  /**
+   * Requests from programs connected through the TCP event-bus bridge: header {@code action}
+   * (a read-only storage action) and header {@code token} (a login token) are required.
+   */
+  public static final String BRIDGE_REQUEST = "pdm.bridge.request";
 
   private Addresses() {
   }

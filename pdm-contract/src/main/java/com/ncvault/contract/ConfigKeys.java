@@ -67,6 +67,8 @@ public final class ConfigKeys {
   public static final String WS_SNAPSHOT_COALESCE_MS = "wsSnapshotCoalesceMs";
   /** How long a gap in event seq is waited for before the missing events are read from storage. */
   public static final String WS_GAP_WAIT_MS = "wsGapWaitMs";
+  /** Bytes a socket may have waiting to be sent; a delta client beyond it is closed with "resync". */
+  public static final String WS_WRITE_QUEUE_BYTES = "wsWriteQueueMaxBytes";
 
   /** Age in seconds after which the dashboard marks a checkout as stale (24 h). */
   public static final String STALE_LOCK_SECONDS = "staleLockSeconds";
@@ -89,6 +91,11 @@ public final class ConfigKeys {
   public static final String CLUSTER_SECRET = "clusterSecret";
   /** Base URLs of other nodes the page may fail over to, e.g. ["http://plant-b:8080"]. */
   public static final String PEER_URLS = "peerUrls";
+
+  /** Port of the TCP event-bus bridge for programs in other languages (0 = off). */
+  public static final String BRIDGE_PORT = "bridgePort";
+  /** Interface the TCP event-bus bridge binds to. */
+  public static final String BRIDGE_HOST = "bridgeHost";
 
   /** Defaults for every key. */
   public static JsonObject defaults() {
@@ -120,6 +127,7 @@ public final class ConfigKeys {
       .put(WS_RATE_LIMIT, 50)
       .put(WS_SNAPSHOT_COALESCE_MS, 100)
       .put(WS_GAP_WAIT_MS, 200)
+      .put(WS_WRITE_QUEUE_BYTES, 1024 * 1024)
       .put(STALE_LOCK_SECONDS, 24 * 3600)
       .put(CLUSTER, false)
       .put(CLUSTER_HOST, "127.0.0.1")
@@ -129,7 +137,9 @@ public final class ConfigKeys {
       .put(CLUSTER_NAME, "ncvault")
       .put(EVENT_BUS_PORT, 0)
       .put(CLUSTER_SECRET, "")
-      .put(PEER_URLS, new JsonArray());
+      .put(PEER_URLS, new JsonArray())
+      .put(BRIDGE_PORT, 0)
+      .put(BRIDGE_HOST, "127.0.0.1");
   }
 
   /** The environment variable that sets {@code key}: httpPort -> PDM_HTTP_PORT. */

@@ -8,6 +8,8 @@ public enum ErrorCode {
   VALIDATION(400, "validation_failed"),
   UNAUTHENTICATED(401, "unauthenticated"),
   FORBIDDEN(403, "forbidden"),
+  /** A cookie-authenticated POST/PATCH/DELETE without the header X-PDM-CSRF: 1. */
+  CSRF(403, "csrf"),
   NOT_FOUND(404, "not_found"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
   FILE_LOCKED(409, "file_locked"),
@@ -16,8 +18,10 @@ public enum ErrorCode {
   CONFLICT(409, "conflict"),
   PAYLOAD_TOO_LARGE(413, "payload_too_large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
+  URI_TOO_LONG(414, "uri_too_long"),
   RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable"),
   TOO_MANY_REQUESTS(429, "too_many_requests"),
+  HEADERS_TOO_LARGE(431, "headers_too_large"),
   INTERNAL(500, "internal_error"),
   UNAVAILABLE(503, "unavailable");
 

@@ -6,4 +6,11 @@ package com.ncvault.contract;
  * free now).
  */
 public record Notification(String to, String from, String kind, String filename, String text, String timestamp) {
+
+  /** An admin's message to a user. */
+  public static final String KIND_MESSAGE = "message";
+  /** The recipient's lock was overridden by an admin. */
+  public static final String KIND_OVERRIDE = "override";
+  /** A file the recipient watches is free now. */
+  public static final String KIND_FREE = "free";
 }

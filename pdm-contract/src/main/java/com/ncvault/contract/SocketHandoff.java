@@ -1,5 +1,7 @@
 package com.ncvault.contract;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.http.ServerWebSocket;
@@ -10,10 +12,25 @@ import io.vertx.core.http.ServerWebSocket;
  *
  * @param since the {@code since} query parameter, or -1 when absent
  * @param proto 1 for the seed's snapshot protocol, 2 for deltas
+ * @param expiresAt epoch millis when the session behind the socket expires (the socket is then
+ *     closed with {@link WsCloseCodes#SESSION_EXPIRED}); 0 = no expiry known
+ * @param context the context the socket belongs to (the api's event loop). The sync-verticle
+ *     writes to the socket from that thread so that {@code writeQueueFull()} measures the client,
+ *     not a hop between threads. The shorter constructors take {@link Vertx#currentContext()},
+ *     which is that context when called from the upgrade handler.
  */
-public record SocketHandoff(ServerWebSocket socket, String user, String role, long since, int proto) {
+public record SocketHandoff(ServerWebSocket socket, String user, String role, long since, int proto,
+                            long expiresAt, Context context) {
 
   public static final String CODEC = "pdm.socket-handoff";
+
+  public SocketHandoff(ServerWebSocket socket, String user, String role, long since, int proto) {
+    this(socket, user, role, since, proto, 0L, Vertx.currentContext());
+  }
+
+  public SocketHandoff(ServerWebSocket socket, String user, String role, long since, int proto, long expiresAt) {
+    this(socket, user, role, since, proto, expiresAt, Vertx.currentContext());
+  }
 
   /** Registered once per Vert.x instance by the launcher. */
   public static final class Codec implements MessageCodec<SocketHandoff, SocketHandoff> {

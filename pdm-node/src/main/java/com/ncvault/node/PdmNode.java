@@ -1,6 +1,7 @@
 package com.ncvault.node;
 
 import com.ncvault.api.ApiVerticle;
+import com.ncvault.bridge.BridgeVerticle;
 import com.ncvault.contract.ConfigKeys;
 import com.ncvault.contract.SocketHandoff;
 import com.ncvault.storage.StorageVerticle;
@@ -67,6 +68,7 @@ public final class PdmNode {
         return vertx.deployVerticle(ApiVerticle::new, new DeploymentOptions().setConfig(config).setInstances(n))
           .onSuccess(ids::add);
       })
+      .compose(v -> deploy(vertx, new BridgeVerticle(), config, 1, ids))
       .map(v -> {
         LOG.info("Node {} serving http://{}:{} (data in {})", config.getString(ConfigKeys.NODE_NAME),
           config.getString(ConfigKeys.HTTP_HOST), config.getInteger(ConfigKeys.HTTP_PORT), dataDir);

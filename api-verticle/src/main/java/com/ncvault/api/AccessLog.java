@@ -1,0 +1,73 @@
+package com.ncvault.api;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One line per request on the logger "access": method, path and query (secrets removed), status,
+ * bytes sent, duration, username or "-". Headers (Authorization, Cookie) are never logged.
+ */
+final class AccessLog implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger("access");
+  private static final String STARTED = "pdm.access.started";
+  private static final String LOGGED = "pdm.access.logged";
+  private static final Set<String> SECRET_PARAMS = Set.of("token", "access_token", "password");
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    ctx.put(STARTED, System.nanoTime());
+    ctx.addEndHandler(ended -> log(ctx));
+    ctx.next();
+  }
+
+  /** Logs the request now (once); WebSocket upgrades call this when the socket is handed over. */
+  static void log(RoutingContext ctx) {
+    if (ctx.get(LOGGED) != null) {
+      return;
+    }
+    ctx.put(LOGGED, Boolean.TRUE);
+    Long started = ctx.get(STARTED);
+    long millis = started == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    HttpServerRequest request = ctx.request();
+    SessionUser user = ctx.get(SessionUser.CONTEXT_KEY);
+    // A request whose client went away before the answer is logged as "closed", not with a status never sent.
+    Object status = ctx.response().ended() || ctx.response().getStatusCode() == 101 ? ctx.response().getStatusCode() : "closed";
+    LOG.info("{} {} {} {}B {}ms {}", request.method(), target(request.path(), request.query()),
+      status, ctx.response().bytesWritten(), millis, user == null ? "-" : user.username());
+  }
+
+  static String target(String path, String query) {
+    String kept = withoutSecrets(query);
+    return kept.isEmpty() ? path : path + "?" + kept;
+  }
+
+  /** The query string without token=, access_token= and password= parameters. */
+  static String withoutSecrets(String query) {
+    if (query == null || query.isEmpty()) {
+      return "";
+    }
+    return Stream.of(query.split("&"))
+      .filter(pair -> !isSecret(pair.split("=", 2)[0]))
+      .collect(Collectors.joining("&"));
+  }
+
+  /** Names are compared decoded, as the server reads them ("tok%65n" is "token"). */
+  private static boolean isSecret(String rawName) {
+    try {
+      return SECRET_PARAMS.contains(URLDecoder.decode(rawName, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException undecodable) {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package com.ncvault.api;
+
+import com.ncvault.contract.ConfigKeys;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The configuration the api-verticle reads, with the contract's defaults filled in. */
+record ApiConfig(
+  int httpPort,
+  String httpHost,
+  long maxUploadBytes,
+  String jwtSecret,
+  long tokenTtlSeconds,
+  int loginMaxFailuresPerMinute,
+  List<String> wsAllowedOrigins,
+  int wsMaxFrameBytes,
+  int wsPingSeconds,
+  String tlsCertPath,
+  String tlsKeyPath,
+  String nodeName,
+  long staleLockSeconds,
+  Path dataDir,
+  JsonArray allowedExtensions) {
+
+  static ApiConfig from(JsonObject config) {
+    JsonObject c = ConfigKeys.defaults().mergeIn(config == null ? new JsonObject() : config);
+    int port = c.getInteger(ConfigKeys.HTTP_PORT);
+    String nodeName = c.getString(ConfigKeys.NODE_NAME, "");
+    String secret = c.getString(ConfigKeys.JWT_SECRET, "");
+    if (secret.isEmpty()) {
+      throw new IllegalArgumentException(ConfigKeys.JWT_SECRET + " must be set");
+    }
+    return new ApiConfig(
+      port,
+      c.getString(ConfigKeys.HTTP_HOST),
+      c.getLong(ConfigKeys.MAX_UPLOAD_BYTES),
+      secret,
+      c.getLong(ConfigKeys.TOKEN_TTL_SECONDS),
+      c.getInteger(ConfigKeys.LOGIN_MAX_FAILURES),
+      c.getJsonArray(ConfigKeys.WS_ALLOWED_ORIGINS).stream().map(String::valueOf).toList(),
+      c.getInteger(ConfigKeys.WS_MAX_FRAME_BYTES),
+      c.getInteger(ConfigKeys.WS_PING_SECONDS),
+      c.getString(ConfigKeys.TLS_CERT, ""),
+      c.getString(ConfigKeys.TLS_KEY, ""),
+      nodeName.isBlank() ? "node-" + port : nodeName,
+      c.getLong(ConfigKeys.STALE_LOCK_SECONDS),
+      Path.of(c.getString(ConfigKeys.DATA_DIR)),
+      c.getJsonArray(ConfigKeys.ALLOWED_EXTENSIONS));
+  }
+
+  boolean tls() {
+    return !tlsCertPath.isBlank() && !tlsKeyPath.isBlank();
+  }
+
+  /** Where uploads are staged before storage takes them over. */
+  Path incomingDir() {
+    return dataDir.resolve("incoming");
+  }
+}

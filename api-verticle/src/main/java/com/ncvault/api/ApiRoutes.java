@@ -1,0 +1,63 @@
+package com.ncvault.api;
+
+import static com.ncvault.api.Access.ADMIN;
+import static com.ncvault.api.Access.PROGRAMMER;
+import static com.ncvault.api.Access.PUBLIC;
+import static com.ncvault.api.Access.VIEWER;
+import static com.ncvault.api.ApiRoute.Body.JSON;
+import static com.ncvault.api.ApiRoute.Body.STREAM;
+import static com.ncvault.api.ApiRoute.Body.UPGRADE;
+import static io.vertx.core.http.HttpMethod.DELETE;
+import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.PATCH;
+import static io.vertx.core.http.HttpMethod.POST;
+
+import java.util.List;
+
+/**
+ * The route table: every route of the node with the least role that may call it. The role checks
+ * happen here and nowhere else (see {@link ApiRouter}); docs/openapi.yaml describes the same routes.
+ */
+final class ApiRoutes {
+
+  private ApiRoutes() {
+  }
+
+  static List<ApiRoute> table(AuthRoutes auth, FileRoutes files, DashboardRoutes dashboard, AdminRoutes admin,
+                              SystemRoutes system, WebSocketGate webSocket) {
+    return List.of(
+      new ApiRoute(POST, "/api/auth/login", PUBLIC, JSON, auth::login),
+      new ApiRoute(POST, "/api/auth/logout", PUBLIC, JSON, auth::logout),
+      new ApiRoute(GET, "/api/auth/me", VIEWER, JSON, auth::me),
+
+      new ApiRoute(GET, "/api/files", VIEWER, JSON, files::list),
+      new ApiRoute(POST, "/api/files", PROGRAMMER, STREAM, files::create),
+      new ApiRoute(GET, "/api/files/:filename", VIEWER, JSON, files::get),
+      new ApiRoute(GET, "/api/files/:filename/content", VIEWER, JSON, files::content),
+      new ApiRoute(GET, "/api/files/:filename/history", VIEWER, JSON, files::history),
+      new ApiRoute(GET, "/api/files/:filename/diff", VIEWER, JSON, files::diff),
+      new ApiRoute(POST, "/api/files/:filename/checkout", PROGRAMMER, JSON, files::checkout),
+      new ApiRoute(POST, "/api/files/:filename/checkin", PROGRAMMER, STREAM, files::checkin),
+      new ApiRoute(POST, "/api/files/:filename/cancel-checkout", PROGRAMMER, JSON, files::cancelCheckout),
+      new ApiRoute(POST, "/api/files/:filename/override", ADMIN, JSON, files::override),
+      new ApiRoute(DELETE, "/api/files/:filename", ADMIN, JSON, files::delete),
+      new ApiRoute(POST, "/api/files/:filename/restore", ADMIN, JSON, files::restore),
+
+      new ApiRoute(GET, "/api/dashboard/stats", VIEWER, JSON, dashboard::stats),
+      new ApiRoute(GET, "/api/dashboard/activity", VIEWER, JSON, dashboard::activity),
+      new ApiRoute(GET, "/api/events", VIEWER, JSON, dashboard::events),
+
+      new ApiRoute(GET, "/api/admin/users", ADMIN, JSON, admin::listUsers),
+      new ApiRoute(POST, "/api/admin/users", ADMIN, JSON, admin::createUser),
+      new ApiRoute(PATCH, "/api/admin/users/:username", ADMIN, JSON, admin::changeRole),
+      new ApiRoute(POST, "/api/admin/users/:username/password", ADMIN, JSON, admin::setPassword),
+      new ApiRoute(DELETE, "/api/admin/users/:username", ADMIN, JSON, admin::deleteUser),
+      new ApiRoute(POST, "/api/admin/messages", ADMIN, JSON, admin::sendMessage),
+
+      new ApiRoute(GET, "/api/settings", VIEWER, JSON, system::settings),
+      new ApiRoute(GET, "/api/openapi.yaml", PUBLIC, JSON, system::openApi),
+      new ApiRoute(GET, "/health", PUBLIC, JSON, system::health),
+      new ApiRoute(GET, "/metrics", PUBLIC, JSON, system::metrics),
+      new ApiRoute(GET, "/ws", VIEWER, UPGRADE, webSocket::upgrade));
+  }
+}

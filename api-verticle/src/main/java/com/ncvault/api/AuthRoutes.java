@@ -1,0 +1,109 @@
+package com.ncvault.api;
+
+import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.PdmError;
+import com.ncvault.contract.StorageActions;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.Locale;
+
+/** Login (JSON or form), logout and "who am I". */
+final class AuthRoutes {
+
+  private static final int MAX_USERNAME = 100;
+  private static final int MAX_PASSWORD = 1000;
+
+  private final StorageClient storage;
+  private final Tokens tokens;
+  private final LoginThrottle throttle;
+  private final boolean secureCookie;
+  private final long tokenTtlSeconds;
+
+  AuthRoutes(StorageClient storage, Tokens tokens, LoginThrottle throttle, boolean secureCookie, long tokenTtlSeconds) {
+    this.storage = storage;
+    this.tokens = tokens;
+    this.throttle = throttle;
+    this.secureCookie = secureCookie;
+    this.tokenTtlSeconds = tokenTtlSeconds;
+  }
+
+  void login(RoutingContext ctx) {
+    JsonObject credentials = credentials(ctx);
+    String username = Input.requiredString(credentials, "username", MAX_USERNAME);
+    String password = Input.requiredString(credentials, "password", MAX_PASSWORD);
+    Duration wait = throttle.retryAfter(username);
+    if (!wait.isZero()) {
+      long seconds = Math.max(1, wait.toSeconds());
+      ctx.fail(new PdmError(ErrorCode.TOO_MANY_REQUESTS, "Too many failed logins - try again in " + seconds + " s",
+        new JsonObject().put("retryAfterSeconds", seconds)));
+      return;
+    }
+    storage.call(StorageActions.USERS_AUTHENTICATE, new JsonObject().put("username", username).put("password", password))
+      .recover(t -> {
+        PdmError error = PdmError.from(t);
+        if (error.code() == ErrorCode.UNAUTHENTICATED) {
+          throttle.recordFailure(username);
+        }
+        return Future.failedFuture(error);
+      })
+      .onSuccess(user -> {
+        throttle.recordSuccess(username);
+        String name = user.getString("username");
+        String role = user.getString("role");
+        Tokens.Issued issued = tokens.issue(name, role);
+        ctx.put(SessionUser.CONTEXT_KEY, new SessionUser(name, role, SessionUser.Source.BEARER));
+        ctx.response().addCookie(sessionCookie(issued.token(), tokenTtlSeconds));
+        Replies.json(ctx, new JsonObject()
+          .put("username", name)
+          .put("role", role)
+          .put("token", issued.token())
+          .put("expiresAt", issued.expiresAt().toString()));
+      })
+      .onFailure(ctx::fail);
+  }
+
+  void logout(RoutingContext ctx) {
+    ctx.response().addCookie(sessionCookie("", 0));
+    Replies.noContent(ctx);
+  }
+
+  void me(RoutingContext ctx) {
+    SessionUser user = ApiRouter.user(ctx);
+    Replies.json(ctx, new JsonObject().put("username", user.username()).put("role", user.role()));
+  }
+
+  private Cookie sessionCookie(String value, long maxAgeSeconds) {
+    return Cookie.cookie(Authenticator.COOKIE, value)
+      .setPath("/")
+      .setHttpOnly(true)
+      .setSameSite(CookieSameSite.STRICT)
+      .setSecure(secureCookie)
+      .setMaxAge(maxAgeSeconds);
+  }
+
+  /** Username and password from a JSON body or an HTML form. */
+  private static JsonObject credentials(RoutingContext ctx) {
+    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+    if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
+      MultiMap form = ctx.request().formAttributes();
+      JsonObject fields = new JsonObject();
+      putIfPresent(fields, "username", form.get("username"));
+      putIfPresent(fields, "password", form.get("password"));
+      return fields;
+    }
+    return Input.jsonBody(ctx);
+  }
+
+  private static void putIfPresent(JsonObject fields, String name, String value) {
+    if (value != null) {
+      fields.put(name, value);
+    }
+  }
+}

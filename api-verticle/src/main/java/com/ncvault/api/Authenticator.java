@@ -1,0 +1,76 @@
+package com.ncvault.api;
+
+import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.PdmError;
+import com.ncvault.contract.StorageActions;
+import com.ncvault.contract.UserInfo;
+import io.vertx.core.Future;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Finds the caller of a request: a token from {@code Authorization: Bearer}, the session cookie or
+ * (for /ws only) {@code ?token=}; checks it; then reads the user's current role. The role is read
+ * per request (through a cache of a few seconds) rather than trusted from the token, so that a
+ * demoted or deleted user loses rights within seconds, not at token expiry.
+ */
+final class Authenticator {
+
+  static final String COOKIE = "pdm_session";
+
+  private final Tokens tokens;
+  private final StorageClient storage;
+  private final UserCache cache;
+
+  Authenticator(Tokens tokens, StorageClient storage, UserCache cache) {
+    this.tokens = tokens;
+    this.storage = storage;
+    this.cache = cache;
+  }
+
+  Future<SessionUser> authenticate(HttpServerRequest request, boolean allowQueryToken) {
+    String token;
+    SessionUser.Source source;
+    String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+    Cookie cookie = request.getCookie(COOKIE);
+    String queryToken = allowQueryToken ? request.getParam("token") : null;
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      token = authorization.substring(7).trim();
+      source = SessionUser.Source.BEARER;
+    } else if (queryToken != null && !queryToken.isEmpty()) {
+      token = queryToken;
+      source = SessionUser.Source.QUERY;
+    } else if (cookie != null && !cookie.getValue().isEmpty()) {
+      token = cookie.getValue();
+      source = SessionUser.Source.COOKIE;
+    } else {
+      return Future.failedFuture(new PdmError(ErrorCode.UNAUTHENTICATED, "Login required"));
+    }
+    return tokens.verify(token)
+      .compose(this::currentUser)
+      .map(user -> new SessionUser(user.username(), user.role(), source));
+  }
+
+  /** The user as storage knows it now; 401 when the account no longer exists. */
+  Future<UserInfo> currentUser(String username) {
+    return cache.get(username)
+      .map(Future::succeededFuture)
+      .orElseGet(() -> storage.call(StorageActions.USERS_GET, new JsonObject().put("username", username))
+        .map(json -> new UserInfo(json.getString("username"), json.getString("role"), json.getString("createdAt")))
+        .onSuccess(cache::put)
+        .recover(t -> {
+          PdmError error = PdmError.from(t);
+          if (error.code() == ErrorCode.NOT_FOUND) {
+            return Future.failedFuture(new PdmError(ErrorCode.UNAUTHENTICATED, "This account no longer exists"));
+          }
+          return Future.failedFuture(error);
+        }));
+  }
+
+  /** Called after an admin changed or deleted a user, so the change applies on this node at once. */
+  void forget(String username) {
+    cache.forget(username);
+  }
+}

@@ -1,0 +1,58 @@
+package com.ncvault.api;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Which pages may open /ws: the node's own origin (the scheme and Host of the upgrade request)
+ * and the configured extra origins. Compared as scheme, host and port, with default ports filled in.
+ */
+final class OriginPolicy {
+
+  record Origin(String scheme, String host, int port) {
+  }
+
+  private final List<Origin> extra;
+
+  OriginPolicy(List<String> extraOrigins) {
+    this.extra = extraOrigins.stream().map(OriginPolicy::parse).flatMap(Optional::stream).toList();
+  }
+
+  boolean allows(String origin, String requestScheme, String hostHeader) {
+    Optional<Origin> candidate = parse(origin);
+    if (candidate.isEmpty()) {
+      return false;
+    }
+    if (hostHeader != null && candidate.equals(parse(requestScheme + "://" + hostHeader))) {
+      return true;
+    }
+    return extra.contains(candidate.get());
+  }
+
+  static Optional<Origin> parse(String text) {
+    if (text == null || text.isBlank() || text.equals("null")) {
+      return Optional.empty();
+    }
+    try {
+      URI uri = new URI(text.trim());
+      String scheme = Objects.requireNonNullElse(uri.getScheme(), "").toLowerCase(Locale.ROOT);
+      String host = uri.getHost();
+      int defaultPort = switch (scheme) {
+        case "http", "ws" -> 80;
+        case "https", "wss" -> 443;
+        default -> -1;
+      };
+      if (host == null || defaultPort < 0) {
+        return Optional.empty();
+      }
+      String httpScheme = scheme.equals("ws") ? "http" : scheme.equals("wss") ? "https" : scheme;
+      return Optional.of(new Origin(httpScheme, host.toLowerCase(Locale.ROOT), uri.getPort() < 0 ? defaultPort : uri.getPort()));
+    } catch (URISyntaxException e) {
+      return Optional.empty();
+    }
+  }
+}

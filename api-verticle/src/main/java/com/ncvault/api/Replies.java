@@ -1,0 +1,29 @@
+package com.ncvault.api;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Successful JSON responses. Errors go through {@link HttpErrors}. */
+final class Replies {
+
+  static final String JSON = "application/json; charset=utf-8";
+
+  private Replies() {
+  }
+
+  static void json(RoutingContext ctx, JsonObject body) {
+    json(ctx, 200, body);
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response()
+      .setStatusCode(status)
+      .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+      .end(body.toBuffer());
+  }
+
+  static void noContent(RoutingContext ctx) {
+    ctx.response().setStatusCode(204).end();
+  }
+}

@@ -1,0 +1,91 @@
+package com.ncvault.api;
+
+import com.ncvault.contract.Addresses;
+import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.PdmError;
+import com.ncvault.contract.StorageActions;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.backends.BackendRegistries;
+
+/**
+ * Settings for the browser, the API description, health and metrics. Health and metrics need no
+ * login: they are meant for the operator's monitoring on an internal network and reveal counts,
+ * not content.
+ */
+final class SystemRoutes {
+
+  static final long HEALTH_TIMEOUT_MS = 2_000;
+
+  private final Vertx vertx;
+  private final StorageClient storage;
+  private final JsonObject settings;
+  private final Buffer openApi;
+  private final String nodeName;
+  private final Handler<RoutingContext> scraper = PrometheusScrapingHandler.create();
+
+  SystemRoutes(Vertx vertx, StorageClient storage, ApiConfig config, String version, Buffer openApi) {
+    this.vertx = vertx;
+    this.storage = storage;
+    this.openApi = openApi;
+    this.nodeName = config.nodeName();
+    this.settings = new JsonObject()
+      .put("nodeName", config.nodeName())
+      .put("maxUploadBytes", config.maxUploadBytes())
+      .put("allowedExtensions", config.allowedExtensions().copy())
+      .put("staleLockSeconds", config.staleLockSeconds())
+      .put("version", version);
+  }
+
+  void settings(RoutingContext ctx) {
+    Replies.json(ctx, settings.copy());
+  }
+
+  void openApi(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8").end(openApi);
+  }
+
+  /** 200 when storage (database and blob store) and sync answer in time, else 503; both parts are shown. */
+  void health(RoutingContext ctx) {
+    // Storage answers a 503 failure carrying the same fields when its database or blob store is down.
+    Future<JsonObject> storageHealth = storage.call(StorageActions.HEALTH, new JsonObject(), HEALTH_TIMEOUT_MS)
+      .recover(t -> {
+        JsonObject details = PdmError.from(t).details();
+        return Future.succeededFuture(details.containsKey("database") ? details : null);
+      });
+    Future<JsonObject> syncStatus = vertx.eventBus()
+      .<JsonObject>request(Addresses.SYNC_STATUS, new JsonObject(), new DeliveryOptions().setSendTimeout(HEALTH_TIMEOUT_MS))
+      .map(Message::body)
+      .recover(t -> Future.succeededFuture(null));
+    Future.all(storageHealth, syncStatus).onComplete(done -> {
+      JsonObject storageState = storageHealth.result();
+      JsonObject syncState = syncStatus.result();
+      boolean up = storageState != null
+        && "up".equals(storageState.getString("database"))
+        && !"down".equals(storageState.getString("blobStore"))
+        && syncState != null;
+      Replies.json(ctx, up ? 200 : 503, new JsonObject()
+        .put("status", up ? "up" : "down")
+        .put("node", nodeName)
+        .put("storage", storageState == null ? "down" : storageState)
+        .put("sync", syncState == null ? "down" : syncState));
+    });
+  }
+
+  void metrics(RoutingContext ctx) {
+    if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry) {
+      scraper.handle(ctx);
+    } else {
+      ctx.fail(new PdmError(ErrorCode.UNAVAILABLE, "Metrics are not enabled on this node"));
+    }
+  }
+}

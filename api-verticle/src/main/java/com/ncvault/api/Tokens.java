@@ -1,0 +1,65 @@
+package com.ncvault.api;
+
+import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.PdmError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.time.Instant;
+
+/**
+ * Login tokens: HS256 JWTs signed with the node's secret, {@code sub} = username, {@code role} at
+ * issue time (informational: every request re-reads the current role), {@code exp} = issue time +
+ * lifetime. Tokens with another algorithm (including "none"), a bad signature, no expiry or a past
+ * expiry are refused.
+ */
+final class Tokens {
+
+  static final String ALGORITHM = "HS256";
+  static final String ISSUER = "ncvault";
+
+  /** A freshly signed token and when it stops being accepted. */
+  record Issued(String token, Instant expiresAt) {
+  }
+
+  private final JWTAuth jwt;
+  private final long ttlSeconds;
+
+  Tokens(Vertx vertx, String secret, long ttlSeconds) {
+    this.ttlSeconds = ttlSeconds;
+    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(secret))
+      .setJWTOptions(new JWTOptions().setIssuer(ISSUER)));
+  }
+
+  Issued issue(String username, String role) {
+    long now = System.currentTimeMillis() / 1000;
+    String token = jwt.generateToken(
+      new JsonObject().put("sub", username).put("role", role),
+      new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(ISSUER).setExpiresInSeconds((int) ttlSeconds));
+    return new Issued(token, Instant.ofEpochSecond(now + ttlSeconds));
+  }
+
+  /** The username the token was issued to; fails with 401 for any token we would not accept. */
+  Future<String> verify(String token) {
+    return jwt.authenticate(new TokenCredentials(token))
+      .recover(t -> Future.failedFuture(invalid()))
+      .compose(user -> {
+        JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
+        Object sub = claims.getValue("sub");
+        if (!(claims.getValue("exp") instanceof Number) || !(sub instanceof String name) || name.isEmpty()) {
+          return Future.failedFuture(invalid());
+        }
+        return Future.succeededFuture(name);
+      });
+  }
+
+  private static PdmError invalid() {
+    return new PdmError(ErrorCode.UNAUTHENTICATED, "Session expired or invalid - please log in again");
+  }
+}

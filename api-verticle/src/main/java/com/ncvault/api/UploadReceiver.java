@@ -1,0 +1,116 @@
+package com.ncvault.api;
+
+import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.PdmError;
+import com.ncvault.contract.StagedUpload;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.http.HttpServerFileUpload;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.streams.Pipe;
+import java.nio.file.Path;
+
+/**
+ * One multipart request being received. Succeeds when the request has ended and its single file
+ * part is on disk; fails (after closing and deleting the partial file) on a missing or second file
+ * part, an oversized file, a malformed body or a client that goes away.
+ */
+final class UploadReceiver {
+
+  private final Vertx vertx;
+  private final HttpServerRequest request;
+  private final Path path;
+  private final DigestingWriteStream sink;
+  private final MultipartTail tail;
+  private final Promise<ReceivedUpload> result = Promise.promise();
+
+  private Pipe<Buffer> pipe;
+  private String uploadedFilename;
+  private boolean requestEnded;
+  private boolean fileWritten;
+  private boolean finished;
+
+  UploadReceiver(Vertx vertx, HttpServerRequest request, AsyncFile file, Path path, long maxBytes, String boundary) {
+    this.vertx = vertx;
+    this.request = request;
+    this.path = path;
+    this.sink = new DigestingWriteStream(file, maxBytes);
+    this.tail = new MultipartTail(boundary);
+  }
+
+  Future<ReceivedUpload> receive() {
+    try {
+      request.setExpectMultipart(true);
+      request.uploadHandler(this::onFilePart);
+      request.handler(tail::feed);
+      request.exceptionHandler(this::onRequestFailure);
+      request.endHandler(v -> onRequestEnd());
+      request.resume();
+    } catch (IllegalStateException alreadyRead) {
+      fail(new PdmError(ErrorCode.BAD_REQUEST, "The upload ended before it could be read"));
+    }
+    return result.future();
+  }
+
+  private void onFilePart(HttpServerFileUpload upload) {
+    if (pipe != null) {
+      fail(new PdmError(ErrorCode.BAD_REQUEST, "Send exactly one file part"));
+      return;
+    }
+    uploadedFilename = upload.filename();
+    pipe = upload.pipe();
+    pipe.to(sink).onComplete(written -> {
+      if (written.succeeded()) {
+        fileWritten = true;
+        finishIfComplete();
+      } else {
+        fail(written.cause());
+      }
+    });
+  }
+
+  private void onRequestEnd() {
+    requestEnded = true;
+    if (pipe == null) {
+      fail(new PdmError(ErrorCode.BAD_REQUEST, "The upload has no file part"));
+    } else if (!tail.complete()) {
+      fail(new PdmError(ErrorCode.BAD_REQUEST, "The upload is incomplete (no closing multipart boundary)"));
+    } else {
+      finishIfComplete();
+    }
+  }
+
+  private void onRequestFailure(Throwable cause) {
+    fail(cause instanceof PdmError ? cause : new PdmError(ErrorCode.BAD_REQUEST, "The upload was interrupted or malformed"));
+  }
+
+  private void finishIfComplete() {
+    if (finished || !requestEnded || !fileWritten) {
+      return;
+    }
+    finished = true;
+    StagedUpload staged = new StagedUpload(path.toString(), sink.size(), sink.sha256());
+    result.complete(new ReceivedUpload(staged, uploadedFilename, request.formAttributes()));
+  }
+
+  /** Stops writing, deletes the partial file, then fails with a 4xx for input problems. */
+  private void fail(Throwable cause) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (pipe != null) {
+      pipe.close();
+    }
+    PdmError error = cause instanceof PdmError e ? e
+      : new PdmError(ErrorCode.BAD_REQUEST, "The upload was interrupted or malformed");
+    sink.end()
+      .recover(closeFailed -> Future.succeededFuture())
+      .compose(v -> vertx.fileSystem().delete(path.toString()))
+      .recover(alreadyGone -> Future.succeededFuture())
+      .onComplete(v -> result.fail(error));
+  }
+}

@@ -1,0 +1,235 @@
+package com.ncvault.api;
+
+import static com.ncvault.api.Checks.verify;
+import static com.ncvault.api.TestApi.expectStatus;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class AuthTest {
+
+  private static TestApi api;
+
+  @BeforeAll
+  static void start() {
+    api = TestApi.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    api.storage.reset();
+  }
+
+  private Future<HttpResponse<Buffer>> me(String token) {
+    return api.request(HttpMethod.GET, "/api/auth/me").putHeader("Authorization", "Bearer " + token).send();
+  }
+
+  @Test
+  void loginWithJsonReturnsTokenAndSetsAStrictHttpOnlySessionCookie(VertxTestContext ctx) {
+    verify(ctx, api.client.post("/api/auth/login")
+      .sendJsonObject(new JsonObject().put("username", "paul").put("password", FakeStorage.PASSWORD)), response -> {
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonObject body = response.bodyAsJsonObject();
+        assertThat(body.getString("username")).isEqualTo("paul");
+        assertThat(body.getString("role")).isEqualTo("programmer");
+        assertThat(body.getString("token")).isNotBlank();
+        Instant expiresAt = Instant.parse(body.getString("expiresAt"));
+        assertThat(expiresAt).isBetween(Instant.now().plusSeconds(8 * 3600 - 60), Instant.now().plusSeconds(8 * 3600 + 60));
+        assertThat(Jwts.claims(body.getString("token")).getString("sub")).isEqualTo("paul");
+        List<String> cookies = response.cookies();
+        assertThat(cookies).hasSize(1);
+        String cookie = cookies.get(0);
+        assertThat(cookie).startsWith("pdm_session=" + body.getString("token") + ";")
+          .containsIgnoringCase("HttpOnly").contains("SameSite=Strict").contains("Path=/").doesNotContain("Secure");
+      });
+  }
+
+  @Test
+  void loginWithAnHtmlFormWorksToo(VertxTestContext ctx) {
+    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("username", "vera").add("password", FakeStorage.PASSWORD);
+    verify(ctx, api.client.post("/api/auth/login").sendForm(form), response -> {
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.bodyAsJsonObject().getString("role")).isEqualTo("viewer");
+      assertThat(response.cookies()).anyMatch(c -> c.startsWith("pdm_session="));
+    });
+  }
+
+  @Test
+  void aWrongPasswordIsA401WithAJsonError(VertxTestContext ctx) {
+    verify(ctx, api.client.post("/api/auth/login")
+      .sendJsonObject(new JsonObject().put("username", "paul").put("password", "nope")), response -> {
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.getHeader("Content-Type")).startsWith("application/json");
+        assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("unauthenticated");
+        assertThat(response.cookies()).isEmpty();
+      });
+  }
+
+  @Test
+  void aLoginWithoutPasswordIsAValidationError(VertxTestContext ctx) {
+    verify(ctx, api.client.post("/api/auth/login").sendJsonObject(new JsonObject().put("username", "paul")), response -> {
+      assertThat(response.statusCode()).isEqualTo(400);
+      assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("field")).isEqualTo("password");
+    });
+  }
+
+  @Test
+  void theTokenWorksAsBearerAndAsCookie(VertxTestContext ctx) {
+    verify(ctx, api.login("ada").compose(session -> Future.all(
+        session.bearer(api.request(HttpMethod.GET, "/api/auth/me")).send(),
+        session.cookie(api.request(HttpMethod.GET, "/api/auth/me")).send())),
+      both -> {
+        for (int i = 0; i < 2; i++) {
+          HttpResponse<Buffer> response = both.resultAt(i);
+          assertThat(response.statusCode()).isEqualTo(200);
+          assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject().put("username", "ada").put("role", "admin"));
+        }
+      });
+  }
+
+  @Test
+  void aTokenWithChangedClaimsIsRefused(VertxTestContext ctx) {
+    verify(ctx, api.login("vera").compose(session -> {
+      JsonObject claims = Jwts.claims(session.token()).put("sub", "ada").put("role", "admin");
+      return me(Jwts.withClaims(session.token(), claims));
+    }), response -> {
+      assertThat(response.statusCode()).isEqualTo(401);
+      assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("unauthenticated");
+    });
+  }
+
+  @Test
+  void anExpiredTokenIsRefused(VertxTestContext ctx) {
+    long past = Instant.now().minusSeconds(60).getEpochSecond();
+    String expired = Jwts.hs256(new JsonObject().put("sub", "paul").put("role", "programmer").put("iss", Tokens.ISSUER)
+      .put("iat", past - 3600).put("exp", past), TestApi.SECRET);
+    String valid = Jwts.hs256(new JsonObject().put("sub", "paul").put("role", "programmer").put("iss", Tokens.ISSUER)
+      .put("iat", past).put("exp", past + 3600), TestApi.SECRET);
+    verify(ctx, Future.all(me(expired), me(valid)), both -> {
+      assertThat(both.<HttpResponse<Buffer>>resultAt(0).statusCode()).isEqualTo(401);
+      assertThat(both.<HttpResponse<Buffer>>resultAt(1).statusCode()).as("same token, not expired").isEqualTo(200);
+    });
+  }
+
+  @Test
+  void anUnsignedAlgNoneTokenIsRefused(VertxTestContext ctx) {
+    long now = Instant.now().getEpochSecond();
+    String none = Jwts.unsigned(new JsonObject().put("sub", "ada").put("role", "admin").put("iss", Tokens.ISSUER)
+      .put("iat", now).put("exp", now + 3600));
+    verify(ctx, me(none), response -> assertThat(response.statusCode()).isEqualTo(401));
+  }
+
+  @Test
+  void aTokenSignedWithAnotherSecretOrWithoutExpiryIsRefused(VertxTestContext ctx) {
+    long now = Instant.now().getEpochSecond();
+    JsonObject claims = new JsonObject().put("sub", "ada").put("role", "admin").put("iss", Tokens.ISSUER).put("iat", now);
+    String otherKey = Jwts.hs256(claims.copy().put("exp", now + 3600), "some other secret");
+    String noExpiry = Jwts.hs256(claims, TestApi.SECRET);
+    verify(ctx, Future.all(me(otherKey), me(noExpiry), me("not-a-jwt")), all -> {
+      for (int i = 0; i < 3; i++) {
+        assertThat(all.<HttpResponse<Buffer>>resultAt(i).statusCode()).as("token %d", i).isEqualTo(401);
+      }
+    });
+  }
+
+  @Test
+  void repeatedWrongPasswordsAreThrottledWith429EvenForTheRightPasswordNext(VertxTestContext ctx) {
+    JsonObject wrong = new JsonObject().put("username", "tess").put("password", "guess");
+    Future<List<Integer>> attempts = Future.succeededFuture(List.of());
+    for (int i = 0; i < TestApi.LOGIN_MAX_FAILURES + 1; i++) {
+      attempts = attempts.compose(list -> api.client.post("/api/auth/login").sendJsonObject(wrong)
+        .map(r -> append(list, r.statusCode())));
+    }
+    Future<List<Integer>> statuses = attempts;
+    Future<HttpResponse<Buffer>> right = statuses.compose(list -> api.client.post("/api/auth/login")
+      .sendJsonObject(wrong.copy().put("password", FakeStorage.PASSWORD)));
+    verify(ctx, Future.all(statuses, right), done -> {
+      assertThat(statuses.result()).containsExactly(401, 401, 401, 429);
+      HttpResponse<Buffer> response = right.result();
+      assertThat(response.statusCode()).isEqualTo(429);
+      assertThat(response.getHeader("Retry-After")).matches("\\d+");
+      assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("too_many_requests");
+    });
+  }
+
+  @Test
+  void aCookieSessionMustSendTheCsrfHeaderToChangeAnything(VertxTestContext ctx) {
+    String checkout = "/api/files/" + FakeStorage.SAMPLE + "/checkout";
+    verify(ctx, api.login("paul").compose(paul -> Future.all(
+        paul.cookie(api.request(HttpMethod.POST, checkout)).sendJsonObject(new JsonObject()),
+        paul.cookie(api.request(HttpMethod.POST, checkout)).putHeader("X-PDM-CSRF", "1").sendJsonObject(new JsonObject()),
+        paul.bearer(api.request(HttpMethod.POST, checkout)).sendJsonObject(new JsonObject()),
+        paul.cookie(api.request(HttpMethod.GET, "/api/files")).send())),
+      all -> {
+        HttpResponse<Buffer> withoutHeader = all.resultAt(0);
+        assertThat(withoutHeader.statusCode()).isEqualTo(403);
+        assertThat(withoutHeader.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("csrf");
+        assertThat(all.<HttpResponse<Buffer>>resultAt(1).statusCode()).as("cookie + header").isEqualTo(200);
+        assertThat(all.<HttpResponse<Buffer>>resultAt(2).statusCode()).as("bearer").isEqualTo(200);
+        assertThat(all.<HttpResponse<Buffer>>resultAt(3).statusCode()).as("cookie GET").isEqualTo(200);
+        assertThat(api.storage.calls).filteredOn(c -> c.action().equals("files.checkout")).hasSize(2);
+      });
+  }
+
+  @Test
+  void logoutClearsTheCookie(VertxTestContext ctx) {
+    verify(ctx, api.client.post("/api/auth/logout").send(), response -> {
+      assertThat(response.statusCode()).isEqualTo(204);
+      assertThat(response.cookies()).singleElement().satisfies(cookie ->
+        assertThat(cookie).startsWith("pdm_session=;").contains("Max-Age=0").containsIgnoringCase("HttpOnly"));
+    });
+  }
+
+  @Test
+  void aDemotedUserLosesRightsAtOnce(VertxTestContext ctx) {
+    String checkout = "/api/files/" + FakeStorage.SAMPLE + "/checkout";
+    verify(ctx, api.login("ada", "carl").compose(sessions -> {
+      TestApi.Session ada = sessions.get(0);
+      TestApi.Session carl = sessions.get(1);
+      return carl.bearer(api.request(HttpMethod.POST, checkout)).send()
+        .map(r -> expectStatus(r, 200))
+        .compose(r -> ada.bearer(api.request(HttpMethod.PATCH, "/api/admin/users/carl"))
+          .sendJsonObject(new JsonObject().put("role", "viewer")))
+        .map(r -> expectStatus(r, 200))
+        .compose(r -> carl.bearer(api.request(HttpMethod.POST, checkout)).send());
+    }), response -> assertThat(response.statusCode()).isEqualTo(403));
+  }
+
+  @Test
+  void aDeletedUsersTokenStopsWorkingAtOnce(VertxTestContext ctx) {
+    verify(ctx, api.login("ada", "carl").compose(sessions -> {
+      TestApi.Session ada = sessions.get(0);
+      TestApi.Session carl = sessions.get(1);
+      return me(carl.token()).map(r -> expectStatus(r, 200))
+        .compose(r -> ada.bearer(api.request(HttpMethod.DELETE, "/api/admin/users/carl")).send())
+        .map(r -> expectStatus(r, 204))
+        .compose(r -> me(carl.token()));
+    }), response -> assertThat(response.statusCode()).isEqualTo(401));
+  }
+
+  private static List<Integer> append(List<Integer> list, int value) {
+    List<Integer> copy = new java.util.ArrayList<>(list);
+    copy.add(value);
+    return copy;
+  }
+}

@@ -1,0 +1,195 @@
+package com.ncvault.api;
+
+import static com.ncvault.api.Checks.verify;
+import static io.vertx.core.http.HttpMethod.DELETE;
+import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.PATCH;
+import static io.vertx.core.http.HttpMethod.POST;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ncvault.contract.Roles;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every route, called by nobody, a viewer, a programmer and an admin: anonymous callers get 401 on
+ * everything but the public routes, a too-small role gets 403, a big-enough role gets through.
+ */
+@ExtendWith(VertxExtension.class)
+class RoleTableTest {
+
+  /** One route: the least role that may call it (null = public) and the status it answers when allowed. */
+  record Case(HttpMethod method, String route, String url, String minimumRole, int allowed,
+              Function<HttpRequest<Buffer>, Future<HttpResponse<Buffer>>> send) {
+
+    String key() {
+      return method + " " + route;
+    }
+  }
+
+  private static final String F = FakeStorage.SAMPLE;
+  private static final AtomicInteger UNIQUE = new AtomicInteger();
+  private static TestApi api;
+  private static Map<String, TestApi.Session> sessions;
+
+  @BeforeAll
+  static void start() {
+    api = TestApi.start();
+    List<TestApi.Session> logged = api.login("vera", "paul", "ada").await();
+    sessions = Map.of(Roles.VIEWER, logged.get(0), Roles.PROGRAMMER, logged.get(1), Roles.ADMIN, logged.get(2));
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    api.storage.reset();
+    api.storage.roles.put("doomed", Roles.VIEWER);
+  }
+
+  private static Function<HttpRequest<Buffer>, Future<HttpResponse<Buffer>>> json(JsonObject body) {
+    return request -> request.sendJsonObject(body);
+  }
+
+  private static Function<HttpRequest<Buffer>, Future<HttpResponse<Buffer>>> upload() {
+    return request -> request.putHeader("Content-Type", Multipart.CONTENT_TYPE).sendBuffer(Multipart.form()
+      .field("message", "m").file("file", "900000" + UNIQUE.incrementAndGet() + "_RT.nc", Buffer.buffer("G0 X0\n")).end());
+  }
+
+  private static Function<HttpRequest<Buffer>, Future<HttpResponse<Buffer>>> empty() {
+    return HttpRequest::send;
+  }
+
+  static List<Case> table() {
+    String v = Roles.VIEWER;
+    String p = Roles.PROGRAMMER;
+    String a = Roles.ADMIN;
+    JsonObject login = new JsonObject().put("username", "paul").put("password", FakeStorage.PASSWORD);
+    return List.of(
+      new Case(POST, "/api/auth/login", "/api/auth/login", null, 200, json(login)),
+      new Case(POST, "/api/auth/logout", "/api/auth/logout", null, 204, empty()),
+      new Case(GET, "/api/auth/me", "/api/auth/me", v, 200, empty()),
+      new Case(GET, "/api/files", "/api/files?status=locked", v, 200, empty()),
+      new Case(POST, "/api/files", "/api/files", p, 201, upload()),
+      new Case(GET, "/api/files/:filename", "/api/files/" + F, v, 200, empty()),
+      new Case(GET, "/api/files/:filename/content", "/api/files/" + F + "/content", v, 200, empty()),
+      new Case(GET, "/api/files/:filename/history", "/api/files/" + F + "/history", v, 200, empty()),
+      new Case(GET, "/api/files/:filename/diff", "/api/files/" + F + "/diff?from=1.0&to=1.0", v, 200, empty()),
+      new Case(POST, "/api/files/:filename/checkout", "/api/files/" + F + "/checkout", p, 200,
+        json(new JsonObject().put("message", "editing"))),
+      new Case(POST, "/api/files/:filename/checkin", "/api/files/" + F + "/checkin", p, 200, upload()),
+      new Case(POST, "/api/files/:filename/cancel-checkout", "/api/files/" + F + "/cancel-checkout", p, 200, empty()),
+      new Case(POST, "/api/files/:filename/override", "/api/files/" + F + "/override", a, 200,
+        json(new JsonObject().put("reason", "holder is on holiday"))),
+      new Case(DELETE, "/api/files/:filename", "/api/files/" + F, a, 200, empty()),
+      new Case(POST, "/api/files/:filename/restore", "/api/files/" + F + "/restore", a, 200, empty()),
+      new Case(GET, "/api/dashboard/stats", "/api/dashboard/stats", v, 200, empty()),
+      new Case(GET, "/api/dashboard/activity", "/api/dashboard/activity?limit=10&user=paul", v, 200, empty()),
+      new Case(GET, "/api/events", "/api/events?since=0", v, 200, empty()),
+      new Case(GET, "/api/admin/users", "/api/admin/users", a, 200, empty()),
+      new Case(POST, "/api/admin/users", "/api/admin/users", a, 201, request -> request.sendJsonObject(new JsonObject()
+        .put("username", "new" + UNIQUE.incrementAndGet()).put("password", "a long password").put("role", Roles.VIEWER))),
+      new Case(PATCH, "/api/admin/users/:username", "/api/admin/users/tess", a, 200,
+        json(new JsonObject().put("role", Roles.PROGRAMMER))),
+      new Case(POST, "/api/admin/users/:username/password", "/api/admin/users/tess/password", a, 200,
+        json(new JsonObject().put("password", "another long password"))),
+      new Case(DELETE, "/api/admin/users/:username", "/api/admin/users/doomed", a, 204, empty()),
+      new Case(POST, "/api/admin/messages", "/api/admin/messages", a, 202,
+        json(new JsonObject().put("to", "paul").put("text", "Please check in 1234567_AB1.nc"))),
+      new Case(GET, "/api/settings", "/api/settings", v, 200, empty()),
+      new Case(GET, "/api/openapi.yaml", "/api/openapi.yaml", null, 200, empty()),
+      new Case(GET, "/health", "/health", null, 200, empty()),
+      new Case(GET, "/metrics", "/metrics", null, 200, empty()),
+      // A plain GET (no upgrade) passes the guard and is then refused as a bad upgrade.
+      new Case(GET, "/ws", "/ws", v, 400, empty()));
+  }
+
+  private static int expected(Case c, String role) {
+    if (c.minimumRole() == null) {
+      return c.allowed();
+    }
+    if (role == null) {
+      return 401;
+    }
+    return Roles.atLeast(role, c.minimumRole()) ? c.allowed() : 403;
+  }
+
+  /** Calls every route in turn as {@code role} (null = not logged in) and collects the statuses. */
+  private Future<Map<String, Integer>> callAll(String role) {
+    Future<Map<String, Integer>> statuses = Future.succeededFuture(new LinkedHashMap<>());
+    for (Case c : table()) {
+      statuses = statuses.compose(map -> {
+        HttpRequest<Buffer> request = api.request(c.method(), c.url());
+        if (role != null) {
+          sessions.get(role).bearer(request);
+        }
+        return c.send().apply(request).map(response -> {
+          map.put(c.key(), response.statusCode());
+          return map;
+        });
+      });
+    }
+    return statuses;
+  }
+
+  private void check(VertxTestContext ctx, String role) {
+    Map<String, Integer> expected = new LinkedHashMap<>();
+    table().forEach(c -> expected.put(c.key(), expected(c, role)));
+    verify(ctx, callAll(role), actual -> assertThat(actual).containsExactlyEntriesOf(expected));
+  }
+
+  @Test
+  void anonymousCallersReachOnlyThePublicRoutes(VertxTestContext ctx) {
+    check(ctx, null);
+  }
+
+  @Test
+  void aViewerReadsButChangesNothing(VertxTestContext ctx) {
+    check(ctx, Roles.VIEWER);
+  }
+
+  @Test
+  void aProgrammerWorksOnFilesButDoesNotAdminister(VertxTestContext ctx) {
+    check(ctx, Roles.PROGRAMMER);
+  }
+
+  @Test
+  void anAdminReachesEverything(VertxTestContext ctx) {
+    check(ctx, Roles.ADMIN);
+  }
+
+  @Test
+  void theTableCoversEveryRouteOfTheRouter() {
+    Set<String> routed = new TreeSet<>();
+    for (Route route : api.instances.get(0).router().getRoutes()) {
+      if (route.getPath() != null && route.methods() != null) {
+        route.methods().forEach(m -> routed.add(m + " " + route.getPath()));
+      }
+    }
+    Set<String> tested = new TreeSet<>();
+    table().forEach(c -> tested.add(c.key()));
+    assertThat(tested).isEqualTo(routed);
+  }
+}

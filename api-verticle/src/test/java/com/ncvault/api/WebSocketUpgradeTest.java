@@ -1,0 +1,170 @@
+package com.ncvault.api;
+
+import static com.ncvault.api.Checks.verify;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ncvault.contract.Addresses;
+import com.ncvault.contract.SocketHandoff;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class WebSocketUpgradeTest {
+
+  private static TestApi api;
+  private static TestApi.Session paul;
+  private static WebSocketClient client;
+  private MessageConsumer<SocketHandoff> sync;
+  private Promise<SocketHandoff> handedOver;
+
+  @BeforeAll
+  static void start() {
+    api = TestApi.start();
+    paul = api.login("paul").await();
+    client = api.vertx.createWebSocketClient();
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+  }
+
+  /** Plays the sync-verticle: takes the socket, resumes it and greets the client. */
+  @BeforeEach
+  void startSync() {
+    handedOver = Promise.promise();
+    sync = api.vertx.eventBus().localConsumer(Addresses.SYNC_CONNECT, message -> {
+      SocketHandoff handoff = message.body();
+      handoff.socket().resume();
+      handoff.socket().writeTextMessage("hello " + handoff.user());
+      handedOver.tryComplete(handoff);
+    });
+    sync.completion().await();
+  }
+
+  @AfterEach
+  void stopSync() {
+    sync.unregister().await();
+  }
+
+  private String ownOrigin() {
+    return "http://localhost:" + api.port;
+  }
+
+  private WebSocketConnectOptions options(String uri) {
+    return new WebSocketConnectOptions().setHost("localhost").setPort(api.port).setURI(uri);
+  }
+
+  /** The HTTP status of a refused upgrade. */
+  private Future<Integer> refusal(WebSocketConnectOptions options) {
+    return client.connect(options).transform(ar -> {
+      if (ar.succeeded()) {
+        ar.result().close();
+        return Future.failedFuture(new AssertionError("the upgrade was accepted"));
+      }
+      if (ar.cause() instanceof UpgradeRejectedException rejected) {
+        return Future.succeededFuture(rejected.getStatus());
+      }
+      return Future.failedFuture(ar.cause());
+    });
+  }
+
+  private static Future<String> firstMessage(WebSocket socket) {
+    Promise<String> message = Promise.promise();
+    socket.textMessageHandler(message::tryComplete);
+    return message.future();
+  }
+
+  @Test
+  void withoutASessionTheUpgradeIsRefusedWith401(VertxTestContext ctx) {
+    verify(ctx, Future.all(
+        refusal(options("/ws").addHeader("Origin", ownOrigin())),
+        refusal(options("/ws?token=forged.token.here").addHeader("Origin", ownOrigin()))),
+      all -> {
+        assertThat(all.<Integer>resultAt(0)).isEqualTo(401);
+        assertThat(all.<Integer>resultAt(1)).isEqualTo(401);
+        assertThat(handedOver.future().isComplete()).isFalse();
+      });
+  }
+
+  @Test
+  void aPageFromAnotherOriginIsRefusedWith403(VertxTestContext ctx) {
+    verify(ctx, Future.all(
+        refusal(options("/ws").addHeader("Cookie", "pdm_session=" + paul.token()).addHeader("Origin", "http://evil.example.com")),
+        refusal(options("/ws?token=" + paul.token()).addHeader("Origin", "http://localhost:1")),
+        refusal(options("/ws").addHeader("Cookie", "pdm_session=" + paul.token()).setAllowOriginHeader(false))),
+      all -> {
+        assertThat(all.<Integer>resultAt(0)).as("foreign origin, cookie").isEqualTo(403);
+        assertThat(all.<Integer>resultAt(1)).as("foreign origin, token").isEqualTo(403);
+        assertThat(all.<Integer>resultAt(2)).as("cookie without any origin").isEqualTo(403);
+      });
+  }
+
+  @Test
+  void aUserParameterForSomeoneElseIsRefusedWith403(VertxTestContext ctx) {
+    verify(ctx, refusal(options("/ws?user=ada&token=" + paul.token()).addHeader("Origin", ownOrigin())),
+      status -> assertThat(status).isEqualTo(403));
+  }
+
+  @Test
+  void garbageSinceOrProtoIsRefusedWith400(VertxTestContext ctx) {
+    verify(ctx, Future.all(
+        refusal(options("/ws?since=yesterday&token=" + paul.token())),
+        refusal(options("/ws?proto=9&token=" + paul.token()))),
+      all -> {
+        assertThat(all.<Integer>resultAt(0)).isEqualTo(400);
+        assertThat(all.<Integer>resultAt(1)).isEqualTo(400);
+      });
+  }
+
+  @Test
+  void theBrowserPageConnectsWithItsCookieAndTheSocketReachesSync(VertxTestContext ctx) {
+    Future<WebSocket> socket = client.connect(options("/ws?proto=2&since=42&user=paul")
+      .addHeader("Cookie", "pdm_session=" + paul.token()).addHeader("Origin", ownOrigin()));
+    verify(ctx, Future.all(socket.compose(WebSocketUpgradeTest::firstMessage), handedOver.future()), all -> {
+      assertThat(all.<String>resultAt(0)).isEqualTo("hello paul");
+      SocketHandoff handoff = all.resultAt(1);
+      assertThat(handoff.user()).isEqualTo("paul");
+      assertThat(handoff.role()).isEqualTo("programmer");
+      assertThat(handoff.since()).isEqualTo(42);
+      assertThat(handoff.proto()).isEqualTo(2);
+      socket.result().close();
+    });
+  }
+
+  @Test
+  void aTokenClientWithoutOriginConnectsWithDefaults(VertxTestContext ctx) {
+    Future<WebSocket> socket = client.connect(options("/ws?token=" + paul.token()).setAllowOriginHeader(false));
+    verify(ctx, Future.all(socket.compose(WebSocketUpgradeTest::firstMessage), handedOver.future()), all -> {
+      SocketHandoff handoff = all.resultAt(1);
+      assertThat(handoff.since()).isEqualTo(-1);
+      assertThat(handoff.proto()).isEqualTo(1);
+      socket.result().close();
+    });
+  }
+
+  @Test
+  void withoutSyncTheSocketIsClosedRatherThanLeftHanging(VertxTestContext ctx) {
+    Future<Short> closed = sync.unregister()
+      .compose(v -> client.connect(options("/ws?token=" + paul.token())))
+      .compose(socket -> {
+        Promise<Short> code = Promise.promise();
+        socket.closeHandler(v -> code.tryComplete(socket.closeStatusCode()));
+        return code.future();
+      });
+    verify(ctx, closed, code -> assertThat(code).isEqualTo((short) 1011));
+  }
+}

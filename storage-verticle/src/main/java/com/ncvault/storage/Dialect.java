@@ -1,0 +1,79 @@
+package com.ncvault.storage;
+
+import io.vertx.pgclient.PgException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+
+/**
+ * Everything that differs between H2 and PostgreSQL. The rest of the storage code runs the same
+ * SQL templates on both.
+ */
+public enum Dialect {
+
+  H2 {
+    @Override
+    public String returning(String update) {
+      // H2 has no RETURNING; a data change delta table gives the updated rows in one statement.
+      return "SELECT * FROM FINAL TABLE (" + update + ")";
+    }
+
+    @Override
+    public String migrationLock() {
+      return null;
+    }
+  },
+
+  POSTGRES {
+    @Override
+    public String returning(String update) {
+      return update + " RETURNING *";
+    }
+
+    @Override
+    public String migrationLock() {
+      // Nodes of a cluster may start together; one migrates, the others wait and find it done.
+      return "SELECT pg_advisory_xact_lock(7315001)";
+    }
+  };
+
+  /** An UPDATE statement turned into one that also returns the rows it changed (all columns). */
+  public abstract String returning(String update);
+
+  /** A statement that serialises schema migrations between nodes, or null when not needed. */
+  public abstract String migrationLock();
+
+  /**
+   * The H2 URL: file mode; WRITE_DELAY=0 writes each commit to the file at once so a killed
+   * process loses no committed change; LOCK_TIMEOUT lets concurrent updates of one row wait for
+   * each other instead of failing; lower-case identifiers match PostgreSQL's column labels.
+   */
+  public static String h2Url(Path dataDir) {
+    return "jdbc:h2:file:" + dataDir.resolve("db").resolve("pdm").toAbsolutePath()
+      + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+  }
+
+  /** True when the failure is a lock wait that timed out or a deadlock: worth retrying later. */
+  public static boolean isBusy(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      // H2: HYT00 lock timeout, 40001 deadlock; PostgreSQL: 40P01 deadlock, 55P03 lock not available.
+      String state = c instanceof SQLException e ? e.getSQLState() : c instanceof PgException e ? e.getSqlState() : null;
+      if ("HYT00".equals(state) || "40001".equals(state) || "40P01".equals(state) || "55P03".equals(state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when the failure is a violated unique or primary key constraint. */
+  public static boolean isUniqueViolation(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SQLException e && "23505".equals(e.getSQLState())) {
+        return true;
+      }
+      if (c instanceof PgException e && "23505".equals(e.getSqlState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,81 @@
+package com.ncvault.storage;
+
+/**
+ * The SQL of the vault, shared by H2 and PostgreSQL: named parameters (#{name}) for SqlTemplate.
+ * Statements that must return the changed row are wrapped with {@link Dialect#returning}.
+ */
+final class Sql {
+
+  static final String FILE_BY_NAME = "SELECT * FROM files WHERE filename = #{filename}";
+  static final String FILE_BY_NAME_FOR_UPDATE = FILE_BY_NAME + " FOR UPDATE";
+  static final String FILE_BY_KEY = "SELECT filename, deleted FROM files WHERE name_key = #{key}";
+  static final String ALL_FILES = "SELECT * FROM files";
+  static final String COUNT_FILES = "SELECT COUNT(*) AS n FROM files";
+
+  static final String INSERT_FILE = "INSERT INTO files (filename, name_key, grp, description, current_revision, "
+    + "size, sha256, created_at, modified_at, deleted) VALUES (#{filename}, #{key}, #{grp}, #{description}, "
+    + "#{revision}, #{size}, #{sha256}, #{now}, #{now}, FALSE)";
+
+  /** The checkout: wins only when the file exists, is not deleted and nobody holds it. */
+  static final String CHECKOUT = "UPDATE files SET locked_by = #{user}, locked_at = #{now}, "
+    + "lock_message = #{message} WHERE filename = #{filename} AND deleted = FALSE AND locked_by IS NULL";
+
+  static final String RELEASE = "UPDATE files SET locked_by = NULL, locked_at = NULL, lock_message = NULL "
+    + "WHERE filename = #{filename} AND deleted = FALSE AND locked_by = #{holder}";
+
+  static final String NEW_CONTENT = "UPDATE files SET current_revision = #{revision}, size = #{size}, "
+    + "sha256 = #{sha256}, modified_at = #{now}, locked_by = #{lockedBy}, locked_at = #{lockedAt}, "
+    + "lock_message = #{lockMessage} WHERE filename = #{filename}";
+
+  static final String DELETE = "UPDATE files SET deleted = TRUE "
+    + "WHERE filename = #{filename} AND deleted = FALSE AND locked_by IS NULL";
+
+  static final String RESTORE = "UPDATE files SET deleted = FALSE WHERE filename = #{filename} AND deleted = TRUE";
+
+  static final String INSERT_REVISION = "INSERT INTO revisions (filename, revision, major, minor, author, "
+    + "created_at, message, size, sha256) VALUES (#{filename}, #{revision}, #{major}, #{minor}, #{author}, "
+    + "#{now}, #{message}, #{size}, #{sha256})";
+  static final String REVISIONS_OF = "SELECT * FROM revisions WHERE filename = #{filename} "
+    + "ORDER BY major DESC, minor DESC";
+  static final String REVISION = "SELECT * FROM revisions WHERE filename = #{filename} AND revision = #{revision}";
+  static final String REFERENCED_BLOBS = "SELECT DISTINCT sha256 FROM revisions";
+
+  static final String NEXT_SEQ = "UPDATE counters SET current_value = current_value + 1 WHERE name = 'seq'";
+  static final String LATEST_SEQ = "SELECT current_value FROM counters WHERE name = 'seq'";
+  static final String OLDEST_SEQ = "SELECT MIN(seq) AS oldest FROM activity";
+  static final String INSERT_ACTIVITY = "INSERT INTO activity (seq, event_type, filename, username, created_at, "
+    + "revision, message, event_json) VALUES (#{seq}, #{type}, #{filename}, #{user}, #{now}, #{revision}, "
+    + "#{message}, #{json})";
+  static final String TRIM_ACTIVITY = "DELETE FROM activity WHERE seq <= #{cutoff}";
+  static final String EVENTS_SINCE = "SELECT event_json FROM activity WHERE seq > #{since} ORDER BY seq "
+    + "LIMIT #{limit}";
+  static final String ACTIVITY = "SELECT seq, event_type, filename, username, created_at, revision, message "
+    + "FROM activity";
+  static final String ACTIVITY_PAGE = " ORDER BY seq DESC LIMIT #{limit} OFFSET #{offset}";
+
+  static final String ACTIVE_CHECKOUTS = "SELECT filename, locked_by, locked_at, lock_message FROM files "
+    + "WHERE locked_by IS NOT NULL AND deleted = FALSE ORDER BY locked_at, filename";
+  static final String FILE_COUNTS = "SELECT COUNT(*) AS total, "
+    + "SUM(CASE WHEN deleted THEN 1 ELSE 0 END) AS deleted_count, "
+    + "SUM(CASE WHEN locked_by IS NOT NULL THEN 1 ELSE 0 END) AS locked_count FROM files";
+  static final String COUNT_REVISIONS = "SELECT COUNT(*) AS n FROM revisions";
+  static final String CHECKIN_TIMES = "SELECT created_at FROM revisions WHERE created_at >= #{since} "
+    + "AND NOT (major = 1 AND minor = 0)";
+
+  static final String USER = "SELECT * FROM users WHERE username = #{username}";
+  static final String USER_FOR_UPDATE = USER + " FOR UPDATE";
+  static final String ALL_USERS = "SELECT * FROM users ORDER BY username";
+  static final String COUNT_USERS = "SELECT COUNT(*) AS n FROM users";
+  /** Locks every admin row, so that two concurrent demotions cannot remove the last admin. */
+  static final String ADMINS_FOR_UPDATE = "SELECT username FROM users WHERE role = 'admin' FOR UPDATE";
+  static final String INSERT_USER = "INSERT INTO users (username, password_hash, role, created_at) "
+    + "VALUES (#{username}, #{hash}, #{role}, #{now})";
+  static final String UPDATE_ROLE = "UPDATE users SET role = #{role} WHERE username = #{username}";
+  static final String UPDATE_PASSWORD = "UPDATE users SET password_hash = #{hash} WHERE username = #{username}";
+  static final String DELETE_USER = "DELETE FROM users WHERE username = #{username}";
+
+  static final String PING = "SELECT 1 AS ok";
+
+  private Sql() {
+  }
+}

@@ -1,0 +1,89 @@
+package com.ncvault.storage;
+
+import com.ncvault.contract.ConfigKeys;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The configuration the storage-verticle reads, with {@link ConfigKeys#defaults()} under it. */
+public record StorageConfig(
+  Path dataDir,
+  String dbKind,
+  String pgUri,
+  int dbPoolSize,
+  List<String> allowedExtensions,
+  String filenamePattern,
+  long eventRetention,
+  String adminPassword,
+  boolean demo,
+  String demoPassword,
+  long staleLockSeconds) {
+
+  public static final String H2 = "h2";
+  public static final String POSTGRES = "postgres";
+
+  /** Reads the storage keys; values may arrive as strings from environment variables. */
+  public static StorageConfig from(JsonObject config) {
+    JsonObject c = ConfigKeys.defaults().mergeIn(config == null ? new JsonObject() : config);
+    String dbKind = string(c, ConfigKeys.DB_KIND).toLowerCase(java.util.Locale.ROOT);
+    if (!dbKind.equals(H2) && !dbKind.equals(POSTGRES)) {
+      throw new IllegalArgumentException(ConfigKeys.DB_KIND + " must be h2 or postgres, not " + dbKind);
+    }
+    int poolSize = (int) number(c, ConfigKeys.DB_POOL_SIZE);
+    if (poolSize < 1) {
+      throw new IllegalArgumentException(ConfigKeys.DB_POOL_SIZE + " must be at least 1");
+    }
+    return new StorageConfig(
+      Path.of(string(c, ConfigKeys.DATA_DIR)).toAbsolutePath().normalize(),
+      dbKind,
+      string(c, ConfigKeys.PG_URI),
+      poolSize,
+      list(c.getValue(ConfigKeys.ALLOWED_EXTENSIONS)),
+      string(c, ConfigKeys.FILENAME_PATTERN),
+      Math.max(0, number(c, ConfigKeys.EVENT_RETENTION)),
+      string(c, ConfigKeys.ADMIN_PASSWORD),
+      bool(c, ConfigKeys.DEMO),
+      string(c, ConfigKeys.DEMO_PASSWORD),
+      number(c, ConfigKeys.STALE_LOCK_SECONDS));
+  }
+
+  private static String string(JsonObject c, String key) {
+    Object v = c.getValue(key);
+    return v == null ? "" : v.toString();
+  }
+
+  private static long number(JsonObject c, String key) {
+    Object v = c.getValue(key);
+    if (v instanceof Number n) {
+      return n.longValue();
+    }
+    try {
+      return Long.parseLong(String.valueOf(v).trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number, not " + v);
+    }
+  }
+
+  private static boolean bool(JsonObject c, String key) {
+    Object v = c.getValue(key);
+    return v instanceof Boolean b ? b : Boolean.parseBoolean(String.valueOf(v).trim());
+  }
+
+  private static List<String> list(Object v) {
+    List<String> out = new ArrayList<>();
+    if (v instanceof JsonArray array) {
+      array.forEach(e -> out.add(String.valueOf(e)));
+    } else if (v instanceof List<?> l) {
+      l.forEach(e -> out.add(String.valueOf(e)));
+    } else if (v != null) {
+      for (String part : v.toString().split(",")) {
+        if (!part.isBlank()) {
+          out.add(part.trim());
+        }
+      }
+    }
+    return out;
+  }
+}

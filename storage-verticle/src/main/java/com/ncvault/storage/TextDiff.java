@@ -1,0 +1,73 @@
+package com.ncvault.storage;
+
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import com.github.difflib.patch.Patch;
+import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.PdmError;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/** Unified diff of two text revisions; binary content (a NUL early on, or not UTF-8) is refused. */
+public final class TextDiff {
+
+  /** Larger revisions are refused: a diff of them is neither readable nor cheap. */
+  public static final long MAX_BYTES = 20L * 1024 * 1024;
+  static final int CONTEXT_LINES = 3;
+  private static final int SNIFF_BYTES = 8192;
+
+  /**
+   * @return the unified diff text, empty when both contents are equal
+   */
+  public static String unified(String filename, String from, byte[] before, String to, byte[] after) {
+    List<String> a = lines(text(before));
+    List<String> b = lines(text(after));
+    Patch<String> patch = DiffUtils.diff(a, b);
+    List<String> out = UnifiedDiffUtils.generateUnifiedDiff(
+      "a/" + filename + "@" + from, "b/" + filename + "@" + to, a, patch, CONTEXT_LINES);
+    return out.isEmpty() ? "" : String.join("\n", out) + "\n";
+  }
+
+  /** True for content with a NUL byte in its first 8 KiB or that is not valid UTF-8. */
+  public static boolean isBinary(byte[] content) {
+    int sniff = Math.min(content.length, SNIFF_BYTES);
+    for (int i = 0; i < sniff; i++) {
+      if (content[i] == 0) {
+        return true;
+      }
+    }
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(content));
+      return false;
+    } catch (CharacterCodingException e) {
+      return true;
+    }
+  }
+
+  private static String text(byte[] content) {
+    if (isBinary(content)) {
+      throw new PdmError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Binary files cannot be compared as text");
+    }
+    return new String(content, StandardCharsets.UTF_8);
+  }
+
+  private static List<String> lines(String text) {
+    if (text.isEmpty()) {
+      return List.of();
+    }
+    // Keep a final newline from producing an extra empty line; CR of CRLF files is not content.
+    String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    return Arrays.stream(body.split("\n", -1)).map(l -> l.endsWith("\r") ? l.substring(0, l.length() - 1) : l)
+      .toList();
+  }
+
+  private TextDiff() {
+  }
+}

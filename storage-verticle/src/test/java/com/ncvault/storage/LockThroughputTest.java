@@ -1,0 +1,69 @@
+package com.ncvault.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ncvault.contract.StorageActions;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How many checkout + cancel pairs per second the embedded H2 storage sustains with 8 users
+ * working at once, each on their own file. Prints the figure; speed is not asserted.
+ */
+class LockThroughputTest extends StorageTestBase {
+
+  static final int ACTORS = 8;
+  static final int WARMUP_PAIRS = 100;
+  static final int PAIRS_PER_ACTOR = 500;
+
+  @Override
+  protected JsonObject databaseConfig() {
+    return new JsonObject();
+  }
+
+  @Test
+  void eightUsersCheckingOutAndCancellingConcurrently() {
+    for (int i = 0; i < ACTORS; i++) {
+      create("bench" + i + ".nc", "G21\n" + i, "actor" + i);
+    }
+    StorageClient.settle(actors(WARMUP_PAIRS));
+    long startSeq = latestSeq();
+
+    com.sun.management.OperatingSystemMXBean os =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpuStart = os.getProcessCpuTime();
+    long start = System.nanoTime();
+    List<Future<Void>> actors = actors(PAIRS_PER_ACTOR);
+    StorageClient.await(Future.all(actors));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
+
+    int pairs = ACTORS * PAIRS_PER_ACTOR;
+    System.out.printf("Lock throughput on H2: %d checkout+cancel pairs by %d actors in %.2f s = %.0f pairs/s"
+      + " (process CPU %.2f s, %.0f us per pair, %d cores)%n", pairs, ACTORS, seconds, pairs / seconds, cpuSeconds,
+      cpuSeconds * 1e6 / pairs, Runtime.getRuntime().availableProcessors());
+    assertThat(latestSeq()).isEqualTo(startSeq + 2L * pairs);
+  }
+
+  private List<Future<Void>> actors(int pairs) {
+    List<Future<Void>> actors = new ArrayList<>();
+    for (int i = 0; i < ACTORS; i++) {
+      actors.add(loop("bench" + i + ".nc", "actor" + i, pairs));
+    }
+    return actors;
+  }
+
+  /** One user: checkout, cancel, repeat; each request waits for the previous reply. */
+  private Future<Void> loop(String filename, String user, int remaining) {
+    if (remaining == 0) {
+      return Future.succeededFuture();
+    }
+    JsonObject request = new JsonObject().put("filename", filename).put("user", user);
+    return storage.send(StorageActions.FILES_CHECKOUT, request)
+      .compose(v -> storage.send(StorageActions.FILES_CANCEL, request))
+      .compose(v -> loop(filename, user, remaining - 1));
+  }
+}

@@ -1,0 +1,149 @@
+package com.ncvault.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.PdmError;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Grouping, revision numbering, lock rules and text diff: the plain rules behind storage. */
+class PlainRulesTest {
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "1234567_AB1.mcam, 12XXXXX",
+    "1234567.nc, 12XXXXX",
+    "9876543210.tap, 98XXXXX",
+    "0000000_X.nc, 00XXXXX",
+    "123456_AB1.mcam, Misc",
+    "123456A.nc, Misc",
+    "fixture.nc, Misc",
+    "A1234567.nc, Misc",
+    "١٢٣٤٥٦٧.nc, Misc",
+  })
+  void filesAreGroupedByTheirPartNumberFamily(String filename, String group) {
+    assertThat(Grouping.groupOf(filename)).isEqualTo(group);
+  }
+
+  @ParameterizedTest(name = "{0} major={1} -> {2}")
+  @CsvSource({
+    "1.0, false, 1.1",
+    "1.9, false, 1.10",
+    "1.10, false, 1.11",
+    "1.4, true, 2.0",
+    "2.0, true, 3.0",
+  })
+  void aCheckInAddsAMinorOrAMajorStep(String current, boolean major, String next) {
+    assertThat(Revision.parse(current).next(major).toString()).isEqualTo(next);
+  }
+
+  @Test
+  void revisionsOrderNumericallyAndTheFirstIs1_0() {
+    assertThat(Revision.FIRST.toString()).isEqualTo("1.0");
+    assertThat(Revision.parse("1.10")).isGreaterThan(Revision.parse("1.9"));
+    assertThat(Revision.parse("2.0")).isGreaterThan(Revision.parse("1.99"));
+    for (String bad : new String[] {"", "1", "1.", "a.b", "-1.0", "1.0.0", "latest"}) {
+      assertThatThrownBy(() -> Revision.parse(bad)).isInstanceOfSatisfying(PdmError.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+    }
+  }
+
+  private static FileRow row(String lockedBy, boolean deleted) {
+    return new FileRow("a.nc", "Misc", "", "1.0", 1, "x", 1, 1, deleted, lockedBy, lockedBy == null ? null : 0L,
+      null);
+  }
+
+  @Test
+  void aFileRowsJsonIsTheFileInfoRecordsJson() {
+    FileRow locked = new FileRow("1234567_A.nc", "12XXXXX", "d", "1.2", 42, "ab", 1000, 2000, false, "bob", 3000L, "m");
+    assertThat(locked.toJson()).isEqualTo(io.vertx.core.json.JsonObject.mapFrom(locked.toInfo()));
+    FileRow free = row(null, true);
+    assertThat(free.toJson()).isEqualTo(io.vertx.core.json.JsonObject.mapFrom(free.toInfo()));
+    assertThat(free.toJson().mapTo(com.ncvault.contract.FileInfo.class)).isEqualTo(free.toInfo());
+  }
+
+  @Test
+  void lockRulesExplainEachRefusal() {
+    assertThat(LockRules.checkoutRefusal("a.nc", null)).hasValueSatisfying(e -> assertThat(e.code())
+      .isEqualTo(ErrorCode.NOT_FOUND));
+    assertThat(LockRules.checkoutRefusal("a.nc", row(null, true)).get().code()).isEqualTo(ErrorCode.NOT_FOUND);
+    PdmError locked = LockRules.checkoutRefusal("a.nc", row("bob", false)).get();
+    assertThat(locked.code()).isEqualTo(ErrorCode.FILE_LOCKED);
+    assertThat(locked.getMessage()).isEqualTo("File is already locked by bob");
+    assertThat(locked.details().getString("lockedBy")).isEqualTo("bob");
+    assertThat(locked.details().getString("lockedAt")).isEqualTo("1970-01-01T00:00:00Z");
+    assertThat(LockRules.checkoutRefusal("a.nc", row(null, false))).isEmpty();
+
+    assertThat(LockRules.holderRefusal("a.nc", row("bob", false), "bob")).isEmpty();
+    assertThat(LockRules.holderRefusal("a.nc", row("bob", false), "alice").get().code())
+      .isEqualTo(ErrorCode.NOT_LOCK_HOLDER);
+    assertThat(LockRules.holderRefusal("a.nc", row(null, false), "alice").get().code())
+      .isEqualTo(ErrorCode.NOT_LOCK_HOLDER);
+    assertThat(LockRules.holderRefusal("a.nc", null, "alice").get().code()).isEqualTo(ErrorCode.NOT_FOUND);
+
+    assertThat(LockRules.overrideRefusal("a.nc", row(null, false)).get().code()).isEqualTo(ErrorCode.CONFLICT);
+    assertThat(LockRules.overrideRefusal("a.nc", row("bob", false))).isEmpty();
+    assertThat(LockRules.deleteRefusal("a.nc", row("bob", false)).get().code()).isEqualTo(ErrorCode.FILE_LOCKED);
+    assertThat(LockRules.deleteRefusal("a.nc", row(null, true)).get().code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(LockRules.deleteRefusal("a.nc", row(null, false))).isEmpty();
+    assertThat(LockRules.restoreRefusal("a.nc", row(null, false)).get().code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(LockRules.restoreRefusal("a.nc", row(null, true))).isEmpty();
+  }
+
+  @Test
+  void aDiffHasGitStyleHeadersAndThreeLinesOfContext() {
+    String a = "1\n2\n3\n4\n5\n6\n7\n8\n9\n";
+    String b = "1\n2\n3\n4\nFIVE\n6\n7\n8\n9\n";
+    String diff = TextDiff.unified("p.nc", "1.0", bytes(a), "1.1", bytes(b));
+    assertThat(diff).isEqualTo("--- a/p.nc@1.0\n+++ b/p.nc@1.1\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+FIVE\n 6\n 7\n 8\n");
+    assertThat(TextDiff.unified("p.nc", "1.0", bytes(a), "1.1", bytes(a))).isEmpty();
+    assertThat(TextDiff.unified("p.nc", "1.0", bytes("G0\r\nG1\r\n"), "1.1", bytes("G0\r\nG2\r\n")))
+      .contains("-G1\n+G2\n");
+  }
+
+  @Test
+  void binaryContentIsRecognised() {
+    assertThat(TextDiff.isBinary(bytes("G21 G90\nM30\n"))).isFalse();
+    assertThat(TextDiff.isBinary(bytes("Größe ✓"))).isFalse();
+    assertThat(TextDiff.isBinary(new byte[] {'a', 0, 'b'})).isTrue();
+    assertThat(TextDiff.isBinary(new byte[] {'a', (byte) 0xC3, 'b'})).isTrue();
+    byte[] lateNul = new byte[9000];
+    java.util.Arrays.fill(lateNul, (byte) 'x');
+    lateNul[8500] = 0;
+    assertThat(TextDiff.isBinary(lateNul)).isFalse();
+    assertThatThrownBy(() -> TextDiff.unified("m", "1.0", new byte[] {0}, "1.1", bytes("x")))
+      .isInstanceOfSatisfying(PdmError.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
+  }
+
+  @Test
+  void usernamesRolesAndPasswordsFollowTheRules() {
+    UserRules.requireUsername("bob.smith-2_x");
+    UserRules.requireUsername("a".repeat(32));
+    for (String bad : new String[] {"", "Bob", "a b", "a/b", "a".repeat(33), "ünï"}) {
+      assertThatThrownBy(() -> UserRules.requireUsername(bad)).isInstanceOf(PdmError.class);
+    }
+    UserRules.requireRole("viewer");
+    assertThatThrownBy(() -> UserRules.requireRole("root")).isInstanceOf(PdmError.class);
+    UserRules.requirePassword("12345678");
+    assertThatThrownBy(() -> UserRules.requirePassword("1234567")).isInstanceOf(PdmError.class);
+    assertThatThrownBy(() -> UserRules.requirePassword("x".repeat(73))).isInstanceOf(PdmError.class);
+  }
+
+  @Test
+  void passwordsVerifyOnlyAgainstTheirOwnHash() {
+    String hash = Passwords.hash("correct horse");
+    assertThat(hash).startsWith("$2a$10$");
+    assertThat(Passwords.verify("correct horse", hash)).isTrue();
+    assertThat(Passwords.verify("wrong horse", hash)).isFalse();
+    assertThat(Passwords.verify("x".repeat(100), hash)).isFalse();
+    assertThat(Passwords.random()).hasSizeGreaterThanOrEqualTo(16).isNotEqualTo(Passwords.random());
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,63 @@
+package com.ncvault.storage;
+
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.UUID;
+
+/** A throw-away PostgreSQL database on 127.0.0.1:5432 (user postgres, trust auth) for one test class. */
+final class PostgresTestDatabase {
+
+  static final String HOST = "127.0.0.1";
+  static final int PORT = 5432;
+
+  final String name = "ncvault_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  private final Vertx vertx = Vertx.vertx();
+
+  static boolean reachable() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(HOST, PORT), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  String uri() {
+    return "postgresql://postgres@" + HOST + ":" + PORT + "/" + name;
+  }
+
+  void create() {
+    admin("postgres", "CREATE DATABASE " + name);
+  }
+
+  /** Empties the database: a fresh public schema, so migrations run from the start. */
+  void reset() {
+    admin(name, "DROP SCHEMA public CASCADE");
+    admin(name, "CREATE SCHEMA public");
+  }
+
+  void drop() {
+    try {
+      admin("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } finally {
+      StorageClient.await(vertx.close());
+    }
+  }
+
+  private void admin(String database, String sql) {
+    Pool pool = PgBuilder.pool()
+      .connectingTo(new PgConnectOptions().setHost(HOST).setPort(PORT).setUser("postgres").setDatabase(database))
+      .using(vertx)
+      .build();
+    try {
+      StorageClient.await(pool.query(sql).execute());
+    } finally {
+      StorageClient.await(pool.close());
+    }
+  }
+}

@@ -1,0 +1,685 @@
+package com.ncvault.storage;
+
+import static com.ncvault.storage.StorageClient.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ncvault.contract.Addresses;
+import com.ncvault.contract.ConfigKeys;
+import com.ncvault.contract.DomainEvent;
+import com.ncvault.contract.EventTypes;
+import com.ncvault.contract.FileInfo;
+import com.ncvault.contract.Notification;
+import com.ncvault.contract.PdmError;
+import com.ncvault.contract.Roles;
+import com.ncvault.contract.StorageActions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the storage-verticle promises, spoken over the event bus as the api speaks to it. Runs
+ * against each database (see the subclasses).
+ */
+abstract class StorageBehaviour extends StorageTestBase {
+
+  static final String NC = "%\nO1001\nG21 G90\nT1 M06\nS3000 M03\nG01 X10. F500.\nM30\n%\n";
+
+  // --- create, get, list ---
+
+  @Test
+  void aNewFileStartsAtRevision1_0InItsPartNumberGroup() {
+    JsonObject file = create("1234567_AB1.nc", NC, "alice");
+
+    assertThat(file.getString("filename")).isEqualTo("1234567_AB1.nc");
+    assertThat(file.getString("group")).isEqualTo("12XXXXX");
+    assertThat(file.getString("revision")).isEqualTo("1.0");
+    assertThat(file.getString("status")).isEqualTo(FileInfo.UNLOCKED);
+    assertThat(file.getLong("size")).isEqualTo(NC.length());
+    assertThat(file.getString("sha256")).isEqualTo(BlobStore.sha256(NC.getBytes(StandardCharsets.UTF_8)));
+    assertThat(file.getString("description")).isEqualTo("Program 1234567_AB1.nc");
+    assertThat(file.getBoolean("deleted")).isFalse();
+    assertThat(storage.call(StorageActions.FILES_GET, new JsonObject().put("filename", "1234567_AB1.nc")))
+      .isEqualTo(file);
+    assertThat(file.mapTo(FileInfo.class).createdAt()).endsWith("Z");
+  }
+
+  @Test
+  void anUnknownFileIs404() {
+    assertError(storage.failure(StorageActions.FILES_GET, new JsonObject().put("filename", "nope.nc")), 404,
+      "not_found");
+  }
+
+  @Test
+  void aBadFilenameIsRefusedAndItsUploadDeleted() throws Exception {
+    JsonObject staged = stage(NC);
+    PdmError error = storage.failure(StorageActions.FILES_CREATE, new JsonObject().put("filename", "../etc.nc")
+      .put("user", "alice").put("staged", staged));
+
+    assertError(error, 400, "invalid_filename");
+    assertThat(Path.of(staged.getString("path"))).doesNotExist();
+    assertThat(latestSeq()).isEqualTo(1); // only the first admin's creation
+  }
+
+  @Test
+  void aSecondFileWithTheSameNameInAnyCaseIsRefused() {
+    create("part.nc", NC, "alice");
+    JsonObject staged = stage("other");
+    PdmError error = storage.failure(StorageActions.FILES_CREATE, new JsonObject().put("filename", "PART.nc")
+      .put("user", "bob").put("staged", staged));
+
+    assertError(error, 409, "already_exists");
+    assertThat(Path.of(staged.getString("path"))).doesNotExist();
+  }
+
+  @Test
+  void anUploadOutsideIncomingOrWithTheWrongSizeIsRefused() throws Exception {
+    Path outside = Files.writeString(dataDir.resolve("outside.part"), NC);
+    PdmError outsideError = storage.failure(StorageActions.FILES_CREATE, new JsonObject()
+      .put("filename", "a.nc").put("user", "alice").put("staged", new JsonObject().put("path", outside.toString())
+        .put("size", NC.length()).put("sha256", BlobStore.sha256(NC.getBytes(StandardCharsets.UTF_8)))));
+    assertError(outsideError, 400, "bad_request");
+    assertThat(outside).exists();
+
+    JsonObject wrongSize = stage(NC).put("size", 3);
+    assertError(storage.failure(StorageActions.FILES_CREATE, new JsonObject().put("filename", "a.nc")
+      .put("user", "alice").put("staged", wrongSize)), 400, "bad_request");
+    assertThat(Path.of(wrongSize.getString("path"))).doesNotExist();
+
+    assertError(storage.failure(StorageActions.FILES_CREATE, new JsonObject().put("filename", "a.nc")
+      .put("user", "alice")), 400, "bad_request");
+    assertThat(storage.call(StorageActions.FILES_LIST, new JsonObject()).getJsonObject("groups")).isEmpty();
+  }
+
+  @Test
+  void theListIsGroupedSortedAndFiltered() {
+    create("2345678_B.nc", NC, "alice");
+    create("1234567_b.nc", NC, "alice");
+    create("1234567_A.nc", NC, "alice");
+    create("fixture.tap", "G21\n", "bob");
+    create("gone.nc", NC, "bob");
+    storage.call(StorageActions.FILES_DELETE, fileRequest("gone.nc", ADMIN).put("role", Roles.ADMIN));
+    checkout("1234567_b.nc", "bob");
+
+    JsonObject all = storage.call(StorageActions.FILES_LIST, new JsonObject());
+    JsonObject groups = all.getJsonObject("groups");
+    assertThat(groups.fieldNames()).containsExactly("12XXXXX", "23XXXXX", "Misc");
+    assertThat(names(groups.getJsonArray("12XXXXX"))).containsExactly("1234567_A.nc", "1234567_b.nc");
+    assertThat(names(groups.getJsonArray("Misc"))).containsExactly("fixture.tap");
+    assertThat(all.getLong("seq")).isEqualTo(latestSeq());
+
+    assertThat(listNames(new JsonObject().put("q", "FIXT"))).containsExactly("fixture.tap");
+    assertThat(listNames(new JsonObject().put("q", "program 2345678"))).containsExactly("2345678_B.nc");
+    assertThat(listNames(new JsonObject().put("status", "locked"))).containsExactly("1234567_b.nc");
+    assertThat(listNames(new JsonObject().put("status", "unlocked")))
+      .containsExactly("1234567_A.nc", "2345678_B.nc", "fixture.tap");
+    assertThat(listNames(new JsonObject().put("status", "mine").put("user", "bob"))).containsExactly("1234567_b.nc");
+    assertThat(listNames(new JsonObject().put("status", "mine").put("user", "alice"))).isEmpty();
+    assertThat(listNames(new JsonObject().put("status", "deleted"))).containsExactly("gone.nc");
+    assertError(storage.failure(StorageActions.FILES_LIST, new JsonObject().put("status", "mine")), 400,
+      "bad_request");
+    assertError(storage.failure(StorageActions.FILES_LIST, new JsonObject().put("status", "odd")), 400,
+      "bad_request");
+  }
+
+  private List<String> listNames(JsonObject query) {
+    JsonObject groups = storage.call(StorageActions.FILES_LIST, query).getJsonObject("groups");
+    List<String> out = new ArrayList<>();
+    groups.fieldNames().forEach(g -> out.addAll(names(groups.getJsonArray(g))));
+    return out;
+  }
+
+  private static List<String> names(JsonArray files) {
+    return files.stream().map(f -> ((JsonObject) f).getString("filename")).collect(Collectors.toList());
+  }
+
+  // --- locks ---
+
+  @Test
+  void aCheckedOutFileIsRefusedToTheNextUserNamingTheHolder() {
+    create("part.nc", NC, "alice");
+    JsonObject locked = checkout("part.nc", "alice");
+    assertThat(locked.getString("status")).isEqualTo(FileInfo.LOCKED);
+    assertThat(locked.getString("lockedBy")).isEqualTo("alice");
+    assertThat(locked.getString("lockMessage")).isEqualTo("working on it");
+
+    PdmError error = storage.failure(StorageActions.FILES_CHECKOUT, fileRequest("part.nc", "bob"));
+    assertError(error, 409, "file_locked");
+    assertThat(error.getMessage()).isEqualTo("File is already locked by alice");
+    assertThat(error.details().getString("lockedBy")).isEqualTo("alice");
+    assertThat(error.details().getString("lockedAt")).isEqualTo(locked.getString("lockedAt"));
+    assertError(storage.failure(StorageActions.FILES_CHECKOUT, fileRequest("part.nc", "alice")), 409, "file_locked");
+  }
+
+  @Test
+  void checkingOutAnUnknownOrDeletedFileIs404() {
+    assertError(storage.failure(StorageActions.FILES_CHECKOUT, fileRequest("nope.nc", "bob")), 404, "not_found");
+    create("gone.nc", NC, "alice");
+    storage.call(StorageActions.FILES_DELETE, fileRequest("gone.nc", ADMIN).put("role", Roles.ADMIN));
+    assertError(storage.failure(StorageActions.FILES_CHECKOUT, fileRequest("gone.nc", "bob")), 404, "not_found");
+  }
+
+  @Test
+  void ofFiftyConcurrentCheckoutsExactlyOneWins() {
+    create("hot.nc", NC, "alice");
+    long before = latestSeq();
+    List<Future<JsonObject>> attempts = IntStream.range(0, 50)
+      .mapToObj(i -> storage.send(StorageActions.FILES_CHECKOUT, fileRequest("hot.nc", "user" + i)))
+      .collect(Collectors.toList());
+    StorageClient.settle(attempts);
+
+    List<JsonObject> won = attempts.stream().filter(Future::succeeded).map(Future::result).toList();
+    assertThat(won).hasSize(1);
+    String winner = won.get(0).getString("lockedBy");
+    List<PdmError> lost = attempts.stream().filter(Future::failed).map(f -> PdmError.from(f.cause())).toList();
+    assertThat(lost).hasSize(49).allSatisfy(e -> {
+      assertError(e, 409, "file_locked");
+      assertThat(e.getMessage()).isEqualTo("File is already locked by " + winner);
+      assertThat(e.details().getString("lockedBy")).isEqualTo(winner);
+    });
+    assertThat(latestSeq()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void checkInNeedsTheLockAMessageAndAKnownFile() {
+    create("part.nc", NC, "alice");
+    JsonObject staged = stage("new");
+    PdmError notLocked = storage.failure(StorageActions.FILES_CHECKIN, fileRequest("part.nc", "alice")
+      .put("message", "m").put("staged", staged));
+    assertError(notLocked, 409, "not_lock_holder");
+    assertThat(Path.of(staged.getString("path"))).doesNotExist();
+
+    checkout("part.nc", "alice");
+    assertError(storage.failure(StorageActions.FILES_CHECKIN, fileRequest("part.nc", "bob").put("message", "m")
+      .put("staged", stage("x"))), 409, "not_lock_holder");
+    assertError(storage.failure(StorageActions.FILES_CHECKIN, fileRequest("part.nc", "alice")
+      .put("staged", stage("x"))), 400, "bad_request");
+    assertError(storage.failure(StorageActions.FILES_CHECKIN, fileRequest("part.nc", "alice").put("message", "  ")
+      .put("staged", stage("x"))), 400, "bad_request");
+    assertError(storage.failure(StorageActions.FILES_CHECKIN, fileRequest("nope.nc", "alice").put("message", "m")
+      .put("staged", stage("x"))), 404, "not_found");
+    assertThat(storage.call(StorageActions.FILES_GET, new JsonObject().put("filename", "part.nc"))
+      .getString("revision")).isEqualTo("1.0");
+  }
+
+  @Test
+  void checkInAddsAMinorOrMajorRevisionAndReleasesTheLockUnlessKept() {
+    create("part.nc", NC, "alice");
+    checkout("part.nc", "alice");
+    JsonObject v11 = checkin("part.nc", "alice", NC + "(v1.1)\n", "Reduce feed");
+    assertThat(v11.getString("revision")).isEqualTo("1.1");
+    assertThat(v11.getString("status")).isEqualTo(FileInfo.UNLOCKED);
+    assertThat(v11.getString("lockedBy")).isNull();
+
+    checkout("part.nc", "alice");
+    JsonObject v20 = storage.call(StorageActions.FILES_CHECKIN, fileRequest("part.nc", "alice")
+      .put("message", "New fixture").put("major", true).put("keepLocked", true).put("staged", stage(NC + "v2")));
+    assertThat(v20.getString("revision")).isEqualTo("2.0");
+    assertThat(v20.getString("lockedBy")).isEqualTo("alice");
+    JsonObject v21 = checkin("part.nc", "alice", NC + "v2.1", "Tidy");
+    assertThat(v21.getString("revision")).isEqualTo("2.1");
+    assertThat(v21.getString("status")).isEqualTo(FileInfo.UNLOCKED);
+
+    JsonObject history = storage.call(StorageActions.FILES_HISTORY, new JsonObject().put("filename", "part.nc"));
+    assertThat(history.getJsonArray("revisions").stream().map(r -> ((JsonObject) r).getString("revision")))
+      .containsExactly("2.1", "2.0", "1.1", "1.0");
+    JsonObject newest = history.getJsonArray("revisions").getJsonObject(0);
+    assertThat(newest.getString("author")).isEqualTo("alice");
+    assertThat(newest.getString("message")).isEqualTo("Tidy");
+    assertError(storage.failure(StorageActions.FILES_HISTORY, new JsonObject().put("filename", "x.nc")), 404,
+      "not_found");
+  }
+
+  @Test
+  void onlyTheHolderCancelsACheckout() {
+    create("part.nc", NC, "alice");
+    assertError(storage.failure(StorageActions.FILES_CANCEL, fileRequest("part.nc", "alice")), 409,
+      "not_lock_holder");
+    checkout("part.nc", "alice");
+    assertError(storage.failure(StorageActions.FILES_CANCEL, fileRequest("part.nc", "bob")), 409, "not_lock_holder");
+    assertError(storage.failure(StorageActions.FILES_CANCEL, fileRequest("nope.nc", "bob")), 404, "not_found");
+    JsonObject free = cancel("part.nc", "alice");
+    assertThat(free.getString("status")).isEqualTo(FileInfo.UNLOCKED);
+    assertThat(checkout("part.nc", "bob").getString("lockedBy")).isEqualTo("bob");
+  }
+
+  @Test
+  void anAdminOverridesAStaleLockWithAReasonAndTheHolderIsNotified() {
+    create("part.nc", NC, "alice");
+    createUser("carol", Roles.PROGRAMMER);
+    checkout("part.nc", "alice");
+    Promise<JsonObject> note = Promise.promise();
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.NOTIFY, m -> note.tryComplete(m.body()));
+    StorageClient.await(consumer.completion());
+
+    assertError(storage.failure(StorageActions.FILES_OVERRIDE, fileRequest("part.nc", "carol")
+      .put("role", Roles.PROGRAMMER).put("reason", "r")), 403, "forbidden");
+    assertError(storage.failure(StorageActions.FILES_OVERRIDE, fileRequest("part.nc", "carol")
+      .put("role", Roles.ADMIN).put("reason", "claims to be admin")), 403, "forbidden");
+    assertError(storage.failure(StorageActions.FILES_OVERRIDE, fileRequest("part.nc", ADMIN)
+      .put("role", Roles.ADMIN)), 400, "bad_request");
+
+    JsonObject free = storage.call(StorageActions.FILES_OVERRIDE, fileRequest("part.nc", ADMIN)
+      .put("role", Roles.ADMIN).put("reason", "alice is on holiday"));
+    assertThat(free.getString("status")).isEqualTo(FileInfo.UNLOCKED);
+    assertError(storage.failure(StorageActions.FILES_OVERRIDE, fileRequest("part.nc", ADMIN)
+      .put("role", Roles.ADMIN).put("reason", "again")), 409, "conflict");
+
+    JsonObject event = lastEvent();
+    assertThat(event.getString("type")).isEqualTo(EventTypes.OVERRIDE);
+    assertThat(event.getJsonObject("details")).isEqualTo(new JsonObject().put("formerHolder", "alice")
+      .put("reason", "alice is on holiday"));
+    Notification notification = StorageClient.await(note.future()).mapTo(Notification.class);
+    StorageClient.await(consumer.unregister());
+    assertThat(notification.to()).isEqualTo("alice");
+    assertThat(notification.from()).isEqualTo(ADMIN);
+    assertThat(notification.kind()).isEqualTo("override");
+    assertThat(notification.filename()).isEqualTo("part.nc");
+    assertThat(notification.text()).contains("alice is on holiday");
+  }
+
+  @Test
+  void anAdminDeletesAFreeFileAndRestoresIt() {
+    create("part.nc", NC, "alice");
+    checkout("part.nc", "alice");
+    assertError(storage.failure(StorageActions.FILES_DELETE, fileRequest("part.nc", "alice")
+      .put("role", Roles.PROGRAMMER)), 403, "forbidden");
+    PdmError locked = storage.failure(StorageActions.FILES_DELETE, fileRequest("part.nc", ADMIN)
+      .put("role", Roles.ADMIN));
+    assertError(locked, 409, "file_locked");
+    assertThat(locked.details().getString("lockedBy")).isEqualTo("alice");
+    cancel("part.nc", "alice");
+
+    JsonObject deleted = storage.call(StorageActions.FILES_DELETE, fileRequest("part.nc", ADMIN)
+      .put("role", Roles.ADMIN));
+    assertThat(deleted.getBoolean("deleted")).isTrue();
+    assertThat(storage.call(StorageActions.FILES_LIST, new JsonObject()).getJsonObject("groups")).isEmpty();
+    assertError(storage.failure(StorageActions.FILES_DELETE, fileRequest("part.nc", ADMIN).put("role", Roles.ADMIN)),
+      404, "not_found");
+
+    JsonObject restored = storage.call(StorageActions.FILES_RESTORE, fileRequest("part.nc", ADMIN)
+      .put("role", Roles.ADMIN));
+    assertThat(restored.getBoolean("deleted")).isFalse();
+    assertThat(restored.getString("revision")).isEqualTo("1.0");
+    assertError(storage.failure(StorageActions.FILES_RESTORE, fileRequest("part.nc", ADMIN).put("role", Roles.ADMIN)),
+      404, "not_found");
+    assertError(storage.failure(StorageActions.FILES_RESTORE, fileRequest("part.nc", "alice")), 403, "forbidden");
+  }
+
+  // --- content ---
+
+  @Test
+  void contentOfTheCurrentAndOfAnOldRevisionCanBeRead() throws Exception {
+    create("part.nc", NC, "alice");
+    checkout("part.nc", "alice");
+    checkin("part.nc", "alice", NC + "(B)\n", "B");
+
+    JsonObject current = storage.call(StorageActions.FILES_CONTENT, new JsonObject().put("filename", "part.nc"));
+    assertThat(current.getString("revision")).isEqualTo("1.1");
+    assertThat(Files.readString(Path.of(current.getString("path")))).isEqualTo(NC + "(B)\n");
+    assertThat(current.getLong("size")).isEqualTo(NC.length() + 4);
+    JsonObject old = storage.call(StorageActions.FILES_CONTENT, new JsonObject().put("filename", "part.nc")
+      .put("rev", "1.0"));
+    assertThat(Files.readString(Path.of(old.getString("path")))).isEqualTo(NC);
+    assertThat(old.getString("sha256")).isEqualTo(BlobStore.sha256(NC.getBytes(StandardCharsets.UTF_8)));
+
+    assertError(storage.failure(StorageActions.FILES_CONTENT, new JsonObject().put("filename", "part.nc")
+      .put("rev", "7.0")), 404, "not_found");
+    assertError(storage.failure(StorageActions.FILES_CONTENT, new JsonObject().put("filename", "part.nc")
+      .put("rev", "latest")), 400, "bad_request");
+    assertError(storage.failure(StorageActions.FILES_CONTENT, new JsonObject().put("filename", "x.nc")), 404,
+      "not_found");
+  }
+
+  @Test
+  void identicalContentIsStoredOnce() throws Exception {
+    create("a.nc", NC, "alice");
+    create("b.nc", NC, "bob");
+    checkout("a.nc", "alice");
+    JsonObject staged = stage(NC);
+    storage.call(StorageActions.FILES_CHECKIN, fileRequest("a.nc", "alice").put("message", "same")
+      .put("staged", staged));
+
+    assertThat(filesIn(dataDir.resolve("blobs"))).isEqualTo(1);
+    assertThat(filesIn(dataDir.resolve("incoming"))).isZero();
+    assertThat(Path.of(staged.getString("path"))).doesNotExist();
+  }
+
+  @Test
+  void twoRevisionsCompareAsAUnifiedDiffAndBinaryOrHugeOnesAreRefused() {
+    String v1 = "O1001\nG21 G90\nT1 M06\nS3000 M03\nG01 X10. F600.\nG01 Y20.\nG01 X0.\nM30\n";
+    String v2 = v1.replace("F600.", "F450.");
+    create("part.nc", v1, "alice");
+    checkout("part.nc", "alice");
+    checkin("part.nc", "alice", v2, "Feed");
+
+    JsonObject diff = storage.call(StorageActions.FILES_DIFF, new JsonObject().put("filename", "part.nc")
+      .put("from", "1.0").put("to", "1.1"));
+    assertThat(diff.getString("from")).isEqualTo("1.0");
+    assertThat(diff.getString("to")).isEqualTo("1.1");
+    assertThat(diff.getString("diff")).startsWith("--- a/part.nc@1.0\n+++ b/part.nc@1.1\n@@ -2,7 +2,7 @@\n")
+      .contains("-G01 X10. F600.\n+G01 X10. F450.\n");
+
+    assertError(storage.failure(StorageActions.FILES_DIFF, new JsonObject().put("filename", "part.nc")
+      .put("from", "1.0").put("to", "3.0")), 404, "not_found");
+
+    byte[] binary = {'M', 'C', 0, 1, 2, (byte) 0xff};
+    storage.call(StorageActions.FILES_CREATE, new JsonObject().put("filename", "part.mcam").put("user", "alice")
+      .put("staged", storage.stage(binary)));
+    checkout("part.mcam", "alice");
+    checkin("part.mcam", "alice", "now text", "text");
+    assertError(storage.failure(StorageActions.FILES_DIFF, new JsonObject().put("filename", "part.mcam")
+      .put("from", "1.0").put("to", "1.1")), 415, "unsupported_media_type");
+
+    byte[] huge = new byte[(int) TextDiff.MAX_BYTES + 1];
+    java.util.Arrays.fill(huge, (byte) 'G');
+    storage.call(StorageActions.FILES_CREATE, new JsonObject().put("filename", "huge.nc").put("user", "alice")
+      .put("staged", storage.stage(huge)));
+    checkout("huge.nc", "alice");
+    checkin("huge.nc", "alice", "small", "shrink");
+    assertError(storage.failure(StorageActions.FILES_DIFF, new JsonObject().put("filename", "huge.nc")
+      .put("from", "1.0").put("to", "1.1")), 413, "payload_too_large");
+  }
+
+  // --- events, seq, activity, dashboard ---
+
+  @Test
+  void eachCommittedChangeIsPublishedWithTheJsonThatCatchUpReplays() {
+    long start = latestSeq();
+    List<JsonObject> published = new CopyOnWriteArrayList<>();
+    Promise<Void> allFour = Promise.promise();
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.DOMAIN_EVENTS, m -> {
+      published.add(m.body());
+      if (published.size() == 4) {
+        allFour.tryComplete();
+      }
+    });
+    StorageClient.await(consumer.completion());
+
+    create("part.nc", NC, "alice");
+    checkout("part.nc", "alice");
+    storage.failure(StorageActions.FILES_CHECKOUT, fileRequest("part.nc", "bob"));
+    checkin("part.nc", "alice", NC + "x", "Change");
+    createUser("dave", Roles.VIEWER);
+    StorageClient.await(allFour.future());
+
+    JsonObject replay = storage.call(StorageActions.EVENTS_SINCE, new JsonObject().put("since", start));
+    JsonArray events = replay.getJsonArray("events");
+    assertThat(events.getList()).hasSize(4);
+    assertThat(published.stream().sorted((a, b) -> Long.compare(a.getLong("seq"), b.getLong("seq"))).toList())
+      .isEqualTo(events.stream().map(e -> (JsonObject) e).toList());
+    assertThat(events.stream().map(e -> ((JsonObject) e).getString("type")))
+      .containsExactly(EventTypes.CREATE, EventTypes.CHECKOUT, EventTypes.CHECKIN, EventTypes.USER_CREATED);
+    assertThat(replay.getLong("latestSeq")).isEqualTo(start + 4);
+    assertThat(replay.getLong("oldestSeq")).isEqualTo(1);
+    assertThat(replay.getBoolean("truncated")).isFalse();
+
+    DomainEvent checkin = events.getJsonObject(2).mapTo(DomainEvent.class);
+    assertThat(checkin.seq()).isEqualTo(start + 3);
+    assertThat(checkin.filename()).isEqualTo("part.nc");
+    assertThat(checkin.user()).isEqualTo("alice");
+    assertThat(checkin.revision()).isEqualTo("1.1");
+    assertThat(checkin.message()).isEqualTo("Change");
+    assertThat(checkin.details().getBoolean("keepLocked")).isFalse();
+    assertThat(checkin.file().status()).isEqualTo(FileInfo.UNLOCKED);
+    DomainEvent user = events.getJsonObject(3).mapTo(DomainEvent.class);
+    assertThat(user.file()).isNull();
+    assertThat(user.filename()).isNull();
+    assertThat(user.details().getString("role")).isEqualTo(Roles.VIEWER);
+    assertThat(events.getJsonObject(3).encode()).doesNotContain("dave-password").doesNotContain("$2");
+
+    assertThat(storage.call(StorageActions.EVENTS_SINCE, new JsonObject().put("since", start + 2).put("limit", 1))
+      .getJsonArray("events").getJsonObject(0).getLong("seq")).isEqualTo(start + 3);
+    StorageClient.await(consumer.unregister());
+  }
+
+  @Test
+  void seqStaysGapFreeThroughAMixedWorkloadWithFailures() {
+    long start = latestSeq();
+    List<Future<JsonObject>> work = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      create("f" + i + ".nc", NC + i, "alice");
+    }
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 6; i++) {
+        work.add(storage.send(StorageActions.FILES_CHECKOUT, fileRequest("f" + i + ".nc", "u" + (i % 2))));
+        work.add(storage.send(StorageActions.FILES_CHECKOUT, fileRequest("f" + i + ".nc", "u9")));
+        work.add(storage.send(StorageActions.FILES_CANCEL, fileRequest("f" + i + ".nc", "u" + (i % 2))));
+        work.add(storage.send(StorageActions.FILES_DELETE, fileRequest("f" + i + ".nc", "u1")));
+        work.add(storage.send(StorageActions.FILES_GET, new JsonObject().put("filename", "missing.nc")));
+      }
+    }
+    StorageClient.settle(work);
+    assertThat(work.stream().filter(Future::failed).count()).isPositive();
+
+    JsonArray events = storage.call(StorageActions.EVENTS_SINCE, new JsonObject().put("since", start))
+      .getJsonArray("events");
+    List<Long> seqs = events.stream().map(e -> ((JsonObject) e).getLong("seq")).toList();
+    long committed = 6 + work.stream().filter(Future::succeeded)
+      .filter(f -> f.result().containsKey("status")).count();
+    assertThat(seqs).hasSize((int) committed);
+    assertThat(seqs).isEqualTo(IntStream.rangeClosed(1, seqs.size()).mapToObj(i -> start + i).toList());
+    assertThat(latestSeq()).isEqualTo(start + committed);
+  }
+
+  @Test
+  void theActivityFeedIsNewestFirstAndFilters() {
+    create("part.nc", NC, "alice");
+    checkout("part.nc", "alice");
+    cancel("part.nc", "alice");
+    checkout("part.nc", "bob");
+
+    JsonArray all = storage.call(StorageActions.ACTIVITY_LIST, new JsonObject()).getJsonArray("activities");
+    assertThat(all.stream().map(a -> ((JsonObject) a).getString("event_type")))
+      .containsExactly("checkout", "cancel", "checkout", "create", "user_created");
+    JsonObject newest = all.getJsonObject(0);
+    assertThat(newest.fieldNames()).containsExactlyInAnyOrder("seq", "event_type", "filename", "user", "timestamp",
+      "revision", "message");
+    assertThat(newest.getString("user")).isEqualTo("bob");
+    assertThat(newest.getString("revision")).isEqualTo("1.0");
+
+    JsonArray alices = storage.call(StorageActions.ACTIVITY_LIST, new JsonObject().put("user", "alice"))
+      .getJsonArray("activities");
+    assertThat(alices.size()).isEqualTo(3);
+    JsonArray checkouts = storage.call(StorageActions.ACTIVITY_LIST, new JsonObject().put("type", "checkout")
+      .put("limit", 1).put("offset", 1)).getJsonArray("activities");
+    assertThat(checkouts.size()).isEqualTo(1);
+    assertThat(checkouts.getJsonObject(0).getString("user")).isEqualTo("alice");
+  }
+
+  @Test
+  void theDashboardShowsCheckoutsLongestFirstAndTotals() {
+    create("a.nc", NC, "alice");
+    create("b.nc", NC + "b", "alice");
+    create("c.nc", NC + "c", "alice");
+    checkout("a.nc", "alice");
+    checkout("b.nc", "bob");
+    checkout("c.nc", "bob");
+    checkin("c.nc", "bob", NC + "c2", "c2");
+    create("d.nc", NC + "d", "alice");
+    storage.call(StorageActions.FILES_DELETE, fileRequest("d.nc", ADMIN).put("role", Roles.ADMIN));
+
+    JsonObject stats = storage.call(StorageActions.DASHBOARD_STATS, new JsonObject().put("staleSeconds", 0));
+    JsonArray active = stats.getJsonArray("active_checkouts");
+    assertThat(active.stream().map(a -> ((JsonObject) a).getString("filename"))).containsExactly("a.nc", "b.nc");
+    assertThat(active.getJsonObject(0).fieldNames()).containsExactlyInAnyOrder("filename", "locked_by", "locked_at",
+      "duration_seconds", "lock_message", "stale");
+    assertThat(active.getJsonObject(0).getBoolean("stale")).isTrue();
+    assertThat(stats.getLong("total_files")).isEqualTo(3);
+    assertThat(stats.getLong("locked_files")).isEqualTo(2);
+    assertThat(stats.getLong("deleted_files")).isEqualTo(1);
+    assertThat(stats.getLong("total_revisions")).isEqualTo(5);
+    assertThat(stats.getLong("users")).isEqualTo(1);
+    assertThat(stats.getLong("stale_lock_seconds")).isZero();
+    JsonArray perDay = stats.getJsonArray("checkins_per_day");
+    assertThat(perDay.size()).isEqualTo(30);
+    assertThat(perDay.getJsonObject(29).getString("day")).isEqualTo(java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+      .toString());
+    assertThat(perDay.getJsonObject(29).getInteger("count")).isEqualTo(1);
+    assertThat(stats.getJsonArray("locks_per_user")).containsExactly(
+      new JsonObject().put("user", "alice").put("count", 1), new JsonObject().put("user", "bob").put("count", 1));
+    assertThat(storage.call(StorageActions.DASHBOARD_STATS, new JsonObject()).getJsonArray("active_checkouts")
+      .getJsonObject(0).getBoolean("stale")).isFalse();
+  }
+
+  @Test
+  void catchUpReportsWhenRetentionDroppedEventsItWouldNeed() {
+    restart(new JsonObject().put(ConfigKeys.EVENT_RETENTION, 3));
+    create("part.nc", NC, "alice");
+    for (int i = 0; i < 3; i++) {
+      checkout("part.nc", "alice");
+      cancel("part.nc", "alice");
+    }
+    JsonObject old = storage.call(StorageActions.EVENTS_SINCE, new JsonObject().put("since", 1));
+    assertThat(old.getLong("latestSeq")).isEqualTo(8);
+    assertThat(old.getLong("oldestSeq")).isEqualTo(6);
+    assertThat(old.getBoolean("truncated")).isTrue();
+    assertThat(old.getJsonArray("events").size()).isEqualTo(3);
+    assertThat(storage.call(StorageActions.EVENTS_SINCE, new JsonObject().put("since", 5)).getBoolean("truncated"))
+      .isFalse();
+  }
+
+  // --- restart ---
+
+  @Test
+  void locksRevisionsActivityAndSeqSurviveARestart() {
+    create("part.nc", NC, "alice");
+    checkout("part.nc", "alice");
+    checkin("part.nc", "alice", NC + "2", "second");
+    checkout("part.nc", "bob");
+    long seq = latestSeq();
+
+    restart(new JsonObject());
+
+    JsonObject file = storage.call(StorageActions.FILES_GET, new JsonObject().put("filename", "part.nc"));
+    assertThat(file.getString("lockedBy")).isEqualTo("bob");
+    assertThat(file.getString("revision")).isEqualTo("1.1");
+    assertError(storage.failure(StorageActions.FILES_CHECKOUT, fileRequest("part.nc", "alice")), 409, "file_locked");
+    assertThat(storage.call(StorageActions.FILES_HISTORY, new JsonObject().put("filename", "part.nc"))
+      .getJsonArray("revisions").size()).isEqualTo(2);
+    assertThat(storage.call(StorageActions.ACTIVITY_LIST, new JsonObject()).getJsonArray("activities").size())
+      .isEqualTo((int) seq);
+    assertThat(latestSeq()).isEqualTo(seq);
+    assertThat(cancel("part.nc", "bob").getString("status")).isEqualTo(FileInfo.UNLOCKED);
+    assertThat(latestSeq()).isEqualTo(seq + 1);
+    assertThat(storage.call(StorageActions.USERS_AUTHENTICATE, new JsonObject().put("username", ADMIN)
+      .put("password", ADMIN_PASSWORD)).getString("role")).isEqualTo(Roles.ADMIN);
+  }
+
+  // --- users ---
+
+  @Test
+  void loginChecksTheNameAndPasswordWithoutSayingWhichWasWrong() {
+    JsonObject admin = storage.call(StorageActions.USERS_AUTHENTICATE, new JsonObject().put("username", ADMIN)
+      .put("password", ADMIN_PASSWORD));
+    assertThat(admin.getString("username")).isEqualTo(ADMIN);
+    assertThat(admin.getString("role")).isEqualTo(Roles.ADMIN);
+    assertThat(admin.fieldNames()).containsExactlyInAnyOrder("username", "role", "createdAt");
+
+    PdmError wrongPassword = storage.failure(StorageActions.USERS_AUTHENTICATE, new JsonObject()
+      .put("username", ADMIN).put("password", "nope-nope"));
+    PdmError unknownUser = storage.failure(StorageActions.USERS_AUTHENTICATE, new JsonObject()
+      .put("username", "mallory").put("password", "nope-nope"));
+    assertError(wrongPassword, 401, "unauthenticated");
+    assertThat(wrongPassword.getMessage()).isEqualTo("Invalid username or password");
+    assertThat(unknownUser.getMessage()).isEqualTo(wrongPassword.getMessage());
+    assertError(storage.failure(StorageActions.USERS_AUTHENTICATE, new JsonObject()), 401, "unauthenticated");
+  }
+
+  @Test
+  void anAdminManagesUsersWithinTheRules() {
+    JsonObject carol = createUser("carol", Roles.PROGRAMMER);
+    assertThat(carol.getString("role")).isEqualTo(Roles.PROGRAMMER);
+    assertThat(storage.call(StorageActions.USERS_GET, new JsonObject().put("username", "carol"))).isEqualTo(carol);
+    assertError(storage.failure(StorageActions.USERS_GET, new JsonObject().put("username", "zed")), 404, "not_found");
+    assertThat(storage.call(StorageActions.USERS_LIST, new JsonObject()).getJsonArray("users").stream()
+      .map(u -> ((JsonObject) u).getString("username"))).containsExactly(ADMIN, "carol");
+
+    JsonObject bad = new JsonObject().put("password", "long-enough").put("role", Roles.VIEWER).put("user", ADMIN);
+    assertError(storage.failure(StorageActions.USERS_CREATE, bad.copy().put("username", "Carol")), 400,
+      "validation_failed");
+    assertError(storage.failure(StorageActions.USERS_CREATE, bad.copy().put("username", "a".repeat(33))), 400,
+      "validation_failed");
+    assertError(storage.failure(StorageActions.USERS_CREATE, bad.copy().put("username", "eve").put("role", "root")),
+      400, "validation_failed");
+    assertError(storage.failure(StorageActions.USERS_CREATE, bad.copy().put("username", "eve").put("password", "short")),
+      400, "validation_failed");
+    assertError(storage.failure(StorageActions.USERS_CREATE, bad.copy().put("username", "carol")), 409,
+      "already_exists");
+    assertError(storage.failure(StorageActions.USERS_CREATE, bad.copy().put("username", "eve").put("user", "carol")),
+      403, "forbidden");
+
+    JsonObject promoted = storage.call(StorageActions.USERS_UPDATE, new JsonObject().put("username", "carol")
+      .put("role", Roles.ADMIN).put("user", ADMIN));
+    assertThat(promoted.getString("role")).isEqualTo(Roles.ADMIN);
+    storage.call(StorageActions.USERS_PASSWORD, new JsonObject().put("username", "carol")
+      .put("password", "new-password-9").put("user", ADMIN));
+    assertThat(storage.call(StorageActions.USERS_AUTHENTICATE, new JsonObject().put("username", "carol")
+      .put("password", "new-password-9")).getString("role")).isEqualTo(Roles.ADMIN);
+    assertError(storage.failure(StorageActions.USERS_PASSWORD, new JsonObject().put("username", "carol")
+      .put("password", "1234567").put("user", ADMIN)), 400, "validation_failed");
+    assertError(storage.failure(StorageActions.USERS_PASSWORD, new JsonObject().put("username", "zed")
+      .put("password", "12345678").put("user", ADMIN)), 404, "not_found");
+
+    assertError(storage.failure(StorageActions.USERS_DELETE, new JsonObject().put("username", ADMIN)
+      .put("user", ADMIN)), 409, "conflict");
+    storage.call(StorageActions.USERS_DELETE, new JsonObject().put("username", ADMIN).put("user", "carol"));
+    assertError(storage.failure(StorageActions.USERS_UPDATE, new JsonObject().put("username", "carol")
+      .put("role", Roles.VIEWER).put("user", "carol")), 409, "conflict");
+    createUser2("frank", Roles.VIEWER, "carol");
+    assertError(storage.failure(StorageActions.USERS_DELETE, new JsonObject().put("username", "carol")
+      .put("user", "frank")), 403, "forbidden");
+    assertError(storage.failure(StorageActions.USERS_DELETE, new JsonObject().put("username", "zed")
+      .put("user", "carol")), 404, "not_found");
+
+    JsonArray events = storage.call(StorageActions.EVENTS_SINCE, new JsonObject().put("since", 0))
+      .getJsonArray("events");
+    assertThat(events.stream().map(e -> ((JsonObject) e).getString("type"))).containsExactly(
+      EventTypes.USER_CREATED, EventTypes.USER_CREATED, EventTypes.USER_CHANGED, EventTypes.USER_CHANGED,
+      EventTypes.USER_DELETED, EventTypes.USER_CREATED);
+    assertThat(events.encode()).doesNotContain("password\":\"").doesNotContain("new-password-9")
+      .doesNotContain(ADMIN_PASSWORD).doesNotContain("$2a$");
+  }
+
+  private void createUser2(String username, String role, String admin) {
+    storage.call(StorageActions.USERS_CREATE, new JsonObject().put("username", username)
+      .put("password", username + "-password").put("role", role).put("user", admin));
+  }
+
+  // --- health and protocol ---
+
+  @Test
+  void healthReportsDatabaseAndBlobStoreUp() {
+    JsonObject health = storage.call(StorageActions.HEALTH, new JsonObject());
+    assertThat(health.getString("database")).isEqualTo("up");
+    assertThat(health.getString("blobStore")).isEqualTo("up");
+  }
+
+  @Test
+  void anUnknownActionOrAMalformedRequestIs400() {
+    assertError(storage.failure("files.explode", new JsonObject()), 400, "bad_request");
+    assertError(storage.failure(StorageActions.FILES_GET, new JsonObject().put("filename", 42)), 400, "bad_request");
+    assertError(storage.failure(StorageActions.FILES_CHECKOUT, new JsonObject().put("filename", "a.nc")), 400,
+      "bad_request");
+    assertError(storage.failure(StorageActions.FILES_CHECKOUT, fileRequest("a.nc", "viewer1")
+      .put("role", Roles.VIEWER)), 403, "forbidden");
+  }
+
+  // --- helpers ---
+
+  private JsonObject lastEvent() {
+    JsonArray events = storage.call(StorageActions.EVENTS_SINCE, new JsonObject().put("since", latestSeq() - 1))
+      .getJsonArray("events");
+    return events.getJsonObject(events.size() - 1);
+  }
+}

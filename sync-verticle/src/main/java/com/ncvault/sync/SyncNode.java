@@ -1,0 +1,282 @@
+package com.ncvault.sync;
+
+import com.ncvault.contract.Addresses;
+import com.ncvault.contract.DomainEvent;
+import com.ncvault.contract.NodePresence;
+import com.ncvault.contract.Notification;
+import com.ncvault.contract.SocketHandoff;
+import com.ncvault.contract.WsCloseCodes;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node-wide half of sync, on the sync-verticle's context: one sequencer for the domain events,
+ * one shared snapshot, presence, and the hubs (one per event loop that owns sockets). Each event is
+ * encoded once here and posted once per hub.
+ */
+final class SyncNode {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SyncNode.class);
+  /** Encoded events kept for catch-up from memory (about 2 MB for typical events). */
+  static final int RECENT_EVENTS = 2048;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final SyncSettings settings;
+  private final StorageClient storage;
+  private final Timers timers;
+  private final Map<Thread, Hub> hubs = new ConcurrentHashMap<>();
+  private final RecentEvents recent = new RecentEvents(RECENT_EVENTS);
+  private final EventSequencer sequencer;
+  private final SnapshotService snapshots;
+  private final SnapshotCoalescer coalescer;
+  private final PresenceTracker presence;
+  private final Map<String, Integer> localUsers = new HashMap<>();
+  private int connections;
+  private int snapshotClients;
+  private boolean presenceDirty;
+  private long presencePushTimer = -1;
+  private long lastPresencePush = Long.MIN_VALUE / 2;
+  private final List<Long> periodic = new ArrayList<>();
+  private boolean stopping;
+
+  SyncNode(Vertx vertx, Context context, SyncSettings settings, StorageClient storage) {
+    this.vertx = vertx;
+    this.context = context;
+    this.settings = settings;
+    this.storage = storage;
+    this.timers = Timers.of(vertx);
+    this.sequencer = new EventSequencer(settings.gapWaitMs(), storage::eventsSince, timers, this::deliver);
+    this.snapshots = new SnapshotService(storage::fileList);
+    this.coalescer = new SnapshotCoalescer(settings.snapshotCoalesceMs(), timers, snapshots::atLeast,
+      sequencer::lastDelivered, this::broadcastSnapshot);
+    this.presence = new PresenceTracker(settings.nodeName());
+  }
+
+  /** Anchors the event stream at the latest seq in storage and starts the presence heartbeat. */
+  Future<Void> start() {
+    return storage.latestSeq().map(latest -> {
+      sequencer.start(latest);
+      long pingMs = settings.pingSeconds() * 1000L;
+      periodic.add(vertx.setPeriodic(pingMs, id -> hubs.values().forEach(hub -> hub.run(hub::pingTick))));
+      periodic.add(vertx.setPeriodic(SyncSettings.PRESENCE_HEARTBEAT_MS, id -> publishPresence()));
+      periodic.add(vertx.setPeriodic(SyncSettings.PRESENCE_TTL_MS / 6, id -> {
+        if (presence.expire(timers.now())) {
+          schedulePresencePush();
+        }
+      }));
+      publishPresence();
+      LOG.info("Sync of {} delivers events after seq {}", settings.nodeName(), latest);
+      return null;
+    });
+  }
+
+  // ---- bus input (sync context) ----------------------------------------------------------------
+
+  void onDomainEvent(JsonObject body) {
+    DomainEvent event;
+    try {
+      event = body.mapTo(DomainEvent.class);
+    } catch (RuntimeException e) {
+      LOG.warn("Ignoring a domain event that cannot be read: {}", e.getMessage());
+      return;
+    }
+    sequencer.offer(event);
+  }
+
+  void onNotify(JsonObject body) {
+    Notification notification;
+    try {
+      notification = body.mapTo(Notification.class);
+    } catch (RuntimeException e) {
+      LOG.warn("Ignoring a notification that cannot be read: {}", e.getMessage());
+      return;
+    }
+    if (notification.to() == null) {
+      return;
+    }
+    String frame = Messages.notify(notification);
+    for (Hub hub : hubs.values()) {
+      hub.run(() -> hub.toUser(notification.to(), frame));
+    }
+  }
+
+  void onPresence(JsonObject body) {
+    NodePresence update;
+    try {
+      update = body.mapTo(NodePresence.class);
+    } catch (RuntimeException e) {
+      LOG.warn("Ignoring a presence update that cannot be read: {}", e.getMessage());
+      return;
+    }
+    if (presence.updateRemote(update, timers.now())) {
+      schedulePresencePush();
+    }
+  }
+
+  /** Takes over a socket handed over by the api; runs the socket on its own event loop. */
+  void accept(SocketHandoff handoff) {
+    if (handoff == null || handoff.socket() == null) {
+      return;
+    }
+    if (stopping) {
+      handoff.socket().close(WsCloseCodes.GOING_AWAY, "server going away");
+      return;
+    }
+    if (handoff.user() == null || handoff.user().isBlank()) {
+      handoff.socket().close(WsCloseCodes.POLICY, "no user");
+      return;
+    }
+    Context socketContext = handoff.context() != null ? handoff.context() : context;
+    socketContext.runOnContext(v -> {
+      Hub hub = hubs.computeIfAbsent(Thread.currentThread(), thread -> new Hub(socketContext));
+      int proto = handoff.proto() == 2 ? 2 : 1;
+      new ClientSession(handoff.socket(), handoff.user(), proto, handoff.since(), handoff.expiresAt(), hub, this,
+        settings, storage, recent, vertx).start();
+    });
+  }
+
+  JsonObject status() {
+    return new JsonObject()
+      .put("node", settings.nodeName())
+      .put("connections", connections)
+      .put("users", localUsers.size());
+  }
+
+  // ---- calls from hubs (any thread) ------------------------------------------------------------
+
+  void joined(ClientSession client) {
+    context.runOnContext(v -> {
+      connections++;
+      localUsers.merge(client.user(), 1, Integer::sum);
+      if (client.proto() == 1) {
+        snapshotClients++;
+      }
+      localPresenceChanged();
+    });
+  }
+
+  void left(ClientSession client) {
+    context.runOnContext(v -> {
+      connections--;
+      localUsers.computeIfPresent(client.user(), (user, count) -> count > 1 ? count - 1 : null);
+      if (client.proto() == 1) {
+        snapshotClients--;
+      }
+      localPresenceChanged();
+    });
+  }
+
+  /** A file-list snapshot at least as new as what the node has delivered; answered on the hub. */
+  void snapshotFor(Hub hub, Handler<AsyncResult<Snapshot>> handler) {
+    context.runOnContext(v -> snapshots.atLeast(sequencer.lastDelivered())
+      .onComplete(result -> hub.run(() -> handler.handle(result))));
+  }
+
+  // ---- fan-out (sync context) ------------------------------------------------------------------
+
+  private void deliver(List<DomainEvent> events) {
+    List<OutboundEvent> encoded = new ArrayList<>(events.size());
+    boolean filesChanged = false;
+    for (DomainEvent event : events) {
+      OutboundEvent outbound = OutboundEvent.encode(event);
+      recent.add(outbound);
+      encoded.add(outbound);
+      filesChanged |= outbound.changesFiles();
+    }
+    List<OutboundEvent> batch = List.copyOf(encoded);
+    for (Hub hub : hubs.values()) {
+      hub.run(() -> hub.deliver(batch));
+    }
+    if (filesChanged && snapshotClients > 0) {
+      coalescer.changed();
+    }
+  }
+
+  private void broadcastSnapshot(Snapshot snapshot) {
+    for (Hub hub : hubs.values()) {
+      hub.run(() -> hub.snapshot(snapshot));
+    }
+  }
+
+  private void localPresenceChanged() {
+    if (presence.updateLocal(localUsers)) {
+      presenceDirty = true;
+      schedulePresencePush();
+    }
+  }
+
+  /** At most one PRESENCE push (and one cluster publish of the local users) per window. */
+  private void schedulePresencePush() {
+    if (presencePushTimer >= 0 || stopping) {
+      return;
+    }
+    long wait = lastPresencePush + SyncSettings.PRESENCE_PUSH_MS - timers.now();
+    if (wait <= 0) {
+      pushPresence();
+    } else {
+      presencePushTimer = timers.schedule(wait, () -> {
+        presencePushTimer = -1;
+        pushPresence();
+      });
+    }
+  }
+
+  private void pushPresence() {
+    lastPresencePush = timers.now();
+    if (presenceDirty) {
+      presenceDirty = false;
+      publishPresence();
+    }
+    String frame = Messages.presence(presence.view());
+    for (Hub hub : hubs.values()) {
+      hub.run(() -> hub.broadcast(frame));
+    }
+  }
+
+  private void publishPresence() {
+    NodePresence mine = new NodePresence(settings.nodeName(), presence.localUsers(), SyncSettings.PRESENCE_TTL_MS);
+    vertx.eventBus().publish(Addresses.PRESENCE, JsonObject.mapFrom(mine));
+  }
+
+  // ---- stop ------------------------------------------------------------------------------------
+
+  /** Closes every socket with 1001 and tells the other nodes this node's users are gone. */
+  Future<Void> stop() {
+    stopping = true;
+    sequencer.stop();
+    coalescer.stop();
+    periodic.forEach(vertx::cancelTimer);
+    if (presencePushTimer >= 0) {
+      timers.cancel(presencePushTimer);
+    }
+    vertx.eventBus().publish(Addresses.PRESENCE,
+      JsonObject.mapFrom(new NodePresence(settings.nodeName(), List.of(), SyncSettings.PRESENCE_TTL_MS)));
+    List<Future<Void>> closed = new ArrayList<>();
+    for (Hub hub : hubs.values()) {
+      Promise<Void> done = Promise.promise();
+      hub.run(() -> {
+        hub.closeAll(WsCloseCodes.GOING_AWAY, "server going away");
+        done.complete();
+      });
+      closed.add(done.future());
+    }
+    return Future.all(closed).<Void>mapEmpty()
+      .timeout(2, TimeUnit.SECONDS)
+      .recover(e -> Future.succeededFuture());
+  }
+}

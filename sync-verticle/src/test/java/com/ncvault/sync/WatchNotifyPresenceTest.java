@@ -1,0 +1,231 @@
+package com.ncvault.sync;
+
+import com.ncvault.contract.Addresses;
+import com.ncvault.contract.ConfigKeys;
+import com.ncvault.contract.EventTypes;
+import com.ncvault.contract.NodePresence;
+import com.ncvault.contract.Notification;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+class WatchNotifyPresenceTest {
+
+  private static final String FILE = "1234567.mcam";
+
+  @Test
+  void bobIsToldOnceWhenTheFileHeWatchesIsFree(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> {
+      node.storage.commitAndPublish(EventTypes.CREATE, FILE, "alice");
+      node.storage.commitAndPublish(EventTypes.CHECKOUT, FILE, "alice");
+      return node.connectReady("bob").compose(bob -> node.connectReady("carol").compose(carol -> {
+        bob.send("{\"type\":\"WATCH\",\"payload\":{\"filename\":\"" + FILE + "\"}}");
+        return bob.awaitType("WATCHING").compose(ack -> {
+          node.storage.commitAndPublish(EventTypes.CHECKIN, FILE, "alice");
+          node.storage.commitAndPublish(EventTypes.CHECKOUT, FILE, "alice");
+          node.storage.commitAndPublish(EventTypes.CANCEL, FILE, "alice");
+          return Future.all(bob.awaitActivity(5), carol.awaitActivity(5));
+        }).map(v -> {
+          assertThat(carol.ofType("NOTIFY")).isEmpty();
+          return bob;
+        });
+      }));
+    }).onComplete(ctx.succeeding(bob -> ctx.verify(() -> {
+      JsonObject ack = bob.ofType("WATCHING").get(0).getJsonObject("payload");
+      assertThat(ack.getString("filename")).isEqualTo(FILE);
+      assertThat(ack.getBoolean("watching")).isTrue();
+      List<JsonObject> notices = bob.ofType("NOTIFY");
+      assertThat(notices).hasSize(1);
+      JsonObject notice = notices.get(0).getJsonObject("payload");
+      assertThat(notice.getString("kind")).isEqualTo("free");
+      assertThat(notice.getString("filename")).isEqualTo(FILE);
+      assertThat(notice.getString("from")).isEqualTo("alice");
+      assertThat(notice.getString("text")).isEqualTo(FILE + ", which you watch, is free now");
+      // the notice follows the unlock it announces
+      List<String> types = bob.messages().stream().map(m -> m.getString("type")).toList();
+      assertThat(types.indexOf("NOTIFY")).isGreaterThan(types.indexOf("FILE_UNLOCKED"));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void unwatchStopsTheNotice(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> {
+      node.storage.commitAndPublish(EventTypes.CREATE, FILE, "alice");
+      node.storage.commitAndPublish(EventTypes.CHECKOUT, FILE, "alice");
+      return node.connectReady("bob").compose(bob -> {
+        bob.send("{\"type\":\"WATCH\",\"payload\":{\"filename\":\"" + FILE + "\"}}");
+        bob.send("{\"type\":\"UNWATCH\",\"payload\":{\"filename\":\"" + FILE + "\"}}");
+        return bob.await(m -> "WATCHING".equals(m.getString("type"))
+            && !m.getJsonObject("payload").getBoolean("watching"))
+          .compose(ack -> {
+            node.storage.commitAndPublish(EventTypes.CANCEL, FILE, "alice");
+            return bob.awaitActivity(3);
+          }).map(bob);
+      });
+    }).onComplete(ctx.succeeding(bob -> ctx.verify(() -> {
+      assertThat(bob.ofType("NOTIFY")).isEmpty();
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void aNotificationReachesEverySocketOfItsUserAndNoOneElse(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> Future.all(node.connectReady("bob"), node.connectReady("bob"),
+      node.connect("bob", 1, null), node.connectReady("carol")).compose(all -> {
+        TestSocket bob1 = all.resultAt(0);
+        TestSocket bob2 = all.resultAt(1);
+        TestSocket bobSeed = all.resultAt(2);
+        TestSocket carol = all.resultAt(3);
+        Notification message = new Notification("bob", "admin", "message", null, "Lunch is ready",
+          Instant.now().toString());
+        vertx.eventBus().publish(Addresses.NOTIFY, JsonObject.mapFrom(message));
+        return Future.all(bob1.awaitType("NOTIFY"), bob2.awaitType("NOTIFY"), bobSeed.awaitType("NOTIFY"))
+          .compose(v -> {
+            // carol is told something afterwards; had she got bob's, it would have come first
+            vertx.eventBus().publish(Addresses.NOTIFY, JsonObject.mapFrom(
+              new Notification("carol", "admin", "message", null, "Hi carol", Instant.now().toString())));
+            return carol.awaitType("NOTIFY");
+          })
+          .map(v -> List.of(bob1, bob2, carol));
+      })).onComplete(ctx.succeeding(sockets -> ctx.verify(() -> {
+        JsonObject payload = sockets.get(0).ofType("NOTIFY").get(0).getJsonObject("payload");
+        assertThat(payload.getString("kind")).isEqualTo("message");
+        assertThat(payload.getString("from")).isEqualTo("admin");
+        assertThat(payload.getString("text")).isEqualTo("Lunch is ready");
+        assertThat(payload.containsKey("to")).isFalse();
+        assertThat(sockets.get(1).ofType("NOTIFY")).hasSize(1);
+        assertThat(sockets.get(2).ofType("NOTIFY")).hasSize(1);
+        assertThat(sockets.get(2).ofType("NOTIFY").get(0).getJsonObject("payload").getString("text"))
+          .isEqualTo("Hi carol");
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  void presenceListsWhoIsConnectedOnWhichNode(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> Future.all(node.connectReady("bob"), node.connectReady("alice"),
+      node.connectReady("alice")).compose(all -> {
+        TestSocket bob = all.resultAt(0);
+        // another node of the cluster announces its users
+        NodePresence other = new NodePresence("node-9090",
+          List.of(new NodePresence.UserConnections("alice", 1), new NodePresence.UserConnections("dave", 2)), 30_000);
+        vertx.eventBus().publish(Addresses.PRESENCE, JsonObject.mapFrom(other));
+        return bob.await(m -> "PRESENCE".equals(m.getString("type"))
+            && m.getJsonObject("payload").getJsonArray("users").size() == 3)
+          .compose(presence -> node.status().map(status -> List.of(presence, status)));
+      })).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+        JsonArray users = result.get(0).getJsonObject("payload").getJsonArray("users");
+        assertThat(users.getJsonObject(0)).isEqualTo(new JsonObject().put("username", "alice")
+          .put("nodes", new JsonArray().add("node-9090").add("node-test")).put("connections", 3));
+        assertThat(users.getJsonObject(1)).isEqualTo(new JsonObject().put("username", "bob")
+          .put("nodes", new JsonArray().add("node-test")).put("connections", 1));
+        assertThat(users.getJsonObject(2).getString("username")).isEqualTo("dave");
+        assertThat(result.get(1)).isEqualTo(new JsonObject().put("node", "node-test").put("connections", 3)
+          .put("users", 2));
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  void aUserWhoDisconnectsLeavesThePresenceList(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> Future.all(node.connectReady("bob"), node.connectReady("alice"))
+      .compose(all -> {
+        TestSocket bob = all.resultAt(0);
+        TestSocket alice = all.resultAt(1);
+        return bob.await(m -> "PRESENCE".equals(m.getString("type"))
+            && m.getJsonObject("payload").getJsonArray("users").size() == 2)
+          .compose(both -> alice.socket.close())
+          .compose(v -> bob.await(m -> "PRESENCE".equals(m.getString("type"))
+            && m.getJsonObject("payload").getJsonArray("users").size() == 1));
+      })).onComplete(ctx.succeeding(presence -> ctx.verify(() -> {
+        assertThat(presence.getJsonObject("payload").getJsonArray("users").getJsonObject(0).getString("username"))
+          .isEqualTo("bob");
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  void theNodeAnnouncesItsUsersToTheCluster(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> {
+      io.vertx.core.Promise<JsonObject> announced = io.vertx.core.Promise.promise();
+      vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE, m -> {
+        if (m.body().getJsonArray("users").size() == 1) {
+          announced.tryComplete(m.body());
+        }
+      });
+      return node.connectReady("bob").compose(bob -> announced.future());
+    }).onComplete(ctx.succeeding(announcement -> ctx.verify(() -> {
+      NodePresence presence = announcement.mapTo(NodePresence.class);
+      assertThat(presence.node()).isEqualTo("node-test");
+      assertThat(presence.users()).containsExactly(new NodePresence.UserConnections("bob", 1));
+      assertThat(presence.ttlMs()).isPositive();
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void stoppingTheNodeClosesSocketsWith1001(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> Future.all(node.connectReady("bob"), node.connect("carol", 1, null)
+        .compose(seed -> seed.awaitType("FILE_LIST_UPDATED").map(seed)))
+      .compose(all -> node.undeploySync().compose(v -> Future.all(
+        all.<TestSocket>resultAt(0).closed(), all.<TestSocket>resultAt(1).closed()))))
+      .onComplete(ctx.succeeding(codes -> ctx.verify(() -> {
+        assertThat(codes.<Short>resultAt(0)).isEqualTo((short) 1001);
+        assertThat(codes.<Short>resultAt(1)).isEqualTo((short) 1001);
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  void anExpiredSessionIsClosedWith4001(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> node.connect(
+        SyncHarness.query("bob", 2, null, System.currentTimeMillis() + 300))
+      .compose(bob -> bob.awaitType("FILE_LIST_UPDATED").compose(snapshot -> bob.closed())))
+      .onComplete(ctx.succeeding(code -> ctx.verify(() -> {
+        assertThat(code).isEqualTo((short) 4001);
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  void aPeerThatNeverAnswersPingsIsClosed(Vertx vertx, VertxTestContext ctx) {
+    JsonObject config = SyncHarness.testConfig().put(ConfigKeys.WS_PING_SECONDS, 1);
+    SyncHarness.start(vertx, config, options -> { }).compose(node -> vertx.createNetClient()
+      .connect(node.port, "localhost")
+      .compose(raw -> {
+        // a peer that completes the handshake and then never answers anything, like a dead network
+        String upgrade = "GET /ws?user=bob&proto=1 HTTP/1.1\r\nHost: localhost:" + node.port + "\r\n"
+          + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\n\r\n";
+        raw.handler(data -> { });
+        return raw.write(upgrade)
+          .compose(v -> node.awaitStatus(status -> status.getInteger("connections") == 1))
+          .compose(status -> {
+            long registered = System.currentTimeMillis();
+            return node.awaitStatus(s -> s.getInteger("connections") == 0)
+              .map(s -> System.currentTimeMillis() - registered);
+          })
+          .compose(silentMs -> raw.close().map(silentMs));
+      }))
+      .onComplete(ctx.succeeding(silentMs -> ctx.verify(() -> {
+        // closed after two unanswered ping intervals (1 s each), give or take a tick
+        assertThat(silentMs).isBetween(1_000L, 4_000L);
+        ctx.completeNow();
+      })));
+  }
+}
