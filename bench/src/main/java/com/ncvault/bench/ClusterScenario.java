@@ -34,7 +34,7 @@ final class ClusterScenario {
     }
     List<Node> nodes = new ArrayList<>();
     try (Postgres db = Postgres.create("cluster")) {
-      Node.Options base = new Node.Options("cluster", List.of("-Xmx512m"), java.util.Map.of(), true, null, false)
+      Node.Options base = new Node.Options("cluster", List.of("-Xmx512m"), java.util.Map.of(), true, null)
         .with(ConfigKeys.DB_KIND, "postgres")
         .with(ConfigKeys.PG_URI, db.uri())
         .with(ConfigKeys.JWT_SECRET, Harness.randomHex(32))
@@ -45,7 +45,7 @@ final class ClusterScenario {
       long started = System.nanoTime();
       // one after another: three JVMs joining at once on 2 cores take twice as long
       for (int i = 1; i <= NODES; i++) {
-        Node.Options options = new Node.Options("cluster-node-" + i, base.jvmFlags(), base.config(), true, null, false)
+        Node.Options options = new Node.Options("cluster-node-" + i, base.jvmFlags(), base.config(), true, null)
           .with(ConfigKeys.NODE_NAME, "bench-node-" + i);
         nodes.add(Node.start(harness, options));
       }

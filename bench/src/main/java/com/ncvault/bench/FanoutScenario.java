@@ -87,9 +87,8 @@ final class FanoutScenario {
   }
 
   private JsonObject runNode(int n) {
-    boolean largest = n == settings.fanoutClients().get(settings.fanoutClients().size() - 1);
-    Node.Options options = Node.Options.embedded("fanout-node-" + n, NODE_HEAP).profiled(largest && !settings.smoke());
-    try (Node node = Node.start(harness, options)) {
+    boolean profiled = !settings.smoke() && n == settings.fanoutClients().get(settings.fanoutClients().size() - 1);
+    try (Node node = Node.start(harness, Node.Options.embedded("fanout-node-" + n, NODE_HEAP))) {
       Prepared prepared = new Prepared(node, settings, filenames);
       List<ClientLoop.Endpoint> endpoints = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -101,13 +100,14 @@ final class FanoutScenario {
       FanoutRun.Target target = new FanoutRun.Target("ncvault", node.pid(), node::heapAfterGc, source);
       try (FanoutRun run = new FanoutRun(harness, target, filenames, "FILE_LIST_UPDATED", 1)) {
         JsonObject json = new JsonObject().put("idle", run.connect(endpoints));
+        if (profiled) {
+          node.startProfile();
+        }
         json.mergeIn(run.ladder());
         keepTemplates(run.fleet());
         json.put("messageBytes", messageBytes());
         json.put("serverAlive", node.process().alive());
-        if (options.profiled()) {
-          json.put("profile", node.profile());
-        }
+        json.put("profile", node.profile());
         return json;
       }
     }

@@ -45,7 +45,7 @@ final class LockScenario {
           .with(ConfigKeys.DB_KIND, "postgres").with(ConfigKeys.PG_URI, db.uri()));
       }
     }
-    return measure(Node.Options.embedded("locks-h2", "1g").profiled(!settings.smoke()));
+    return measure(Node.Options.embedded("locks-h2", "1g"));
   }
 
   private JsonObject measure(Node.Options options) {
@@ -62,15 +62,15 @@ final class LockScenario {
       Future.all(uploads).await();
       // warm-up, not recorded: the first requests load classes and compile the hot paths
       level(node, token, filenames, Math.min(8, files), Math.min(1_000, settings.lockMs() / 2));
+      if (!settings.smoke()) {
+        node.startProfile();
+      }
       JsonArray levels = new JsonArray();
       for (int concurrency : settings.lockConcurrency()) {
         levels.add(level(node, token, filenames, concurrency, settings.lockMs()));
       }
       JsonObject json = new JsonObject().put("levels", levels).put("serverAlive", node.process().alive());
-      if (options.profiled()) {
-        json.put("profile", node.profile());
-      }
-      return json;
+      return json.put("profile", node.profile());
     }
   }
 

@@ -35,6 +35,7 @@ final class Node implements AutoCloseable {
   private final Path gcLog;
   private final Path dataDir;
   private final Path recording;
+  private boolean profiling;
   private String adminToken;
 
   private Node(Harness harness, ServerProcess process, Path gcLog, Path dataDir, Path recording) {
@@ -45,9 +46,15 @@ final class Node implements AutoCloseable {
     this.recording = recording;
   }
 
-  /** The CPU profile recorded so far, summarised; null when the node was not started profiled. */
+  /** Starts a CPU profile (JFR) of what the node does from now on. */
+  void startProfile() {
+    Profile.start(pid());
+    profiling = true;
+  }
+
+  /** The CPU profile since {@link #startProfile()}, summarised; null when none was started. */
   JsonObject profile() {
-    if (recording == null) {
+    if (!profiling) {
       return null;
     }
     Profile.dump(pid(), recording);
@@ -59,27 +66,21 @@ final class Node implements AutoCloseable {
   }
 
   /** Options of one node start. */
-  record Options(String name, List<String> jvmFlags, Map<String, String> config, boolean cluster, Path dataDir,
-                 boolean profiled) {
+  record Options(String name, List<String> jvmFlags, Map<String, String> config, boolean cluster, Path dataDir) {
 
     static Options embedded(String name, String heap) {
-      return new Options(name, List.of("-Xmx" + heap), Map.of(), false, null, false);
+      return new Options(name, List.of("-Xmx" + heap), Map.of(), false, null);
     }
 
     Options with(String key, Object value) {
       Map<String, String> more = new HashMap<>(config);
       more.put(key, String.valueOf(value));
-      return new Options(name, jvmFlags, more, cluster, dataDir, profiled);
+      return new Options(name, jvmFlags, more, cluster, dataDir);
     }
 
     /** The same node again on an existing data directory (null: a fresh one). */
     Options on(Path existing) {
-      return new Options(name, jvmFlags, config, cluster, existing, profiled);
-    }
-
-    /** Records a JFR profile (see {@link Profile}); {@code when} false leaves the options as they are. */
-    Options profiled(boolean when) {
-      return new Options(name, jvmFlags, config, cluster, dataDir, profiled || when);
+      return new Options(name, jvmFlags, config, cluster, existing);
     }
   }
 
@@ -95,10 +96,6 @@ final class Node implements AutoCloseable {
       command.addAll(HAZELCAST_FLAGS);
     }
     command.add("-Xlog:gc:file=" + gcLog);
-    Path recording = dir.resolve("node.jfr");
-    if (options.profiled()) {
-      command.add(Profile.recordingFlag(recording));
-    }
     Path dataDir = options.dataDir() == null ? dir.resolve("data") : options.dataDir();
     command.addAll(List.of("-jar", harness.settings().jar().toString(), "--port", Integer.toString(port),
       "--data", dataDir.toString()));
@@ -110,7 +107,7 @@ final class Node implements AutoCloseable {
     env.put(ConfigKeys.envName(ConfigKeys.HTTP_HOST), Http.HOST);
     options.config().forEach((key, value) -> env.put(ConfigKeys.envName(key), value));
     ServerProcess process = ServerProcess.start(options.name(), command, env, dir.resolve("node.log"), port);
-    Node node = new Node(harness, process, gcLog, dataDir, options.profiled() ? recording : null);
+    Node node = new Node(harness, process, gcLog, dataDir, dir.resolve("node.jfr"));
     try {
       process.awaitHealthy(harness.vertx(), harness.http(), "/health", 90_000).await();
       node.adminToken = node.login("admin", harness.adminPassword()).await();

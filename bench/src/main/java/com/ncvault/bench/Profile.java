@@ -15,22 +15,25 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A short CPU profile of a node from Java Flight Recorder (async-profiler is not available here):
- * the node runs with -XX:StartFlightRecording, the recording is dumped with jcmd, and the
- * jdk.ExecutionSample events are counted by their top frame and by the nearest frame of our code.
+ * a recording is started with jcmd when the measured part begins (start-up is left out), dumped with
+ * jcmd at its end, and its jdk.ExecutionSample events are counted by their top frame and by the
+ * nearest frame of our code.
  */
 final class Profile {
 
   private Profile() {
   }
 
-  /** JVM flag that records from the start with the "profile" settings (Java samples every 10-20 ms). */
-  static String recordingFlag(Path file) {
-    return "-XX:StartFlightRecording=settings=profile,filename=" + file + ",dumponexit=true";
+  private static final String NAME = "bench";
+
+  /** Starts recording with the "profile" settings (Java execution samples every 10-20 ms). */
+  static void start(long pid) {
+    Harness.run(List.of(Harness.jdkTool("jcmd"), Long.toString(pid), "JFR.start", "name=" + NAME, "settings=profile"), 120);
   }
 
   /** Writes the recording so far to {@code file} (the node keeps running). */
   static void dump(long pid, Path file) {
-    Harness.run(List.of(Harness.jdkTool("jcmd"), Long.toString(pid), "JFR.dump", "filename=" + file), 120);
+    Harness.run(List.of(Harness.jdkTool("jcmd"), Long.toString(pid), "JFR.dump", "name=" + NAME, "filename=" + file), 120);
   }
 
   /** The most frequent top frames and the most frequent nearest com.ncvault frames of the samples. */

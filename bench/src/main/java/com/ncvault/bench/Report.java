@@ -51,7 +51,7 @@ final class Report {
       return;
     }
     md.append("#### CPU profile: ").append(label).append(" (JFR jdk.ExecutionSample, ").append(p.getValue("samples"))
-      .append(" samples over the whole run of that node)\n\n")
+      .append(" samples while it was measured)\n\n")
       .append("| top frame | % | nearest NC Vault frame | % |\n|---|---:|---|---:|\n");
     JsonArray top = p.getJsonArray("topFrames", new JsonArray());
     JsonArray ours = p.getJsonArray("nearestNcVaultFrames", new JsonArray());

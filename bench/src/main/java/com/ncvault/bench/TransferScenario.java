@@ -89,9 +89,11 @@ final class TransferScenario {
   }
 
   private JsonObject node(Path source, long size) {
-    Node.Options options = Node.Options.embedded("transfers-node", NODE_HEAP).profiled(!settings.smoke());
-    try (Node node = Node.start(harness, options)) {
+    try (Node node = Node.start(harness, Node.Options.embedded("transfers-node", NODE_HEAP))) {
       String token = node.user("bench-transfer", "programmer");
+      if (!settings.smoke()) {
+        node.startProfile();
+      }
       String filename = "transfer-1g.nc";
       long started = System.nanoTime();
       Http.Response uploaded = harness.http().uploadFile(node.port(), "/api/files", token, "file", source, filename, size)
