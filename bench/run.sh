@@ -5,7 +5,7 @@
 #   bash bench/run.sh --only fanout,locks      a subset (fanout, cluster, locks, transfers, list)
 # Builds the node's jar and the harness, installs Node's `ws` (npm, into a temporary directory) and
 # Debian's nginx when missing, then runs the load generator in its own JVM. Results: bench/results/latest.json
-# and latest.md. Needs Java 17, Maven, Node + npm (for the ws baseline), PostgreSQL on 127.0.0.1:5432
+# and latest.md (a smoke run writes bench/results/smoke/ instead). Needs Java 17, Maven, Node + npm (for the ws baseline), PostgreSQL on 127.0.0.1:5432
 # (cluster and locks on PostgreSQL; skipped when unreachable).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,4 +53,8 @@ fi
 
 classpath="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
 java -Xms1g -Xmx3g -cp "$classpath" com.ncvault.bench.Bench --root "$root" --tmp "$tmp" "${ws_args[@]}" "$@"
-echo "results: bench/results/latest.json, bench/results/latest.md"
+if [ "$smoke" = yes ]; then
+  echo "results: bench/results/smoke/latest.json, bench/results/smoke/latest.md"
+else
+  echo "results: bench/results/latest.json, bench/results/latest.md"
+fi

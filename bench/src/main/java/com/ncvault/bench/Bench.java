@@ -48,8 +48,9 @@ public final class Bench {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    results = results == null ? root.resolve("bench/results") : results;
-    tmp = tmp == null ? results.resolve("tmp") : tmp;
+    // a smoke run never replaces the committed results of a full run
+    results = results == null ? root.resolve(smoke ? "bench/results/smoke" : "bench/results") : results;
+    tmp = tmp == null ? root.resolve("bench/results/tmp") : tmp;
     return smoke ? Settings.smoke(root, results, tmp, wsPrefix, only) : Settings.full(root, results, tmp, wsPrefix, only);
   }
 
