@@ -5,6 +5,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import org.HdrHistogram.Histogram;
 
+import java.util.Arrays;
+
 /**
  * Makes lock and unlock events at a fixed rate (open loop: the schedule does not wait for the
  * clients). The events of one file are serialised: the next one is sent after the previous answer,
@@ -130,7 +132,7 @@ final class Actor extends VerticleBase {
           ordinal[file] = n + 1;
           completed++;
           if (completed > ids.length) {
-            ids = java.util.Arrays.copyOf(ids, ids.length * 2);
+            ids = Arrays.copyOf(ids, ids.length * 2);
           }
           ids[completed - 1] = book.id(file, n);
         } else {
@@ -146,7 +148,7 @@ final class Actor extends VerticleBase {
     void finishIfDone() {
       if (finishing && inFlight == 0) {
         promise.tryComplete(new Result(rate, durationNanos / 1e9, issued, completed, errors, firstError,
-          java.util.Arrays.copyOf(ids, completed), requestMicros));
+          Arrays.copyOf(ids, completed), requestMicros));
       }
     }
   }

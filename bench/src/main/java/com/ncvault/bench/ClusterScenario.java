@@ -3,9 +3,11 @@ package com.ncvault.bench;
 import com.ncvault.contract.ConfigKeys;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Scenario 3: three clustered nodes on one PostgreSQL database, the clients spread over them, the
@@ -34,7 +36,7 @@ final class ClusterScenario {
     }
     List<Node> nodes = new ArrayList<>();
     try (Postgres db = Postgres.create("cluster")) {
-      Node.Options base = new Node.Options("cluster", List.of("-Xmx512m"), java.util.Map.of(), true, null)
+      Node.Options base = new Node.Options("cluster", List.of("-Xmx512m"), Map.of(), true, null)
         .with(ConfigKeys.DB_KIND, "postgres")
         .with(ConfigKeys.PG_URI, db.uri())
         .with(ConfigKeys.JWT_SECRET, Harness.randomHex(32))
@@ -86,7 +88,7 @@ final class ClusterScenario {
   }
 
   private JsonObject crossNode(FanoutRun run, JsonObject step) {
-    org.HdrHistogram.Histogram cross = new org.HdrHistogram.Histogram(3);
+    Histogram cross = new Histogram(3);
     int clients = 0;
     JsonObject byGroup = step.getJsonObject("latencyByGroup", new JsonObject());
     for (int g = 1; g < NODES; g++) {

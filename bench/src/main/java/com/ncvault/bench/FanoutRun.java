@@ -1,5 +1,6 @@
 package com.ncvault.bench;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
@@ -162,8 +163,7 @@ final class FanoutRun implements AutoCloseable {
       .put("requestLatency", Latency.of(result.requestMicros()))
       .put("generatorCpuPercent", round(generatorPercent))
       .put("serverCpuPercent", round(serverPercent))
-      .put("closedDuringRun", new JsonObject(Map.copyOf(after.closeCodes()).entrySet().stream()
-        .collect(java.util.stream.Collectors.toMap(e -> Integer.toString(e.getKey()), e -> (Object) e.getValue()))))
+      .put("closedDuringRun", closeCodes(after.closeCodes()))
       .put("pass", pass);
     if (groups > 1) {
       json.put("latencyByGroup", byGroup);
@@ -171,6 +171,13 @@ final class FanoutRun implements AutoCloseable {
     if (result.firstError() != null) {
       json.put("firstRequestError", result.firstError());
     }
+    return json;
+  }
+
+  /** Clients closed by the server during the run, by close code (4000 = resync: too slow). */
+  private static JsonObject closeCodes(Map<Integer, Integer> codes) {
+    JsonObject json = new JsonObject();
+    codes.forEach((code, n) -> json.put(Integer.toString(code), n));
     return json;
   }
 
@@ -247,9 +254,9 @@ final class FanoutRun implements AutoCloseable {
 
   @Override
   public void close() {
-    fleet.close().recover(e -> io.vertx.core.Future.succeededFuture()).await();
+    fleet.close().recover(e -> Future.succeededFuture()).await();
     if (actorDeployment != null) {
-      harness.vertx().undeploy(actorDeployment).recover(e -> io.vertx.core.Future.succeededFuture()).await();
+      harness.vertx().undeploy(actorDeployment).recover(e -> Future.succeededFuture()).await();
     }
   }
 }

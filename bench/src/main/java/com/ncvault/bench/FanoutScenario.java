@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Scenarios 1 and 2: N clients on one node with an actor doing checkout/cancel, then the same
@@ -54,7 +55,7 @@ final class FanoutScenario {
     return json;
   }
 
-  static JsonObject guarded(java.util.function.Supplier<JsonObject> body) {
+  static JsonObject guarded(Supplier<JsonObject> body) {
     try {
       return body.get();
     } catch (RuntimeException e) {

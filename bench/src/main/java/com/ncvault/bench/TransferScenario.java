@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -155,7 +156,7 @@ final class TransferScenario {
     }
     List<String> command = List.of("nginx", "-p", prefix.toString(), "-e", prefix.resolve("logs/error.log").toString(),
       "-c", prefix.resolve("nginx.conf").toString());
-    try (ServerProcess nginx = ServerProcess.start("nginx", command, java.util.Map.of(), prefix.resolve("logs/out.log"), port)) {
+    try (ServerProcess nginx = ServerProcess.start("nginx", command, Map.of(), prefix.resolve("logs/out.log"), port)) {
       String uri = "/" + source.getFileName();
       waitForPort(nginx);
       long started = System.nanoTime();
