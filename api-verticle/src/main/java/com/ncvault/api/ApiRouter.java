@@ -38,7 +38,13 @@ final class ApiRouter {
     }
     // Everything outside /api is the browser UI; /api stays JSON-only (unknown API paths get a JSON 404).
     router.routeWithRegex("^/(?!api(/|$)).*").method(HttpMethod.GET).method(HttpMethod.HEAD)
-      .handler(StaticHandler.create("webroot"));
+      .handler(ctx -> {
+        // The UI's modules have no version in their names: browsers must revalidate them, so an
+        // upgraded node is never served with yesterday's scripts.
+        ctx.response().putHeader("Cache-Control", "no-cache");
+        ctx.next();
+      })
+      .handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().failureHandler(HttpErrors::handle);
     router.errorHandler(404, HttpErrors::handle);
     router.errorHandler(405, HttpErrors::handle);

@@ -78,35 +78,44 @@ final class DigestingWriteStream implements WriteStream<Buffer> {
     return hex;
   }
 
-  // Once ended, the file refuses every call; a pipe still asks about its queue right after a failed write.
+  // Once ended or closed (the pipe, an abort or a failed write may each close it), the file refuses
+  // every call with IllegalStateException; a pipe being torn down still calls these, so they are
+  // no-ops on a closed file.
 
   @Override
   public DigestingWriteStream exceptionHandler(Handler<Throwable> handler) {
-    if (closing == null) {
-      file.exceptionHandler(handler);
-    }
+    whileOpen(() -> file.exceptionHandler(handler));
     return this;
   }
 
   @Override
   public DigestingWriteStream setWriteQueueMaxSize(int maxSize) {
-    if (closing == null) {
-      file.setWriteQueueMaxSize(maxSize);
-    }
+    whileOpen(() -> file.setWriteQueueMaxSize(maxSize));
     return this;
   }
 
   @Override
   public boolean writeQueueFull() {
-    return closing == null && file.writeQueueFull();
+    boolean[] full = {false};
+    whileOpen(() -> full[0] = file.writeQueueFull());
+    return full[0];
   }
 
   @Override
   public DigestingWriteStream drainHandler(Handler<Void> handler) {
-    if (closing == null) {
-      file.drainHandler(handler);
-    }
+    whileOpen(() -> file.drainHandler(handler));
     return this;
+  }
+
+  private void whileOpen(Runnable call) {
+    if (closing != null) {
+      return;
+    }
+    try {
+      call.run();
+    } catch (IllegalStateException closedMeanwhile) {
+      // the file was closed by the other side of the pipe; nothing is left to configure
+    }
   }
 
   static PdmError tooLarge(long maxBytes) {

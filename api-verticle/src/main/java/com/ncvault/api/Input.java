@@ -48,14 +48,6 @@ final class Input {
     return text;
   }
 
-  static Boolean optionalBoolean(JsonObject body, String field) {
-    Object value = body.getValue(field);
-    if (value == null || value instanceof Boolean) {
-      return (Boolean) value;
-    }
-    throw invalid(field, "must be true or false");
-  }
-
   /** A form field such as "major" or "keepLocked": true/false/1/0/on/off, absent = false. */
   static boolean formBoolean(String value, String field) {
     if (value == null || value.isEmpty()) {

@@ -439,6 +439,39 @@ class ApiEndToEndTest {
     });
   }
 
+  @Test
+  void aViewersLiveConnectionShowsAProgrammersCheckoutWithoutReloading(VertxTestContext ctx) {
+    String name = "1000007_BR7.nc";
+    Promise<JsonObject> lockSeen = Promise.promise();
+    Promise<Void> firstList = Promise.promise();
+    Future<Void> flow = json(upload("/api/files", pat, name, V1, fields()), 201)
+      .compose(created -> vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+        .setPort(node.port()).setURI("/ws?user=val").addHeader("Cookie", "pdm_session=" + val)
+        .addHeader("Origin", "http://127.0.0.1:" + node.port())))
+      .compose(socket -> {
+        socket.textMessageHandler(text -> {
+          JsonObject message = new JsonObject(text);
+          if (!"FILE_LIST_UPDATED".equals(message.getString("type"))) {
+            return;
+          }
+          firstList.tryComplete();
+          message.getJsonObject("payload").getJsonArray("10XXXXX", new JsonArray()).stream()
+            .map(JsonObject.class::cast)
+            .filter(f -> name.equals(f.getString("filename")) && "pat".equals(f.getString("lockedBy")))
+            .findFirst()
+            .ifPresent(f -> {
+              lockSeen.tryComplete(f);
+              socket.close();
+            });
+        });
+        return firstList.future();
+      })
+      .compose(v -> json(call(HttpMethod.POST, "/api/files/" + name + "/checkout", pat).send(), 200))
+      .compose(locked -> lockSeen.future())
+      .mapEmpty();
+    verify(ctx, flow, v -> assertThat(lockSeen.future().result().getString("status")).isEqualTo("locked"));
+  }
+
   private static Future<Integer> refusal(WebSocketConnectOptions options) {
     return vertx.createWebSocketClient().connect(options).transform(ar -> {
       if (ar.succeeded()) {

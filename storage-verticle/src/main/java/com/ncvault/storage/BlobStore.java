@@ -148,7 +148,7 @@ public final class BlobStore {
     }
     try {
       Path source = Path.of(staged.path()).toAbsolutePath().normalize();
-      if (incoming.equals(source.getParent())) {
+      if (isInIncoming(source)) {
         Files.deleteIfExists(source);
       }
     } catch (IOException | RuntimeException ignored) {
@@ -201,7 +201,7 @@ public final class BlobStore {
     } catch (RuntimeException e) {
       throw new PdmError(ErrorCode.BAD_REQUEST, "The staged upload path is not valid");
     }
-    if (!incoming.equals(source.getParent())) {
+    if (!isInIncoming(source)) {
       throw new PdmError(ErrorCode.BAD_REQUEST, "The staged upload is not in the incoming directory");
     }
     if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
@@ -211,6 +211,22 @@ public final class BlobStore {
       throw new PdmError(ErrorCode.BAD_REQUEST, "The staged upload size is negative");
     }
     return source;
+  }
+
+  /** True for a direct child of incoming/, also when one side reaches it through a symbolic link. */
+  private boolean isInIncoming(Path source) {
+    Path parent = source.getParent();
+    if (parent == null) {
+      return false;
+    }
+    if (parent.equals(incoming)) {
+      return true;
+    }
+    try {
+      return parent.toRealPath().equals(incoming.toRealPath());
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static void requireSha(String sha256) {

@@ -1,5 +1,7 @@
 package com.ncvault.storage;
 
+import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.PdmError;
 import com.ncvault.contract.Roles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,7 +37,11 @@ final class Bootstrap {
 
   Future<Void> run() {
     return users.count().compose(n -> n == 0 ? firstAdmin() : Future.succeededFuture())
-      .compose(v -> config.demo() ? demo() : Future.succeededFuture());
+      .compose(v -> config.demo() ? demo() : Future.succeededFuture())
+      // Nodes of a cluster starting together on an empty database: the first one seeds, the others go on.
+      .recover(e -> e instanceof PdmError error && error.code() == ErrorCode.ALREADY_EXISTS
+        ? Future.succeededFuture()
+        : Future.failedFuture(e));
   }
 
   private Future<Void> firstAdmin() {

@@ -49,7 +49,7 @@ public enum Dialect {
    */
   public static String h2Url(Path dataDir) {
     return "jdbc:h2:file:" + dataDir.resolve("db").resolve("pdm").toAbsolutePath()
-      + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+      + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DATABASE_TO_LOWER=TRUE";
   }
 
   /** True when the failure is a lock wait that timed out or a deadlock: worth retrying later. */

@@ -63,6 +63,23 @@ class BlobStoreTest {
   }
 
   @Test
+  void aStagedFileReachedThroughALinkedDataDirectoryIsAccepted() throws Exception {
+    Path link = Files.createSymbolicLink(dataDir.resolveSibling(dataDir.getFileName() + "-link"), dataDir);
+    try {
+      byte[] content = "via link".getBytes(StandardCharsets.UTF_8);
+      StagedUpload staged = store.stage(content);
+      Path viaLink = link.resolve("incoming").resolve(Path.of(staged.path()).getFileName());
+      assertThat(store.ingest(new StagedUpload(viaLink.toString(), staged.size(), staged.sha256()))).exists();
+      Path evil = Files.createSymbolicLink(dataDir.resolve("incoming").resolve("evil.part"),
+        Files.write(dataDir.resolve("secret"), content));
+      assertThatThrownBy(() -> store.ingest(new StagedUpload(evil.toString(), content.length,
+        BlobStore.sha256(content)))).isInstanceOf(PdmError.class);
+    } finally {
+      Files.delete(link);
+    }
+  }
+
+  @Test
   void startUpSweepsIncomingAndUnreferencedBlobs() throws Exception {
     Path keep = store.ingest(store.stage("keep".getBytes(StandardCharsets.UTF_8)));
     Path drop = store.ingest(store.stage("drop".getBytes(StandardCharsets.UTF_8)));

@@ -10,8 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * How many checkout + cancel pairs per second the embedded H2 storage sustains with 8 users
- * working at once, each on their own file. Prints the figure; speed is not asserted.
+ * How many checkout + cancel pairs per second the storage sustains with 8 users working at once,
+ * each on their own file (embedded H2 here; PostgreSQL in the subclass). Prints the figure;
+ * speed is not asserted.
  */
 class LockThroughputTest extends StorageTestBase {
 
@@ -22,6 +23,16 @@ class LockThroughputTest extends StorageTestBase {
   @Override
   protected JsonObject databaseConfig() {
     return new JsonObject();
+  }
+
+  /** Pairs each actor runs in the measured phase. */
+  protected int pairsPerActor() {
+    return PAIRS_PER_ACTOR;
+  }
+
+  /** Names the database in the printed figure. */
+  protected String label() {
+    return "H2";
   }
 
   @Test
@@ -36,14 +47,14 @@ class LockThroughputTest extends StorageTestBase {
       (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     long cpuStart = os.getProcessCpuTime();
     long start = System.nanoTime();
-    List<Future<Void>> actors = actors(PAIRS_PER_ACTOR);
+    List<Future<Void>> actors = actors(pairsPerActor());
     StorageClient.await(Future.all(actors));
     double seconds = (System.nanoTime() - start) / 1e9;
     double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
 
-    int pairs = ACTORS * PAIRS_PER_ACTOR;
-    System.out.printf("Lock throughput on H2: %d checkout+cancel pairs by %d actors in %.2f s = %.0f pairs/s"
-      + " (process CPU %.2f s, %.0f us per pair, %d cores)%n", pairs, ACTORS, seconds, pairs / seconds, cpuSeconds,
+    int pairs = ACTORS * pairsPerActor();
+    System.out.printf("Lock throughput on %s: %d checkout+cancel pairs by %d actors in %.2f s = %.0f pairs/s"
+      + " (process CPU %.2f s, %.0f us per pair, %d cores)%n", label(), pairs, ACTORS, seconds, pairs / seconds, cpuSeconds,
       cpuSeconds * 1e6 / pairs, Runtime.getRuntime().availableProcessors());
     assertThat(latestSeq()).isEqualTo(startSeq + 2L * pairs);
   }

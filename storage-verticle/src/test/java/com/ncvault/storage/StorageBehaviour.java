@@ -666,6 +666,16 @@ abstract class StorageBehaviour extends StorageTestBase {
   }
 
   @Test
+  void healthIs503WhenTheBlobStoreIsGone() throws Exception {
+    Files.move(dataDir.resolve("blobs"), dataDir.resolve("blobs-moved"));
+    PdmError down = storage.failure(StorageActions.HEALTH, new JsonObject());
+    assertError(down, 503, "unavailable");
+    assertThat(down.details().getString("database")).isEqualTo("up");
+    assertThat(down.details().getString("blobStore")).isEqualTo("down");
+    Files.move(dataDir.resolve("blobs-moved"), dataDir.resolve("blobs"));
+  }
+
+  @Test
   void anUnknownActionOrAMalformedRequestIs400() {
     assertError(storage.failure("files.explode", new JsonObject()), 400, "bad_request");
     assertError(storage.failure(StorageActions.FILES_GET, new JsonObject().put("filename", 42)), 400, "bad_request");

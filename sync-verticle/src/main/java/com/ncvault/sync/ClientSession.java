@@ -115,6 +115,8 @@ final class ClientSession {
     socket.drainHandler(v -> onDrain());
     socket.exceptionHandler(this::onException);
     socket.closeHandler(v -> detach());
+    // The api's HTTP server shuts down gracefully: it waits until its sockets are closed.
+    socket.shutdownHandler(v -> close(WsCloseCodes.GOING_AWAY, "server going away"));
     hub.add(this);
     node.joined(this);
     socket.resume();

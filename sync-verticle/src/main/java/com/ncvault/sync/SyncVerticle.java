@@ -16,11 +16,16 @@ import io.vertx.core.json.JsonObject;
  */
 public class SyncVerticle extends VerticleBase {
 
+  private static final String REGISTRY = "pdm.sync";
   private SyncNode node;
   private MessageConsumer<JsonObject> presence;
 
   @Override
   public Future<?> start() {
+    // A second instance would subscribe twice and deliver every event twice.
+    if (vertx.sharedData().<String, String>getLocalMap(REGISTRY).putIfAbsent("instance", deploymentID()) != null) {
+      return Future.failedFuture("Deploy one SyncVerticle per node (instances = 1)");
+    }
     SyncSettings settings = SyncSettings.from(config());
     node = new SyncNode(vertx, context, settings, new StorageClient(vertx));
     EventBus bus = vertx.eventBus();
@@ -33,7 +38,8 @@ public class SyncVerticle extends VerticleBase {
     });
     bus.<JsonObject>localConsumer(Addresses.SYNC_STATUS, m -> m.reply(node.status()));
     return Future.all(events.completion(), notify.completion(), presence.completion())
-      .compose(v -> node.start());
+      .compose(v -> node.start())
+      .onFailure(e -> vertx.sharedData().<String, String>getLocalMap(REGISTRY).remove("instance", deploymentID()));
   }
 
   @Override
@@ -42,6 +48,7 @@ public class SyncVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     // Stop listening first: the node's farewell publish must not reach its own closing consumer.
-    return presence.unregister().compose(v -> node.stop());
+    return presence.unregister().compose(v -> node.stop())
+      .onComplete(done -> vertx.sharedData().<String, String>getLocalMap(REGISTRY).remove("instance", deploymentID()));
   }
 }

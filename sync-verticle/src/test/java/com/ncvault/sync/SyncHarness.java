@@ -26,6 +26,9 @@ import java.util.function.Consumer;
  */
 final class SyncHarness {
 
+  /** An address, not a name: "localhost" may resolve to ::1 where another process listens. */
+  static final String HOST = "127.0.0.1";
+
   final Vertx vertx;
   final FakeStorage storage;
   final JsonObject config;
@@ -39,7 +42,7 @@ final class SyncHarness {
     this.config = config;
     this.port = port;
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(5000)
-      .setDefaultHost("localhost").setDefaultPort(port));
+      .setDefaultHost(HOST).setDefaultPort(port));
   }
 
   static JsonObject testConfig() {
@@ -62,7 +65,7 @@ final class SyncHarness {
     }
     SyncHarness harness = new SyncHarness(vertx, config, freePort());
     int maxFrame = ConfigKeys.defaults().mergeIn(config).getInteger(ConfigKeys.WS_MAX_FRAME_BYTES);
-    HttpServerOptions options = new HttpServerOptions().setPort(harness.port).setHost("localhost")
+    HttpServerOptions options = new HttpServerOptions().setPort(harness.port).setHost(HOST)
       .setMaxWebSocketFrameSize(maxFrame).setMaxWebSocketMessageSize(maxFrame);
     serverOptions.accept(options);
     return harness.storage.register()
@@ -122,7 +125,7 @@ final class SyncHarness {
   }
 
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
+    try (ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getByName(HOST))) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -65,6 +65,17 @@ final class TestSocket {
     return promise.future();
   }
 
+  /** The first message, among those after the first {@code skip} received, that matches. */
+  synchronized Future<JsonObject> awaitAfter(int skip, Predicate<JsonObject> predicate) {
+    // await() tests every message exactly once, in the order received
+    int[] index = {0};
+    return await(message -> index[0]++ >= skip && predicate.test(message));
+  }
+
+  synchronized int size() {
+    return messages.size();
+  }
+
   Future<JsonObject> awaitType(String type) {
     return await(m -> type.equals(m.getString("type")));
   }

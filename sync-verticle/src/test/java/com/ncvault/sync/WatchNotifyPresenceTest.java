@@ -149,9 +149,11 @@ class WatchNotifyPresenceTest {
         TestSocket alice = all.resultAt(1);
         return bob.await(m -> "PRESENCE".equals(m.getString("type"))
             && m.getJsonObject("payload").getJsonArray("users").size() == 2)
-          .compose(both -> alice.socket.close())
-          .compose(v -> bob.await(m -> "PRESENCE".equals(m.getString("type"))
-            && m.getJsonObject("payload").getJsonArray("users").size() == 1));
+          .compose(both -> {
+            int seen = bob.size();
+            return alice.socket.close().compose(v -> bob.awaitAfter(seen, m -> "PRESENCE".equals(m.getString("type"))
+              && m.getJsonObject("payload").getJsonArray("users").size() == 1));
+          });
       })).onComplete(ctx.succeeding(presence -> ctx.verify(() -> {
         assertThat(presence.getJsonObject("payload").getJsonArray("users").getJsonObject(0).getString("username"))
           .isEqualTo("bob");
@@ -206,7 +208,7 @@ class WatchNotifyPresenceTest {
   void aPeerThatNeverAnswersPingsIsClosed(Vertx vertx, VertxTestContext ctx) {
     JsonObject config = SyncHarness.testConfig().put(ConfigKeys.WS_PING_SECONDS, 1);
     SyncHarness.start(vertx, config, options -> { }).compose(node -> vertx.createNetClient()
-      .connect(node.port, "localhost")
+      .connect(node.port, SyncHarness.HOST)
       .compose(raw -> {
         // a peer that completes the handshake and then never answers anything, like a dead network
         String upgrade = "GET /ws?user=bob&proto=1 HTTP/1.1\r\nHost: localhost:" + node.port + "\r\n"

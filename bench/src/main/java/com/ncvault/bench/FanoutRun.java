@@ -1,0 +1,262 @@
+package com.ncvault.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * One server with N connected clients and an actor: idle memory per connection, then steps at
+ * fixed event rates with the latency from the actor's request to each client's receipt.
+ */
+final class FanoutRun implements AutoCloseable {
+
+  /** The server under test: its process (for RSS and CPU), its heap after a full GC, how events are made. */
+  record Target(String name, long pid, LongSupplier heapAfterGc, Actor.Source source) {
+  }
+
+  /** The ladder stops halving here: below one event a second a step of a few seconds says little. */
+  private static final double MIN_RATE = 1;
+
+  private final Harness harness;
+  private final Settings settings;
+  private final Target target;
+  private final EventBook book;
+  private final Fleet fleet;
+  private final Actor actor;
+  private final int groups;
+  private String actorDeployment;
+  private int nextStep;
+  private int clients;
+
+  FanoutRun(Harness harness, Target target, List<String> filenames, String readyType, int groups) {
+    this.harness = harness;
+    this.settings = harness.settings();
+    this.target = target;
+    this.groups = groups;
+    int steps = settings.maxSteps() + settings.bisections() + 4;
+    double eventsPerStep = Math.max(settings.maxEventRate(), settings.clusterRate()) * settings.maxStepMs() / 1000.0
+      + settings.clusterRate() * settings.clusterMs() / 1000.0;
+    int perFile = (int) (eventsPerStep * steps / filenames.size()) + 256;
+    this.book = new EventBook(filenames.size(), perFile, steps);
+    this.fleet = new Fleet(harness.vertx(), book, filenames, readyType);
+    this.actor = new Actor(book, target.source());
+  }
+
+  Fleet fleet() {
+    return fleet;
+  }
+
+  /**
+   * Measures the server idle, connects the clients, waits until each is ready, measures again.
+   * Returns the connection counts and the memory per connection.
+   */
+  JsonObject connect(List<ClientLoop.Endpoint> endpoints) {
+    fleet.start(settings.generatorLoops(), 64).await();
+    actorDeployment = harness.vertx().deployVerticle(actor).await();
+    long heapBefore = target.heapAfterGc().getAsLong();
+    long rssBefore = ProcStats.rssBytes(target.pid());
+    long started = System.nanoTime();
+    fleet.connect(endpoints).await();
+    int ready = fleet.awaitReady(60_000);
+    double connectSeconds = (System.nanoTime() - started) / 1e9;
+    harness.pause(1_000);
+    long heapAfter = target.heapAfterGc().getAsLong();
+    long rssAfter = ProcStats.rssBytes(target.pid());
+    ClientLoop.Stats stats = fleet.stats();
+    clients = endpoints.size();
+    JsonObject json = new JsonObject()
+      .put("clients", endpoints.size())
+      .put("connected", stats.connected())
+      .put("ready", ready)
+      .put("connectFailures", stats.connectFailures())
+      .put("connectSeconds", round(connectSeconds))
+      .put("heapBeforeBytes", heapBefore)
+      .put("heapAfterBytes", heapAfter)
+      .put("rssBeforeBytes", rssBefore)
+      .put("rssAfterBytes", rssAfter);
+    if (stats.firstConnectError() != null) {
+      json.put("firstConnectError", stats.firstConnectError());
+    }
+    if (ready > 0) {
+      if (heapBefore >= 0 && heapAfter >= 0) {
+        json.put("heapPerConnectionBytes", (heapAfter - heapBefore) / ready);
+      }
+      json.put("rssPerConnectionBytes", (rssAfter - rssBefore) / ready);
+    }
+    return json;
+  }
+
+  /** One step: events at {@code rate} per second for {@code ms}, then up to drainMs for the last receipts. */
+  JsonObject step(double rate, long ms) {
+    return step(rate, ms, 1);
+  }
+
+  private JsonObject step(double rate, long minMs, int minEvents) {
+    long ms = Math.max(minMs, Math.min(settings.maxStepMs(), (long) Math.ceil(minEvents * 1000 / rate)));
+    int step = nextStep++;
+    Map<Integer, Integer> openByGroup = fleet.openByGroup();
+    int expected = openByGroup.values().stream().mapToInt(Integer::intValue).sum();
+    ClientLoop.Stats before = fleet.stats();
+    ProcStats.CpuWindow generatorCpu = ProcStats.CpuWindow.start(ProcessHandle.current().pid());
+    ProcStats.CpuWindow serverCpu = ProcStats.CpuWindow.start(target.pid());
+    Actor.Result result = actor.run(rate, ms, step).await();
+    double generatorPercent = generatorCpu.percent();
+    double serverPercent = serverCpu.percent();
+    long drainDeadline = System.currentTimeMillis() + settings.drainMs();
+    while (received(result.ids(), expected) < (long) expected * result.ids().length
+      && System.currentTimeMillis() < drainDeadline) {
+      harness.pause(20);
+    }
+    book.close(step);
+    ClientLoop.Stats after = fleet.stats();
+
+    long receipts = received(result.ids(), expected);
+    long wanted = (long) expected * result.ids().length;
+    Histogram all = new Histogram(3);
+    Histogram allClients = new Histogram(3);
+    int incompleteEvents = 0;
+    for (int id : result.ids()) {
+      if (book.receipts(id) >= expected && expected > 0) {
+        allClients.recordValue(Math.max(1, (book.lastReceiptNanos(id) - book.sentNanos(id)) / 1000));
+      } else {
+        incompleteEvents++;
+      }
+    }
+    JsonObject byGroup = new JsonObject();
+    for (int g = 0; g < groups; g++) {
+      Histogram h = fleet.histogram(step, g);
+      all.add(h);
+      if (groups > 1) {
+        byGroup.put(Integer.toString(g), Latency.of(h).put("clients", openByGroup.getOrDefault(g, 0)));
+      }
+    }
+    JsonObject latency = Latency.of(all);
+    double seconds = result.seconds();
+    boolean pass = result.errors() == 0 && receipts == wanted && expected > 0
+      && result.achievedRate() >= 0.95 * rate
+      && latency.getDouble("p99Ms", Double.MAX_VALUE) < settings.p99LimitMs();
+    JsonObject json = new JsonObject()
+      .put("step", step)
+      .put("targetEventsPerSecond", round(rate))
+      .put("achievedEventsPerSecond", round(result.achievedRate()))
+      .put("seconds", round(seconds))
+      .put("events", result.completed())
+      .put("requestErrors", result.errors())
+      .put("clients", expected)
+      .put("expectedReceipts", wanted)
+      .put("receipts", receipts)
+      .put("missingReceipts", wanted - receipts)
+      .put("incompleteEvents", incompleteEvents)
+      .put("lateReceipts", after.late() - before.late())
+      .put("orderMismatches", after.mismatched() - before.mismatched())
+      .put("unmatchedMessages", after.unmatched() - before.unmatched())
+      .put("deliveredPerSecond", Math.round(receipts / seconds))
+      .put("framesPerSecond", Math.round((after.frames() - before.frames()) / seconds))
+      .put("bytesPerSecond", Math.round((after.bytes() - before.bytes()) / seconds))
+      .put("latency", latency)
+      .put("allClientsLatency", Latency.of(allClients))
+      .put("requestLatency", Latency.of(result.requestMicros()))
+      .put("generatorCpuPercent", round(generatorPercent))
+      .put("serverCpuPercent", round(serverPercent))
+      .put("closedDuringRun", closeCodes(after.closeCodes()))
+      .put("pass", pass);
+    if (groups > 1) {
+      json.put("latencyByGroup", byGroup);
+    }
+    if (result.firstError() != null) {
+      json.put("firstRequestError", result.firstError());
+    }
+    return json;
+  }
+
+  /** Clients closed by the server during the run, by close code (4000 = resync: too slow). */
+  private static JsonObject closeCodes(Map<Integer, Integer> codes) {
+    JsonObject json = new JsonObject();
+    codes.forEach((code, n) -> json.put(Integer.toString(code), n));
+    return json;
+  }
+
+  private long received(int[] ids, int expected) {
+    long sum = 0;
+    for (int id : ids) {
+      sum += Math.min(expected, book.receipts(id));
+    }
+    return sum;
+  }
+
+  /**
+   * Step search for the highest event rate whose p99 stays under the limit with every message
+   * delivered: doubles from the start rate until a step fails, halves when the first one fails,
+   * then bisects (geometrically) between the last pass and the first failure.
+   */
+  JsonObject ladder() {
+    JsonArray steps = new JsonArray();
+    double start = Math.min(settings.maxEventRate(), settings.startMessagesPerSecond() / Math.max(1, clients));
+    // not recorded: the first events load classes and compile hot paths on both sides
+    JsonObject warmup = step(start, Math.max(500, settings.stepMs() / 2), 2);
+    double rate = start;
+    JsonObject lastPass = null;
+    JsonObject firstFail = null;
+    int runs = 0;
+    while (runs < settings.maxSteps()) {
+      JsonObject s = step(rate, settings.stepMs(), settings.minStepEvents());
+      steps.add(s);
+      runs++;
+      if (s.getBoolean("pass")) {
+        lastPass = best(lastPass, s);
+        if (firstFail != null || rate * 2 > settings.maxEventRate()) {
+          break;
+        }
+        rate *= 2;
+      } else {
+        firstFail = s;
+        if (lastPass != null || rate / 2 < MIN_RATE) {
+          break;
+        }
+        rate /= 2;
+      }
+    }
+    for (int i = 0; i < settings.bisections() && lastPass != null && firstFail != null; i++) {
+      double low = lastPass.getDouble("targetEventsPerSecond");
+      double high = firstFail.getDouble("targetEventsPerSecond");
+      if (high / low < 1.15) {
+        break;
+      }
+      JsonObject s = step(Math.sqrt(low * high), settings.stepMs(), settings.minStepEvents());
+      steps.add(s);
+      if (s.getBoolean("pass")) {
+        lastPass = best(lastPass, s);
+      } else {
+        firstFail = s;
+      }
+    }
+    JsonObject json = new JsonObject().put("warmup", warmup).put("steps", steps).put("reference", steps.getJsonObject(0));
+    if (lastPass != null) {
+      json.put("best", lastPass);
+    }
+    json.put("bestIsCeiling", firstFail == null);
+    return json;
+  }
+
+  private static JsonObject best(JsonObject current, JsonObject candidate) {
+    return current == null || candidate.getDouble("targetEventsPerSecond") > current.getDouble("targetEventsPerSecond")
+      ? candidate : current;
+  }
+
+  static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  @Override
+  public void close() {
+    fleet.close().recover(e -> Future.succeededFuture()).await();
+    if (actorDeployment != null) {
+      harness.vertx().undeploy(actorDeployment).recover(e -> Future.succeededFuture()).await();
+    }
+  }
+}

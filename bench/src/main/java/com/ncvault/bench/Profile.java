@@ -1,0 +1,114 @@
+package com.ncvault.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A short CPU profile of a node from Java Flight Recorder (async-profiler is not available here):
+ * a recording is started with jcmd when the measured part begins (start-up is left out), dumped with
+ * jcmd at its end, and its jdk.ExecutionSample events are counted by their top frame and by the
+ * nearest frame of our code.
+ */
+final class Profile {
+
+  private Profile() {
+  }
+
+  private static final String NAME = "bench";
+
+  /** Starts recording with the "profile" settings (Java execution samples every 10-20 ms). */
+  static void start(long pid) {
+    Harness.run(List.of(Harness.jdkTool("jcmd"), Long.toString(pid), "JFR.start", "name=" + NAME, "settings=profile"), 120);
+  }
+
+  /** Writes the recording so far to {@code file} (the node keeps running). */
+  static void dump(long pid, Path file) {
+    Harness.run(List.of(Harness.jdkTool("jcmd"), Long.toString(pid), "JFR.dump", "name=" + NAME, "filename=" + file), 120);
+  }
+
+  /** The most frequent top frames and the most frequent nearest com.ncvault frames of the samples. */
+  static JsonObject summarise(Path recording, int top) {
+    Map<String, Integer> topFrames = new HashMap<>();
+    Map<String, Integer> ourFrames = new HashMap<>();
+    Map<String, Integer> threads = new HashMap<>();
+    int samples = 0;
+    try {
+      Process jfr = new ProcessBuilder(Harness.jdkTool("jfr"), "print", "--stack-depth", "40", "--events",
+        "jdk.ExecutionSample", recording.toString()).redirectErrorStream(true).start();
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(jfr.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        boolean inStack = false;
+        boolean first = false;
+        boolean ours = false;
+        while ((line = in.readLine()) != null) {
+          String t = line.trim();
+          if (t.startsWith("sampledThread = ")) {
+            threads.merge(threadGroup(t), 1, Integer::sum);
+          } else if (t.startsWith("stackTrace = [")) {
+            inStack = true;
+            first = true;
+            ours = false;
+            samples++;
+          } else if (inStack && t.startsWith("]")) {
+            inStack = false;
+          } else if (inStack && !t.equals("...")) {
+            String frame = frame(t);
+            if (first) {
+              topFrames.merge(frame, 1, Integer::sum);
+              first = false;
+            }
+            if (!ours && frame.startsWith("com.ncvault.")) {
+              ourFrames.merge(frame, 1, Integer::sum);
+              ours = true;
+            }
+          }
+        }
+      }
+      jfr.waitFor(60, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      return new JsonObject().put("error", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new JsonObject().put("error", "interrupted");
+    }
+    return new JsonObject()
+      .put("samples", samples)
+      .put("topFrames", ranked(topFrames, top, samples))
+      .put("nearestNcVaultFrames", ranked(ourFrames, top, samples))
+      .put("threads", ranked(threads, top, samples));
+  }
+
+  /** "io.netty.Foo.bar(int) line: 12" -> "io.netty.Foo.bar" */
+  private static String frame(String line) {
+    int paren = line.indexOf('(');
+    return paren > 0 ? line.substring(0, paren) : line;
+  }
+
+  /** Thread names without their number: "vert.x-eventloop-thread-3" -> "vert.x-eventloop-thread". */
+  private static String threadGroup(String line) {
+    int open = line.indexOf('"');
+    int close = line.indexOf('"', open + 1);
+    String name = open >= 0 && close > open ? line.substring(open + 1, close) : line;
+    return name.replaceAll("[-#]?\\d+$", "");
+  }
+
+  private static JsonArray ranked(Map<String, Integer> counts, int top, int samples) {
+    JsonArray ranked = new JsonArray();
+    counts.entrySet().stream()
+      .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+      .limit(top)
+      .forEach(e -> ranked.add(new JsonObject().put("frame", e.getKey()).put("samples", e.getValue())
+        .put("percent", samples == 0 ? 0 : FanoutRun.round(100.0 * e.getValue() / samples))));
+    return ranked;
+  }
+}

@@ -1,0 +1,292 @@
+package com.ncvault.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Locale;
+
+/** The results as Markdown tables (latest.md, and what bench/README.md shows). */
+final class Report {
+
+  private Report() {
+  }
+
+  static String markdown(JsonObject r) {
+    StringBuilder md = new StringBuilder();
+    JsonObject m = r.getJsonObject("machine", new JsonObject());
+    md.append("### Benchmark results (").append(r.getString("mode")).append(" run, ").append(r.getString("startedAt"))
+      .append(", ").append(num(r.getValue("durationSeconds"))).append(" s)\n\n");
+    md.append("Machine: ").append(m.getValue("cores")).append(" cores (").append(m.getString("cpu")).append("), ")
+      .append(m.getString("memory")).append(" memory, ").append(m.getString("java")).append(", Linux ")
+      .append(m.getString("kernel")).append(", Node ").append(m.getString("node"))
+      .append(", open-file limit ").append(m.getString("openFileLimit", ""))
+      .append(", 1-min load average at start ").append(m.getString("loadAverageAtStart", "")).append(".\n\n");
+    fanout(md, r.getJsonObject("fanout"));
+    cluster(md, r.getJsonObject("cluster"));
+    locks(md, r.getJsonObject("locks"));
+    transfers(md, r.getJsonObject("transfers"));
+    list(md, r.getJsonObject("list"));
+    targets(md, r.getJsonArray("targets"));
+    profiles(md, r);
+    return md.toString();
+  }
+
+  private static void profiles(StringBuilder md, JsonObject r) {
+    JsonObject fanout = r.getJsonObject("fanout");
+    JsonArray runs = fanout == null ? new JsonArray() : fanout.getJsonArray("runs", new JsonArray());
+    JsonObject largest = runs.isEmpty() ? null : runs.getJsonObject(runs.size() - 1);
+    JsonObject locks = r.getJsonObject("locks");
+    JsonObject transfers = r.getJsonObject("transfers");
+    profile(md, "fan-out node, N=" + (largest == null ? "?" : largest.getValue("clients")),
+      largest == null || largest.getJsonObject("ncvault") == null ? null
+        : largest.getJsonObject("ncvault").getJsonObject("profile"));
+    profile(md, "locks on H2", locks == null || locks.getJsonObject("h2") == null ? null
+      : locks.getJsonObject("h2").getJsonObject("profile"));
+    profile(md, "transfers", transfers == null || transfers.getJsonObject("ncvault") == null ? null
+      : transfers.getJsonObject("ncvault").getJsonObject("profile"));
+  }
+
+  private static void profile(StringBuilder md, String label, JsonObject p) {
+    if (p == null || p.getInteger("samples", 0) == 0) {
+      return;
+    }
+    md.append("#### CPU profile: ").append(label).append(" (JFR jdk.ExecutionSample, ").append(p.getValue("samples"))
+      .append(" samples while it was measured)\n\n")
+      .append("| top frame | % | nearest NC Vault frame | % |\n|---|---:|---|---:|\n");
+    JsonArray top = p.getJsonArray("topFrames", new JsonArray());
+    JsonArray ours = p.getJsonArray("nearestNcVaultFrames", new JsonArray());
+    for (int i = 0; i < Math.min(10, Math.max(top.size(), ours.size())); i++) {
+      JsonObject a = i < top.size() ? top.getJsonObject(i) : null;
+      JsonObject b = i < ours.size() ? ours.getJsonObject(i) : null;
+      md.append("| ").append(a == null ? "" : "`" + a.getString("frame") + "`").append(" | ")
+        .append(a == null ? "" : num(a.getValue("percent"))).append(" | ")
+        .append(b == null ? "" : "`" + b.getString("frame") + "`").append(" | ")
+        .append(b == null ? "" : num(b.getValue("percent"))).append(" |\n");
+    }
+    JsonArray threads = p.getJsonArray("threads", new JsonArray());
+    md.append("\nSamples by thread: ");
+    for (int i = 0; i < Math.min(5, threads.size()); i++) {
+      JsonObject t = threads.getJsonObject(i);
+      md.append(i == 0 ? "" : ", ").append(t.getString("frame")).append(" ").append(num(t.getValue("percent"))).append(" %");
+    }
+    md.append(".\n\n");
+  }
+
+  private static void fanout(StringBuilder md, JsonObject fanout) {
+    if (fanout == null) {
+      return;
+    }
+    md.append("#### Fan-out: checkout/cancel on one node vs Node `ws` broadcasting the same messages\n\n");
+    md.append("Latency = actor's HTTP request sent -> each client's receipt of the FILE_LOCKED/FILE_UNLOCKED. "
+      + "\"ref\" = the first step, the same event rate for both servers; \"best\" = highest rate with p99 < 100 ms "
+      + "and every message delivered (≥ = the ladder's ceiling, not a failure).\n\n");
+    md.append("| N | server | ready | ref ev/s | ref p50 | ref p95 | ref p99 | ref max | best ev/s | delivered msg/s at best "
+      + "| p99 at best | heap/conn | RSS/conn | gen CPU % | server CPU % |\n");
+    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    JsonArray runs = fanout.getJsonArray("runs", new JsonArray());
+    for (int i = 0; i < runs.size(); i++) {
+      JsonObject row = runs.getJsonObject(i);
+      fanoutRow(md, row.getInteger("clients"), "ncvault", row.getJsonObject("ncvault"));
+      fanoutRow(md, row.getInteger("clients"), "ws", row.getJsonObject("ws"));
+    }
+    md.append("\nRatios ncvault / ws (p99 and RSS: lower is better; delivered: higher is better):\n\n");
+    md.append("| N | p99 at ref rate | delivered msg/s at best | RSS per idle connection | heap per idle connection (ours, ws) |\n");
+    md.append("|---:|---:|---:|---:|---|\n");
+    for (int i = 0; i < runs.size(); i++) {
+      JsonObject row = runs.getJsonObject(i);
+      JsonObject a = row.getJsonObject("ncvault");
+      JsonObject b = row.getJsonObject("ws");
+      md.append("| ").append(row.getInteger("clients"))
+        .append(" | ").append(ratio(Targets.path(a, "reference", "latency", "p99Ms"), Targets.path(b, "reference", "latency", "p99Ms")))
+        .append(" | ").append(ratio(Targets.path(a, "best", "deliveredPerSecond"), Targets.path(b, "best", "deliveredPerSecond")))
+        .append(" | ").append(ratio(Targets.path(a, "idle", "rssPerConnectionBytes"), Targets.path(b, "idle", "rssPerConnectionBytes")))
+        .append(" | ").append(bytes(Targets.path(a, "idle", "heapPerConnectionBytes"))).append(", ")
+        .append(bytes(Targets.path(b, "idle", "heapPerConnectionBytes"))).append(" |\n");
+    }
+    if (fanout.containsKey("baselineSkipped")) {
+      md.append("\nws baseline skipped: ").append(fanout.getString("baselineSkipped")).append("\n");
+    }
+    md.append("\n");
+  }
+
+  private static void fanoutRow(StringBuilder md, int n, String server, JsonObject run) {
+    if (run == null) {
+      return;
+    }
+    if (run.containsKey("error")) {
+      md.append("| ").append(n).append(" | ").append(server).append(" | failed: ")
+        .append(run.getString("error").replace('|', '/').replace('\n', ' ')).append(" |||||||||||||\n");
+      return;
+    }
+    JsonObject ref = run.getJsonObject("reference", new JsonObject());
+    JsonObject best = run.getJsonObject("best");
+    JsonObject idle = run.getJsonObject("idle", new JsonObject());
+    JsonObject at = best == null ? ref : best;
+    md.append("| ").append(n).append(" | ").append(server)
+      .append(" | ").append(idle.getValue("ready"))
+      .append(" | ").append(num(ref.getValue("targetEventsPerSecond")))
+      .append(" | ").append(ms(ref, "p50Ms")).append(" | ").append(ms(ref, "p95Ms"))
+      .append(" | ").append(ms(ref, "p99Ms")).append(" | ").append(ms(ref, "maxMs"))
+      .append(" | ").append(best == null ? "none passed" : (run.getBoolean("bestIsCeiling", false) ? "≥ " : "")
+        + num(best.getValue("targetEventsPerSecond")))
+      .append(" | ").append(best == null ? "-" : num(best.getValue("deliveredPerSecond")))
+      .append(" | ").append(best == null ? "-" : ms(best, "p99Ms"))
+      .append(" | ").append(bytes(Targets.path(idle, "heapPerConnectionBytes")))
+      .append(" | ").append(bytes(Targets.path(idle, "rssPerConnectionBytes")))
+      .append(" | ").append(num(at.getValue("generatorCpuPercent")))
+      .append(" | ").append(num(at.getValue("serverCpuPercent"))).append(" |\n");
+  }
+
+  private static void cluster(StringBuilder md, JsonObject c) {
+    if (c == null) {
+      return;
+    }
+    md.append("#### Cluster: three nodes on PostgreSQL, actor on node 1\n\n");
+    if (c.containsKey("skipped") || c.containsKey("error")) {
+      md.append(c.getString("skipped", c.getString("error"))).append("\n\n");
+      return;
+    }
+    JsonObject step = c.getJsonObject("step", new JsonObject());
+    md.append(c.getValue("ready")).append(" of ").append(c.getValue("clients")).append(" clients ready, spread evenly; ")
+      .append(num(step.getValue("achievedEventsPerSecond"))).append(" events/s for ").append(num(step.getValue("seconds")))
+      .append(" s; missing receipts ").append(step.getValue("missingReceipts")).append("; nodes started in ")
+      .append(num(c.getValue("startSeconds"))).append(" s.\n\n");
+    md.append("| clients of | clients | p50 ms | p95 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
+    latencyRow(md, "node 1 (same node as the change)", c.getJsonObject("sameNode"));
+    latencyRow(md, "nodes 2 and 3 (cross-node)", c.getJsonObject("crossNode"));
+    md.append("\n");
+  }
+
+  private static void latencyRow(StringBuilder md, String label, JsonObject l) {
+    if (l == null) {
+      return;
+    }
+    md.append("| ").append(label).append(" | ").append(l.getValue("clients")).append(" | ").append(num(l.getValue("p50Ms")))
+      .append(" | ").append(num(l.getValue("p95Ms"))).append(" | ").append(num(l.getValue("p99Ms")))
+      .append(" | ").append(num(l.getValue("maxMs"))).append(" |\n");
+  }
+
+  private static void locks(StringBuilder md, JsonObject locks) {
+    if (locks == null) {
+      return;
+    }
+    md.append("#### Locks: checkout + cancel pairs per second (closed loop, one file per actor)\n\n");
+    md.append("| database | actors | pairs/s | pair p50 ms | pair p99 ms | errors | server CPU % | gen CPU % |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (String backend : locks.fieldNames()) {
+      JsonObject b = locks.getJsonObject(backend);
+      if (b.containsKey("skipped") || b.containsKey("error")) {
+        md.append("| ").append(backend).append(" | ").append(b.getString("skipped", b.getString("error")))
+          .append(" ||||||\n");
+        continue;
+      }
+      JsonArray levels = b.getJsonArray("levels", new JsonArray());
+      for (int i = 0; i < levels.size(); i++) {
+        JsonObject l = levels.getJsonObject(i);
+        JsonObject lat = l.getJsonObject("pairLatency", new JsonObject());
+        md.append("| ").append(backend).append(" | ").append(l.getValue("concurrency"))
+          .append(" | ").append(num(l.getValue("pairsPerSecond")))
+          .append(" | ").append(num(lat.getValue("p50Ms"))).append(" | ").append(num(lat.getValue("p99Ms")))
+          .append(" | ").append(l.getValue("errors"))
+          .append(" | ").append(num(l.getValue("serverCpuPercent"))).append(" | ").append(num(l.getValue("generatorCpuPercent")))
+          .append(" |\n");
+      }
+    }
+    md.append("\n");
+  }
+
+  private static void transfers(StringBuilder md, JsonObject t) {
+    if (t == null) {
+      return;
+    }
+    md.append("#### Transfers: ").append(t.getLong("bytes", 0L) >> 20).append(" MiB, node with -Xmx")
+      .append(t.getString("nodeHeap")).append(" (MB = 10^6 bytes)\n\n");
+    if (t.containsKey("error")) {
+      md.append("failed: ").append(t.getString("error")).append("\n\n");
+      return;
+    }
+    JsonObject node = t.getJsonObject("ncvault", new JsonObject());
+    JsonObject nginx = t.getJsonObject("nginx", new JsonObject());
+    JsonObject dd = t.getJsonObject("dd", new JsonObject());
+    md.append("| what | MB/s | seconds | compared with | ratio |\n|---|---:|---:|---|---:|\n");
+    md.append("| upload through the API (multipart, SHA-256, fsync) | ").append(num(node.getValue("uploadMBps")))
+      .append(" | ").append(num(node.getValue("uploadSeconds"))).append(" | dd conv=fsync ")
+      .append(num(dd.getValue("writeMBps"))).append(" MB/s | ").append(num(t.getValue("uploadVsDd"))).append(" |\n");
+    md.append("| download through the API | ").append(num(node.getValue("downloadMBps")))
+      .append(" | ").append(num(node.getValue("downloadSeconds"))).append(" | nginx ")
+      .append(nginx.containsKey("downloadMBps") ? num(nginx.getValue("downloadMBps")) + " MB/s"
+        : nginx.getString("skipped", nginx.getString("error", "-")))
+      .append(" | ").append(num(t.getValue("downloadVsNginx"))).append(" |\n");
+    md.append("\nNode peak heap (largest occupancy in its GC log): ").append(bytes(Targets.path(node, "peakHeapBytes")))
+      .append("; RSS after: ").append(bytes(Targets.path(node, "rssBytesAfter")))
+      .append(node.containsKey("error") ? "; node failed: " + node.getString("error") : "").append(".\n\n");
+  }
+
+  private static void list(StringBuilder md, JsonObject l) {
+    if (l == null) {
+      return;
+    }
+    md.append("#### List: GET /api/files\n\n");
+    if (l.containsKey("error")) {
+      md.append("failed: ").append(l.getString("error")).append("\n\n");
+      return;
+    }
+    md.append("| files listed | response bytes | first GET ms | best of ").append(l.getJsonArray("getMs", new JsonArray()).size())
+      .append(" ms | files created via | API uploads/s |\n|---:|---:|---:|---:|---|---:|\n");
+    md.append("| ").append(l.getValue("listedFiles")).append(" | ").append(l.getValue("responseBytes"))
+      .append(" | ").append(num(l.getValue("firstGetMs"))).append(" | ").append(num(l.getValue("bestGetMs")))
+      .append(" | ").append(l.getString("createdVia")).append(" | ").append(num(l.getValue("apiPerSecond")))
+      .append(" |\n\n");
+  }
+
+  private static void targets(StringBuilder md, JsonArray targets) {
+    if (targets == null) {
+      return;
+    }
+    md.append("#### Targets\n\n| target | goal | measured | reference | ratio | met |\n|---|---|---:|---:|---:|---|\n");
+    for (int i = 0; i < targets.size(); i++) {
+      JsonObject t = targets.getJsonObject(i);
+      Object met = t.getValue("met");
+      md.append("| ").append(t.getString("target")).append(" | ").append(t.getString("goal"))
+        .append(" | ").append(num(t.getValue("measured"))).append(" ").append(t.getString("unit", ""))
+        .append(" | ").append(num(t.getValue("reference")))
+        .append(" | ").append(num(t.getValue("ratio")))
+        .append(" | ").append(met == null ? "not measured" : ((Boolean) met ? "met" : "**missed**")).append(" |\n");
+    }
+    md.append("\n");
+  }
+
+  private static String ms(JsonObject step, String key) {
+    JsonObject latency = step.getJsonObject("latency", new JsonObject());
+    return num(latency.getValue(key));
+  }
+
+  private static String ratio(Double a, Double b) {
+    return a == null || b == null || b == 0 ? "-" : String.format(Locale.ROOT, "%.2f", a / b);
+  }
+
+  static String num(Object v) {
+    if (!(v instanceof Number n)) {
+      return "-";
+    }
+    double d = n.doubleValue();
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+      return String.format(Locale.ROOT, "%,d", (long) d);
+    }
+    return Math.abs(d) >= 100 ? String.format(Locale.ROOT, "%,.0f", d) : String.format(Locale.ROOT, "%.2f", d);
+  }
+
+  static String bytes(Double v) {
+    if (v == null) {
+      return "-";
+    }
+    double a = Math.abs(v);
+    if (a >= 1 << 20) {
+      return String.format(Locale.ROOT, "%.1f MiB", v / (1 << 20));
+    }
+    if (a >= 1024) {
+      return String.format(Locale.ROOT, "%.1f KiB", v / 1024);
+    }
+    return String.format(Locale.ROOT, "%.0f B", v);
+  }
+}

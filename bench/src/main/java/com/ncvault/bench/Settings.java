@@ -1,0 +1,86 @@
+package com.ncvault.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Sizes and time limits of a run. {@link #full} is the documented benchmark (under 10 minutes on
+ * 2 cores); {@link #smoke} proves in seconds that every part of the harness works.
+ *
+ * @param stepMs                 length of a fan-out step, stretched up to maxStepMs so that it holds at
+ *                               least minStepEvents events at low rates
+ * @param listApiFiles           files of the list scenario created through the API (within listCreateCapMs);
+ *                               the rest up to listFiles are added with SQL (see ListScenario)
+ * @param startMessagesPerSecond first rung of the fan-out ladder, in delivered messages per second
+ *                               (the event rate is this divided by N); also the rate at which the
+ *                               node and the ws baseline are compared like for like
+ */
+record Settings(
+  boolean smoke,
+  Path root,
+  Path resultsDir,
+  Path tmpDir,
+  Path wsPrefix,
+  Set<String> scenarios,
+  int generatorLoops,
+  List<Integer> fanoutClients,
+  int fanoutFiles,
+  int viewerUsers,
+  long stepMs,
+  long maxStepMs,
+  int minStepEvents,
+  long drainMs,
+  double startMessagesPerSecond,
+  double maxEventRate,
+  int maxSteps,
+  int bisections,
+  double p99LimitMs,
+  int clusterClients,
+  double clusterRate,
+  long clusterMs,
+  List<Integer> lockConcurrency,
+  long lockMs,
+  List<String> lockBackends,
+  long transferBytes,
+  int listFiles,
+  int listApiFiles,
+  int listConcurrency,
+  long listCreateCapMs) {
+
+  static final List<String> ALL_SCENARIOS = List.of("fanout", "cluster", "locks", "transfers", "list");
+
+  static Settings full(Path root, Path resultsDir, Path tmpDir, Path wsPrefix, Set<String> scenarios) {
+    return new Settings(false, root, resultsDir, tmpDir, wsPrefix, scenarios, 2,
+      List.of(100, 1_000, 5_000, 10_000), 32, 4,
+      2_000, 4_000, 6, 3_000, 20_000, 2_000, 5, 1, 100,
+      1_500, 10, 6_000,
+      List.of(1, 8, 64), 3_000, List.of("h2", "postgres"),
+      1L << 30,
+      100_000, 2_000, 32, 10_000);
+  }
+
+  static Settings smoke(Path root, Path resultsDir, Path tmpDir, Path wsPrefix, Set<String> scenarios) {
+    return new Settings(true, root, resultsDir, tmpDir, wsPrefix, scenarios, 2,
+      List.of(20), 4, 2,
+      1_000, 2_000, 3, 3_000, 200, 50, 2, 0, 100,
+      30, 5, 1_000,
+      List.of(1, 8), 1_000, List.of("h2"),
+      16L << 20,
+      100, 50, 8, 30_000);
+  }
+
+  /** The node's runnable jar, built by mvn package. */
+  Path jar() {
+    return root.resolve("pdm-node/target/ncvault.jar");
+  }
+
+  /** The Node ws broadcaster. */
+  Path baselineScript() {
+    return root.resolve("bench/baseline/server.mjs");
+  }
+
+  boolean runs(String scenario) {
+    return scenarios.contains(scenario);
+  }
+}

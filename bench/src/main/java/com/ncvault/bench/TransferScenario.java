@@ -1,0 +1,201 @@
+package com.ncvault.bench;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Scenario 5: a large upload and download through the API of a node limited to -Xmx256m, beside
+ * nginx serving the same file and dd writing the same amount to the same disk with fsync.
+ */
+final class TransferScenario {
+
+  static final String NODE_HEAP = "256m";
+
+  private final Harness harness;
+  private final Settings settings;
+
+  TransferScenario(Harness harness) {
+    this.harness = harness;
+    this.settings = harness.settings();
+  }
+
+  JsonObject run() {
+    Path dir = harness.tmp("transfers");
+    Path source = dir.resolve("transfer.bin");
+    long size = settings.transferBytes();
+    JsonObject json = new JsonObject().put("bytes", size).put("nodeHeap", NODE_HEAP);
+    try {
+      writeRandomFile(source, size);
+      json.put("dd", FanoutScenario.guarded(() -> dd(dir.resolve("dd.bin"), size)));
+      json.put("ncvault", FanoutScenario.guarded(() -> node(source, size)));
+      json.put("nginx", FanoutScenario.guarded(() -> nginx(dir, source, size)));
+    } finally {
+      deleteQuietly(source);
+      deleteQuietly(dir.resolve("dd.bin"));
+    }
+    ratio(json, "uploadVsDd", "ncvault", "uploadMBps", "dd", "writeMBps");
+    ratio(json, "downloadVsNginx", "ncvault", "downloadMBps", "nginx", "downloadMBps");
+    return json;
+  }
+
+  private static void ratio(JsonObject json, String name, String a, String aKey, String b, String bKey) {
+    JsonObject x = json.getJsonObject(a);
+    JsonObject y = json.getJsonObject(b);
+    if (x != null && y != null && x.containsKey(aKey) && y.containsKey(bKey) && y.getDouble(bKey) > 0) {
+      json.put(name, FanoutRun.round(x.getDouble(aKey) / y.getDouble(bKey)));
+    }
+  }
+
+  /** Incompressible content, so that no layer can shortcut it: a random MiB, varied per block. */
+  private static void writeRandomFile(Path file, long size) {
+    byte[] block = new byte[1 << 20];
+    new Random(42).nextBytes(block);
+    ByteBuffer buffer = ByteBuffer.wrap(block);
+    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+      StandardOpenOption.TRUNCATE_EXISTING)) {
+      for (long written = 0, n = 0; written < size; n++) {
+        buffer.clear();
+        buffer.putLong(0, n);
+        buffer.limit((int) Math.min(block.length, size - written));
+        while (buffer.hasRemaining()) {
+          written += out.write(buffer);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private JsonObject dd(Path target, long size) {
+    long blocks = size >> 20;
+    long started = System.nanoTime();
+    int exit = Harness.runChecked(List.of("dd", "if=/dev/zero", "of=" + target, "bs=1M", "count=" + blocks,
+      "conv=fsync"), 300);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    if (exit != 0) {
+      throw new IllegalStateException("dd exited with " + exit);
+    }
+    return new JsonObject().put("seconds", FanoutRun.round(seconds)).put("writeMBps", mbps(blocks << 20, seconds))
+      .put("command", "dd if=/dev/zero of=<same disk> bs=1M count=" + blocks + " conv=fsync");
+  }
+
+  private JsonObject node(Path source, long size) {
+    try (Node node = Node.start(harness, Node.Options.embedded("transfers-node", NODE_HEAP))) {
+      String token = node.user("bench-transfer", "programmer");
+      if (!settings.smoke()) {
+        node.startProfile();
+      }
+      String filename = "transfer-1g.nc";
+      long started = System.nanoTime();
+      Http.Response uploaded = harness.http().uploadFile(node.port(), "/api/files", token, "file", source, filename, size)
+        .await();
+      double uploadSeconds = (System.nanoTime() - started) / 1e9;
+      if (!uploaded.ok()) {
+        throw new IllegalStateException("upload -> " + uploaded.status() + " " + uploaded.body());
+      }
+      started = System.nanoTime();
+      long downloaded = harness.http().download(node.port(), "/api/files/" + filename + "/content", token).await();
+      double downloadSeconds = (System.nanoTime() - started) / 1e9;
+      if (downloaded != size) {
+        throw new IllegalStateException("downloaded " + downloaded + " bytes of " + size);
+      }
+      return new JsonObject()
+        .put("uploadSeconds", FanoutRun.round(uploadSeconds))
+        .put("uploadMBps", mbps(size, uploadSeconds))
+        .put("downloadSeconds", FanoutRun.round(downloadSeconds))
+        .put("downloadMBps", mbps(size, downloadSeconds))
+        .put("peakHeapBytes", node.peakHeapFromGcLog())
+        .put("rssBytesAfter", ProcStats.rssBytes(node.pid()))
+        .put("serverAlive", node.process().alive())
+        .put("profile", node.profile());
+    }
+  }
+
+  private JsonObject nginx(Path dir, Path source, long size) {
+    if (!Harness.onPath("nginx")) {
+      return new JsonObject().put("skipped", "nginx is not installed (bench/run.sh installs Debian's package)");
+    }
+    int port = Harness.freePort();
+    Path prefix = dir.resolve("nginx");
+    try {
+      Files.createDirectories(prefix.resolve("logs"));
+      // master_process off: one process as the current user, no worker user to switch to
+      Files.writeString(prefix.resolve("nginx.conf"), """
+        daemon off;
+        master_process off;
+        pid %1$s/nginx.pid;
+        error_log %1$s/logs/error.log;
+        events { worker_connections 64; }
+        http {
+          access_log off;
+          sendfile on;
+          tcp_nopush on;
+          client_body_temp_path %1$s/body;
+          proxy_temp_path %1$s/proxy;
+          fastcgi_temp_path %1$s/fastcgi;
+          uwsgi_temp_path %1$s/uwsgi;
+          scgi_temp_path %1$s/scgi;
+          server {
+            listen 127.0.0.1:%2$d;
+            root %3$s;
+          }
+        }
+        """.formatted(prefix, port, source.getParent()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> command = List.of("nginx", "-p", prefix.toString(), "-e", prefix.resolve("logs/error.log").toString(),
+      "-c", prefix.resolve("nginx.conf").toString());
+    try (ServerProcess nginx = ServerProcess.start("nginx", command, Map.of(), prefix.resolve("logs/out.log"), port)) {
+      String uri = "/" + source.getFileName();
+      waitForPort(nginx);
+      long started = System.nanoTime();
+      long downloaded = harness.http().download(port, uri, null).await();
+      double seconds = (System.nanoTime() - started) / 1e9;
+      if (downloaded != size) {
+        throw new IllegalStateException("nginx sent " + downloaded + " bytes of " + size);
+      }
+      String version = Harness.run(List.of("nginx", "-v"), 10).trim();
+      return new JsonObject().put("downloadSeconds", FanoutRun.round(seconds)).put("downloadMBps", mbps(size, seconds))
+        .put("version", version);
+    }
+  }
+
+  /** nginx has no health URI of its own: ready once its port accepts connections. */
+  private void waitForPort(ServerProcess server) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline) {
+      try (java.net.Socket socket = new java.net.Socket(Http.HOST, server.port())) {
+        return;
+      } catch (IOException notYet) {
+        if (!server.alive()) {
+          throw new IllegalStateException("nginx exited:\n" + server.tail(20));
+        }
+        harness.pause(50);
+      }
+    }
+    throw new IllegalStateException("nginx did not listen:\n" + server.tail(20));
+  }
+
+  static double mbps(long bytes, double seconds) {
+    return FanoutRun.round(bytes / 1e6 / seconds);
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // temp space; the run script removes the directory too
+    }
+  }
+}

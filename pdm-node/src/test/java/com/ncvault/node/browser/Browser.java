@@ -1,0 +1,211 @@
+package com.ncvault.node.browser;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * One headless Chromium session on a node's page, with the steps the browser tests share:
+ * log in, find a file card, wait for text, take a screenshot. Uses the Debian chromium and
+ * chromedriver; Selenium Manager is never asked to download anything.
+ */
+public final class Browser implements AutoCloseable {
+
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** Screenshots of each run; the current ones are copied to docs/screenshots by hand. */
+  static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+  static {
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+  }
+
+  private final ChromeDriver driver;
+  private final Path profile;
+  private final String baseUrl;
+
+  private Browser(ChromeDriver driver, Path profile, String baseUrl) {
+    this.driver = driver;
+    this.profile = profile;
+    this.baseUrl = baseUrl;
+  }
+
+  /** True when the machine has the Debian chromium and chromedriver the tests need. */
+  public static boolean available() {
+    return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+  }
+
+  public static Browser open(String baseUrl) {
+    Path profile;
+    try {
+      profile = Files.createTempDirectory("ncvault-chromium-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+      "--window-size=1280,900", "--user-data-dir=" + profile);
+    ChromeDriverService service = new ChromeDriverService.Builder()
+      .usingDriverExecutable(CHROMEDRIVER.toFile())
+      .usingAnyFreePort()
+      .build();
+    return new Browser(new ChromeDriver(service, options), profile, baseUrl);
+  }
+
+  public ChromeDriver driver() {
+    return driver;
+  }
+
+  /** Opens the page, logs in through the form and waits until live updates are connected. */
+  public Browser login(String username, String password) {
+    driver.get(baseUrl + "/");
+    WebElement user = waitFor(Duration.ofSeconds(10))
+      .until(ExpectedConditions.visibilityOfElementLocated(testId("login-username")));
+    user.clear();
+    user.sendKeys(username);
+    driver.findElement(testId("login-password")).sendKeys(password);
+    driver.findElement(testId("login-submit")).click();
+    waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(testId("user-name"), username));
+    waitUntilConnected(Duration.ofSeconds(10));
+    return this;
+  }
+
+  /** Reloads the page (the session cookie keeps the user logged in) and waits for live updates. */
+  public Browser reload() {
+    driver.navigate().refresh();
+    waitUntilConnected(Duration.ofSeconds(10));
+    return this;
+  }
+
+  public void waitUntilConnected(Duration timeout) {
+    waitFor(timeout).until(ExpectedConditions.attributeToBe(testId("connection-dot"), "data-state", "connected"));
+  }
+
+  public String connectionState() {
+    return driver.findElement(testId("connection-dot")).getAttribute("data-state");
+  }
+
+  public WebDriverWait waitFor(Duration timeout) {
+    WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(25));
+    return wait;
+  }
+
+  public static By testId(String id) {
+    return By.cssSelector("[data-testid='" + id + "']");
+  }
+
+  static By card(String filename) {
+    return By.cssSelector("[data-testid='file-card'][data-filename='" + filename + "']");
+  }
+
+  /** Waits until the card of {@code filename} is on the page and returns it. */
+  public WebElement cardOf(String filename, Duration timeout) {
+    return waitFor(timeout).until(ExpectedConditions.presenceOfElementLocated(card(filename)));
+  }
+
+  /** The lock line of a card: "Free", "Locked by alice since ...", "Checked out by you since ...". */
+  public String lockText(String filename) {
+    return textIn(filename, "lock-state");
+  }
+
+  /** Text of the element with data-testid {@code testid} inside the card of {@code filename} ("" when absent). */
+  public String textIn(String filename, String testid) {
+    Object text = js("const c = document.querySelector(\"[data-testid='file-card'][data-filename='\" + arguments[0] + \"']\");"
+      + "const e = c && c.querySelector(\"[data-testid='\" + arguments[1] + \"']\"); return e ? e.textContent : '';", filename, testid);
+    return String.valueOf(text);
+  }
+
+  /** Clicks the card button with data-action {@code action} (checkout, checkin, history, ...). */
+  public void clickAction(String filename, String action) {
+    cardOf(filename, Duration.ofSeconds(5)).findElement(By.cssSelector("[data-action='" + action + "']")).click();
+  }
+
+  /** Waits for a toast whose text contains {@code part} and returns its text. */
+  public String waitForToast(String part, Duration timeout) {
+    return waitForToast(text -> text.contains(part), timeout);
+  }
+
+  /** Waits for a toast whose text passes {@code test} and returns its text. */
+  public String waitForToast(Predicate<String> test, Duration timeout) {
+    return waitFor(timeout).until(d -> toastTexts().stream().filter(test).findFirst().orElse(null));
+  }
+
+  /** Texts of the toasts on screen, read in one script: a toast may vanish between finding and reading it. */
+  @SuppressWarnings("unchecked")
+  public List<String> toastTexts() {
+    return (List<String>) js("return [...document.querySelectorAll(\"[data-testid='toast']\")].map(t => t.textContent);");
+  }
+
+  public Object js(String script, Object... args) {
+    return ((JavascriptExecutor) driver).executeScript(script, args);
+  }
+
+  public boolean alertShown() {
+    try {
+      driver.switchTo().alert();
+      return true;
+    } catch (NoAlertPresentException e) {
+      return false;
+    }
+  }
+
+  /** Types into the search box and waits for the filter (debounced) to have run; returns its time in ms. */
+  public double searchFor(String text, Duration timeout) {
+    js("document.body.dataset.lastFilterMs = '';");
+    WebElement search = driver.findElement(testId("search"));
+    search.clear();
+    search.sendKeys(text);
+    String ms = waitFor(timeout).until(d -> {
+      Object value = js("return document.body.dataset.lastFilterMs;");
+      return value == null || String.valueOf(value).isEmpty() ? null : String.valueOf(value);
+    });
+    return Double.parseDouble(ms);
+  }
+
+  /** Saves a PNG under target/screenshots. */
+  public Path screenshot(String name) {
+    try {
+      Files.createDirectories(SCREENSHOTS);
+      File shot = driver.getScreenshotAs(OutputType.FILE);
+      Path target = SCREENSHOTS.resolve(name + ".png");
+      Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      driver.quit();
+    } finally {
+      try (Stream<Path> paths = Files.walk(profile)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // A leftover temp profile is harmless.
+      }
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package com.ncvault.node.browser;
+
+import com.ncvault.node.TestNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static com.ncvault.node.browser.Browser.testId;
+import static com.ncvault.node.browser.VaultCalls.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** A vault of 10,000 files stays usable: the page loads and the search answers in under 200 ms. */
+@ExtendWith(VertxExtension.class)
+class LargeVaultBrowserTest {
+
+  static final int FILES = 10_000;
+  static final int PARALLEL_UPLOADS = 8;
+
+  static TestNode node;
+  static VaultCalls alice;
+  static VaultCalls bob;
+
+  @BeforeAll
+  static void start(Vertx vertx) {
+    assumeTrue(Browser.available(), "chromium and chromedriver are installed");
+    node = await(TestNode.start(vertx));
+    String adminToken = await(node.adminToken());
+    alice = new VaultCalls(node, await(node.createUser(adminToken, "alice", "programmer")));
+    bob = new VaultCalls(node, await(node.createUser(adminToken, "bob", "programmer")));
+    long started = System.nanoTime();
+    await(createFiles(alice, FILES), Duration.ofMinutes(5));
+    System.out.printf("10,000 files created through the API in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) {
+      await(node.close());
+    }
+  }
+
+  /** 90 part families (10XXXXX..99XXXXX), 50 operations each spread over them. */
+  static String nameOf(int i) {
+    return String.format("%02d%05d_OP%d.nc", 10 + i % 90, i, i % 50);
+  }
+
+  static Future<Void> createFiles(VaultCalls calls, int count) {
+    AtomicInteger next = new AtomicInteger();
+    List<Future<Void>> workers = new ArrayList<>();
+    for (int w = 0; w < PARALLEL_UPLOADS; w++) {
+      workers.add(uploadNext(calls, next, count));
+    }
+    return Future.all(workers).mapEmpty();
+  }
+
+  private static Future<Void> uploadNext(VaultCalls calls, AtomicInteger next, int count) {
+    int i = next.getAndIncrement();
+    if (i >= count) {
+      return Future.succeededFuture();
+    }
+    return calls.createFileAsync(nameOf(i), "Part " + i + " roughing pass", "G21\nG0 X" + i + "\nM30\n")
+      .compose(v -> uploadNext(calls, next, count));
+  }
+
+  @Test
+  void ten_thousand_files_load_and_the_search_filters_in_under_200_ms() {
+    try (Browser page = Browser.open(node.baseUrl())) {
+      long started = System.nanoTime();
+      page.login("alice", TestNode.passwordOf("alice"));
+      page.waitFor(Duration.ofSeconds(20)).until(d ->
+        d.findElement(testId("files-summary")).getText().startsWith(FILES + " files"));
+      long loadMs = (System.nanoTime() - started) / 1_000_000;
+      assertThat(loadMs).as("ms from login to a listed vault").isLessThan(10_000);
+      assertThat(page.driver().findElements(testId("file-group"))).hasSize(90);
+
+      double filterMs = page.searchFor("op17", Duration.ofSeconds(5));
+      System.out.printf("10,000 files: listed %d ms after login, first search %.1f ms in the page%n", loadMs, filterMs);
+      assertThat(filterMs).as("in-page filter time, ms").isLessThan(200);
+      assertThat(page.driver().findElement(testId("files-summary")).getText()).isEqualTo("200 of " + FILES + " files match.");
+      List<WebElement> cards = page.driver().findElements(testId("file-card"));
+      assertThat(cards).hasSize(200);
+      assertThat(cards).allSatisfy(c -> assertThat(c.getAttribute("data-filename")).contains("_OP17."));
+      page.screenshot("large-vault-search");
+
+      double narrowerMs = page.searchFor("part 4242 ", Duration.ofSeconds(5));
+      assertThat(narrowerMs).isLessThan(200);
+      String target = nameOf(4242);
+      page.cardOf(target, Duration.ofSeconds(2));
+
+      long checkedOut = System.nanoTime();
+      bob.checkout(target, "from the large vault");
+      page.waitFor(Duration.ofSeconds(5)).until(d -> page.lockText(target).startsWith("Locked by bob"));
+      assertThat((System.nanoTime() - checkedOut) / 1_000_000).isLessThan(1000);
+
+      double clearMs = page.searchFor(" ", Duration.ofSeconds(5));
+      assertThat(clearMs).isLessThan(200);
+      // Closed groups give their cards back when the browser is idle.
+      page.waitFor(Duration.ofSeconds(2)).until(d -> d.findElements(By.cssSelector("[data-testid='file-card']")).isEmpty());
+    }
+  }
+}

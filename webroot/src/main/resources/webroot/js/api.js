@@ -1,0 +1,136 @@
+// REST client: JSON in and out, {error:{code,message}} -> ApiError, CSRF header on every change.
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message || code || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details || {};
+  }
+}
+
+let unauthorizedHandler = () => {};
+
+/** Called on any 401 from a request made with a session (not the login itself). */
+export function onUnauthorized(fn) {
+  unauthorizedHandler = fn;
+}
+
+function errorFrom(status, body, fallback) {
+  const err = body && typeof body === 'object' ? body.error : null;
+  if (err && typeof err === 'object') {
+    const { code, message, ...details } = err;
+    return new ApiError(status, code, message, details);
+  }
+  return new ApiError(status, 'http_' + status, fallback || `Request failed (HTTP ${status})`);
+}
+
+function withQuery(path, query) {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+/** request('POST', '/api/files/a.nc/checkout', { json: { message } }) -> parsed body. */
+export async function request(method, path, { json, body, query, session = true } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (method !== 'GET' && method !== 'HEAD') headers['X-PDM-CSRF'] = '1';
+  let payload = body;
+  if (json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(json);
+  }
+  let res;
+  try {
+    res = await fetch(withQuery(path, query), { method, headers, body: payload, credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError(0, 'network', 'Cannot reach the server');
+  }
+  const type = res.headers.get('Content-Type') || '';
+  let data = null;
+  if (res.status !== 204) {
+    data = type.includes('json') ? await res.json().catch(() => null) : await res.text().catch(() => '');
+  }
+  if (!res.ok) {
+    const error = errorFrom(res.status, data, typeof data === 'string' ? data.slice(0, 200) : '');
+    if (res.status === 401 && session) unauthorizedHandler(error);
+    throw error;
+  }
+  return data;
+}
+
+const enc = encodeURIComponent;
+const filePath = (f) => `/api/files/${enc(f)}`;
+
+/**
+ * Multipart upload with progress: returns { promise, abort }. onProgress gets 0..1.
+ * XMLHttpRequest because fetch has no upload progress.
+ */
+export function upload(path, formData, onProgress) {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise((resolve, reject) => {
+    xhr.open('POST', path);
+    xhr.setRequestHeader('X-PDM-CSRF', '1');
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      let data = null;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch (e) {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(data);
+        return;
+      }
+      const error = errorFrom(xhr.status, data);
+      if (xhr.status === 401) unauthorizedHandler(error);
+      reject(error);
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'Upload failed: cannot reach the server'));
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload cancelled'));
+    xhr.send(formData);
+  });
+  return { promise, abort: () => xhr.abort() };
+}
+
+export function contentUrl(filename, rev) {
+  return withQuery(`${filePath(filename)}/content`, { rev });
+}
+
+export const api = {
+  login: (username, password) => request('POST', '/api/auth/login', { json: { username, password }, session: false }),
+  logout: () => request('POST', '/api/auth/logout', { session: false }),
+  me: () => request('GET', '/api/auth/me', { session: false }),
+  settings: () => request('GET', '/api/settings'),
+
+  files: (status) => request('GET', '/api/files', { query: { status } }),
+  file: (f) => request('GET', filePath(f)),
+  history: (f) => request('GET', `${filePath(f)}/history`),
+  diff: (f, from, to) => request('GET', `${filePath(f)}/diff`, { query: { from, to } }),
+  checkout: (f, message) => request('POST', `${filePath(f)}/checkout`, { json: message ? { message } : {} }),
+  cancelCheckout: (f) => request('POST', `${filePath(f)}/cancel-checkout`, { json: {} }),
+  override: (f, reason) => request('POST', `${filePath(f)}/override`, { json: { reason } }),
+  remove: (f) => request('DELETE', filePath(f)),
+  restore: (f) => request('POST', `${filePath(f)}/restore`, { json: {} }),
+  uploadNew: (formData, onProgress) => upload('/api/files', formData, onProgress),
+  checkin: (f, formData, onProgress) => upload(`${filePath(f)}/checkin`, formData, onProgress),
+
+  stats: () => request('GET', '/api/dashboard/stats'),
+  activity: (query) => request('GET', '/api/dashboard/activity', { query }),
+
+  users: () => request('GET', '/api/admin/users'),
+  createUser: (username, password, role) => request('POST', '/api/admin/users', { json: { username, password, role } }),
+  setRole: (u, role) => request('PATCH', `/api/admin/users/${enc(u)}`, { json: { role } }),
+  resetPassword: (u, password) => request('POST', `/api/admin/users/${enc(u)}/password`, { json: { password } }),
+  deleteUser: (u) => request('DELETE', `/api/admin/users/${enc(u)}`),
+  sendMessage: (to, text) => request('POST', '/api/admin/messages', { json: { to, text } }),
+};

@@ -1,0 +1,140 @@
+// The file list as data: grouping, filtering, sorting and the actions a user may take on a file.
+// Pure: no DOM access, so it runs under Node's test runner as well.
+
+export const STATUS_FILTERS = ['all', 'free', 'locked', 'mine'];
+export const SORTS = ['name', 'modified'];
+
+/** Part-number grouping: 7 leading digits -> first two + "XXXXX", anything else -> "Misc". */
+export function groupOf(filename) {
+  return /^\d{7}/.test(filename) ? `${filename.slice(0, 2)}XXXXX` : 'Misc';
+}
+
+export function groupName(file) {
+  return file.group || groupOf(file.filename);
+}
+
+/** Body of GET /api/files (group -> files) -> Map filename -> FileInfo, without deleted files. */
+export function filesFromGroups(groups) {
+  const files = new Map();
+  for (const list of Object.values(groups || {})) {
+    for (const file of list || []) {
+      if (file && file.filename && !file.deleted) files.set(file.filename, file);
+    }
+  }
+  return files;
+}
+
+/** "free", "mine" or "other" (locked by someone else). */
+export function lockState(file, me) {
+  if (file.status !== 'locked') return 'free';
+  return file.lockedBy === me ? 'mine' : 'other';
+}
+
+const haystacks = new WeakMap();
+function haystack(file) {
+  let text = haystacks.get(file);
+  if (text === undefined) {
+    text = `${file.filename}\n${file.description || ''}`.toLowerCase();
+    haystacks.set(file, text);
+  }
+  return text;
+}
+
+const modifiedTimes = new WeakMap();
+function modifiedTime(file) {
+  let t = modifiedTimes.get(file);
+  if (t === undefined) {
+    t = Date.parse(file.modifiedAt || '') || 0;
+    modifiedTimes.set(file, t);
+  }
+  return t;
+}
+
+/** Whether `file` passes the search text (filename + description) and the status filter. */
+export function matchesFilter(file, filter, me) {
+  const q = (filter.q || '').trim().toLowerCase();
+  if (q && !haystack(file).includes(q)) return false;
+  switch (filter.status || 'all') {
+    case 'free': return file.status !== 'locked';
+    case 'locked': return file.status === 'locked';
+    case 'mine': return file.status === 'locked' && file.lockedBy === me;
+    default: return true;
+  }
+}
+
+function byName(a, b) {
+  return a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0;
+}
+
+/** Comparator for a sort key: "name" (A-Z) or "modified" (newest first, then by name). */
+export function comparator(sort) {
+  if (sort === 'modified') return (a, b) => (modifiedTime(b) - modifiedTime(a)) || byName(a, b);
+  return byName;
+}
+
+/**
+ * What the list shows: groups sorted by name, each with its total and its matching files in
+ * sort order. Groups without a match are kept (with no items) so that counts can say "0 of N".
+ */
+export function buildView(files, filter, me) {
+  const groups = new Map();
+  let matched = 0;
+  for (const file of files.values()) {
+    const name = groupName(file);
+    let group = groups.get(name);
+    if (!group) {
+      group = { name, total: 0, items: [] };
+      groups.set(name, group);
+    }
+    group.total++;
+    if (matchesFilter(file, filter, me)) {
+      group.items.push(file);
+      matched++;
+    }
+  }
+  const compare = comparator(filter.sort);
+  const list = [...groups.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const group of list) group.items.sort(compare);
+  return { groups: list, matched, total: files.size };
+}
+
+/** True when a filter narrows the list (search text or a status other than "all"). */
+export function isFiltering(filter) {
+  return Boolean((filter.q || '').trim()) || (filter.status || 'all') !== 'all';
+}
+
+const ROLE_RANK = { viewer: 0, programmer: 1, admin: 2 };
+export function atLeast(role, required) {
+  return (ROLE_RANK[role] ?? -1) >= ROLE_RANK[required];
+}
+
+/**
+ * The actions shown on a file card for this user, in display order. The server checks again;
+ * this only hides what cannot succeed.
+ */
+export function cardActions(file, user, watched) {
+  const role = user ? user.role : 'viewer';
+  const state = lockState(file, user ? user.username : null);
+  const actions = [];
+  if (atLeast(role, 'programmer')) {
+    if (state === 'free') actions.push('checkout');
+    if (state === 'mine') actions.push('checkin', 'cancel-checkout');
+  }
+  if (state === 'other') actions.push(watched && watched.has(file.filename) ? 'unwatch' : 'watch');
+  actions.push('history');
+  if (atLeast(role, 'admin')) {
+    if (state === 'other') actions.push('override');
+    actions.push('delete');
+  }
+  return actions;
+}
+
+const FIELDS = ['filename', 'group', 'description', 'revision', 'size', 'sha256', 'modifiedAt', 'deleted',
+  'status', 'lockedBy', 'lockedAt', 'lockMessage'];
+
+/** Whether two FileInfo objects show the same thing. */
+export function sameFile(a, b) {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return FIELDS.every((f) => a[f] === b[f]);
+}

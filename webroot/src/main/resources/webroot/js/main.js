@@ -1,0 +1,473 @@
+// Wiring: login, views, one delegated click listener keyed on data-action, live messages -> state -> views.
+import { byId } from './dom.js';
+import { api, onUnauthorized, request } from './api.js';
+import { createStore } from './state.js';
+import { LiveConnection, applyToFiles } from './websocket.js';
+import { FileList } from './filelist.js';
+import { atLeast } from './filemodel.js';
+import { activityText, isFileEvent, warmUpFormatters } from './format.js';
+import { confirmModal, openCheckinModal, openHistoryModal, openNewFileModal, promptModal } from './modals.js';
+import { createDashboard } from './dashboard.js';
+import { createAdmin } from './admin.js';
+import { initToasts, showError, showToast } from './toasts.js';
+import { initTooltips } from './tooltips.js';
+import { initTheme, notifyBrowser, openSettings } from './settings.js';
+
+const SEARCH_DEBOUNCE_MS = 150;
+const SNAPSHOT_WAIT_MS = 2500;
+let fallbackTimer = null;
+const VIEWS = ['files', 'dashboard', 'admin'];
+
+const store = createStore({
+  user: null,
+  settings: null,
+  files: new Map(),
+  filesLoaded: false,
+  filter: { q: '', status: 'all', sort: 'name' },
+  watched: new Set(),
+  presence: [],
+  connection: 'offline',
+  view: 'files',
+});
+
+const el = {
+  login: byId('login-view'),
+  loginForm: byId('login-form'),
+  loginMessage: byId('login-message'),
+  app: byId('app'),
+  userName: byId('user-name'),
+  userRole: byId('user-role'),
+  dot: byId('connection-dot'),
+  connectionText: byId('connection-text'),
+  presence: byId('presence'),
+  banner: byId('offline-banner'),
+  search: byId('search'),
+  statusFilter: byId('status-filter'),
+  sort: byId('sort'),
+  loadError: byId('files-error'),
+};
+
+const me = () => (store.state.user ? store.state.user.username : null);
+
+const fileList = new FileList({ root: byId('file-groups'), summary: byId('files-summary'), store });
+const dashboard = createDashboard({ store, toast: showToast });
+const admin = createAdmin({ store, toast: showToast });
+
+// ---- rendering follows state ----
+
+store.subscribe((state, keys, detail) => {
+  if (detail.changed && !detail.snapshot && state.filesLoaded) {
+    fileList.update(detail.changed, { flash: detail.flash });
+  } else {
+    const ms = fileList.render();
+    if (keys.includes('filter')) document.body.dataset.lastFilterMs = ms.toFixed(1);
+    if (detail.flash && detail.changed && detail.changed.length <= 50) fileList.update(detail.changed, { flash: true });
+  }
+  admin.filesChanged();
+}, ['files', 'filter', 'watched', 'filesLoaded']);
+
+store.subscribe((state) => {
+  const names = state.presence.map((p) => p.username);
+  el.presence.textContent = names.length ? `online: ${names.join(', ')}` : '';
+  el.presence.hidden = names.length === 0;
+  dashboard.knowUsers(names);
+}, ['presence']);
+
+const CONNECTION_TEXT = { connected: 'Live', reconnecting: 'Connecting\u2026', offline: 'Offline' };
+store.subscribe((state) => {
+  const dotState = state.connection === 'connecting' ? 'reconnecting' : state.connection;
+  el.dot.dataset.state = dotState;
+  el.dot.setAttribute('aria-label', `Live updates: ${CONNECTION_TEXT[dotState]}`);
+  el.dot.dataset.tip = `Live updates: ${CONNECTION_TEXT[dotState]}`;
+  el.connectionText.textContent = CONNECTION_TEXT[dotState];
+}, ['connection']);
+
+// ---- live connection ----
+
+let bannerShown = false;
+let suppressToastSeq = null;
+
+const live = new LiveConnection({
+  onMessage: handleMessage,
+  onState: (state) => {
+    // Presence is only known while connected; an old list would claim people are online.
+    store.set(state === 'connected' ? { connection: state } : { connection: state, presence: [] });
+    if (state === 'connected') {
+      if (bannerShown) {
+        showToast('Back online', 'success');
+        startCatchUp();
+      }
+      bannerShown = false;
+      el.banner.hidden = true;
+    }
+  },
+  onFailedAttempt: ({ wasOpen }) => {
+    bannerShown = true;
+    el.banner.hidden = false;
+    // A refused upgrade looks like any drop; ask the REST API whether the session is still good.
+    if (!wasOpen) request('GET', '/api/auth/me').catch(() => {});
+    if (!store.state.filesLoaded) loadFiles();
+  },
+  onSessionExpired: () => sessionExpired(),
+});
+
+function applyFiles(result, { flash }) {
+  if (!result) return;
+  const wasLoaded = store.state.filesLoaded;
+  store.set({ files: result.files, filesLoaded: true }, {
+    changed: result.changed,
+    snapshot: result.snapshot || !wasLoaded,
+    flash: flash && wasLoaded,
+  });
+}
+
+function handleMessage(msg) {
+  const payload = msg.payload || {};
+  switch (msg.type) {
+    case 'FILE_LIST_UPDATED':
+      el.loadError.hidden = true;
+      applyFiles(applyToFiles(store.state.files, msg), { flash: true });
+      break;
+    case 'FILE_ADDED':
+    case 'FILE_LOCKED':
+    case 'FILE_UNLOCKED':
+    case 'REVISION_ADDED':
+    case 'FILE_DELETED':
+    case 'FILE_RESTORED':
+      if (msg.type === 'FILE_UNLOCKED' && payload.reason === 'override' && payload.formerHolder === me()) suppressToastSeq = msg.seq;
+      applyFiles(applyToFiles(store.state.files, msg), { flash: true });
+      break;
+    case 'ACTIVITY':
+      if (payload.user !== me() && isFileEvent(payload.event_type) && msg.seq !== suppressToastSeq) {
+        activityToast(activityText(payload));
+      }
+      dashboard.onActivity(payload);
+      admin.onActivity(payload);
+      break;
+    case 'PRESENCE':
+      store.set({ presence: (payload.users || []).slice().sort((a, b) => (a.username < b.username ? -1 : 1)) });
+      break;
+    case 'NOTIFY':
+      notify(payload);
+      break;
+    case 'WATCHING': {
+      const watched = new Set(store.state.watched);
+      if (payload.watching) watched.add(payload.filename);
+      else watched.delete(payload.filename);
+      store.set({ watched }, { changed: [payload.filename] });
+      showToast(payload.watching ? `Watching ${payload.filename}: you will be told when it is free` : `Stopped watching ${payload.filename}`, 'info');
+      break;
+    }
+    case 'ERROR':
+      showToast(payload.message || 'The server refused a message', 'warning');
+      break;
+    default:
+      // PONG and unknown types need nothing.
+      break;
+  }
+}
+
+// Right after a reconnect the catch-up may bring many changes at once: a few toasts and one
+// summary, not a wall of them. In normal live operation every change gets its toast.
+const CATCH_UP_MS = 2000;
+const CATCH_UP_TOASTS = 3;
+let catchUp = { until: 0, count: 0, timer: null };
+function startCatchUp() {
+  clearTimeout(catchUp.timer);
+  catchUp = { until: performance.now() + CATCH_UP_MS, count: 0, timer: null };
+  catchUp.timer = setTimeout(() => {
+    if (catchUp.count > CATCH_UP_TOASTS) showToast(`${catchUp.count - CATCH_UP_TOASTS} more changes by others while you were offline`, 'info');
+  }, CATCH_UP_MS);
+}
+function activityToast(text) {
+  if (performance.now() >= catchUp.until) {
+    showToast(text, 'info');
+    return;
+  }
+  catchUp.count++;
+  if (catchUp.count <= CATCH_UP_TOASTS) showToast(text, 'info');
+}
+
+function notify(n) {
+  let text;
+  let kind = 'info';
+  if (n.kind === 'free') {
+    text = n.text || `${n.filename} is free now`;
+    kind = 'success';
+    if (store.state.watched.has(n.filename)) {
+      const watched = new Set(store.state.watched);
+      watched.delete(n.filename);
+      store.set({ watched }, { changed: [n.filename] });
+    }
+  } else if (n.kind === 'override') {
+    text = n.text || `${n.from} overrode your lock on ${n.filename}`;
+    kind = 'warning';
+  } else {
+    text = `Message from ${n.from || 'admin'}: ${n.text || ''}`;
+  }
+  showToast(text, kind, { timeout: 8000 });
+  notifyBrowser('NC Vault', text);
+}
+
+// ---- files ----
+
+function loadFiles({ force = false } = {}) {
+  return api.files().then((groups) => {
+    el.loadError.hidden = true;
+    // The live snapshot carries a seq; a REST list is only used until one has arrived, or on Refresh.
+    if (!force && live.lastSeq != null) return;
+    applyFiles(applyToFiles(store.state.files, { type: 'FILE_LIST_UPDATED', payload: groups }), { flash: force });
+  }).catch((err) => {
+    if (err.status === 401) return;
+    el.loadError.hidden = false;
+    byId('files-error-text').textContent = `Error loading the files: ${err.message}.`;
+  });
+}
+
+/** Applies the FileInfo a REST action returned unless the live connection delivers it anyway. */
+function applyReply(reply) {
+  const file = reply && reply.filename && reply.status ? reply : reply && reply.file;
+  if (!file || !file.filename || store.state.connection === 'connected') return;
+  applyFiles(applyToFiles(store.state.files, { type: 'FILE_LOCKED', payload: { file } }), { flash: true });
+}
+
+function fileOf(filename) {
+  return store.state.files.get(filename);
+}
+
+// ---- actions (one delegated click listener keyed on data-action) ----
+
+const actions = {
+  view: (d) => showView(d.view),
+  refresh: () => loadFiles({ force: true }).then(() => showToast('File list refreshed', 'success')),
+  reconnect: () => live.reconnectNow(),
+  'retry-load': () => loadFiles({ force: true }),
+  logout: () => logout(),
+  settings: () => openSettings({ user: store.state.user, serverSettings: store.state.settings }),
+  'new-file': () => openNewFileModal({
+    toast: showToast, settings: store.state.settings,
+    onDone: (file) => {
+      applyReply(file);
+      showToast(`Added ${file && file.filename ? file.filename : 'the file'}`, 'success');
+    },
+  }),
+  'show-more': (d) => fileList.showMore(d.group),
+  'load-more-activity': () => dashboard.loadMore(),
+
+  async checkout({ filename }) {
+    const message = await promptModal({
+      title: `Check out: ${filename}`, label: 'Lock message', confirmLabel: 'Check out', testid: 'checkout-modal',
+      intro: 'Others see the file as locked by you until you check it in or cancel.',
+    });
+    if (message === null) return;
+    applyReply(await api.checkout(filename, message));
+    showToast(`Checked out ${filename}`, 'success');
+  },
+  checkin({ filename }) {
+    const file = fileOf(filename);
+    if (!file) return;
+    openCheckinModal(file, {
+      toast: showToast,
+      onDone: (reply) => {
+        applyReply(reply);
+        showToast(`Checked in ${filename}`, 'success');
+      },
+    });
+  },
+  async 'cancel-checkout'({ filename }) {
+    applyReply(await api.cancelCheckout(filename));
+    showToast(`Checkout of ${filename} cancelled`, 'success');
+  },
+  history: ({ filename }) => openHistoryModal(filename, { toast: showToast }),
+  watch({ filename }) {
+    if (!live.send({ type: 'WATCH', payload: { filename } })) showToast('Not connected: cannot watch now', 'warning');
+  },
+  unwatch({ filename }) {
+    if (!live.send({ type: 'UNWATCH', payload: { filename } })) showToast('Not connected', 'warning');
+  },
+  async override({ filename }) {
+    const file = fileOf(filename);
+    const reason = await promptModal({
+      title: `Override: ${filename}`, label: 'Reason', required: true, confirmLabel: 'Override', danger: true, testid: 'override-modal',
+      intro: file && file.lockedBy ? `${file.lockedBy} loses the lock and is told why.` : undefined,
+    });
+    if (reason === null) return;
+    applyReply(await api.override(filename, reason));
+    showToast(`Lock on ${filename} overridden`, 'success');
+  },
+  async delete({ filename }) {
+    const ok = await confirmModal({
+      title: `Delete ${filename}?`, text: 'The file disappears from the list. An admin can restore it with its history.',
+      confirmLabel: 'Delete', danger: true,
+    });
+    if (!ok) return;
+    await api.remove(filename);
+    applyFiles(applyToFiles(store.state.files, { type: 'FILE_DELETED', payload: { file: { ...(fileOf(filename) || { filename }), deleted: true } } }), { flash: false });
+    showToast(`Deleted ${filename}`, 'success');
+    admin.reloadDeleted();
+  },
+  async restore({ filename }) {
+    applyReply(await api.restore(filename));
+    showToast(`Restored ${filename}`, 'success');
+    admin.reloadDeleted();
+  },
+  async 'user-password'({ username }) {
+    const password = await promptModal({ title: `New password for ${username}`, label: 'Password', type: 'password', required: true, confirmLabel: 'Set password' });
+    if (password === null) return;
+    await api.resetPassword(username, password);
+    showToast(`Password of ${username} changed`, 'success');
+  },
+  async 'user-delete'({ username }) {
+    const ok = await confirmModal({ title: `Delete user ${username}?`, text: 'The user can no longer log in.', confirmLabel: 'Delete', danger: true });
+    if (!ok) return;
+    await api.deleteUser(username);
+    showToast(`User ${username} deleted`, 'success');
+    admin.reloadUsers();
+  },
+};
+
+document.addEventListener('click', (e) => {
+  const target = e.target.closest('[data-action]');
+  if (!target || target.disabled) return;
+  const handler = actions[target.dataset.action];
+  if (!handler) return;
+  e.preventDefault();
+  Promise.resolve()
+    .then(() => handler({ ...target.dataset }, target))
+    .catch((err) => {
+      if (err && err.status === 401) return;
+      showError(err);
+    });
+});
+
+// ---- search, filter, sort ----
+
+let searchTimer = null;
+el.search.addEventListener('input', () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => store.set({ filter: { ...store.state.filter, q: el.search.value } }), SEARCH_DEBOUNCE_MS);
+});
+el.statusFilter.addEventListener('change', () => store.set({ filter: { ...store.state.filter, status: el.statusFilter.value } }));
+el.sort.addEventListener('change', () => store.set({ filter: { ...store.state.filter, sort: el.sort.value } }));
+
+// ---- views ----
+
+function showView(name) {
+  const user = store.state.user;
+  let view = VIEWS.includes(name) ? name : 'files';
+  if (view === 'admin' && !(user && user.role === 'admin')) view = 'files';
+  for (const v of VIEWS) {
+    byId(`view-${v}`).hidden = v !== view;
+    const tab = document.querySelector(`[data-action="view"][data-view="${v}"]`);
+    if (tab) {
+      if (v === view) tab.setAttribute('aria-current', 'page');
+      else tab.removeAttribute('aria-current');
+    }
+  }
+  const previous = store.state.view;
+  store.set({ view });
+  if (view === 'dashboard') dashboard.show();
+  else if (previous === 'dashboard') dashboard.hide();
+  if (view === 'admin') admin.show();
+  else if (previous === 'admin') admin.hide();
+  const hash = view === 'files' ? '' : `#${view}`;
+  if (location.hash !== hash) history.replaceState(null, '', hash || location.pathname);
+}
+
+window.addEventListener('hashchange', () => showView(location.hash.slice(1)));
+
+// ---- session ----
+
+function showLogin(message) {
+  el.app.hidden = true;
+  el.login.hidden = false;
+  el.loginMessage.textContent = message || '';
+  el.loginMessage.hidden = !message;
+  for (const dialog of document.querySelectorAll('dialog')) dialog.remove();
+  el.loginForm.elements.password.value = '';
+  el.loginForm.elements.username.focus();
+}
+
+function enterApp(user) {
+  const admin = user.role === 'admin';
+  store.set({ user: { username: user.username, role: user.role }, files: new Map(), filesLoaded: false, watched: new Set(), presence: [] });
+  el.userName.textContent = user.username;
+  el.userRole.textContent = user.role;
+  for (const node of document.querySelectorAll('[data-requires]')) node.hidden = !atLeast(user.role, node.dataset.requires);
+  byId('nav-admin').hidden = !admin;
+  el.login.hidden = true;
+  el.app.hidden = false;
+  bannerShown = false;
+  el.banner.hidden = true;
+  api.settings().then((settings) => store.set({ settings })).catch(() => {});
+  live.start();
+  // The live snapshot normally brings the list; the REST list is the fallback when it is late.
+  clearTimeout(fallbackTimer);
+  fallbackTimer = setTimeout(() => {
+    if (!store.state.filesLoaded && store.state.user) loadFiles();
+  }, SNAPSHOT_WAIT_MS);
+  (window.requestIdleCallback || setTimeout)(() => warmUpFormatters());
+  showView(location.hash.slice(1));
+}
+
+function leaveApp() {
+  clearTimeout(fallbackTimer);
+  live.stop();
+  dashboard.hide();
+  dashboard.reset();
+  store.set({ user: null, files: new Map(), filesLoaded: false, presence: [] });
+}
+
+function sessionExpired() {
+  if (el.app.hidden) return;
+  leaveApp();
+  showLogin('Session expired - login again');
+}
+
+function logout() {
+  return api.logout().catch(() => {}).then(() => {
+    leaveApp();
+    showLogin('You are logged out.');
+  });
+}
+
+onUnauthorized(sessionExpired);
+
+el.loginForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const form = el.loginForm;
+  const username = form.elements.username.value.trim();
+  const password = form.elements.password.value;
+  if (!username || !password) {
+    el.loginMessage.textContent = 'Enter your username and password.';
+    el.loginMessage.hidden = false;
+    return;
+  }
+  const submit = form.querySelector('button[type=submit]');
+  submit.disabled = true;
+  api.login(username, password)
+    .then((user) => enterApp(user))
+    .catch((err) => {
+      el.loginMessage.textContent = err.status === 401 ? 'Wrong username or password.' : err.message;
+      el.loginMessage.hidden = false;
+      form.elements.password.select();
+    })
+    .finally(() => {
+      submit.disabled = false;
+    });
+});
+
+window.addEventListener('online', () => live.reconnectNow());
+window.addEventListener('pagehide', () => live.stop());
+window.addEventListener('pageshow', (e) => {
+  if (e.persisted && store.state.user) live.start();
+});
+
+// ---- start ----
+
+initToasts(byId('toasts'));
+initTooltips();
+initTheme();
+api.me()
+  .then((user) => enterApp(user))
+  .catch((err) => showLogin(err.status === 401 || err.status === 0 ? '' : err.message));

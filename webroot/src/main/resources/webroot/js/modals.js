@@ -1,0 +1,322 @@
+// Modal dialogs: focus trapped inside, Escape closes, focus returns to where it came from.
+import { h, timeEl } from './dom.js';
+import { api, contentUrl } from './api.js';
+import { formatSize, formatTime } from './format.js';
+import { parseUnifiedDiff, renderDiff } from './diff.js';
+
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), '
+  + 'textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+let modalIds = 0;
+
+/**
+ * openModal({ title, testid, content, footer, beforeClose, onClose, wide }) -> { dialog, close, requestClose }.
+ * beforeClose returning false keeps the dialog open (e.g. while the caller decides what to do).
+ */
+export function openModal({ title, testid, content, footer, beforeClose, onClose, wide }) {
+  const returnFocus = document.activeElement;
+  const titleId = `modal-title-${++modalIds}`;
+  const closeButton = h('button', { type: 'button', class: 'icon-btn modal-x', 'aria-label': 'Close dialog', 'data-tip': 'Close' }, '\u00d7');
+  const dialog = h('dialog', { class: wide ? 'modal modal-wide' : 'modal', 'aria-labelledby': titleId, dataset: { testid } },
+    h('div', { class: 'modal-head' }, h('h2', { id: titleId }, title), closeButton),
+    h('div', { class: 'modal-body' }, content),
+    footer ? h('div', { class: 'modal-foot' }, footer) : null);
+  let closed = false;
+
+  function close() {
+    if (closed) return;
+    closed = true;
+    if (dialog.open) dialog.close();
+    dialog.remove();
+    if (returnFocus && returnFocus.isConnected && typeof returnFocus.focus === 'function') returnFocus.focus();
+    if (onClose) onClose();
+  }
+  function requestClose() {
+    if (beforeClose && beforeClose() === false) return;
+    close();
+  }
+
+  closeButton.addEventListener('click', requestClose);
+  // The browser may close a dialog by itself (a repeated Escape); clean up the same way.
+  dialog.addEventListener('close', () => {
+    if (closed) return;
+    if (beforeClose) beforeClose();
+    close();
+  });
+  dialog.addEventListener('cancel', (e) => {
+    e.preventDefault();
+    requestClose();
+  });
+  dialog.addEventListener('keydown', (e) => {
+    if (e.key !== 'Tab') return;
+    const items = [...dialog.querySelectorAll(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement);
+    if (items.length === 0) return;
+    const first = items[0];
+    const last = items[items.length - 1];
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  });
+
+  document.body.appendChild(dialog);
+  dialog.showModal();
+  const firstField = dialog.querySelector('.modal-body input:not([type=hidden]), .modal-body textarea, .modal-body select')
+    || dialog.querySelector('.modal-foot button') || closeButton;
+  firstField.focus();
+  return { dialog, close, requestClose };
+}
+
+function button(label, props = {}) {
+  return h('button', { type: 'button', class: 'btn', ...props }, label);
+}
+
+/** Resolves true on confirm, false on cancel / Escape. */
+export function confirmModal({ title, text, confirmLabel = 'OK', danger = false, testid = 'confirm-modal' }) {
+  return new Promise((resolve) => {
+    let result = false;
+    const ok = button(confirmLabel, { class: danger ? 'btn btn-danger' : 'btn btn-primary', dataset: { testid: 'modal-confirm' } });
+    const cancel = button('Cancel', { dataset: { testid: 'modal-cancel' } });
+    const modal = openModal({ title, testid, content: h('p', null, text), footer: [cancel, ok], onClose: () => resolve(result) });
+    ok.addEventListener('click', () => {
+      result = true;
+      modal.close();
+    });
+    cancel.addEventListener('click', modal.close);
+    ok.focus();
+  });
+}
+
+/**
+ * A small form with one field; resolves the entered text, or null when cancelled.
+ * options: label, required, multiline, type ("text" | "password"), confirmLabel, intro, danger.
+ */
+export function promptModal({ title, label, required = false, multiline = false, type = 'text', confirmLabel = 'OK',
+  intro, danger = false, testid = 'prompt-modal', maxLength = 1000 }) {
+  return new Promise((resolve) => {
+    let result = null;
+    const id = `prompt-${++modalIds}`;
+    const field = multiline
+      ? h('textarea', { id, name: 'value', rows: 3, required, maxlength: maxLength, dataset: { testid: 'prompt-input' } })
+      : h('input', { id, name: 'value', type, required, maxlength: maxLength, autocomplete: type === 'password' ? 'new-password' : 'off', dataset: { testid: 'prompt-input' } });
+    const ok = h('button', { type: 'submit', class: danger ? 'btn btn-danger' : 'btn btn-primary', dataset: { testid: 'modal-confirm' } }, confirmLabel);
+    const cancel = button('Cancel', { dataset: { testid: 'modal-cancel' } });
+    const form = h('form', { class: 'form', novalidate: true },
+      intro ? h('p', null, intro) : null,
+      h('label', { for: id }, required ? label : `${label} (optional)`),
+      field,
+      h('p', { class: 'form-error', role: 'alert' }),
+      h('div', { class: 'modal-foot' }, cancel, ok));
+    const modal = openModal({ title, testid, content: form, onClose: () => resolve(result) });
+    cancel.addEventListener('click', modal.close);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const value = field.value.trim();
+      if (required && !value) {
+        form.querySelector('.form-error').textContent = `${label} is required.`;
+        field.focus();
+        return;
+      }
+      result = value;
+      modal.close();
+    });
+  });
+}
+
+function progressBlock() {
+  const bar = h('progress', { max: 1, value: 0, dataset: { testid: 'upload-progress' }, 'aria-label': 'Upload progress' });
+  const label = h('span', { class: 'progress-label', 'aria-live': 'polite' }, '');
+  const block = h('div', { class: 'progress', hidden: true }, bar, label);
+  return {
+    block,
+    set(fraction) {
+      block.hidden = false;
+      bar.value = fraction;
+      label.textContent = `${Math.round(fraction * 100)} %`;
+    },
+  };
+}
+
+/**
+ * Shared upload dialog: fields, a progress bar while sending and a Cancel that aborts the upload.
+ * start(formData, onProgress) -> { promise, abort } (see api.upload).
+ */
+function uploadModal({ title, testid, fields, submitLabel, buildForm, start, onDone, toast }) {
+  const progress = progressBlock();
+  const error = h('p', { class: 'form-error', role: 'alert', dataset: { testid: 'upload-error' } });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'upload-submit' } }, submitLabel);
+  const cancel = button('Cancel', { dataset: { testid: 'upload-cancel' } });
+  const form = h('form', { class: 'form', novalidate: true }, fields, progress.block, error, h('div', { class: 'modal-foot' }, cancel, submit));
+  let running = null;
+
+  const modal = openModal({
+    title, testid, content: form,
+    beforeClose: () => {
+      if (running) {
+        running.abort();
+        return false;
+      }
+      return true;
+    },
+  });
+  cancel.addEventListener('click', modal.requestClose);
+
+  function setBusy(busy) {
+    for (const el of form.querySelectorAll('input, textarea, select')) el.disabled = busy;
+    submit.disabled = busy;
+    form.setAttribute('aria-busy', String(busy));
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (running) return;
+    error.textContent = '';
+    const data = buildForm(form, (message, field) => {
+      error.textContent = message;
+      if (field) field.focus();
+    });
+    if (!data) return;
+    setBusy(true);
+    progress.set(0);
+    running = start(data, progress.set);
+    running.promise
+      .then((result) => {
+        running = null;
+        progress.set(1);
+        modal.close();
+        onDone(result);
+      })
+      .catch((err) => {
+        running = null;
+        setBusy(false);
+        if (err.code === 'aborted') {
+          modal.close();
+          toast('Upload cancelled', 'info');
+          return;
+        }
+        error.textContent = err.message;
+      });
+  });
+  return modal;
+}
+
+/** "Check In: {filename}": file, required message, minor/major, keep locked, progress, cancel. */
+export function openCheckinModal(file, { onDone, toast }) {
+  const fileInput = h('input', { id: 'checkin-file', type: 'file', name: 'file', required: true, dataset: { testid: 'checkin-file' } });
+  const message = h('textarea', { id: 'checkin-message', name: 'message', rows: 3, required: true, maxlength: 2000, dataset: { testid: 'checkin-message' } });
+  const minor = h('input', { id: 'checkin-minor', type: 'radio', name: 'increment', value: 'minor', checked: true, dataset: { testid: 'checkin-minor' } });
+  const major = h('input', { id: 'checkin-major', type: 'radio', name: 'increment', value: 'major', dataset: { testid: 'checkin-major' } });
+  const keep = h('input', { id: 'checkin-keep', type: 'checkbox', name: 'keepLocked', dataset: { testid: 'checkin-keep-locked' } });
+  const fields = [
+    h('p', { class: 'muted' }, `Current revision ${file.revision || '?'}`),
+    h('label', { for: 'checkin-file' }, 'New version of the file'), fileInput,
+    h('label', { for: 'checkin-message' }, 'Check-in message'), message,
+    h('fieldset', { class: 'inline' }, h('legend', null, 'Revision'),
+      h('label', { for: 'checkin-minor' }, minor, ' Minor'), h('label', { for: 'checkin-major' }, major, ' Major')),
+    h('label', { for: 'checkin-keep', class: 'check' }, keep, ' Keep the file checked out'),
+  ];
+  return uploadModal({
+    title: `Check In: ${file.filename}`, testid: 'checkin-modal', fields, submitLabel: 'Check in', toast,
+    buildForm: (form, fail) => {
+      if (!fileInput.files.length) return fail('Choose the file to check in.', fileInput);
+      if (!message.value.trim()) return fail('A check-in message is required.', message);
+      const data = new FormData();
+      data.append('message', message.value.trim());
+      data.append('major', String(major.checked));
+      data.append('keepLocked', String(keep.checked));
+      data.append('file', fileInput.files[0]);
+      return data;
+    },
+    start: (data, onProgress) => api.checkin(file.filename, data, onProgress),
+    onDone,
+  });
+}
+
+/** "New file": file, description, progress, cancel. */
+export function openNewFileModal({ onDone, toast, settings }) {
+  const accept = settings && Array.isArray(settings.allowedExtensions) ? settings.allowedExtensions.join(',') : null;
+  const fileInput = h('input', { id: 'new-file', type: 'file', name: 'file', required: true, accept, dataset: { testid: 'new-file-input' } });
+  const description = h('input', { id: 'new-description', type: 'text', name: 'description', maxlength: 500, dataset: { testid: 'new-file-description' } });
+  const fields = [
+    h('label', { for: 'new-file' }, 'File'), fileInput,
+    accept ? h('p', { class: 'muted small' }, `Allowed: ${accept.replaceAll(',', ' ')}`) : null,
+    h('label', { for: 'new-description' }, 'Description (optional)'), description,
+  ];
+  return uploadModal({
+    title: 'New file', testid: 'new-file-modal', fields, submitLabel: 'Upload', toast,
+    buildForm: (form, fail) => {
+      if (!fileInput.files.length) return fail('Choose a file to upload.', fileInput);
+      const data = new FormData();
+      data.append('description', description.value.trim());
+      data.append('file', fileInput.files[0]);
+      return data;
+    },
+    start: (data, onProgress) => api.uploadNew(data, onProgress),
+    onDone,
+  });
+}
+
+/** History: every revision with author, time, message and download; diff of two revisions. */
+export function openHistoryModal(filename, { toast }) {
+  const body = h('div', { class: 'history' }, h('p', { class: 'muted' }, 'Loading history\u2026'));
+  const modal = openModal({ title: `History: ${filename}`, testid: 'history-modal', content: body, wide: true });
+  api.history(filename)
+    .then((data) => {
+      if (!modal.dialog.isConnected) return;
+      body.replaceChildren(historyContent(filename, (data && data.revisions) || []));
+    })
+    .catch((err) => {
+      body.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, `Cannot load the history: ${err.message}`));
+      toast(err.message, 'error');
+    });
+  return modal;
+}
+
+function historyContent(filename, revisions) {
+  if (revisions.length === 0) return h('p', null, 'No revisions.');
+  const diffArea = h('div', { class: 'diff-area', dataset: { testid: 'diff-area' }, 'aria-live': 'polite' });
+  const rows = revisions.map((r, i) => h('tr', { dataset: { testid: 'history-row', revision: r.revision } },
+    h('td', null, r.revision),
+    h('td', null, r.author || ''),
+    h('td', null, timeEl(r.timestamp, formatTime(r.timestamp))),
+    h('td', { class: 'wrap' }, r.message || ''),
+    h('td', { class: 'num' }, formatSize(r.size)),
+    h('td', { class: 'pick' }, revisions.length > 1
+      ? h('input', { type: 'radio', name: 'diff-from', value: r.revision, checked: i === 1, 'aria-label': `Compare from ${r.revision}`, dataset: { testid: 'diff-from' } })
+      : null),
+    h('td', { class: 'pick' }, revisions.length > 1
+      ? h('input', { type: 'radio', name: 'diff-to', value: r.revision, checked: i === 0, 'aria-label': `Compare to ${r.revision}`, dataset: { testid: 'diff-to' } })
+      : null),
+    h('td', null, h('a', { href: contentUrl(filename, r.revision), download: '', class: 'link', dataset: { testid: 'history-download' } },
+      'Download', h('span', { class: 'visually-hidden' }, ` revision ${r.revision}`)))));
+  const table = h('div', { class: 'table-wrap' }, h('table', { class: 'table', dataset: { testid: 'history-table' } },
+    h('thead', null, h('tr', null, ['Rev', 'Author', 'Time', 'Message', 'Size', 'From', 'To', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', null, rows)));
+  if (revisions.length < 2) return h('div', null, table, h('p', { class: 'muted' }, 'Only one revision so far: nothing to compare.'));
+
+  const show = h('button', { type: 'button', class: 'btn', dataset: { testid: 'show-diff' } }, 'Show differences');
+  show.addEventListener('click', () => {
+    const root = table.closest('.history') || table.parentNode;
+    const from = root.querySelector('input[name=diff-from]:checked');
+    const to = root.querySelector('input[name=diff-to]:checked');
+    if (!from || !to || from.value === to.value) {
+      diffArea.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, 'Choose two different revisions.'));
+      return;
+    }
+    diffArea.replaceChildren(h('p', { class: 'muted' }, 'Loading differences\u2026'));
+    api.diff(filename, from.value, to.value)
+      .then((data) => {
+        const parsed = parseUnifiedDiff(data && data.diff);
+        diffArea.replaceChildren(
+          h('h3', null, `Changes from ${from.value} to ${to.value}`),
+          parsed.length ? renderDiff(parsed) : h('p', { dataset: { testid: 'diff-empty' } }, 'No differences.'));
+      })
+      .catch((err) => {
+        const text = err.status === 415 ? 'Binary file, no diff.' : `Cannot show the differences: ${err.message}`;
+        diffArea.replaceChildren(h('p', { class: err.status === 415 ? 'muted' : 'form-error', dataset: { testid: 'diff-message' } }, text));
+      });
+  });
+  return h('div', null, table, h('div', { class: 'diff-controls' }, show), diffArea);
+}

@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildView, cardActions, filesFromGroups, groupOf, isFiltering, matchesFilter, sameFile }
+  from '../../main/resources/webroot/js/filemodel.js';
+
+const file = (filename, extra = {}) => ({
+  filename, group: groupOf(filename), description: '', revision: '1.0', size: 10,
+  modifiedAt: '2024-05-01T10:00:00Z', deleted: false, status: 'unlocked', lockedBy: null, lockedAt: null, lockMessage: null, ...extra,
+});
+
+test('names with seven leading digits group by their first two digits, others go to Misc', () => {
+  assert.equal(groupOf('1234567_AB1.mcam'), '12XXXXX');
+  assert.equal(groupOf('9900000.nc'), '99XXXXX');
+  assert.equal(groupOf('123456_short.nc'), 'Misc');
+  assert.equal(groupOf('fixture.nc'), 'Misc');
+});
+
+test('the server grouping is read into one map without deleted files', () => {
+  const files = filesFromGroups({ '12XXXXX': [file('1234567.nc')], Misc: [file('x.nc'), file('gone.nc', { deleted: true })] });
+  assert.deepEqual([...files.keys()], ['1234567.nc', 'x.nc']);
+});
+
+test('search matches filename and description, case-insensitively', () => {
+  const f = file('1234567_OP10.nc', { description: 'Flange roughing' });
+  assert.ok(matchesFilter(f, { q: 'op10' }, 'me'));
+  assert.ok(matchesFilter(f, { q: 'FLANGE' }, 'me'));
+  assert.ok(!matchesFilter(f, { q: 'finishing' }, 'me'));
+});
+
+test('status filter: free, locked by anyone, mine', () => {
+  const free = file('a.nc');
+  const mine = file('b.nc', { status: 'locked', lockedBy: 'alice' });
+  const other = file('c.nc', { status: 'locked', lockedBy: 'bob' });
+  const pick = (status) => [free, mine, other].filter((f) => matchesFilter(f, { status }, 'alice')).map((f) => f.filename);
+  assert.deepEqual(pick('all'), ['a.nc', 'b.nc', 'c.nc']);
+  assert.deepEqual(pick('free'), ['a.nc']);
+  assert.deepEqual(pick('locked'), ['b.nc', 'c.nc']);
+  assert.deepEqual(pick('mine'), ['b.nc']);
+});
+
+test('the view sorts groups by name and files by name or newest first', () => {
+  const files = new Map([
+    ['1299999.nc', file('1299999.nc', { modifiedAt: '2024-05-01T09:00:00Z' })],
+    ['1200000.nc', file('1200000.nc', { modifiedAt: '2024-05-02T09:00:00Z' })],
+    ['zeta.nc', file('zeta.nc')],
+    ['3400000.nc', file('3400000.nc')],
+  ]);
+  const byName = buildView(files, { q: '', status: 'all', sort: 'name' }, 'me');
+  assert.deepEqual(byName.groups.map((g) => g.name), ['12XXXXX', '34XXXXX', 'Misc']);
+  assert.deepEqual(byName.groups[0].items.map((f) => f.filename), ['1200000.nc', '1299999.nc']);
+  const byTime = buildView(files, { q: '', status: 'all', sort: 'modified' }, 'me');
+  assert.deepEqual(byTime.groups[0].items.map((f) => f.filename), ['1200000.nc', '1299999.nc']);
+  assert.equal(byTime.groups[0].items[0].modifiedAt, '2024-05-02T09:00:00Z');
+});
+
+test('filtering keeps group totals and counts the matches', () => {
+  const files = new Map(['1200000_OP10.nc', '1200001_OP20.nc', 'misc_OP10.nc'].map((n) => [n, file(n)]));
+  const view = buildView(files, { q: 'op10', status: 'all', sort: 'name' }, 'me');
+  assert.equal(view.matched, 2);
+  assert.equal(view.total, 3);
+  assert.deepEqual(view.groups.map((g) => [g.name, g.total, g.items.length]), [['12XXXXX', 2, 1], ['Misc', 1, 1]]);
+  assert.ok(isFiltering({ q: ' op10 ' }));
+  assert.ok(!isFiltering({ q: '  ', status: 'all' }));
+});
+
+test('filtering 10,000 files takes well under 200 ms', () => {
+  const files = new Map();
+  for (let i = 0; i < 10000; i++) {
+    const name = `${String(1000000 + i * 733).padStart(7, '0')}_OP${i % 90}.nc`;
+    files.set(name, file(name, { description: `Part ${i} roughing pass` }));
+  }
+  buildView(files, { q: '', status: 'all', sort: 'name' }, 'me');
+  const started = performance.now();
+  const view = buildView(files, { q: 'op42', status: 'all', sort: 'modified' }, 'me');
+  const ms = performance.now() - started;
+  assert.ok(view.matched > 0);
+  assert.ok(ms < 200, `took ${ms} ms`);
+});
+
+test('a viewer sees only history and watch; the holder sees check in and cancel; admins override others', () => {
+  const free = file('a.nc');
+  const mine = file('b.nc', { status: 'locked', lockedBy: 'alice' });
+  const other = file('c.nc', { status: 'locked', lockedBy: 'bob' });
+  const none = new Set();
+  assert.deepEqual(cardActions(free, { username: 'v', role: 'viewer' }, none), ['history']);
+  assert.deepEqual(cardActions(other, { username: 'v', role: 'viewer' }, none), ['watch', 'history']);
+  assert.deepEqual(cardActions(free, { username: 'alice', role: 'programmer' }, none), ['checkout', 'history']);
+  assert.deepEqual(cardActions(mine, { username: 'alice', role: 'programmer' }, none), ['checkin', 'cancel-checkout', 'history']);
+  assert.deepEqual(cardActions(other, { username: 'alice', role: 'programmer' }, new Set(['c.nc'])), ['unwatch', 'history']);
+  assert.deepEqual(cardActions(other, { username: 'root', role: 'admin' }, none), ['watch', 'history', 'override', 'delete']);
+});
+
+test('two file objects with the same fields are the same file', () => {
+  assert.ok(sameFile(file('a.nc'), file('a.nc')));
+  assert.ok(!sameFile(file('a.nc'), file('a.nc', { status: 'locked', lockedBy: 'x' })));
+  assert.ok(!sameFile(undefined, file('a.nc')));
+});
