@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.io.File;
@@ -26,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +47,7 @@ class DurabilityTest {
   private static final int PROGRAMMERS = 5;
   private static final int INITIAL_FILES = 16;
   private static final int NO_ANSWER = -1;
+  private static final long TIMEOUT_MS = 60_000;
 
   /** One operation and how it was answered ({@link #NO_ANSWER} when the connection broke first). */
   record Op(int id, String user, String type, String filename, String sha256, int status, JsonObject reply) {
@@ -190,14 +191,14 @@ class DurabilityTest {
       mine.sort(null);
       if (user.equals("admin") && dice < 0.3) {
         String name = pool.get(random.nextInt(pool.size()));
-        send(n, "override", name, null, api.call(HttpMethod.POST, "/api/files/" + name + "/override", token),
-          r -> r.sendJsonObject(new JsonObject().put("reason", "op " + n)));
+        send(n, "override", name, null, () -> api.call(HttpMethod.POST, "/api/files/" + name + "/override", token)
+          .timeout(TIMEOUT_MS).sendJsonObject(new JsonObject().put("reason", "op " + n)));
       } else if (!mine.isEmpty() && dice < 0.55) {
         checkin(api, n, mine.get(random.nextInt(mine.size())), random.nextInt(5) == 0);
       } else if (!mine.isEmpty() && dice < 0.65) {
         String name = mine.get(random.nextInt(mine.size()));
-        Op op = send(n, "cancel", name, null, api.call(HttpMethod.POST, "/api/files/" + name + "/cancel-checkout",
-          token), HttpRequest::send);
+        Op op = send(n, "cancel", name, null, () -> api.call(HttpMethod.POST, "/api/files/" + name
+          + "/cancel-checkout", token).timeout(TIMEOUT_MS).send());
         if (op.answered2xx() || op.status() == 409) {
           held.remove(name);
         }
@@ -205,8 +206,8 @@ class DurabilityTest {
         create(api, n, String.format("%07d_N.nc", 2_000_000 + n));
       } else {
         String name = pool.get(random.nextInt(pool.size()));
-        Op op = send(n, "checkout", name, null, api.call(HttpMethod.POST, "/api/files/" + name + "/checkout", token),
-          r -> r.sendJsonObject(new JsonObject().put("message", "op " + n)));
+        Op op = send(n, "checkout", name, null, () -> api.call(HttpMethod.POST, "/api/files/" + name + "/checkout",
+          token).timeout(TIMEOUT_MS).sendJsonObject(new JsonObject().put("message", "op " + n)));
         if (op.answered2xx()) {
           held.add(name);
         }
@@ -215,8 +216,8 @@ class DurabilityTest {
 
     void create(NodeApi api, int n, String name) {
       Buffer content = content(n);
-      Op op = send(n, "create", name, NodeApi.sha256(content), null,
-        r -> api.upload("/api/files", token, name, content, Map.of("description", "op " + n)));
+      Op op = send(n, "create", name, NodeApi.sha256(content),
+        () -> api.upload("/api/files", token, name, content, Map.of("description", "op " + n)));
       if (op.answered2xx()) {
         pool.add(name);
       }
@@ -224,8 +225,8 @@ class DurabilityTest {
 
     private void checkin(NodeApi api, int n, String name, boolean keepLocked) {
       Buffer content = content(n);
-      Op op = send(n, "checkin", name, NodeApi.sha256(content), null,
-        r -> api.upload("/api/files/" + name + "/checkin", token, name, content,
+      Op op = send(n, "checkin", name, NodeApi.sha256(content),
+        () -> api.upload("/api/files/" + name + "/checkin", token, name, content,
           Map.of("message", "op " + n, "keepLocked", Boolean.toString(keepLocked))));
       if (op.answered2xx() && !keepLocked || op.status() == 409) {
         held.remove(name);
@@ -237,12 +238,11 @@ class DurabilityTest {
         + " F" + random.nextInt(5000) + "\nM30\n%\n");
     }
 
-    private Op send(int n, String type, String name, String sha256, HttpRequest<Buffer> request,
-                    java.util.function.Function<HttpRequest<Buffer>, Future<HttpResponse<Buffer>>> how) {
-      HttpRequest<Buffer> timed = request == null ? null : request.timeout(60_000);
+    /** Makes the call and logs it with its answer, or as unanswered when the connection broke. */
+    private Op send(int n, String type, String name, String sha256, Supplier<Future<HttpResponse<Buffer>>> call) {
       Op op;
       try {
-        HttpResponse<Buffer> response = how.apply(timed).await();
+        HttpResponse<Buffer> response = call.get().await();
         JsonObject body = response.statusCode() < 300 ? response.bodyAsJsonObject() : null;
         op = new Op(n, user, type, name, sha256, response.statusCode(), body);
       } catch (Exception connectionBroke) {

@@ -28,10 +28,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Hostile input against a real node, one row per attack: bad file names on upload and on every
@@ -152,19 +153,13 @@ class HostileInputTest {
     };
   }
 
+  /** One row of a table: JUnit shows the description. */
   private static Arguments row(String description, Sender send, Consumer<Outcome> expect) {
-    return new Arguments(description, new Attack(send, expect));
+    return Arguments.of(Named.of(description, new Attack(send, expect)));
   }
 
-  /** A named row (JUnit shows the description). */
-  private record Arguments(String description, Attack attack) {
-    org.junit.jupiter.params.provider.Arguments toJunit() {
-      return org.junit.jupiter.params.provider.Arguments.of(Named.of(description, attack));
-    }
-  }
-
-  private static Stream<org.junit.jupiter.params.provider.Arguments> rows(List<Arguments> rows) {
-    return rows.stream().map(Arguments::toJunit);
+  private static Stream<Arguments> rows(List<Arguments> rows) {
+    return rows.stream();
   }
 
   // ---------------------------------------------------------------- raw requests
@@ -248,7 +243,7 @@ class HostileInputTest {
     return names;
   }
 
-  static Stream<org.junit.jupiter.params.provider.Arguments> badNamesOnCreate() {
+  static Stream<Arguments> badNamesOnCreate() {
     List<Arguments> rows = new ArrayList<>();
     badNames().forEach((what, name) -> rows.add(row("new file named by the form: " + what,
       () -> http("POST", "/api/files", pat, MULTIPART, utf8(field("filename", name) + filePart("x.nc", "G0\n") + END)),
@@ -269,7 +264,7 @@ class HostileInputTest {
     attack(attack);
   }
 
-  static Stream<org.junit.jupiter.params.provider.Arguments> badNamesInFileRoutes() {
+  static Stream<Arguments> badNamesInFileRoutes() {
     Map<String, String> segments = new LinkedHashMap<>();
     segments.put("encoded slashes ../../etc/passwd", "..%2F..%2Fetc%2Fpasswd");
     segments.put("fully encoded ../../etc/passwd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd");
@@ -316,7 +311,7 @@ class HostileInputTest {
 
   // ---------------------------------------------------------------- broken multipart
 
-  static Stream<org.junit.jupiter.params.provider.Arguments> brokenMultipart() {
+  static Stream<Arguments> brokenMultipart() {
     String checkin = "/api/files/" + LOCKED + "/checkin";
     byte[] overLimit = new byte[(int) MAX_UPLOAD + 64 * 1024];
     return rows(List.of(
@@ -370,7 +365,7 @@ class HostileInputTest {
 
   // ---------------------------------------------------------------- hostile JSON
 
-  static Stream<org.junit.jupiter.params.provider.Arguments> hostileJson() {
+  static Stream<Arguments> hostileJson() {
     String checkout = "/api/files/" + LOCKED + "/checkout";
     String override = "/api/files/" + LOCKED + "/override";
     return rows(List.of(
@@ -411,7 +406,7 @@ class HostileInputTest {
 
   // ---------------------------------------------------------------- oversized headers and lines
 
-  static Stream<org.junit.jupiter.params.provider.Arguments> oversizedHeaders() {
+  static Stream<Arguments> oversizedHeaders() {
     StringBuilder many = new StringBuilder();
     for (int i = 0; i < 300; i++) {
       many.append("X-Filler-").append(i).append(": ").append("f".repeat(80)).append("\r\n");
@@ -450,7 +445,7 @@ class HostileInputTest {
     };
   }
 
-  static Stream<org.junit.jupiter.params.provider.Arguments> slowRequests() {
+  static Stream<Arguments> slowRequests() {
     return rows(List.of(
       row("a connection that never sends anything", silentAfter(new byte[0]), cutAfterIdleTimeout()),
       row("half a request line", silentAfter(utf8("GET /api/fi")), cutAfterIdleTimeout()),
@@ -498,7 +493,7 @@ class HostileInputTest {
     };
   }
 
-  static Stream<org.junit.jupiter.params.provider.Arguments> webSocketAbuse() {
+  static Stream<Arguments> webSocketAbuse() {
     return rows(List.of(
       row("200 pings in a burst", onSocket(ws -> {
         for (int i = 0; i < 200; i++) {
