@@ -132,26 +132,34 @@ final class ActivityService {
   }
 
   /**
-   * {since, limit?} -> {events oldest first, latestSeq, oldestSeq, truncated}. The events are read
-   * before latestSeq, so latestSeq is never behind the events returned. truncated = events after
-   * since were dropped by the retention limit; the caller needs a full snapshot.
+   * {since, limit?} -> {events oldest first, latestSeq, oldestSeq, truncated}. Every event from
+   * since + 1 to latestSeq is in the page (up to the limit), and latestSeq is never behind the
+   * events returned. truncated = events after since were dropped by the retention limit; the
+   * caller needs a full snapshot.
    */
   Future<JsonObject> eventsSince(Request r) {
     long since = r.number("since", 0);
     long limit = Math.min(MAX_EVENTS_LIMIT, Math.max(1, r.number("limit", DEFAULT_EVENTS_LIMIT)));
-    return Database.run(pool, Sql.EVENTS_SINCE, Map.of("since", since, "limit", limit))
-      .compose(rows -> pool.query(Sql.LATEST_SEQ).execute()
-        .compose(latest -> pool.query(Sql.OLDEST_SEQ).execute().map(oldest -> {
-          JsonArray events = new JsonArray();
-          rows.forEach(row -> events.add(new JsonObject(row.getString("event_json"))));
-          long oldestSeq = Rows.single(oldest);
-          return new JsonObject()
-            .put("events", events)
-            .put("latestSeq", Rows.single(latest))
-            .put("oldestSeq", oldestSeq)
-            .put("truncated", oldestSeq > 0 && since < oldestSeq - 1);
-        })));
+    // Latest and oldest first, the events after: seqs commit in order (the counter row is locked
+    // until commit), so every event up to that latest seq is in the page, and an empty page means
+    // nothing after `since` was committed. Read the other way round, a change committing between
+    // the queries gave an empty page with a newer latestSeq, which sync took for lost history.
+    return pool.query(Sql.LATEST_SEQ).execute().map(Rows::single)
+      .compose(latest -> pool.query(Sql.OLDEST_SEQ).execute().map(Rows::single)
+        .compose(oldest -> Database.run(pool, Sql.EVENTS_SINCE, Map.of("since", since, "limit", limit))
+          .map(rows -> {
+            JsonArray events = new JsonArray();
+            rows.forEach(row -> events.add(new JsonObject(row.getString("event_json"))));
+            long newest = events.isEmpty() ? latest
+              : Math.max(latest, events.getJsonObject(events.size() - 1).getLong("seq"));
+            return new JsonObject()
+              .put("events", events)
+              .put("latestSeq", newest)
+              .put("oldestSeq", oldest)
+              .put("truncated", oldest > 0 && since < oldest - 1);
+          })));
   }
+
 
   /** {} -> {seq}: the latest committed seq. */
   Future<JsonObject> latest(Request r) {
