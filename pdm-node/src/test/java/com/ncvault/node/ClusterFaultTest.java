@@ -110,14 +110,16 @@ class ClusterFaultTest {
     assertThat(events.stream().map(e -> e.getLong("seq")).toList()).isEqualTo(every);
     for (int i : new int[] {A, B}) {
       browsers.get(i).awaitActivity(latest, WAIT_SECONDS);
-      assertThat(browsers.get(i).activitySeqs()).as("seqs seen by the browser at node %d", i).isEqualTo(every);
+      assertThat(browsers.get(i).activitySeqs()).as("seqs seen by the browser at node %d (first messages: %s)", i,
+        browsers.get(i).messages().stream().limit(6).toList()).isEqualTo(every);
       assertDeltasMatch(browsers.get(i), events);
     }
 
     DeltaSocket atC = browsers.get(C);
     atC.closed().await(WAIT_SECONDS, TimeUnit.SECONDS);
     long lastSeenAtC = atC.lastSeq(start);
-    assertThat(atC.activitySeqs()).as("what C's browser saw before the crash")
+    assertThat(atC.activitySeqs()).as("what C's browser saw before the crash (first messages: %s)",
+        atC.messages().stream().limit(6).toList())
       .isEqualTo(LongStream.rangeClosed(start + 1, lastSeenAtC).boxed().toList());
 
     cluster.start(C);
