@@ -7,11 +7,11 @@ import com.ncvault.contract.StorageActions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -116,7 +116,6 @@ public final class StorageService {
   public void onDomainEvent(JsonObject event) {
     replication.onDomainEvent(event);
   }
-
 
   /** Removes leftovers and unreferenced blobs; the result is the content the store holds afterwards. */
   private static Future<Set<String>> sweep(Vertx vertx, Database db, BlobStore blobs) {
