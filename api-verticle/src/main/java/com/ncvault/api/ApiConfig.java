@@ -17,6 +17,7 @@ record ApiConfig(
   List<String> wsAllowedOrigins,
   int wsMaxFrameBytes,
   int wsPingSeconds,
+  int httpIdleTimeoutSeconds,
   String tlsCertPath,
   String tlsKeyPath,
   String nodeName,
@@ -44,6 +45,7 @@ record ApiConfig(
       c.getJsonArray(ConfigKeys.WS_ALLOWED_ORIGINS).stream().map(String::valueOf).toList(),
       c.getInteger(ConfigKeys.WS_MAX_FRAME_BYTES),
       c.getInteger(ConfigKeys.WS_PING_SECONDS),
+      c.getInteger(ConfigKeys.HTTP_IDLE_TIMEOUT_SECONDS),
       c.getString(ConfigKeys.TLS_CERT, ""),
       c.getString(ConfigKeys.TLS_KEY, ""),
       nodeName.isBlank() ? "node-" + port : nodeName,
@@ -63,6 +65,11 @@ record ApiConfig(
       return java.util.Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
     return List.of();
+  }
+
+  /** The configured idle timeout, or one that open /ws sockets (pinged every wsPingSeconds) never reach. */
+  int idleTimeoutSeconds() {
+    return httpIdleTimeoutSeconds > 0 ? httpIdleTimeoutSeconds : Math.max(60, 2 * wsPingSeconds + 10);
   }
 
   boolean tls() {

@@ -75,8 +75,8 @@ public class ApiVerticle extends VerticleBase {
       .setHost(config.httpHost())
       .setPort(config.httpPort())
       .setMaxHeaderSize(MAX_HEADER_BYTES)
-      // A connection with no traffic either way is dropped; sync pings open sockets more often than this.
-      .setIdleTimeout(Math.max(60, 2 * config.wsPingSeconds() + 10))
+      // A connection with no traffic either way is dropped (a half-sent request too); sync pings open sockets.
+      .setIdleTimeout(config.idleTimeoutSeconds())
       .setIdleTimeoutUnit(TimeUnit.SECONDS)
       .setCompressionSupported(false)
       .setMaxWebSocketFrameSize(config.wsMaxFrameBytes())

@@ -4,6 +4,7 @@ import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -58,6 +59,10 @@ final class HttpErrors {
     }
     if (failure instanceof HttpException http) {
       return fromStatus(http.getStatusCode());
+    }
+    if (failure instanceof HttpClosedException) {
+      // The client went away mid-request (e.g. while its JSON body was read): nobody to answer, nothing broken here.
+      return new PdmError(ErrorCode.BAD_REQUEST, "The client closed the connection");
     }
     int status = ctx.statusCode();
     if (status >= 400 && status < 500) {

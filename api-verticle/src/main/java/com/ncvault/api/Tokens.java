@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -47,7 +48,14 @@ final class Tokens {
 
   /** The username the token was issued to; fails with 401 for any token we would not accept. */
   Future<String> verify(String token) {
-    return jwt.authenticate(new TokenCredentials(token))
+    Future<User> checked;
+    try {
+      checked = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException malformedClaims) {
+      // vertx-auth-jwt throws instead of failing for some claims, e.g. "exp": null (an NPE)
+      checked = Future.failedFuture(malformedClaims);
+    }
+    return checked
       .recover(t -> Future.failedFuture(invalid()))
       .compose(user -> {
         JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());

@@ -153,6 +153,20 @@ class AuthTest {
   }
 
   @Test
+  void aTokenWithANullOrTextExpiryIsA401NotAServerError(VertxTestContext ctx) {
+    long now = Instant.now().getEpochSecond();
+    JsonObject claims = new JsonObject().put("sub", "ada").put("role", "admin").put("iss", Tokens.ISSUER).put("iat", now);
+    String nullExpiry = Jwts.hs256(claims.copy().putNull("exp"), TestApi.SECRET);
+    String textExpiry = Jwts.hs256(claims.copy().put("exp", "tomorrow"), TestApi.SECRET);
+    String nullIssuedAt = Jwts.hs256(claims.copy().putNull("iat").put("exp", now + 3600), TestApi.SECRET);
+    verify(ctx, Future.all(me(nullExpiry), me(textExpiry), me(nullIssuedAt)), all -> {
+      for (int i = 0; i < 3; i++) {
+        assertThat(all.<HttpResponse<Buffer>>resultAt(i).statusCode()).as("token %d", i).isEqualTo(401);
+      }
+    });
+  }
+
+  @Test
   void repeatedWrongPasswordsAreThrottledWith429EvenForTheRightPasswordNext(VertxTestContext ctx) {
     JsonObject wrong = new JsonObject().put("username", "tess").put("password", "guess");
     Future<List<Integer>> attempts = Future.succeededFuture(List.of());

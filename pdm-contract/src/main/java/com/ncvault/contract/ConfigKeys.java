@@ -14,6 +14,12 @@ public final class ConfigKeys {
   public static final String HTTP_PORT = "httpPort";
   /** Interface the HTTP server binds to. */
   public static final String HTTP_HOST = "httpHost";
+  /**
+   * Seconds an HTTP connection may stay silent (nothing read, nothing written) before the server
+   * closes it, e.g. a client that sent half a request and stopped; 0 = max(60, 2 * wsPingSeconds + 10).
+   * Open /ws sockets are pinged every wsPingSeconds, so keep this above that.
+   */
+  public static final String HTTP_IDLE_TIMEOUT_SECONDS = "httpIdleTimeoutSeconds";
   /** Number of api-verticle instances (event loops serving HTTP); 0 = number of cores. */
   public static final String HTTP_INSTANCES = "httpInstances";
   /** Directory for the embedded database, the blob store, incoming uploads and the token key. */
@@ -109,6 +115,7 @@ public final class ConfigKeys {
       .put(HTTP_PORT, 8080)
       .put(HTTP_HOST, "0.0.0.0")
       .put(HTTP_INSTANCES, 0)
+      .put(HTTP_IDLE_TIMEOUT_SECONDS, 0)
       .put(DATA_DIR, "./data")
       .put(NODE_NAME, "")
       .put(DB_KIND, "h2")

@@ -105,6 +105,10 @@ final class ClientSession {
 
   /** Takes over the (paused) socket. */
   void start() {
+    if (socket.isClosed()) {
+      // The client went away between the upgrade and this takeover: nothing to serve or clean up.
+      return;
+    }
     socket.setWriteQueueMaxSize(settings.writeQueueBytes());
     socket.frameHandler(this::onFrame);
     socket.pongHandler(data -> heard = true);

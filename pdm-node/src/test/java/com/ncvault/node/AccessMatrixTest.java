@@ -1,0 +1,385 @@
+package com.ncvault.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ncvault.contract.ConfigKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Who may do what, end to end against a real node: every route of the API description called by
+ * nobody, a viewer, a programmer (pat, who holds the locks in the fixtures), another programmer
+ * (olga, acting on pat's lock) and an admin, each in a fresh fixture, against one table of
+ * expected statuses. Also: forged tokens, the login throttle and the session cookie's flags.
+ * (api-verticle's RoleTableTest checks the same route table against a fake storage; this one
+ * goes through real storage, whose lock rules decide the 409s.)
+ */
+@ExtendWith(VertxExtension.class)
+class AccessMatrixTest {
+
+  /** The columns of the table, in order. */
+  private static final List<String> ACTORS = List.of("anonymous", "viewer", "programmer", "other programmer", "admin");
+
+  private static Vertx vertx;
+  private static TestNode node;
+  private static NodeApi api;
+  private static String admin;
+  private static String pat;
+  private static final Map<String, String> tokens = new LinkedHashMap<>();
+  private static final AtomicInteger fixtures = new AtomicInteger();
+  private static ErrorLog errors;
+
+  @BeforeAll
+  static void start() {
+    errors = ErrorLog.attach();
+    vertx = Vertx.vertx(PdmNode.vertxOptions());
+    node = TestNode.start(vertx, new JsonObject().put(ConfigKeys.JWT_SECRET, TestTokens.SECRET)).await();
+    api = new NodeApi(vertx, node.port());
+    admin = api.adminToken().await();
+    pat = api.createUser(admin, "pat", "programmer").await();
+    tokens.put("anonymous", null);
+    tokens.put("viewer", api.createUser(admin, "vic", "viewer").await());
+    tokens.put("programmer", pat);
+    tokens.put("other programmer", api.createUser(admin, "olga", "programmer").await());
+    tokens.put("admin", admin);
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+    node.close().await();
+    vertx.close().await();
+    errors.detach();
+  }
+
+  // ---------------------------------------------------------------- fixtures: each call gets its own
+
+  /** A call made in a fresh fixture as one actor; answers the HTTP status (101 for an accepted upgrade). */
+  interface Call {
+    Future<Integer> as(String token);
+  }
+
+  private static String freshName() {
+    return String.format("%07d_AM.nc", 6_000_000 + fixtures.incrementAndGet());
+  }
+
+  /** A file pat created; nobody holds it. */
+  private static Future<String> freeFile() {
+    String name = freshName();
+    return api.create(pat, name, Buffer.buffer("G0 X0\n")).map(name);
+  }
+
+  /** A file pat created and checked out. */
+  private static Future<String> heldByPat() {
+    return freeFile().compose(name -> api.checkout(pat, name).map(name));
+  }
+
+  /** A file pat created and an admin deleted. */
+  private static Future<String> deletedFile() {
+    return freeFile().compose(name -> NodeApi.json(api.call(HttpMethod.DELETE, "/api/files/" + name, admin).send(), 200)
+      .map(name));
+  }
+
+  /** A viewer account an admin just created. */
+  private static Future<String> freshUser() {
+    String name = "user" + fixtures.incrementAndGet();
+    return NodeApi.json(api.call(HttpMethod.POST, "/api/admin/users", admin).sendJsonObject(new JsonObject()
+      .put("username", name).put("password", "a long enough password").put("role", "viewer")), 201).map(name);
+  }
+
+  private static Future<Integer> status(Future<HttpResponse<Buffer>> response) {
+    return response.map(HttpResponse::statusCode);
+  }
+
+  private static HttpRequest<Buffer> request(HttpMethod method, String uri, String token) {
+    return api.call(method, uri, token);
+  }
+
+  /** A call that needs no fixture. */
+  private static Call plain(HttpMethod method, String uri) {
+    return token -> status(request(method, uri, token).send());
+  }
+
+  private static Call json(HttpMethod method, String uri, JsonObject body) {
+    return token -> status(request(method, uri, token).sendJsonObject(body));
+  }
+
+  /** Makes the file or user a call acts on, and answers its name. */
+  private interface Fixture {
+    Future<String> make();
+  }
+
+  /** A call on a file (or user) made by {@code fixture}; {@code uri} has "{}" where its name goes. */
+  private static Call on(Fixture fixture, HttpMethod method, String uri, JsonObject body) {
+    return token -> fixture.make().compose(name -> {
+      HttpRequest<Buffer> request = request(method, uri.replace("{}", name), token);
+      return status(body == null ? request.send() : request.sendJsonObject(body));
+    });
+  }
+
+  private static Call upload(Fixture fixture, String uri) {
+    return token -> fixture.make().compose(name -> status(api.upload(uri.replace("{}", name), token, name,
+      Buffer.buffer("G0 X1 (" + name + ")\n"), Map.of("message", "edit"))));
+  }
+
+  private static Call newUser() {
+    return token -> status(request(HttpMethod.POST, "/api/admin/users", token).sendJsonObject(new JsonObject()
+      .put("username", "new" + fixtures.incrementAndGet()).put("password", "a long enough password")
+      .put("role", "viewer")));
+  }
+
+  private static Call webSocket() {
+    return token -> vertx.createWebSocketClient()
+      .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
+        .setURI(token == null ? "/ws" : "/ws?token=" + token))
+      .transform(ar -> {
+        if (ar.succeeded()) {
+          return ar.result().close().map(101);
+        }
+        return ar.cause() instanceof UpgradeRejectedException rejected
+          ? Future.succeededFuture(rejected.getStatus()) : Future.failedFuture(ar.cause());
+      });
+  }
+
+  // ---------------------------------------------------------------- the table
+
+  /** One row: the route as the API description spells it, the situation, the call, one status per actor. */
+  record Row(String route, String situation, Call call, int[] expected) {
+    String name() {
+      return route + " (" + situation + ")";
+    }
+  }
+
+  private static Row row(String route, String situation, Call call, int... expected) {
+    return new Row(route, situation, call, expected);
+  }
+
+  static List<Row> table() {
+    HttpMethod get = HttpMethod.GET;
+    HttpMethod post = HttpMethod.POST;
+    JsonObject vicLogin = new JsonObject().put("username", "vic").put("password", TestNode.passwordOf("vic"));
+    JsonObject reason = new JsonObject().put("reason", "pat is on holiday");
+    return List.of(
+      //  route                                            situation                 call                                                anon viewer prog other admin
+      row("POST /api/auth/login",                          "vic's credentials",      json(post, "/api/auth/login", vicLogin),            200, 200, 200, 200, 200),
+      row("POST /api/auth/logout",                         "any",                    plain(post, "/api/auth/logout"),                    204, 204, 204, 204, 204),
+      row("GET /api/auth/me",                              "any",                    plain(get, "/api/auth/me"),                         401, 200, 200, 200, 200),
+      row("GET /api/files",                                "any",                    plain(get, "/api/files?status=locked"),             401, 200, 200, 200, 200),
+      row("POST /api/files",                               "a new name",             upload(() -> Future.succeededFuture(freshName()), "/api/files"),
+                                                                                                                                         401, 403, 201, 201, 201),
+      row("GET /api/files/{filename}",                     "a free file",            on(AccessMatrixTest::freeFile, get, "/api/files/{}", null),
+                                                                                                                                         401, 200, 200, 200, 200),
+      row("GET /api/files/{filename}/content",             "a free file",            on(AccessMatrixTest::freeFile, get, "/api/files/{}/content", null),
+                                                                                                                                         401, 200, 200, 200, 200),
+      row("GET /api/files/{filename}/history",             "a file pat holds",       on(AccessMatrixTest::heldByPat, get, "/api/files/{}/history", null),
+                                                                                                                                         401, 200, 200, 200, 200),
+      row("GET /api/files/{filename}/diff",                "a free file",            on(AccessMatrixTest::freeFile, get, "/api/files/{}/diff?from=1.0&to=1.0", null),
+                                                                                                                                         401, 200, 200, 200, 200),
+      row("POST /api/files/{filename}/checkout",           "a free file",            on(AccessMatrixTest::freeFile, post, "/api/files/{}/checkout", null),
+                                                                                                                                         401, 403, 200, 200, 200),
+      row("POST /api/files/{filename}/checkout",           "a file pat holds",       on(AccessMatrixTest::heldByPat, post, "/api/files/{}/checkout", null),
+                                                                                                                                         401, 403, 409, 409, 409),
+      row("POST /api/files/{filename}/checkin",            "a file pat holds",       upload(AccessMatrixTest::heldByPat, "/api/files/{}/checkin"),
+                                                                                                                                         401, 403, 200, 409, 409),
+      row("POST /api/files/{filename}/checkin",            "a free file",            upload(AccessMatrixTest::freeFile, "/api/files/{}/checkin"),
+                                                                                                                                         401, 403, 409, 409, 409),
+      row("POST /api/files/{filename}/cancel-checkout",    "a file pat holds",       on(AccessMatrixTest::heldByPat, post, "/api/files/{}/cancel-checkout", null),
+                                                                                                                                         401, 403, 200, 409, 409),
+      row("POST /api/files/{filename}/override",           "a file pat holds",       on(AccessMatrixTest::heldByPat, post, "/api/files/{}/override", reason),
+                                                                                                                                         401, 403, 403, 403, 200),
+      row("DELETE /api/files/{filename}",                  "a free file",            on(AccessMatrixTest::freeFile, HttpMethod.DELETE, "/api/files/{}", null),
+                                                                                                                                         401, 403, 403, 403, 200),
+      row("DELETE /api/files/{filename}",                  "a file pat holds",       on(AccessMatrixTest::heldByPat, HttpMethod.DELETE, "/api/files/{}", null),
+                                                                                                                                         401, 403, 403, 403, 409),
+      row("POST /api/files/{filename}/restore",            "a deleted file",         on(AccessMatrixTest::deletedFile, post, "/api/files/{}/restore", null),
+                                                                                                                                         401, 403, 403, 403, 200),
+      row("GET /api/dashboard/stats",                      "any",                    plain(get, "/api/dashboard/stats"),                 401, 200, 200, 200, 200),
+      row("GET /api/dashboard/activity",                   "any",                    plain(get, "/api/dashboard/activity?limit=5"),      401, 200, 200, 200, 200),
+      row("GET /api/events",                               "any",                    plain(get, "/api/events?since=0&limit=5"),          401, 200, 200, 200, 200),
+      row("GET /api/admin/users",                          "any",                    plain(get, "/api/admin/users"),                     401, 403, 403, 403, 200),
+      row("POST /api/admin/users",                         "a new user",             newUser(),                                          401, 403, 403, 403, 201),
+      row("PATCH /api/admin/users/{username}",             "a viewer",               on(AccessMatrixTest::freshUser, HttpMethod.PATCH, "/api/admin/users/{}", new JsonObject().put("role", "programmer")),
+                                                                                                                                         401, 403, 403, 403, 200),
+      row("POST /api/admin/users/{username}/password",     "a viewer",               on(AccessMatrixTest::freshUser, post, "/api/admin/users/{}/password", new JsonObject().put("password", "another long password")),
+                                                                                                                                         401, 403, 403, 403, 200),
+      row("DELETE /api/admin/users/{username}",            "a viewer",               on(AccessMatrixTest::freshUser, HttpMethod.DELETE, "/api/admin/users/{}", null),
+                                                                                                                                         401, 403, 403, 403, 204),
+      row("POST /api/admin/messages",                      "to pat",                 json(post, "/api/admin/messages", new JsonObject().put("to", "pat").put("text", "check in please")),
+                                                                                                                                         401, 403, 403, 403, 202),
+      row("GET /api/settings",                             "any",                    plain(get, "/api/settings"),                        401, 200, 200, 200, 200),
+      row("GET /api/openapi.yaml",                         "any",                    plain(get, "/api/openapi.yaml"),                    200, 200, 200, 200, 200),
+      row("GET /health",                                   "any",                    plain(get, "/health"),                              200, 200, 200, 200, 200),
+      row("GET /metrics",                                  "any",                    plain(get, "/metrics"),                             200, 200, 200, 200, 200),
+      row("GET /",                                         "the page",               plain(get, "/"),                                    200, 200, 200, 200, 200),
+      row("GET /ws",                                       "an upgrade",             webSocket(),                                        401, 101, 101, 101, 101));
+  }
+
+  static Stream<Arguments> rows() {
+    return table().stream().map(row -> Arguments.of(Named.of(row.name(), row)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rows")
+  @Timeout(60)
+  void eachActorGetsExactlyTheStatusOfTheTable(Row row) {
+    Map<String, Integer> expected = new LinkedHashMap<>();
+    Map<String, Integer> actual = new LinkedHashMap<>();
+    for (int i = 0; i < ACTORS.size(); i++) {
+      String actor = ACTORS.get(i);
+      expected.put(actor, row.expected()[i]);
+      actual.put(actor, row.call().as(tokens.get(actor)).await());
+    }
+    assertThat(actual).as(row.name()).isEqualTo(expected);
+    assertThat(errors.drain()).as("errors the node logged").isEmpty();
+  }
+
+  @Test
+  @Timeout(60)
+  void theTableCoversEveryRouteOfTheApiDescription() {
+    String yaml = api.call(HttpMethod.GET, "/api/openapi.yaml", null).send().await().bodyAsString();
+    Set<String> described = new TreeSet<>();
+    String path = null;
+    for (String line : yaml.split("\n")) {
+      Matcher pathLine = Pattern.compile("^  (/\\S*):\\s*$").matcher(line);
+      Matcher methodLine = Pattern.compile("^    (get|post|put|patch|delete):\\s*$").matcher(line);
+      if (pathLine.matches()) {
+        path = pathLine.group(1);
+      } else if (methodLine.matches() && path != null) {
+        described.add(methodLine.group(1).toUpperCase() + " " + path);
+      } else if (line.startsWith("components:")) {
+        break;
+      }
+    }
+    Set<String> tested = new TreeSet<>();
+    table().forEach(row -> tested.add(row.route()));
+    assertThat(described).hasSizeGreaterThan(25);
+    assertThat(tested).isEqualTo(described);
+  }
+
+  // ---------------------------------------------------------------- tokens
+
+  static Stream<Arguments> forgedTokens() {
+    JsonObject patClaims = TestTokens.claims("pat", "programmer", 3600);
+    return Stream.of(
+      Arguments.of(Named.of("pat's token with the role changed to admin (signature kept)",
+        (TokenMaker) () -> TestTokens.withClaims(pat, TestTokens.claimsOf(pat).put("role", "admin")))),
+      Arguments.of(Named.of("pat's token with the user changed to admin (signature kept)",
+        (TokenMaker) () -> TestTokens.withClaims(pat, TestTokens.claimsOf(pat).put("sub", "admin")))),
+      Arguments.of(Named.of("a token that expired a minute ago",
+        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims("admin", "admin", -60)))),
+      Arguments.of(Named.of("an unsigned token with alg none",
+        (TokenMaker) () -> TestTokens.unsigned(TestTokens.claims("admin", "admin", 3600)))),
+      Arguments.of(Named.of("an alg none token with pat's signature kept",
+        (TokenMaker) () -> TestTokens.unsigned(TestTokens.claims("admin", "admin", 3600)) + pat.split("\\.")[2])),
+      Arguments.of(Named.of("a token signed with another key",
+        (TokenMaker) () -> TestTokens.sign("another key entirely", TestTokens.claims("admin", "admin", 3600)))),
+      Arguments.of(Named.of("a token without an expiry",
+        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims("admin", "admin", 0).copy()
+          .put("exp", (Object) null)))),
+      Arguments.of(Named.of("a token whose expiry is text",
+        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims("admin", "admin", 0).put("exp", "never")))),
+      Arguments.of(Named.of("a token claiming HS512",
+        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, new JsonObject().put("alg", "HS512").put("typ", "JWT"),
+          TestTokens.claims("admin", "admin", 3600)))),
+      Arguments.of(Named.of("a well-signed token for a user that does not exist",
+        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims("mallory", "admin", 3600)))),
+      Arguments.of(Named.of("garbage", (TokenMaker) () -> "not.a.token")),
+      Arguments.of(Named.of("pat's claims with a truncated signature",
+        (TokenMaker) () -> pat.substring(0, pat.length() - 5))),
+      Arguments.of(Named.of("a token for pat signed correctly but issued by someone else",
+        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, patClaims.copy().put("iss", "elsewhere")))));
+  }
+
+  interface TokenMaker {
+    String make();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("forgedTokens")
+  @Timeout(60)
+  void aForgedOrExpiredTokenOpensNothing(TokenMaker forged) {
+    String token = forged.make();
+    Map<String, Integer> statuses = new LinkedHashMap<>();
+    statuses.put("bearer GET /api/files", status(request(HttpMethod.GET, "/api/files", token).send()).await());
+    statuses.put("bearer GET /api/admin/users", status(request(HttpMethod.GET, "/api/admin/users", token).send()).await());
+    statuses.put("cookie GET /api/auth/me", status(api.client().get("/api/auth/me")
+      .putHeader("Cookie", "pdm_session=" + token).send()).await());
+    statuses.put("/ws?token=", webSocket().as(token).await());
+    assertThat(statuses).allSatisfy((call, status) -> assertThat(status).as(call).isEqualTo(401));
+    assertThat(errors.drain()).as("errors the node logged").isEmpty();
+  }
+
+  @Test
+  @Timeout(60)
+  void theNodesOwnTokenFormatIsWhatTheForgeriesImitate() {
+    // guards the forgeries above: a token made the same way with the right key is accepted
+    String made = TestTokens.sign(TestTokens.SECRET, TestTokens.claims("pat", "programmer", 3600));
+    assertThat(status(request(HttpMethod.GET, "/api/auth/me", made).send()).await()).isEqualTo(200);
+    assertThat(TestTokens.claimsOf(pat).getString("iss")).isEqualTo("ncvault");
+  }
+
+  // ---------------------------------------------------------------- login throttle and cookie
+
+  @Test
+  @Timeout(120)
+  void tenWrongPasswordsInAMinuteLockTheNameOutWith429ButNotOthers() {
+    api.createUser(admin, "tess", "programmer").await();
+    List<Integer> wrong = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      wrong.add(status(api.client().post("/api/auth/login").sendJsonObject(new JsonObject().put("username", "tess")
+        .put("password", "guess number " + i))).await());
+    }
+    HttpResponse<Buffer> throttled = api.client().post("/api/auth/login").sendJsonObject(new JsonObject()
+      .put("username", "TESS").put("password", TestNode.passwordOf("tess"))).await();
+    HttpResponse<Buffer> other = api.client().post("/api/auth/login").sendJsonObject(new JsonObject()
+      .put("username", "vic").put("password", TestNode.passwordOf("vic"))).await();
+    assertThat(wrong).containsOnly(401);
+    assertThat(throttled.statusCode()).as("the right password after ten wrong ones").isEqualTo(429);
+    assertThat(throttled.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("too_many_requests");
+    assertThat(Integer.parseInt(throttled.getHeader("Retry-After"))).isBetween(1, 60);
+    assertThat(other.statusCode()).as("another user logs in meanwhile").isEqualTo(200);
+  }
+
+  @Test
+  @Timeout(60)
+  void theSessionCookieIsHttpOnlyStrictAndNotReadableByScripts() {
+    HttpResponse<Buffer> login = api.client().post("/api/auth/login").sendJsonObject(new JsonObject()
+      .put("username", "vic").put("password", TestNode.passwordOf("vic"))).await();
+    assertThat(login.cookies()).singleElement().satisfies(cookie -> {
+      List<String> attributes = Arrays.stream(cookie.split(";")).map(String::trim).toList();
+      assertThat(attributes.get(0)).startsWith("pdm_session=").endsWith(login.bodyAsJsonObject().getString("token"));
+      assertThat(attributes).contains("SameSite=Strict", "Path=/")
+        .as("no Secure flag over plain HTTP (the TLS test checks it over HTTPS)").doesNotContain("Secure");
+      assertThat(attributes).as("HttpOnly, however spelled").anyMatch(a -> a.equalsIgnoreCase("HttpOnly"));
+      assertThat(attributes).anyMatch(a -> a.startsWith("Max-Age="));
+    });
+  }
+}
