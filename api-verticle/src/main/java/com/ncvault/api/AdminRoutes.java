@@ -77,6 +77,13 @@ final class AdminRoutes {
       .onFailure(ctx::fail);
   }
 
+  /** The nodes of the cluster and how much of the vault's content each holds. */
+  void nodes(RoutingContext ctx) {
+    storage.call(StorageActions.NODES_LIST, new JsonObject())
+      .onSuccess(reply -> Replies.json(ctx, reply))
+      .onFailure(ctx::fail);
+  }
+
   /** {to, text}: published to the recipient's browsers on every node (Addresses.NOTIFY). */
   void sendMessage(RoutingContext ctx) {
     JsonObject body = Input.jsonBody(ctx);

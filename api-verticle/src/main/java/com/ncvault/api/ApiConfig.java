@@ -23,7 +23,9 @@ record ApiConfig(
   String nodeName,
   long staleLockSeconds,
   Path dataDir,
-  JsonArray allowedExtensions) {
+  JsonArray allowedExtensions,
+  String clusterSecret,
+  List<String> peerUrls) {
 
   static ApiConfig from(JsonObject config) {
     JsonObject c = ConfigKeys.defaults().mergeIn(config == null ? new JsonObject() : config);
@@ -49,7 +51,20 @@ record ApiConfig(
       nodeName.isBlank() ? "node-" + port : nodeName,
       c.getLong(ConfigKeys.STALE_LOCK_SECONDS),
       Path.of(c.getString(ConfigKeys.DATA_DIR)),
-      c.getJsonArray(ConfigKeys.ALLOWED_EXTENSIONS));
+      c.getJsonArray(ConfigKeys.ALLOWED_EXTENSIONS),
+      c.getString(ConfigKeys.CLUSTER_SECRET, ""),
+      strings(c.getValue(ConfigKeys.PEER_URLS)));
+  }
+
+  /** A list of strings from a JSON array or a comma-separated text. */
+  private static List<String> strings(Object value) {
+    if (value instanceof JsonArray array) {
+      return array.stream().map(String::valueOf).filter(s -> !s.isBlank()).toList();
+    }
+    if (value instanceof String text) {
+      return java.util.Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+    return List.of();
   }
 
   /** The configured idle timeout, or one that open /ws sockets (pinged every wsPingSeconds) never reach. */

@@ -24,7 +24,7 @@ final class ApiRoutes {
   }
 
   static List<ApiRoute> table(AuthRoutes auth, FileRoutes files, DashboardRoutes dashboard, AdminRoutes admin,
-                              SystemRoutes system, WebSocketGate webSocket) {
+                              SystemRoutes system, WebSocketGate webSocket, InternalRoutes internal) {
     return List.of(
       new ApiRoute(POST, "/api/auth/login", PUBLIC, JSON, auth::login),
       new ApiRoute(POST, "/api/auth/logout", PUBLIC, JSON, auth::logout),
@@ -53,11 +53,14 @@ final class ApiRoutes {
       new ApiRoute(POST, "/api/admin/users/:username/password", ADMIN, JSON, admin::setPassword),
       new ApiRoute(DELETE, "/api/admin/users/:username", ADMIN, JSON, admin::deleteUser),
       new ApiRoute(POST, "/api/admin/messages", ADMIN, JSON, admin::sendMessage),
+      new ApiRoute(GET, "/api/admin/nodes", ADMIN, JSON, admin::nodes),
 
       new ApiRoute(GET, "/api/settings", VIEWER, JSON, system::settings),
       new ApiRoute(GET, "/api/openapi.yaml", PUBLIC, JSON, system::openApi),
       new ApiRoute(GET, "/health", PUBLIC, JSON, system::health),
       new ApiRoute(GET, "/metrics", PUBLIC, JSON, system::metrics),
-      new ApiRoute(GET, "/ws", VIEWER, UPGRADE, webSocket::upgrade));
+      new ApiRoute(GET, "/ws", VIEWER, UPGRADE, webSocket::upgrade),
+      // Other nodes, not users: the handler checks the cluster secret instead of a login.
+      new ApiRoute(GET, "/internal/blobs/:sha256", PUBLIC, JSON, internal::blob));
   }
 }

@@ -56,7 +56,8 @@ public class ApiVerticle extends VerticleBase {
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new AdminRoutes(vertx, storage, authenticator),
         new SystemRoutes(vertx, storage, config, version.result(), openApi.result()),
-        new WebSocketGate(vertx, new OriginPolicy(config.wsAllowedOrigins()))), authenticator);
+        new WebSocketGate(vertx, new OriginPolicy(config.wsAllowedOrigins())),
+        new InternalRoutes(storage, ClusterSecret.of(config.clusterSecret()))), authenticator);
       return vertx.createHttpServer(serverOptions(config))
         .requestHandler(router)
         .invalidRequestHandler(ApiVerticle::refuseInvalidRequest)

@@ -3,6 +3,7 @@ package com.ncvault.api;
 import com.ncvault.contract.BlobLocation;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
+import com.ncvault.contract.Roles;
 import com.ncvault.contract.StorageActions;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -60,8 +61,13 @@ final class FileRoutes {
     answer(ctx, StorageActions.FILES_GET, new JsonObject().put("filename", filename(ctx)));
   }
 
+  /** Admins also see on which nodes each revision's content is stored. */
   void history(RoutingContext ctx) {
-    answer(ctx, StorageActions.FILES_HISTORY, new JsonObject().put("filename", filename(ctx)));
+    JsonObject request = new JsonObject().put("filename", filename(ctx));
+    if (Roles.ADMIN.equals(ApiRouter.user(ctx).role())) {
+      request.put("replicas", true);
+    }
+    answer(ctx, StorageActions.FILES_HISTORY, request);
   }
 
   void diff(RoutingContext ctx) {
@@ -74,7 +80,7 @@ final class FileRoutes {
   void content(RoutingContext ctx) {
     JsonObject request = new JsonObject().put("filename", filename(ctx));
     putIfPresent(request, "rev", Input.queryString(ctx, "rev", 20));
-    storage.call(StorageActions.FILES_CONTENT, request)
+    storage.call(StorageActions.FILES_CONTENT, request, StorageClient.CONTENT_TIMEOUT_MS)
       .map(json -> new BlobLocation(json.getString("filename"), json.getString("revision"), json.getString("path"),
         json.getLong("size", 0L), json.getString("sha256")))
       .onSuccess(blob -> content.send(ctx, blob))

@@ -13,6 +13,8 @@ final class StorageClient {
   static final long DEFAULT_TIMEOUT_MS = 30_000;
   /** Committing an upload makes a large file durable first (fsync, rename), which can take a while. */
   static final long UPLOAD_COMMIT_TIMEOUT_MS = 10 * 60_000;
+  /** Content this node lacks is first copied from another node, which for a large file takes a while. */
+  static final long CONTENT_TIMEOUT_MS = 5 * 60_000;
 
   private final Vertx vertx;
 

@@ -43,6 +43,7 @@ final class SystemRoutes {
       .put("maxUploadBytes", config.maxUploadBytes())
       .put("allowedExtensions", config.allowedExtensions().copy())
       .put("staleLockSeconds", config.staleLockSeconds())
+      .put("peerUrls", new io.vertx.core.json.JsonArray(config.peerUrls()))
       .put("version", version);
   }
 

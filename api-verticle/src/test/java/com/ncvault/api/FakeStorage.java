@@ -166,10 +166,25 @@ final class FakeStorage {
         yield takeOver(action, body)
           .map(received -> fileInfo(filename, "1.1", received.actualSize(), received.actualSha256(), FileInfo.UNLOCKED, null));
       }
-      case StorageActions.FILES_HISTORY -> Future.succeededFuture(new JsonObject()
-        .put("filename", existingFile(filename).getString("filename"))
-        .put("revisions", new JsonArray().add(new JsonObject().put("revision", "1.0").put("author", "paul")
-          .put("timestamp", "2025-01-01T00:00:00Z").put("message", "first").put("size", 10).put("sha256", "00"))));
+      case StorageActions.FILES_HISTORY -> {
+        JsonObject revision = new JsonObject().put("revision", "1.0").put("author", "paul")
+          .put("timestamp", "2025-01-01T00:00:00Z").put("message", "first").put("size", 10).put("sha256", "00");
+        if (body.getBoolean("replicas", false)) {
+          revision.put("replicas", new JsonArray().add("node-a").add("node-b"));
+        }
+        yield Future.succeededFuture(new JsonObject().put("filename", existingFile(filename).getString("filename"))
+          .put("revisions", new JsonArray().add(revision)));
+      }
+      case StorageActions.BLOBS_LOCAL -> {
+        if (!sampleSha256().equals(body.getString("sha256"))) {
+          throw new PdmError(ErrorCode.NOT_FOUND, "This node does not hold " + body.getString("sha256"));
+        }
+        yield Future.succeededFuture(new JsonObject().put("sha256", sampleSha256())
+          .put("path", sampleBlob().toString()).put("size", sampleContent.length()));
+      }
+      case StorageActions.NODES_LIST -> Future.succeededFuture(new JsonObject().put("self", "node-a").put("blobs", 1)
+        .put("nodes", new JsonArray().add(new JsonObject().put("name", "node-a").put("internalUrl", "http://127.0.0.1:1")
+          .put("lastSeen", "2025-01-01T00:00:00Z").put("blobs", 1))));
       case StorageActions.FILES_DIFF -> Future.succeededFuture(new JsonObject().put("filename", existingFile(filename)
         .getString("filename")).put("from", body.getString("from", "1.0")).put("to", body.getString("to", "1.0"))
         .put("diff", ""));

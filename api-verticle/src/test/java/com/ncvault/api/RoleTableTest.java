@@ -118,12 +118,15 @@ class RoleTableTest {
       new Case(DELETE, "/api/admin/users/:username", "/api/admin/users/doomed", a, 204, empty()),
       new Case(POST, "/api/admin/messages", "/api/admin/messages", a, 202,
         json(new JsonObject().put("to", "paul").put("text", "Please check in 1234567_AB1.nc"))),
+      new Case(GET, "/api/admin/nodes", "/api/admin/nodes", a, 200, empty()),
       new Case(GET, "/api/settings", "/api/settings", v, 200, empty()),
       new Case(GET, "/api/openapi.yaml", "/api/openapi.yaml", null, 200, empty()),
       new Case(GET, "/health", "/health", null, 200, empty()),
       new Case(GET, "/metrics", "/metrics", null, 200, empty()),
       // A plain GET (no upgrade) passes the guard and is then refused as a bad upgrade.
-      new Case(GET, "/ws", "/ws", v, 400, empty()));
+      new Case(GET, "/ws", "/ws", v, 400, empty()),
+      // Node to node: a login does not count, only the cluster secret (which this api has none of).
+      new Case(GET, "/internal/blobs/:sha256", "/internal/blobs/" + "0".repeat(64), null, 403, empty()));
   }
 
   private static int expected(Case c, String role) {

@@ -95,6 +95,12 @@ public final class ConfigKeys {
   public static final String EVENT_BUS_PORT = "eventBusPort";
   /** Shared secret authenticating node-to-node requests (blob replication); set it for clusters. */
   public static final String CLUSTER_SECRET = "clusterSecret";
+  /**
+   * Base URL at which the other nodes reach this node's internal endpoints (blob replication),
+   * e.g. "http://plant-a.example:8080". Empty = derived from httpHost and httpPort (clusterHost
+   * when httpHost is a wildcard address such as 0.0.0.0); https when TLS is configured.
+   */
+  public static final String INTERNAL_URL = "internalUrl";
   /** Base URLs of other nodes the page may fail over to, e.g. ["http://plant-b:8080"]. */
   public static final String PEER_URLS = "peerUrls";
 
@@ -144,6 +150,7 @@ public final class ConfigKeys {
       .put(CLUSTER_NAME, "ncvault")
       .put(EVENT_BUS_PORT, 0)
       .put(CLUSTER_SECRET, "")
+      .put(INTERNAL_URL, "")
       .put(PEER_URLS, new JsonArray())
       .put(BRIDGE_PORT, 0)
       .put(BRIDGE_HOST, "127.0.0.1");

@@ -45,11 +45,16 @@ public final class StorageActions {
   public static final String FILES_DELETE = "files.delete";
   /** {filename, user, role} (admin) -> FileInfo. 404 unless the file is deleted. */
   public static final String FILES_RESTORE = "files.restore";
-  /** {filename} -> {filename, revisions: [RevisionInfo], newest first}. */
+  /**
+   * {filename, replicas?} -> {filename, revisions: [RevisionInfo], newest first}. With replicas=true
+   * (the api sets it for admins) each revision also carries {@code replicas}: the names of the
+   * nodes whose blob store holds its content, sorted.
+   */
   public static final String FILES_HISTORY = "files.history";
   /**
    * {filename, rev?} -> BlobLocation of that revision (current when rev is absent). 404 for an
-   * unknown revision; 503 when the content is not on this node.
+   * unknown revision. Content this node lacks is first fetched from a node that holds it (checked
+   * against its SHA-256 and kept); 503 when no node can provide it.
    */
   public static final String FILES_CONTENT = "files.content";
   /**
@@ -97,6 +102,18 @@ public final class StorageActions {
   public static final String USERS_PASSWORD = "users.password";
   /** {username, user} (admin) -> {}. 409 for yourself or the last admin. */
   public static final String USERS_DELETE = "users.delete";
+
+  /**
+   * {sha256} -> {sha256, path, size}: a blob of THIS node's store, for sending it to another node
+   * (never fetched from elsewhere). 400 for a malformed SHA-256; 404 when this node does not hold it.
+   */
+  public static final String BLOBS_LOCAL = "blobs.local";
+  /**
+   * {} -> {self, blobs: distinct contents referenced by revisions, nodes: [{name, internalUrl,
+   * lastSeen, blobs: how many of them the node holds}] sorted by name}: the replication state of
+   * the cluster for admins.
+   */
+  public static final String NODES_LIST = "nodes.list";
 
   /**
    * {} -> {database: "up"|"down", blobStore: "up"|"down", dbKind}. When one is down the reply is a

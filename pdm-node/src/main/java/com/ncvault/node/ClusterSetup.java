@@ -8,6 +8,8 @@ import com.hazelcast.config.NetworkConfig;
 import com.ncvault.contract.ConfigKeys;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Hazelcast for the clustered event bus, configured in code: TCP-IP members only (no multicast,
@@ -47,6 +49,36 @@ final class ClusterSetup {
     hz.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
     hz.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
     return hz;
+  }
+
+  /**
+   * What a clustered node needs that a single node does not; empty when nothing is missing. Every
+   * node must sign and accept the same tokens, copy content from the others, and share the one
+   * database that orders all changes.
+   */
+  static List<String> missingForCluster(JsonObject config) {
+    List<String> missing = new ArrayList<>();
+    if (config.getString(ConfigKeys.JWT_SECRET, "").isBlank()) {
+      missing.add(ConfigKeys.JWT_SECRET + " (" + ConfigKeys.envName(ConfigKeys.JWT_SECRET) + ") must be set, the same"
+        + " on every node: a key generated per node would make a login valid on that node only");
+    }
+    if (config.getString(ConfigKeys.CLUSTER_SECRET, "").isBlank()) {
+      missing.add(ConfigKeys.CLUSTER_SECRET + " (" + ConfigKeys.envName(ConfigKeys.CLUSTER_SECRET) + ") must be set,"
+        + " the same on every node: without it nodes cannot copy content from each other");
+    }
+    if (!"postgres".equalsIgnoreCase(String.valueOf(config.getValue(ConfigKeys.DB_KIND)))) {
+      missing.add(ConfigKeys.DB_KIND + " (" + ConfigKeys.envName(ConfigKeys.DB_KIND) + ") must be postgres: the nodes"
+        + " of a cluster share one PostgreSQL database (" + ConfigKeys.PG_URI + ")");
+    }
+    return missing;
+  }
+
+  /** Refuses a clustered start with everything that is missing in one message. */
+  static void requireClusterSettings(JsonObject config) {
+    List<String> missing = missingForCluster(config);
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("A clustered node cannot start: " + String.join("; ", missing));
+    }
   }
 
   static HazelcastClusterManager clusterManager(JsonObject config) {

@@ -47,6 +47,10 @@ public final class Main {
       Vertx vertx = createVertx(config).await();
       PdmNode node = PdmNode.deploy(vertx, config).onFailure(failure -> vertx.close()).await();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(node.vertx()), "shutdown"));
+    } catch (IllegalArgumentException refused) {
+      // A configuration the node refuses: the message says what to change, a stack trace would not.
+      LOG.error("The node could not start: {}", refused.getMessage());
+      System.exit(1);
     } catch (RuntimeException failure) {
       LOG.error("The node could not start: {}", failure.getMessage(), failure);
       System.exit(1);
@@ -57,6 +61,8 @@ public final class Main {
     VertxOptions options = PdmNode.vertxOptions();
     io.vertx.core.Future<Vertx> created;
     if (config.getBoolean(ConfigKeys.CLUSTER, false)) {
+      // Checked before joining: a node that cannot serve the cluster must not become a member.
+      ClusterSetup.requireClusterSettings(config);
       options.getEventBusOptions()
         .setHost(config.getString(ConfigKeys.CLUSTER_HOST))
         .setPort(config.getInteger(ConfigKeys.EVENT_BUS_PORT, 0));

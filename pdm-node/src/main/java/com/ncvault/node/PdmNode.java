@@ -56,6 +56,13 @@ public final class PdmNode {
     config.put(ConfigKeys.DATA_DIR, dataDir.toString());
     registerCodecs(vertx);
     List<String> ids = new ArrayList<>();
+    if (vertx.isClustered()) {
+      try {
+        ClusterSetup.requireClusterSettings(config);
+      } catch (IllegalArgumentException refused) {
+        return Future.failedFuture(refused);
+      }
+    }
     return vertx.executeBlocking(() -> Secrets.signingKey(config.getString(ConfigKeys.JWT_SECRET), dataDir))
       .compose(key -> {
         config.put(ConfigKeys.JWT_SECRET, key);

@@ -92,6 +92,34 @@ public final class BlobStore {
     return removed;
   }
 
+  /** The content names of every blob in the store. */
+  public Set<String> list() {
+    Set<String> present = new java.util.HashSet<>();
+    try (Stream<Path> files = Files.walk(blobs, 2)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && file.getParent().getParent().equals(blobs)) {
+          String sha = file.getParent().getFileName().toString() + file.getFileName();
+          if (isSha256(sha)) {
+            present.add(sha);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return present;
+  }
+
+  /** The size of a blob in the store, or -1 when this store does not hold it. */
+  public long sizeOf(String sha256) {
+    try {
+      Path path = pathOf(sha256);
+      return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) ? Files.size(path) : -1;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   public Path pathOf(String sha256) {
     requireSha(sha256);
     return blobs.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2));
@@ -229,8 +257,13 @@ public final class BlobStore {
     }
   }
 
+  /** True for 64 lower-case hex digits, the only names blobs have. */
+  public static boolean isSha256(String text) {
+    return text != null && SHA256.matcher(text).matches();
+  }
+
   private static void requireSha(String sha256) {
-    if (sha256 == null || !SHA256.matcher(sha256).matches()) {
+    if (!isSha256(sha256)) {
       throw new PdmError(ErrorCode.BAD_REQUEST, "A SHA-256 is 64 lower-case hex digits");
     }
   }

@@ -21,6 +21,17 @@ public enum Dialect {
     public String migrationLock() {
       return null;
     }
+
+    @Override
+    public String upsertNode() {
+      return "MERGE INTO nodes (name, base_url, last_seen) KEY (name) VALUES (#{name}, #{url}, #{now})";
+    }
+
+    @Override
+    public String insertLocation() {
+      return "MERGE INTO blob_locations (sha256, node, stored_at) KEY (sha256, node) "
+        + "VALUES (#{sha256}, #{node}, #{now})";
+    }
   },
 
   POSTGRES {
@@ -34,6 +45,18 @@ public enum Dialect {
       // Nodes of a cluster may start together; one migrates, the others wait and find it done.
       return "SELECT pg_advisory_xact_lock(7315001)";
     }
+
+    @Override
+    public String upsertNode() {
+      return "INSERT INTO nodes (name, base_url, last_seen) VALUES (#{name}, #{url}, #{now}) "
+        + "ON CONFLICT (name) DO UPDATE SET base_url = EXCLUDED.base_url, last_seen = EXCLUDED.last_seen";
+    }
+
+    @Override
+    public String insertLocation() {
+      return "INSERT INTO blob_locations (sha256, node, stored_at) VALUES (#{sha256}, #{node}, #{now}) "
+        + "ON CONFLICT (sha256, node) DO NOTHING";
+    }
   };
 
   /** An UPDATE statement turned into one that also returns the rows it changed (all columns). */
@@ -41,6 +64,12 @@ public enum Dialect {
 
   /** A statement that serialises schema migrations between nodes, or null when not needed. */
   public abstract String migrationLock();
+
+  /** Records a node's name and internal URL as seen now (#{name}, #{url}, #{now}); insert or update. */
+  public abstract String upsertNode();
+
+  /** Records that #{node} holds the blob #{sha256} (#{now}); nothing happens when it is known already. */
+  public abstract String insertLocation();
 
   /**
    * The H2 URL: file mode; WRITE_DELAY=0 writes each commit to the file at once so a killed

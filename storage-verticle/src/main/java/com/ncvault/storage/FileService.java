@@ -46,10 +46,12 @@ final class FileService {
   private final FilenameRules names;
   private final EventLog events;
   private final Access access;
+  private final NodeRegistry registry;
+  private final BlobFetcher fetcher;
   private final Clock clock;
 
   FileService(Vertx vertx, Database db, BlobStore blobs, FilenameRules names, EventLog events, Access access,
-              Clock clock) {
+              NodeRegistry registry, BlobFetcher fetcher, Clock clock) {
     this.vertx = vertx;
     this.pool = db.pool();
     this.dialect = db.dialect();
@@ -57,6 +59,8 @@ final class FileService {
     this.names = names;
     this.events = events;
     this.access = access;
+    this.registry = registry;
+    this.fetcher = fetcher;
     this.clock = clock;
   }
 
@@ -157,6 +161,7 @@ final class FileService {
         "revision", rev.toString(), "size", staged.size(), "sha256", staged.sha256(), "now", now))
       .compose(v -> insertRevision(conn, filename, rev, user, now, message == null ? "Initial upload" : message,
         staged))
+      .compose(v -> registry.recordHere(conn, staged.sha256()))
       .compose(v -> find(conn, filename))
       .compose(row -> events.append(conn, EventTypes.CREATE, filename, user, now, rev.toString(),
           message == null ? "Initial upload" : message, new JsonObject().put("size", staged.size()), row.toJson())
@@ -235,6 +240,7 @@ final class FileService {
             "lockMessage", keepLocked ? row.lockMessage() : null))
           .map(Rows::firstFile)
           .compose(updated -> insertRevision(conn, filename, next, user, now, message, staged)
+            .compose(v -> registry.recordHere(conn, staged.sha256()))
             .compose(v -> events.append(conn, EventTypes.CHECKIN, filename, user, now, next.toString(), message,
               new JsonObject().put("major", major).put("keepLocked", keepLocked).put("size", staged.size()),
               updated.toJson()))
@@ -327,18 +333,32 @@ final class FileService {
       .map(events::publish);
   }
 
-  /** {filename} -> {filename, revisions: [RevisionInfo] newest first}. */
+  /**
+   * {filename, replicas?} -> {filename, revisions: [RevisionInfo] newest first}; with replicas each
+   * revision also names the nodes holding its content.
+   */
   Future<JsonObject> history(Request r) {
     String filename = r.required("filename");
+    boolean withReplicas = r.flag("replicas");
     return find(pool, filename).compose(row -> {
       if (row == null) {
         return Future.failedFuture(LockRules.notFound(filename));
       }
-      return Database.run(pool, Sql.REVISIONS_OF, Map.of("filename", filename)).map(rows -> {
-        JsonArray revisions = new JsonArray();
-        rows.forEach(rev -> revisions.add(JsonObject.mapFrom(Rows.revision(rev))));
-        return new JsonObject().put("filename", filename).put("revisions", revisions);
-      });
+      Future<Map<String, List<String>>> replicas = withReplicas ? registry.replicasOfFile(filename)
+        : Future.succeededFuture(null);
+      return replicas.compose(holders -> Database.run(pool, Sql.REVISIONS_OF, Map.of("filename", filename))
+        .map(rows -> {
+          JsonArray revisions = new JsonArray();
+          rows.forEach(rev -> {
+            RevisionInfo info = Rows.revision(rev);
+            JsonObject json = JsonObject.mapFrom(info);
+            if (holders != null) {
+              json.put("replicas", new JsonArray(holders.getOrDefault(info.sha256(), List.of())));
+            }
+            revisions.add(json);
+          });
+          return new JsonObject().put("filename", filename).put("revisions", revisions);
+        }));
     });
   }
 
@@ -347,12 +367,16 @@ final class FileService {
     String filename = r.required("filename");
     String rev = r.optional("rev");
     return revisionOf(filename, rev == null || rev.isBlank() ? null : Revision.parse(rev))
-      .compose(info -> vertx.executeBlocking(() -> blobs.contains(info.sha256()))
-        .compose(present -> present
-          ? Future.succeededFuture(JsonObject.mapFrom(new BlobLocation(filename, info.revision(),
-            blobs.pathOf(info.sha256()).toString(), info.size(), info.sha256())))
-          : Future.failedFuture(new PdmError(ErrorCode.UNAVAILABLE,
-            "The content of " + filename + " " + info.revision() + " is not on this node"))));
+      .compose(info -> local(filename, info)
+        .map(v -> JsonObject.mapFrom(new BlobLocation(filename, info.revision(),
+          blobs.pathOf(info.sha256()).toString(), info.size(), info.sha256()))));
+  }
+
+  /** The revision's content in this node's store, fetched from another node when it is not. */
+  private Future<Void> local(String filename, RevisionInfo info) {
+    return fetcher.ensureLocal(info.sha256(), info.size())
+      .recover(e -> Future.failedFuture(new PdmError(ErrorCode.UNAVAILABLE, "The content of " + filename + " "
+        + info.revision() + " is not on this node and no other node could provide it")));
   }
 
   /** {filename, from, to} -> {filename, from, to, diff}; 415 for binary, 413 above 20 MB. */
@@ -365,8 +389,9 @@ final class FileService {
         return Future.failedFuture(new PdmError(ErrorCode.PAYLOAD_TOO_LARGE,
           "Revisions larger than 20 MB are not compared"));
       }
-      return vertx.executeBlocking(() -> TextDiff.unified(filename, a.revision(), blobs.read(a.sha256()),
-          b.revision(), blobs.read(b.sha256())))
+      return local(filename, a).compose(v -> local(filename, b))
+        .compose(v -> vertx.executeBlocking(() -> TextDiff.unified(filename, a.revision(), blobs.read(a.sha256()),
+          b.revision(), blobs.read(b.sha256()))))
         .map(diff -> new JsonObject().put("filename", filename).put("from", a.revision())
           .put("to", b.revision()).put("diff", diff));
     }));

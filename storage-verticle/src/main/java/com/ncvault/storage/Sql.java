@@ -76,6 +76,22 @@ final class Sql {
 
   static final String PING = "SELECT 1 AS ok";
 
+  static final String LOCATIONS_OF_NODE = "SELECT sha256 FROM blob_locations WHERE node = #{node}";
+  static final String DELETE_LOCATION = "DELETE FROM blob_locations WHERE sha256 = #{sha256} AND node = #{node}";
+  /** Other nodes holding a blob, the most recently seen first (the likeliest to answer). */
+  static final String HOLDERS = "SELECT n.name, n.base_url, n.last_seen FROM blob_locations l "
+    + "JOIN nodes n ON n.name = l.node WHERE l.sha256 = #{sha256} AND l.node <> #{node} "
+    + "ORDER BY n.last_seen DESC, n.name";
+  static final String REPLICAS_OF_FILE = "SELECT sha256, node FROM blob_locations WHERE sha256 IN "
+    + "(SELECT sha256 FROM revisions WHERE filename = #{filename}) ORDER BY node";
+  /** Content some revision refers to that this node does not hold, with its size. */
+  static final String MISSING_HERE = "SELECT sha256, MAX(size) AS size FROM revisions r WHERE NOT EXISTS "
+    + "(SELECT 1 FROM blob_locations l WHERE l.sha256 = r.sha256 AND l.node = #{node}) GROUP BY sha256";
+  static final String ALL_NODES = "SELECT n.name, n.base_url, n.last_seen, "
+    + "(SELECT COUNT(*) FROM blob_locations l WHERE l.node = n.name "
+    + "AND l.sha256 IN (SELECT sha256 FROM revisions)) AS blobs FROM nodes n ORDER BY n.name";
+  static final String COUNT_CONTENTS = "SELECT COUNT(DISTINCT sha256) AS n FROM revisions";
+
   private Sql() {
   }
 }

@@ -19,7 +19,10 @@ public record StorageConfig(
   String adminPassword,
   boolean demo,
   String demoPassword,
-  long staleLockSeconds) {
+  long staleLockSeconds,
+  String nodeName,
+  String internalUrl,
+  String clusterSecret) {
 
   public static final String H2 = "h2";
   public static final String POSTGRES = "postgres";
@@ -46,7 +49,42 @@ public record StorageConfig(
       string(c, ConfigKeys.ADMIN_PASSWORD),
       bool(c, ConfigKeys.DEMO),
       string(c, ConfigKeys.DEMO_PASSWORD),
-      number(c, ConfigKeys.STALE_LOCK_SECONDS));
+      number(c, ConfigKeys.STALE_LOCK_SECONDS),
+      nodeName(c),
+      internalUrl(c),
+      string(c, ConfigKeys.CLUSTER_SECRET));
+  }
+
+  /** Content is exchanged with other nodes only when they share a cluster secret. */
+  public boolean replicates() {
+    return !clusterSecret.isEmpty();
+  }
+
+  /** nodeName, or "node-" + httpPort as the launcher names a node. */
+  static String nodeName(JsonObject c) {
+    String name = string(c, ConfigKeys.NODE_NAME).strip();
+    return name.isEmpty() ? "node-" + string(c, ConfigKeys.HTTP_PORT) : name;
+  }
+
+  /**
+   * The URL other nodes reach this one at: internalUrl when set (without a trailing slash), else
+   * http(s)://host:httpPort where host is httpHost, or clusterHost when httpHost is a wildcard
+   * address (0.0.0.0 is where the server listens, not where anyone can reach it).
+   */
+  static String internalUrl(JsonObject c) {
+    String configured = string(c, ConfigKeys.INTERNAL_URL).strip();
+    if (!configured.isEmpty()) {
+      return configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
+    }
+    String host = string(c, ConfigKeys.HTTP_HOST).strip();
+    if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      host = string(c, ConfigKeys.CLUSTER_HOST).strip();
+    }
+    if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    boolean tls = !string(c, ConfigKeys.TLS_CERT).isBlank() && !string(c, ConfigKeys.TLS_KEY).isBlank();
+    return (tls ? "https://" : "http://") + host + ":" + string(c, ConfigKeys.HTTP_PORT);
   }
 
   private static String string(JsonObject c, String key) {

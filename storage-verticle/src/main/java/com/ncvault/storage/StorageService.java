@@ -7,10 +7,14 @@ import com.ncvault.contract.StorageActions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -28,13 +32,17 @@ public final class StorageService {
   private final Vertx vertx;
   private final Database db;
   private final BlobStore blobs;
+  private final HttpClient peers;
+  private final Replication replication;
   private final Map<String, Function<Request, Future<JsonObject>>> actions;
 
-  private StorageService(Vertx vertx, Database db, BlobStore blobs, FileService files, UserService users,
-                         ActivityService activity) {
+  private StorageService(Vertx vertx, Database db, BlobStore blobs, HttpClient peers, NodeRegistry registry,
+                         Replication replication, FileService files, UserService users, ActivityService activity) {
     this.vertx = vertx;
     this.db = db;
     this.blobs = blobs;
+    this.peers = peers;
+    this.replication = replication;
     this.actions = Map.ofEntries(
       Map.entry(StorageActions.FILES_LIST, files::list),
       Map.entry(StorageActions.FILES_GET, files::get),
@@ -59,13 +67,16 @@ public final class StorageService {
       Map.entry(StorageActions.USERS_UPDATE, users::update),
       Map.entry(StorageActions.USERS_PASSWORD, users::password),
       Map.entry(StorageActions.USERS_DELETE, users::delete),
+      Map.entry(StorageActions.BLOBS_LOCAL, this::localBlob),
+      Map.entry(StorageActions.NODES_LIST, r -> registry.list()),
       Map.entry(StorageActions.HEALTH, r -> health()));
   }
 
   /**
    * Opens the database, migrates it, sweeps the blob store (crash leftovers in incoming/ and blobs
-   * no revision refers to: safe only because no request is served yet), creates the first admin
-   * and the demo vault when configured.
+   * no revision refers to: safe only because no request is served yet), registers this node and
+   * the content it holds, creates the first admin and the demo vault when configured, then starts
+   * replication.
    */
   public static Future<StorageService> start(Vertx vertx, StorageConfig config) {
     FilenameRules names = new FilenameRules(config.allowedExtensions(), config.filenamePattern());
@@ -76,22 +87,38 @@ public final class StorageService {
       return null;
     }).compose(v -> {
       Database db = Database.open(vertx, config);
+      HttpClient peers = vertx.createHttpClient(new HttpClientOptions()
+        .setConnectTimeout((int) BlobFetcher.CONNECT_TIMEOUT_MS)
+        .setIdleTimeout((int) BlobFetcher.IDLE_TIMEOUT_MS)
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS), new PoolOptions().setHttp1MaxSize(Replication.CONCURRENCY + 2));
+      NodeRegistry registry = new NodeRegistry(db, config.nodeName(), config.internalUrl(), clock);
+      BlobFetcher fetcher = new BlobFetcher(vertx, peers, db, blobs, registry, config.clusterSecret());
       return Migrations.migrate(vertx, db)
         .compose(version -> sweep(vertx, db, blobs))
+        .compose(present -> registry.announce().compose(v2 -> registry.reconcile(present)))
         .compose(v2 -> {
           EventLog events = new EventLog(db.dialect(), config.eventRetention(), vertx.eventBus());
           Access access = new Access(db.pool());
-          FileService files = new FileService(vertx, db, blobs, names, events, access, clock);
+          FileService files = new FileService(vertx, db, blobs, names, events, access, registry, fetcher, clock);
           ActivityService activity = new ActivityService(db, clock, config.staleLockSeconds());
+          Replication replication = new Replication(vertx, registry, fetcher, config.replicates());
           return UserService.create(vertx, db, events, access, clock)
             .compose(users -> new Bootstrap(vertx, config, db, blobs, users, files).run()
-              .map(v3 -> new StorageService(vertx, db, blobs, files, users, activity)));
+              .map(v3 -> new StorageService(vertx, db, blobs, peers, registry, replication, files, users,
+                activity)));
         })
-        .recover(e -> db.close().transform(ignored -> Future.failedFuture(e)));
+        .onSuccess(service -> service.replication.start())
+        .recover(e -> peers.close().eventually(db::close).transform(ignored -> Future.failedFuture(e)));
     });
   }
 
-  private static Future<Void> sweep(Vertx vertx, Database db, BlobStore blobs) {
+  /** A domain event from any node (the storage-verticle listens once per node). */
+  public void onDomainEvent(JsonObject event) {
+    replication.onDomainEvent(event);
+  }
+
+  /** Removes leftovers and unreferenced blobs; the result is the content the store holds afterwards. */
+  private static Future<Set<String>> sweep(Vertx vertx, Database db, BlobStore blobs) {
     return db.pool().query(Sql.REFERENCED_BLOBS).execute()
       .map(rows -> {
         var referenced = new HashSet<String>();
@@ -104,7 +131,7 @@ public final class StorageService {
         if (leftovers + unreferenced > 0) {
           LOG.info("Removed {} unfinished uploads and {} unreferenced blobs", leftovers, unreferenced);
         }
-        return null;
+        return blobs.list();
       }));
   }
 
@@ -155,7 +182,20 @@ public final class StorageService {
     });
   }
 
+  /** {sha256} -> {sha256, path, size} of a blob in THIS node's store; 404 when it does not hold it. */
+  private Future<JsonObject> localBlob(Request r) {
+    String sha256 = r.required("sha256");
+    if (!BlobStore.isSha256(sha256)) {
+      return Future.failedFuture(new PdmError(ErrorCode.BAD_REQUEST, "A SHA-256 is 64 lower-case hex digits"));
+    }
+    return vertx.executeBlocking(() -> blobs.sizeOf(sha256)).compose(size -> size < 0
+      ? Future.failedFuture(new PdmError(ErrorCode.NOT_FOUND, "This node does not hold " + sha256))
+      : Future.succeededFuture(new JsonObject().put("sha256", sha256).put("path", blobs.pathOf(sha256).toString())
+        .put("size", size)));
+  }
+
   public Future<Void> close() {
-    return db.close();
+    replication.stop();
+    return peers.close().eventually(db::close);
   }
 }

@@ -4,30 +4,40 @@ import com.ncvault.contract.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 
 /**
  * The storage of one node: the only writer of metadata (SQL) and content (blob store). Answers
  * {@link Addresses#STORAGE} requests and publishes each committed change on
  * {@link Addresses#DOMAIN_EVENTS}. The consumer is registered only after start-up maintenance.
+ * When nodes share a cluster secret it also listens to the domain events (once per node) to copy
+ * the content of new revisions made elsewhere.
  */
 public class StorageVerticle extends VerticleBase {
 
   private StorageService storage;
   private MessageConsumer<Object> consumer;
+  private MessageConsumer<JsonObject> events;
 
   @Override
   public Future<?> start() {
     StorageConfig config = StorageConfig.from(config());
-    return StorageService.start(vertx, config).compose(service -> {
+    return StorageService.start(vertx, config).<Void>compose(service -> {
       storage = service;
       consumer = vertx.eventBus().localConsumer(Addresses.STORAGE, service::handle);
-      return consumer.completion();
+      if (!config.replicates()) {
+        return consumer.completion();
+      }
+      events = vertx.eventBus().consumer(Addresses.DOMAIN_EVENTS, m -> service.onDomainEvent(m.body()));
+      return Future.all(consumer.completion(), events.completion()).mapEmpty();
     });
   }
 
   @Override
   public Future<?> stop() {
-    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<Void> unregistered = Future.all(
+      consumer == null ? Future.succeededFuture() : consumer.unregister(),
+      events == null ? Future.succeededFuture() : events.unregister()).mapEmpty();
     return unregistered.eventually(() -> storage == null ? Future.succeededFuture() : storage.close());
   }
 }

@@ -41,6 +41,11 @@ final class PostgresTestDatabase {
     admin(name, "CREATE SCHEMA public");
   }
 
+  /** Runs one statement in the test database (to set up a situation the nodes cannot produce). */
+  void execute(String sql) {
+    admin(name, sql);
+  }
+
   void drop() {
     try {
       admin("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
