@@ -2,6 +2,7 @@ package com.ncvault.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ncvault.contract.ClusterHttp;
 import com.ncvault.contract.ConfigKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,13 +57,16 @@ class AccessMatrixTest {
   private static String pat;
   private static final Map<String, String> tokens = new LinkedHashMap<>();
   private static final AtomicInteger fixtures = new AtomicInteger();
+  private static final String CLUSTER_SECRET = "cluster-secret-" + UUID.randomUUID();
+  private static final Buffer FREE_CONTENT = Buffer.buffer("G0 X0\n");
   private static ErrorLog errors;
 
   @BeforeAll
   static void start() {
     errors = ErrorLog.attach();
     vertx = Vertx.vertx(PdmNode.vertxOptions());
-    node = TestNode.start(vertx, new JsonObject().put(ConfigKeys.JWT_SECRET, TestTokens.SECRET)).await();
+    node = TestNode.start(vertx, new JsonObject().put(ConfigKeys.JWT_SECRET, TestTokens.SECRET)
+      .put(ConfigKeys.CLUSTER_SECRET, CLUSTER_SECRET)).await();
     api = new NodeApi(vertx, node.port());
     admin = api.adminToken().await();
     pat = api.createUser(admin, "pat", "programmer").await();
@@ -94,7 +99,7 @@ class AccessMatrixTest {
   /** A file pat created; nobody holds it. */
   private static Future<String> freeFile() {
     String name = freshName();
-    return api.create(pat, name, Buffer.buffer("G0 X0\n")).map(name);
+    return api.create(pat, name, FREE_CONTENT).map(name);
   }
 
   /** A file pat created and checked out. */
@@ -154,6 +159,17 @@ class AccessMatrixTest {
     return token -> status(request(HttpMethod.POST, "/api/admin/users", token).sendJsonObject(new JsonObject()
       .put("username", "new" + fixtures.incrementAndGet()).put("password", "a long enough password")
       .put("role", "viewer")));
+  }
+
+  /** Another node fetching the content of a free file, presenting {@code secret} (none when null). */
+  private static Call blob(String secret) {
+    return token -> freeFile().compose(name -> {
+      HttpRequest<Buffer> request = request(HttpMethod.GET, "/internal/blobs/" + NodeApi.sha256(FREE_CONTENT), token);
+      if (secret != null) {
+        request.putHeader(ClusterHttp.SECRET_HEADER, secret);
+      }
+      return status(request.send());
+    });
   }
 
   private static Call webSocket() {
@@ -234,6 +250,10 @@ class AccessMatrixTest {
                                                                                                                                          401, 403, 403, 403, 204),
       row("POST /api/admin/messages",                      "to pat",                 json(post, "/api/admin/messages", new JsonObject().put("to", "pat").put("text", "check in please")),
                                                                                                                                          401, 403, 403, 403, 202),
+      row("GET /api/admin/nodes",                          "any",                    plain(get, "/api/admin/nodes"),                     401, 403, 403, 403, 200),
+      row("GET /internal/blobs/{sha256}",                  "no cluster secret",      blob(null),                                         401, 401, 401, 401, 401),
+      row("GET /internal/blobs/{sha256}",                  "a wrong cluster secret", blob("a guess"),                                    403, 403, 403, 403, 403),
+      row("GET /internal/blobs/{sha256}",                  "the cluster secret",     blob(CLUSTER_SECRET),                               200, 200, 200, 200, 200),
       row("GET /api/settings",                             "any",                    plain(get, "/api/settings"),                        401, 200, 200, 200, 200),
       row("GET /api/openapi.yaml",                         "any",                    plain(get, "/api/openapi.yaml"),                    200, 200, 200, 200, 200),
       row("GET /health",                                   "any",                    plain(get, "/health"),                              200, 200, 200, 200, 200),

@@ -2,6 +2,7 @@ package com.ncvault.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ncvault.contract.ClusterHttp;
 import com.ncvault.contract.ConfigKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -48,6 +49,7 @@ class HostileInputTest {
   private static final int IDLE_TIMEOUT_SECONDS = 2;
   private static final long MAX_UPLOAD = 1024 * 1024;
   private static final String LOCKED = "5000001_HI.nc";
+  private static final String CLUSTER_SECRET = "cluster-secret-" + java.util.UUID.randomUUID();
 
   private static Vertx vertx;
   private static TestNode node;
@@ -76,7 +78,8 @@ class HostileInputTest {
     node = TestNode.start(vertx, new JsonObject()
       .put(ConfigKeys.HTTP_IDLE_TIMEOUT_SECONDS, IDLE_TIMEOUT_SECONDS)
       .put(ConfigKeys.WS_PING_SECONDS, 1)
-      .put(ConfigKeys.MAX_UPLOAD_BYTES, MAX_UPLOAD)).await();
+      .put(ConfigKeys.MAX_UPLOAD_BYTES, MAX_UPLOAD)
+      .put(ConfigKeys.CLUSTER_SECRET, CLUSTER_SECRET)).await();
     // A new connection per call: pooled ones would be closed under the client by the short idle timeout.
     api = new NodeApi(vertx, node.port(), new WebClientOptions().setKeepAlive(false));
     admin = api.adminToken().await();
@@ -297,6 +300,10 @@ class HostileInputTest {
         utf8("{\"reason\":\"x\"}")), refusedAsBadOrUnknownName()));
       rows.add(row("delete: " + what, () -> http("DELETE", file, admin, null, null), refusedAsBadOrUnknownName()));
       rows.add(row("restore: " + what, () -> http("POST", file + "/restore", admin, null, null),
+        refusedAsBadOrUnknownName()));
+      // the node-to-node route serves files from disk by name: it must take nothing but a SHA-256
+      rows.add(row("another node's blob fetch: " + what, () -> http(utf8("GET /internal/blobs/" + f + " HTTP/1.1\r\n"
+        + "Host: x\r\nConnection: close\r\n" + ClusterHttp.SECRET_HEADER + ": " + CLUSTER_SECRET + "\r\n\r\n")),
         refusedAsBadOrUnknownName()));
     });
     return rows(rows);
