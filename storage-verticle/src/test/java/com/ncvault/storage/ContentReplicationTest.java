@@ -1,5 +1,6 @@
 package com.ncvault.storage;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static com.ncvault.storage.StorageClient.assertError;
 import static com.ncvault.storage.StorageClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,10 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,24 +39,11 @@ class ContentReplicationTest {
 
   private static final String SECRET = "cluster-" + UUID.randomUUID();
   private static final String PROGRAM = "%\nO1000 (FLANGE OP10)\nG21 G90\nT1 M6\nG0 X0 Y0\nM30\n%\n";
-  private static PostgresTestDatabase database;
+  @RegisterExtension
+  static final PostgresTestDatabase database = new PostgresTestDatabase();
 
   private Node a;
   private Node b;
-
-  @BeforeAll
-  static void createDatabase() {
-    Assumptions.assumeTrue(PostgresTestDatabase.reachable(), "PostgreSQL is not reachable on 127.0.0.1:5432");
-    database = new PostgresTestDatabase();
-    database.create();
-  }
-
-  @AfterAll
-  static void dropDatabase() {
-    if (database != null) {
-      database.drop();
-    }
-  }
 
   @BeforeEach
   void startTwoNodes() throws IOException {

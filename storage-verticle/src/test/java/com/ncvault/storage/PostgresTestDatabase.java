@@ -8,15 +8,40 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A throw-away PostgreSQL database on 127.0.0.1:5432 (user postgres, trust auth) for one test class. */
-final class PostgresTestDatabase {
+/**
+ * A throw-away PostgreSQL database on 127.0.0.1:5432 (user postgres, trust auth) for one test class:
+ * register it with {@code @RegisterExtension static final PostgresTestDatabase database = ...}; it is
+ * created before the class (which is skipped when PostgreSQL is not reachable) and dropped after.
+ */
+final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCallback {
 
   static final String HOST = "127.0.0.1";
   static final int PORT = 5432;
 
   final String name = "ncvault_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   private final Vertx vertx = Vertx.vertx();
+  private boolean created;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    Assumptions.assumeTrue(reachable(), "PostgreSQL is not reachable on " + HOST + ":" + PORT);
+    create();
+    created = true;
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (created) {
+      drop();
+    } else {
+      StorageClient.await(vertx.close());
+    }
+  }
 
   static boolean reachable() {
     try (Socket socket = new Socket()) {
