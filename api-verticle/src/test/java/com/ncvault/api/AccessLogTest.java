@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -55,14 +56,16 @@ class AccessLogTest {
       .compose(v -> api.client.post("/api/auth/login")
         .sendJsonObject(new JsonObject().put("username", "ada").put("password", FakeStorage.PASSWORD)))
       .map(r -> r.bodyAsJsonObject().getString("token"));
+    WebSocketClient webSockets = api.vertx.createWebSocketClient();
     Future<Void> traffic = token
       .compose(t -> api.request(HttpMethod.GET, "/api/auth/me").putHeader("Authorization", "Bearer " + t).send())
       .compose(r -> api.request(HttpMethod.GET, "/api/files?q=AB1").putHeader("Cookie", "pdm_session=" + token.result()).send())
       .compose(r -> api.request(HttpMethod.GET, "/api/files?access_token=" + token.result()).send())
-      .compose(r -> api.vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("localhost")
+      .compose(r -> webSockets.connect(new WebSocketConnectOptions().setHost("localhost")
         .setPort(api.port).setURI("/ws?proto=2&tok%65n=" + token.result() + "&since=3")))
       .compose(socket -> handedOver.future().onComplete(done -> socket.close()))
-      .compose(handoff -> sync.unregister());
+      .compose(handoff -> sync.unregister())
+      .eventually(webSockets::close);
     verify(ctx, traffic, v -> {
       List<String> log = logged();
       assertThat(log).anyMatch(line -> line.matches("POST /api/auth/login 200 \\d+B \\d+ms ada"));

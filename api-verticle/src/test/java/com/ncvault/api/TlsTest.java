@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -71,13 +72,15 @@ class TlsTest {
     Promise<SocketHandoff> handedOver = Promise.promise();
     MessageConsumer<SocketHandoff> sync = api.vertx.eventBus().localConsumer(Addresses.SYNC_CONNECT,
       message -> handedOver.tryComplete(message.body()));
+    WebSocketClient webSockets = api.vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true)
+      .setTrustAll(true).setVerifyHost(false));
     Future<SocketHandoff> connected = sync.completion()
       .compose(v -> api.login("paul"))
-      .compose(paul -> api.vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setTrustAll(true)
-          .setVerifyHost(false))
+      .compose(paul -> webSockets
         .connect(new WebSocketConnectOptions().setHost("localhost").setPort(api.port).setSsl(true).setURI("/ws")
           .addHeader("Cookie", "pdm_session=" + paul.token()).addHeader("Origin", "https://localhost:" + api.port)))
-      .compose(socket -> handedOver.future().onComplete(done -> socket.close()));
+      .compose(socket -> handedOver.future().onComplete(done -> socket.close()))
+      .eventually(webSockets::close);
     verify(ctx, connected, handoff -> {
       assertThat(handoff.user()).isEqualTo("paul");
       sync.unregister();

@@ -268,7 +268,8 @@ class UploadTest {
       .compose(socket -> socket.write(head))
       .compose(v -> eventually(api.vertx, 5000, "the upload is being written", () -> !api.partFiles().isEmpty()))
       .compose(v -> connected.result().close())
-      .compose(v -> eventually(api.vertx, 5000, "the partial file is deleted", () -> api.partFiles().isEmpty()));
+      .compose(v -> eventually(api.vertx, 5000, "the partial file is deleted", () -> api.partFiles().isEmpty()))
+      .eventually(tcp::close);
     verify(ctx, done, v -> assertThat(api.storage.uploads).isEmpty());
   }
 

@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -173,16 +174,19 @@ class AccessMatrixTest {
   }
 
   private static Call webSocket() {
-    return token -> vertx.createWebSocketClient()
-      .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
-        .setURI(token == null ? "/ws" : "/ws?token=" + token))
-      .transform(ar -> {
-        if (ar.succeeded()) {
-          return ar.result().close().map(101);
-        }
-        return ar.cause() instanceof UpgradeRejectedException rejected
-          ? Future.succeededFuture(rejected.getStatus()) : Future.failedFuture(ar.cause());
-      });
+    return token -> {
+      WebSocketClient webSockets = vertx.createWebSocketClient();
+      return webSockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
+          .setURI(token == null ? "/ws" : "/ws?token=" + token))
+        .transform(ar -> {
+          if (ar.succeeded()) {
+            return ar.result().close().map(101);
+          }
+          return ar.cause() instanceof UpgradeRejectedException rejected
+            ? Future.succeededFuture(rejected.getStatus()) : Future.<Integer>failedFuture(ar.cause());
+        })
+        .eventually(webSockets::close);
+    };
   }
 
   // ---------------------------------------------------------------- the table

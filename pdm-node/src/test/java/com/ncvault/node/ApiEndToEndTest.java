@@ -14,6 +14,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -424,13 +425,12 @@ class ApiEndToEndTest {
       .addHeader("Cookie", "pdm_session=" + pat).addHeader("Origin", "http://evil.example"));
     Future<Integer> mismatch = refusal(new WebSocketConnectOptions(base.toJson()).setURI("/ws?user=admin&token=" + pat)
       .addHeader("Origin", origin));
-    Future<Boolean> accepted = vertx.createWebSocketClient()
+    WebSocketClient webSockets = vertx.createWebSocketClient();
+    Future<Boolean> accepted = webSockets
       .connect(new WebSocketConnectOptions(base.toJson()).setURI("/ws?proto=2&user=pat")
         .addHeader("Cookie", "pdm_session=" + pat).addHeader("Origin", origin))
-      .map(socket -> {
-        socket.close();
-        return true;
-      });
+      .compose(socket -> socket.close().map(true))
+      .eventually(webSockets::close);
     verify(ctx, Future.all(anonymous, foreign, mismatch, accepted), all -> {
       assertThat(anonymous.result()).isEqualTo(401);
       assertThat(foreign.result()).isEqualTo(403);
@@ -444,8 +444,9 @@ class ApiEndToEndTest {
     String name = "1000007_BR7.nc";
     Promise<JsonObject> lockSeen = Promise.promise();
     Promise<Void> firstList = Promise.promise();
+    WebSocketClient webSockets = vertx.createWebSocketClient();
     Future<Void> flow = json(upload("/api/files", pat, name, V1, fields()), 201)
-      .compose(created -> vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+      .compose(created -> webSockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
         .setPort(node.port()).setURI("/ws?user=val").addHeader("Cookie", "pdm_session=" + val)
         .addHeader("Origin", "http://127.0.0.1:" + node.port())))
       .compose(socket -> {
@@ -468,19 +469,21 @@ class ApiEndToEndTest {
       })
       .compose(v -> json(call(HttpMethod.POST, "/api/files/" + name + "/checkout", pat).send(), 200))
       .compose(locked -> lockSeen.future())
-      .mapEmpty();
+      .<Void>mapEmpty()
+      .eventually(webSockets::close);
     verify(ctx, flow, v -> assertThat(lockSeen.future().result().getString("status")).isEqualTo("locked"));
   }
 
   private static Future<Integer> refusal(WebSocketConnectOptions options) {
-    return vertx.createWebSocketClient().connect(options).transform(ar -> {
+    WebSocketClient webSockets = vertx.createWebSocketClient();
+    return webSockets.connect(options).transform(ar -> {
       if (ar.succeeded()) {
         ar.result().close();
-        return Future.failedFuture(new AssertionError("the upgrade was accepted"));
+        return Future.<Integer>failedFuture(new AssertionError("the upgrade was accepted"));
       }
       return ar.cause() instanceof UpgradeRejectedException rejected
-        ? Future.succeededFuture(rejected.getStatus()) : Future.failedFuture(ar.cause());
-    });
+        ? Future.succeededFuture(rejected.getStatus()) : Future.<Integer>failedFuture(ar.cause());
+    }).eventually(webSockets::close);
   }
 
   @Test

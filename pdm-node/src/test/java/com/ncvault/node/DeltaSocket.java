@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class DeltaSocket {
 
+  /** Held while the socket is open: Vert.x closes a client, and its sockets, once the client is garbage. */
+  private final WebSocketClient client;
   private final WebSocket socket;
   private final List<JsonObject> messages = new ArrayList<>();
   private final List<Long> activitySeqs = new ArrayList<>();
@@ -25,20 +28,21 @@ final class DeltaSocket {
   private record Waiting(long seq, Promise<Void> reached) {
   }
 
-  private DeltaSocket(WebSocket socket) {
+  private DeltaSocket(WebSocketClient client, WebSocket socket) {
+    this.client = client;
     this.socket = socket;
   }
 
   /** Connects with {@code since} (none when negative) and the token as {@code ?token=}. */
   static Future<DeltaSocket> connect(Vertx vertx, int port, String token, long since) {
     String uri = "/ws?proto=2" + (since >= 0 ? "&since=" + since : "") + "&token=" + token;
-    return vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-      .setURI(uri)).map(ws -> {
-        DeltaSocket client = new DeltaSocket(ws);
-        ws.textMessageHandler(client::onText);
-        ws.closeHandler(v -> client.closed.tryComplete(ws.closeStatusCode()));
-        return client;
-      });
+    WebSocketClient client = vertx.createWebSocketClient();
+    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).map(ws -> {
+      DeltaSocket socket = new DeltaSocket(client, ws);
+      ws.textMessageHandler(socket::onText);
+      ws.closeHandler(v -> socket.closed.tryComplete(ws.closeStatusCode()));
+      return socket;
+    });
   }
 
   private void onText(String text) {

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
@@ -485,9 +486,9 @@ class HostileInputTest {
 
   private static Sender onSocket(Consumer<WebSocket> abuse) {
     return () -> {
-      WebSocket socket = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1024 * 1024)
-          .setMaxMessageSize(4 * 1024 * 1024))
-        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
+      WebSocketClient webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxFrameSize(1024 * 1024).setMaxMessageSize(4 * 1024 * 1024));
+      WebSocket socket = webSockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
           .setURI("/ws?proto=2&token=" + pat)).await();
       Promise<Short> closed = Promise.promise();
       socket.closeHandler(v -> closed.tryComplete(socket.closeStatusCode()));
@@ -496,6 +497,7 @@ class HostileInputTest {
       ready.future().await(10, TimeUnit.SECONDS);
       abuse.accept(socket);
       short code = closed.future().await(10, TimeUnit.SECONDS);
+      webSockets.close().await();
       return new Outcome(code, socket.closeReason(), "closed with " + code + " " + socket.closeReason());
     };
   }

@@ -52,10 +52,12 @@ class LargeFileTest {
     node = NodeProcess.start(TestNode.freePort(), dataDir, List.of("-Xmx256m"), Map.of(), List.of());
     vertx = Vertx.vertx();
     http = vertx.createHttpClient();
-    token = WebClient.create(vertx).post(node.port(), "127.0.0.1", "/api/auth/login")
+    WebClient login = WebClient.create(vertx);
+    token = login.post(node.port(), "127.0.0.1", "/api/auth/login")
       .sendJsonObject(new JsonObject().put("username", "admin").put("password", TestNode.ADMIN_PASSWORD))
       .map(r -> r.bodyAsJsonObject().getString("token"))
       .await();
+    login.close();
   }
 
   @AfterAll

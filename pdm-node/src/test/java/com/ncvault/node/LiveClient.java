@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -17,12 +18,15 @@ import java.util.function.Predicate;
 final class LiveClient {
 
   private final Vertx vertx;
+  /** Held while the socket is open: Vert.x closes a client, and its sockets, once the client is garbage. */
+  private final WebSocketClient client;
   private final WebSocket socket;
   private final List<JsonObject> messages = new CopyOnWriteArrayList<>();
   private final Promise<Void> closed = Promise.promise();
 
-  private LiveClient(Vertx vertx, WebSocket socket) {
+  private LiveClient(Vertx vertx, WebSocketClient client, WebSocket socket) {
     this.vertx = vertx;
+    this.client = client;
     this.socket = socket;
     socket.textMessageHandler(text -> messages.add(new JsonObject(text)));
     socket.closeHandler(v -> closed.tryComplete());
@@ -32,9 +36,9 @@ final class LiveClient {
   /** Connects to the node on {@code port}; {@code since} < 0 means a first load (a snapshot). */
   static Future<LiveClient> connect(Vertx vertx, int port, String token, long since) {
     String uri = "/ws?proto=2&token=" + token + (since >= 0 ? "&since=" + since : "");
-    return vertx.createWebSocketClient()
-      .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
-      .map(socket -> new LiveClient(vertx, socket));
+    WebSocketClient client = vertx.createWebSocketClient();
+    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
+      .map(socket -> new LiveClient(vertx, client, socket));
   }
 
   List<JsonObject> messages() {

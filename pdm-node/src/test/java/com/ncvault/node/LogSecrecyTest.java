@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -120,12 +121,14 @@ class LogSecrecyTest {
       secrets.add(forged);
     }
 
-    WebSocket socket = vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+    WebSocketClient webSockets = vertx.createWebSocketClient();
+    WebSocket socket = webSockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
       .setPort(port).setURI("/ws?proto=2&since=0&token=" + pat)).await();
     Promise<Void> heard = Promise.promise();
     socket.textMessageHandler(text -> heard.tryComplete());
     heard.future().await(20, TimeUnit.SECONDS);
     socket.close().await();
+    webSockets.close().await();
     assertThat(api.client().get("/ws?token=" + expired).putHeader("Upgrade", "websocket").send().await().statusCode())
       .isEqualTo(401);
 

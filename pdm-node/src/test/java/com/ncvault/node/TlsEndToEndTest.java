@@ -8,8 +8,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -111,9 +113,9 @@ class TlsEndToEndTest {
     List<JsonObject> received = new CopyOnWriteArrayList<>();
     Promise<JsonObject> snapshot = Promise.promise();
     Promise<JsonObject> locked = Promise.promise();
-    WebSocket socket = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setVerifyHost(true)
-        .setTrustOptions(trustOnlyTheTestCertificate()))
-      .connect(new WebSocketConnectOptions().setHost("localhost").setPort(node.port()).setSsl(true)
+    WebSocketClient webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true)
+      .setVerifyHost(true).setTrustOptions(trustOnlyTheTestCertificate()));
+    WebSocket socket = webSockets.connect(new WebSocketConnectOptions().setHost("localhost").setPort(node.port()).setSsl(true)
         .setURI("/ws?proto=2").addHeader("Cookie", "pdm_session=" + quinn)
         .addHeader("Origin", "https://localhost:" + node.port())).await();
     socket.textMessageHandler(text -> {
@@ -129,6 +131,7 @@ class TlsEndToEndTest {
     https.checkout(quinn, name).await();
     JsonObject lock = locked.future().await(20, TimeUnit.SECONDS);
     socket.close().await();
+    webSockets.close().await();
     assertThat(list.getJsonObject("payload").encode()).contains(name);
     assertThat(lock.getJsonObject("payload").getJsonObject("file").getString("lockedBy")).isEqualTo("quinn");
     assertThat(lock.getLong("seq")).isGreaterThan(list.getLong("seq"));
@@ -137,11 +140,12 @@ class TlsEndToEndTest {
   @Test
   @Timeout(60)
   void plainHttpOnTheTlsPortGetsNoAnswerAndUntrustingClientsAreRefused() throws Exception {
-    Future<Buffer> plain = vertx.createHttpClient().request(HttpMethod.GET, node.port(), "127.0.0.1",
-        "/api/openapi.yaml")
+    HttpClient plainClient = vertx.createHttpClient();
+    Future<Buffer> plain = plainClient.request(HttpMethod.GET, node.port(), "127.0.0.1", "/api/openapi.yaml")
       .compose(request -> request.send())
       .compose(response -> response.body());
     assertThat(plain.transform(ar -> Future.succeededFuture(ar.failed())).await()).as("plain HTTP failed").isTrue();
+    plainClient.close().await();
     NodeApi untrusting = new NodeApi(vertx, node.port(), new WebClientOptions().setSsl(true));
     try {
       assertThat(untrusting.call(HttpMethod.GET, "/health", null).send()

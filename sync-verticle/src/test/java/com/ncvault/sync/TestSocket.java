@@ -19,19 +19,22 @@ final class TestSocket {
   private record Waiter(Predicate<JsonObject> predicate, Promise<JsonObject> promise) {
   }
 
+  /** Held while the socket is open: Vert.x closes a client, and its sockets, once the client is garbage. */
+  private final WebSocketClient client;
   final WebSocket socket;
   private final List<JsonObject> messages = new ArrayList<>();
   private final List<Waiter> waiters = new ArrayList<>();
   private final Promise<Short> closed = Promise.promise();
   private final List<String> texts = new ArrayList<>();
 
-  private TestSocket(WebSocket socket) {
+  private TestSocket(WebSocketClient client, WebSocket socket) {
+    this.client = client;
     this.socket = socket;
   }
 
   static Future<TestSocket> connect(WebSocketClient client, String uri) {
     return client.connect(new WebSocketConnectOptions().setURI(uri)).map(ws -> {
-      TestSocket test = new TestSocket(ws);
+      TestSocket test = new TestSocket(client, ws);
       ws.textMessageHandler(test::onText);
       ws.closeHandler(v -> test.closed.tryComplete(ws.closeStatusCode()));
       return test;
