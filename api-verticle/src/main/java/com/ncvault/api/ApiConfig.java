@@ -42,7 +42,7 @@ record ApiConfig(
       secret,
       c.getLong(ConfigKeys.TOKEN_TTL_SECONDS),
       c.getInteger(ConfigKeys.LOGIN_MAX_FAILURES),
-      c.getJsonArray(ConfigKeys.WS_ALLOWED_ORIGINS).stream().map(String::valueOf).toList(),
+      strings(c.getValue(ConfigKeys.WS_ALLOWED_ORIGINS)),
       c.getInteger(ConfigKeys.WS_MAX_FRAME_BYTES),
       c.getInteger(ConfigKeys.WS_PING_SECONDS),
       c.getInteger(ConfigKeys.HTTP_IDLE_TIMEOUT_SECONDS),
@@ -54,6 +54,14 @@ record ApiConfig(
       c.getJsonArray(ConfigKeys.ALLOWED_EXTENSIONS),
       c.getString(ConfigKeys.CLUSTER_SECRET, ""),
       strings(c.getValue(ConfigKeys.PEER_URLS)));
+  }
+
+  /**
+   * The pages, besides the node's own, that may open /ws: the configured origins and the other
+   * nodes of the cluster, whose pages come here when their own node is down.
+   */
+  List<String> liveOrigins() {
+    return java.util.stream.Stream.concat(wsAllowedOrigins.stream(), peerUrls.stream()).distinct().toList();
   }
 
   /** A list of strings from a JSON array or a comma-separated text. */

@@ -22,9 +22,9 @@ final class ApiRouter {
   private ApiRouter() {
   }
 
-  static Router create(Vertx vertx, List<ApiRoute> routes, Authenticator authenticator) {
+  static Router create(Vertx vertx, List<ApiRoute> routes, Authenticator authenticator, SecurityHeaders headers) {
     Router router = Router.router(vertx);
-    router.route().handler(SecurityHeaders::handle).handler(new AccessLog());
+    router.route().handler(headers::handle).handler(new AccessLog());
     BodyHandler jsonBody = BodyHandler.create(false).setBodyLimit(JSON_BODY_LIMIT);
     for (ApiRoute spec : routes) {
       Route route = router.route(spec.method(), spec.path());

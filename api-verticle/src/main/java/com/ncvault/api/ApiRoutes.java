@@ -29,6 +29,7 @@ final class ApiRoutes {
       new ApiRoute(POST, "/api/auth/login", PUBLIC, JSON, auth::login),
       new ApiRoute(POST, "/api/auth/logout", PUBLIC, JSON, auth::logout),
       new ApiRoute(GET, "/api/auth/me", VIEWER, JSON, auth::me),
+      new ApiRoute(GET, "/api/auth/live-token", VIEWER, JSON, auth::liveToken),
 
       new ApiRoute(GET, "/api/files", VIEWER, JSON, files::list),
       new ApiRoute(POST, "/api/files", PROGRAMMER, STREAM, files::create),

@@ -49,6 +49,7 @@ public class ApiVerticle extends VerticleBase {
 
     Future<Buffer> openApi = vertx.fileSystem().readFile(OPENAPI_RESOURCE);
     Future<String> version = vertx.fileSystem().readFile(VERSION_RESOURCE).map(ApiVerticle::version);
+    SecurityHeaders headers = new SecurityHeaders(config.peerUrls());
     return Future.all(openApi, version).compose(loaded -> {
       router = ApiRouter.create(vertx, ApiRoutes.table(
         new AuthRoutes(storage, tokens, throttle, config.tls(), config.tokenTtlSeconds()),
@@ -56,11 +57,11 @@ public class ApiVerticle extends VerticleBase {
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new AdminRoutes(vertx, storage, authenticator),
         new SystemRoutes(vertx, storage, config, version.result(), openApi.result()),
-        new WebSocketGate(vertx, new OriginPolicy(config.wsAllowedOrigins())),
-        new InternalRoutes(storage, ClusterSecret.of(config.clusterSecret()))), authenticator);
+        new WebSocketGate(vertx, new OriginPolicy(config.liveOrigins())),
+        new InternalRoutes(storage, ClusterSecret.of(config.clusterSecret()))), authenticator, headers);
       return vertx.createHttpServer(serverOptions(config))
         .requestHandler(router)
-        .invalidRequestHandler(ApiVerticle::refuseInvalidRequest)
+        .invalidRequestHandler(request -> refuseInvalidRequest(request, headers))
         .listen();
     });
   }
@@ -93,7 +94,7 @@ public class ApiVerticle extends VerticleBase {
   }
 
   /** Requests Netty could not parse (headers over 16 KiB, an overlong line): JSON error, then close. */
-  private static void refuseInvalidRequest(HttpServerRequest request) {
+  private static void refuseInvalidRequest(HttpServerRequest request, SecurityHeaders headers) {
     Throwable cause = request.decoderResult().cause();
     PdmError error = cause instanceof TooLongHttpHeaderException
       ? new PdmError(ErrorCode.HEADERS_TOO_LARGE, "Request headers too large")
@@ -101,7 +102,7 @@ public class ApiVerticle extends VerticleBase {
       ? new PdmError(ErrorCode.URI_TOO_LONG, "Request line too long")
       : new PdmError(ErrorCode.BAD_REQUEST, "Malformed request");
     HttpServerResponse response = request.response();
-    SecurityHeaders.apply(response.headers(), true);
+    headers.apply(response.headers(), true);
     response.setStatusCode(error.code().status())
       .putHeader(HttpHeaders.CONTENT_TYPE, Replies.JSON)
       .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)

@@ -57,7 +57,7 @@ final class AuthRoutes {
         String name = user.getString("username");
         String role = user.getString("role");
         Tokens.Issued issued = tokens.issue(name, role);
-        ctx.put(SessionUser.CONTEXT_KEY, new SessionUser(name, role, SessionUser.Source.BEARER));
+        ctx.put(SessionUser.CONTEXT_KEY, new SessionUser(name, role, SessionUser.Source.BEARER, issued.expiresAt()));
         ctx.response().addCookie(sessionCookie(issued.token(), tokenTtlSeconds));
         Replies.json(ctx, new JsonObject()
           .put("username", name)
@@ -71,6 +71,16 @@ final class AuthRoutes {
   void logout(RoutingContext ctx) {
     ctx.response().addCookie(sessionCookie("", 0));
     Replies.noContent(ctx);
+  }
+
+  /**
+   * A token that only opens /ws, for the page to keep in memory: when its own node is down it
+   * reaches another node of the cluster with {@code ?token=} (the session cookie is HttpOnly and
+   * belongs to this origin). It expires with the caller's session.
+   */
+  void liveToken(RoutingContext ctx) {
+    Tokens.Issued issued = tokens.issueLive(ApiRouter.user(ctx));
+    Replies.json(ctx, new JsonObject().put("token", issued.token()).put("expiresAt", issued.expiresAt().toString()));
   }
 
   void me(RoutingContext ctx) {

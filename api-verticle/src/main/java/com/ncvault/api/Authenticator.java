@@ -12,7 +12,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Finds the caller of a request: a token from {@code Authorization: Bearer}, the session cookie or
- * (for /ws only) {@code ?token=}; checks it; then reads the user's current role. The role is read
+ * (for /ws only) {@code ?token=}; checks it (a live token is good for /ws only); then reads the
+ * user's current role. The role is read
  * per request (through a cache of a few seconds) rather than trusted from the token, so that a
  * demoted or deleted user loses rights within seconds, not at token expiry.
  */
@@ -30,12 +31,13 @@ final class Authenticator {
     this.cache = cache;
   }
 
-  Future<SessionUser> authenticate(HttpServerRequest request, boolean allowQueryToken) {
+  /** {@code upgrade}: the /ws route, which also takes {@code ?token=} and live tokens. */
+  Future<SessionUser> authenticate(HttpServerRequest request, boolean upgrade) {
     String token;
     SessionUser.Source source;
     String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
     Cookie cookie = request.getCookie(COOKIE);
-    String queryToken = allowQueryToken ? request.getParam("token") : null;
+    String queryToken = upgrade ? request.getParam("token") : null;
     if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       token = authorization.substring(7).trim();
       source = SessionUser.Source.BEARER;
@@ -48,9 +50,13 @@ final class Authenticator {
     } else {
       return Future.failedFuture(new PdmError(ErrorCode.UNAUTHENTICATED, "Login required"));
     }
-    return tokens.verify(token)
-      .compose(this::currentUser)
-      .map(user -> new SessionUser(user.username(), user.role(), source));
+    return tokens.verify(token).compose(verified -> {
+      if (verified.liveOnly() && !upgrade) {
+        return Future.failedFuture(new PdmError(ErrorCode.UNAUTHENTICATED, "This token only opens live connections"));
+      }
+      return currentUser(verified.username())
+        .map(user -> new SessionUser(user.username(), user.role(), source, verified.expiresAt()));
+    });
   }
 
   /** The user as storage knows it now; 401 when the account no longer exists. */

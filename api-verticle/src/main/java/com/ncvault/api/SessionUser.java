@@ -1,10 +1,13 @@
 package com.ncvault.api;
 
+import java.time.Instant;
+
 /**
  * The authenticated caller of one request, with the role storage knows now (not the one in the
- * token) and where the token came from: a cookie needs CSRF protection, a header or query does not.
+ * token), where the token came from (a cookie needs CSRF protection, a header or query does not)
+ * and when the session ends (a live connection is closed then).
  */
-record SessionUser(String username, String role, Source source) {
+record SessionUser(String username, String role, Source source, Instant expiresAt) {
 
   enum Source { BEARER, COOKIE, QUERY }
 

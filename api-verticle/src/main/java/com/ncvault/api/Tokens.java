@@ -17,15 +17,22 @@ import java.time.Instant;
  * Login tokens: HS256 JWTs signed with the node's secret, {@code sub} = username, {@code role} at
  * issue time (informational: every request re-reads the current role), {@code exp} = issue time +
  * lifetime. Tokens with another algorithm (including "none"), a bad signature, no expiry or a past
- * expiry are refused.
+ * expiry are refused. A live token ({@code scope} = {@value #LIVE_SCOPE}) only opens /ws: the page
+ * uses one to reach another node of the cluster when its own is down, and it expires with the
+ * session it was made from.
  */
 final class Tokens {
 
   static final String ALGORITHM = "HS256";
   static final String ISSUER = "ncvault";
+  static final String LIVE_SCOPE = "live";
 
   /** A freshly signed token and when it stops being accepted. */
   record Issued(String token, Instant expiresAt) {
+  }
+
+  /** What a token we accept says: whose it is, until when, and whether it only opens /ws. */
+  record Verified(String username, Instant expiresAt, boolean liveOnly) {
   }
 
   private final JWTAuth jwt;
@@ -39,15 +46,28 @@ final class Tokens {
   }
 
   Issued issue(String username, String role) {
-    long now = System.currentTimeMillis() / 1000;
-    String token = jwt.generateToken(
-      new JsonObject().put("sub", username).put("role", role),
-      new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(ISSUER).setExpiresInSeconds((int) ttlSeconds));
-    return new Issued(token, Instant.ofEpochSecond(now + ttlSeconds));
+    return sign(new JsonObject().put("sub", username).put("role", role), ttlSeconds);
   }
 
-  /** The username the token was issued to; fails with 401 for any token we would not accept. */
-  Future<String> verify(String token) {
+  /** A token that only opens /ws, for {@code session}'s user, expiring when the session does. */
+  Issued issueLive(SessionUser session) {
+    long remaining = session.expiresAt().getEpochSecond() - System.currentTimeMillis() / 1000;
+    if (remaining <= 0) {
+      throw invalid();
+    }
+    return sign(new JsonObject().put("sub", session.username()).put("role", session.role()).put("scope", LIVE_SCOPE),
+      remaining);
+  }
+
+  private Issued sign(JsonObject claims, long lifetimeSeconds) {
+    long now = System.currentTimeMillis() / 1000;
+    String token = jwt.generateToken(claims,
+      new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(ISSUER).setExpiresInSeconds((int) lifetimeSeconds));
+    return new Issued(token, Instant.ofEpochSecond(now + lifetimeSeconds));
+  }
+
+  /** Whose the token is and until when; fails with 401 for any token we would not accept. */
+  Future<Verified> verify(String token) {
     Future<User> checked;
     try {
       checked = jwt.authenticate(new TokenCredentials(token));
@@ -60,10 +80,14 @@ final class Tokens {
       .compose(user -> {
         JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
         Object sub = claims.getValue("sub");
-        if (!(claims.getValue("exp") instanceof Number) || !(sub instanceof String name) || name.isEmpty()) {
+        if (!(claims.getValue("exp") instanceof Number exp) || !(sub instanceof String name) || name.isEmpty()) {
           return Future.failedFuture(invalid());
         }
-        return Future.succeededFuture(name);
+        Object scope = claims.getValue("scope");
+        if (scope != null && !LIVE_SCOPE.equals(scope)) {
+          return Future.failedFuture(invalid());
+        }
+        return Future.succeededFuture(new Verified(name, Instant.ofEpochSecond(exp.longValue()), scope != null));
       });
   }
 

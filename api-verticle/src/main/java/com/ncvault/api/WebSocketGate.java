@@ -53,7 +53,8 @@ final class WebSocketGate {
     int proto = Input.queryInt(ctx, "proto", 1, 1, 2);
     long since = Input.queryLong(ctx, "since", -1, -1);
     request.toWebSocket()
-      .onSuccess(socket -> handOff(ctx, socket, new SocketHandoff(socket, user.username(), user.role(), since, proto)))
+      .onSuccess(socket -> handOff(ctx, socket, new SocketHandoff(socket, user.username(), user.role(), since, proto,
+        user.expiresAt().toEpochMilli())))
       .onFailure(t -> ctx.fail(new PdmError(ErrorCode.BAD_REQUEST, "WebSocket handshake failed")));
   }
 

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ncvault.contract.ClusterHttp;
 import com.ncvault.contract.ConfigKeys;
+import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -16,6 +20,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,5 +127,39 @@ class ClusterRoutesTest {
     verify(ctx, programmer.bearer(api.request(HttpMethod.GET, "/api/settings")).send(), response ->
       assertThat(response.bodyAsJsonObject().getJsonArray("peerUrls"))
         .containsExactly("http://plant-b:8080", "http://plant-c:8080"));
+  }
+
+  @Test
+  void aPageOfAnotherNodeMayOpenALiveConnectionHereAndNoOtherSite(VertxTestContext ctx) {
+    WebSocketClient webSockets = api.vertx.createWebSocketClient();
+    Function<String, Future<Integer>> upgradeFrom = origin -> webSockets.connect(new WebSocketConnectOptions()
+        .setHost("localhost").setPort(api.port).setURI("/ws?token=" + programmer.token()).addHeader("Origin", origin))
+      .transform(ar -> {
+        if (ar.succeeded()) {
+          return ar.result().close().map(101);
+        }
+        return ar.cause() instanceof UpgradeRejectedException rejected
+          ? Future.succeededFuture(rejected.getStatus()) : Future.<Integer>failedFuture(ar.cause());
+      });
+    Future<CompositeFuture> all = Future.all(upgradeFrom.apply("http://plant-b:8080"),
+      upgradeFrom.apply("http://plant-c:8080"), upgradeFrom.apply("http://plant-d:8080"),
+      upgradeFrom.apply("https://plant-b:8080")).eventually(webSockets::close);
+    verify(ctx, all, statuses -> {
+      assertThat(statuses.<Integer>resultAt(0)).as("a peer's page").isEqualTo(101);
+      assertThat(statuses.<Integer>resultAt(1)).as("another peer's page").isEqualTo(101);
+      assertThat(statuses.<Integer>resultAt(2)).as("not a node of the cluster").isEqualTo(403);
+      assertThat(statuses.<Integer>resultAt(3)).as("a peer's host with another scheme").isEqualTo(403);
+    });
+  }
+
+  @Test
+  void thePagesPolicyLetsItReachTheOtherNodesLiveConnectionsAndNothingElse(VertxTestContext ctx) {
+    verify(ctx, api.request(HttpMethod.GET, "/").send(), response -> {
+      String policy = response.getHeader("Content-Security-Policy");
+      assertThat(policy).contains("connect-src 'self' ws://plant-b:8080 ws://plant-c:8080;")
+        .contains("script-src 'self';").contains("default-src 'self';");
+      assertThat(SecurityHeaders.policy(List.of("https://plant-d.example", "not a url", "http://[::1]:9000/")))
+        .contains("connect-src 'self' wss://plant-d.example:443 ws://[::1]:9000;");
+    });
   }
 }

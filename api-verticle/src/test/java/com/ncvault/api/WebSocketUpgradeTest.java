@@ -8,12 +8,15 @@ import com.ncvault.contract.SocketHandoff;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,5 +169,67 @@ class WebSocketUpgradeTest {
         return code.future();
       });
     verify(ctx, closed, code -> assertThat(code).isEqualTo((short) 1011));
+  }
+
+  @Test
+  void theSocketIsHandedOverWithTheEndOfItsSession(VertxTestContext ctx) {
+    long exp = Jwts.claims(paul.token()).getLong("exp");
+    Future<WebSocket> socket = client.connect(options("/ws?proto=2&token=" + paul.token()));
+    verify(ctx, Future.all(socket.compose(WebSocketUpgradeTest::firstMessage), handedOver.future()), all -> {
+      assertThat(all.<SocketHandoff>resultAt(1).expiresAt()).isEqualTo(exp * 1000);
+      socket.result().close();
+    });
+  }
+
+  @Test
+  void aLiveTokenOpensTheLiveConnectionOnlyAndEndsWithTheSession(VertxTestContext ctx) {
+    long sessionEnd = Jwts.claims(paul.token()).getLong("exp");
+    Future<JsonObject> issued = paul.cookie(api.request(HttpMethod.GET, "/api/auth/live-token")).send()
+      .map(response -> TestApi.expectStatus(response, 200).bodyAsJsonObject());
+    Future<JsonObject> checked = issued.compose(body -> {
+      String live = body.getString("token");
+      Future<Integer> me = api.request(HttpMethod.GET, "/api/auth/me").putHeader("Authorization", "Bearer " + live)
+        .send().map(r -> r.statusCode());
+      Future<Integer> another = api.request(HttpMethod.GET, "/api/auth/live-token")
+        .putHeader("Authorization", "Bearer " + live).send().map(r -> r.statusCode());
+      Future<Integer> asCookie = api.request(HttpMethod.GET, "/api/files")
+        .putHeader("Cookie", Authenticator.COOKIE + "=" + live).send().map(r -> r.statusCode());
+      Future<WebSocket> socket = client.connect(options("/ws?proto=2&token=" + live));
+      Future<SocketHandoff> handoff = socket.compose(WebSocketUpgradeTest::firstMessage).compose(m -> handedOver.future());
+      return Future.all(me, another, asCookie, handoff).map(all -> {
+        socket.result().close();
+        return body.put("me", all.<Integer>resultAt(0)).put("another", all.<Integer>resultAt(1))
+          .put("cookie", all.<Integer>resultAt(2)).put("handoffUser", all.<SocketHandoff>resultAt(3).user())
+          .put("handoffEnd", all.<SocketHandoff>resultAt(3).expiresAt());
+      });
+    });
+    verify(ctx, checked, result -> {
+      JsonObject claims = Jwts.claims(result.getString("token"));
+      assertThat(claims.getString("sub")).isEqualTo("paul");
+      assertThat(claims.getString("scope")).isEqualTo("live");
+      assertThat(claims.getLong("exp")).as("no longer than the session").isEqualTo(sessionEnd);
+      assertThat(Instant.parse(result.getString("expiresAt")).getEpochSecond()).isEqualTo(sessionEnd);
+      assertThat(result.getInteger("me")).as("a REST route with a live token").isEqualTo(401);
+      assertThat(result.getInteger("another")).as("a live token cannot make another").isEqualTo(401);
+      assertThat(result.getInteger("cookie")).as("a live token as the session cookie").isEqualTo(401);
+      assertThat(result.getString("handoffUser")).isEqualTo("paul");
+      assertThat(result.getLong("handoffEnd")).isEqualTo(sessionEnd * 1000);
+    });
+  }
+
+  @Test
+  void aLiveTokenOfAnotherScopeOrForgedIsRefused(VertxTestContext ctx) {
+    JsonObject claims = Jwts.claims(paul.token()).put("scope", "admin");
+    String otherScope = Jwts.hs256(claims, TestApi.SECRET);
+    String forged = Jwts.hs256(Jwts.claims(paul.token()).put("scope", "live"), "not-the-secret");
+    verify(ctx, Future.all(
+        refusal(options("/ws?token=" + otherScope)),
+        refusal(options("/ws?token=" + forged)),
+        api.request(HttpMethod.GET, "/api/auth/live-token").send().map(r -> r.statusCode())),
+      all -> {
+        assertThat(all.<Integer>resultAt(0)).as("unknown scope").isEqualTo(401);
+        assertThat(all.<Integer>resultAt(1)).as("bad signature").isEqualTo(401);
+        assertThat(all.<Integer>resultAt(2)).as("anonymous asks for a live token").isEqualTo(401);
+      });
   }
 }

@@ -212,6 +212,7 @@ class AccessMatrixTest {
       row("POST /api/auth/login",                          "vic's credentials",      json(post, "/api/auth/login", vicLogin),            200, 200, 200, 200, 200),
       row("POST /api/auth/logout",                         "any",                    plain(post, "/api/auth/logout"),                    204, 204, 204, 204, 204),
       row("GET /api/auth/me",                              "any",                    plain(get, "/api/auth/me"),                         401, 200, 200, 200, 200),
+      row("GET /api/auth/live-token",                      "any",                    plain(get, "/api/auth/live-token"),                 401, 200, 200, 200, 200),
       row("GET /api/files",                                "any",                    plain(get, "/api/files?status=locked"),             401, 200, 200, 200, 200),
       row("POST /api/files",                               "a new name",             upload(() -> Future.succeededFuture(freshName()), "/api/files"),
                                                                                                                                          401, 403, 201, 201, 201),

@@ -41,11 +41,7 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts node number {@code index} (0-based), or restarts it on its former port and data. */
   public NodeProcess start(int index, Map<String, String> extraEnv) throws IOException {
-    while (dataDirs.size() <= index) {
-      dataDirs.add(TestNode.tempDir());
-      httpPorts.add(TestNode.freePort());
-      nodes.add(null);
-    }
+    reserve(index);
     Map<String, String> env = new HashMap<>();
     env.put("PDM_CLUSTER", "true");
     env.put("PDM_CLUSTER_NAME", clusterName);
@@ -73,8 +69,23 @@ public final class TestCluster implements AutoCloseable {
     return nodes.get(index);
   }
 
+  /** The HTTP port of node {@code index}, chosen now if the node has not been started yet. */
   public int httpPort(int index) {
+    reserve(index);
     return httpPorts.get(index);
+  }
+
+  /** The address a browser uses for node {@code index}. */
+  public String baseUrl(int index) {
+    return "http://127.0.0.1:" + httpPort(index);
+  }
+
+  private void reserve(int index) {
+    while (dataDirs.size() <= index) {
+      dataDirs.add(TestNode.tempDir());
+      httpPorts.add(TestNode.freePort());
+      nodes.add(null);
+    }
   }
 
   public String jwtSecret() {

@@ -1,0 +1,41 @@
+package com.ncvault.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ncvault.contract.ConfigKeys;
+import com.ncvault.contract.WsCloseCodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A live connection lasts as long as the session it was opened with, through the whole node. */
+@ExtendWith(VertxExtension.class)
+class SessionEndTest {
+
+  private static final int TTL_SECONDS = 3;
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void theLiveConnectionOfAnEndedSessionIsClosedWith4001(Vertx vertx) {
+    TestNode node = TestNode.start(vertx, new JsonObject().put(ConfigKeys.TOKEN_TTL_SECONDS, TTL_SECONDS)).await();
+    try {
+      String session = node.adminToken().await();
+      String live = node.client().get("/api/auth/live-token").bearerTokenAuthentication(session).send().await()
+        .bodyAsJsonObject().getString("token");
+      long opened = System.currentTimeMillis();
+      DeltaSocket withSession = DeltaSocket.connect(vertx, node.port(), session, -1).await();
+      DeltaSocket withLiveToken = DeltaSocket.connect(vertx, node.port(), live, -1).await();
+
+      assertThat(withSession.closed().await()).isEqualTo(WsCloseCodes.SESSION_EXPIRED);
+      assertThat(withLiveToken.closed().await()).isEqualTo(WsCloseCodes.SESSION_EXPIRED);
+      // the token's expiry is whole seconds from the login, so it ends within TTL_SECONDS of opening
+      assertThat(System.currentTimeMillis() - opened).isLessThanOrEqualTo(TTL_SECONDS * 1000L + 1000);
+    } finally {
+      node.close().await();
+    }
+  }
+}
