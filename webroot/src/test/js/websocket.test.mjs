@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LiveConnection, applyToFiles, backoffDelay, createSequencer, socketUrl, MAX_DELAY_MS }
+import { LiveConnection, applyToFiles, backoffDelay, createSequencer, endpointsFor, socketUrl, MAX_DELAY_MS }
   from '../../main/resources/webroot/js/websocket.js';
 
 test('reconnect delays double from 1 s and stop growing at 30 s', () => {
@@ -65,7 +65,7 @@ class FakeSocket {
     FakeSocket.all.push(this);
   }
   send(data) { this.sent.push(data); }
-  close() { this.readyState = 3; }
+  close(code) { this.readyState = 3; this.closedWith = code; }
   open() { this.readyState = 1; this.onopen(); }
   message(obj) { this.onmessage({ data: JSON.stringify(obj) }); }
   drop(code = 1006) { this.readyState = 3; this.onclose({ code }); }
@@ -140,4 +140,308 @@ test('reconnectNow skips the wait (browser back online)', (t) => {
   t.mock.timers.tick(5000);
   assert.equal(FakeSocket.all.length, 2, 'the pending timer was cancelled');
   conn.stop();
+});
+
+test('a peer URL keeps its scheme as ws or wss, loses a trailing slash and carries the token', () => {
+  assert.equal(socketUrl('http://plant-b:8080/', 8, 't0k'), 'ws://plant-b:8080/ws?proto=2&since=8&token=t0k');
+  assert.equal(socketUrl('https://plant-c.example:8443', null, 'a+b'), 'wss://plant-c.example:8443/ws?proto=2&token=a%2Bb');
+  assert.equal(socketUrl({ protocol: 'http:', host: 'h:1' }, 3), 'ws://h:1/ws?proto=2&since=3', 'the own origin has no token');
+});
+
+test('the endpoints are the own node first, then each usable peer once', () => {
+  const loc = { protocol: 'http:', host: 'h:1' };
+  const peers = ['http://plant-b:8080/', 'not a url', 'ftp://x', 'http://plant-b:8080', 'http://h:1', 'https://plant-c.example:8443'];
+  assert.deepEqual(endpointsFor(loc, peers).map((e) => e.via), [null, 'plant-b:8080', 'plant-c.example:8443']);
+  assert.deepEqual(endpointsFor(loc, undefined).map((e) => e.via), [null]);
+});
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+const PEERS = ['http://plant-b:8080/', 'https://plant-c.example:8443'];
+
+/** A connection with failover; `home` says whether the own node answers (the token and /health come from it). */
+function failoverConnection({ peers = PEERS, token = 'tok', home = { up: true, health: 503 }, ...extra } = {}) {
+  const calls = { token: 0, health: [] };
+  const failover = {
+    peerUrls: () => peers,
+    liveToken: () => {
+      calls.token++;
+      return home.up ? Promise.resolve(token) : Promise.reject(new Error('Cannot reach the server'));
+    },
+  };
+  const fetchImpl = (url, options) => {
+    calls.health.push({ url, options });
+    return home.up ? Promise.resolve({ status: home.health }) : Promise.reject(new TypeError('Failed to fetch'));
+  };
+  const states = [];
+  const made = connection({ failover, fetchImpl, probeMs: 5000, onState: (s, { via }) => states.push([s, via]), ...extra });
+  return { ...made, states, calls, home };
+}
+
+test('after a drop the attempts go round own node, peer 1, peer 2, own node with the usual backoff', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { conn, calls, home } = failoverConnection();
+  conn.start();
+  await flush();
+  assert.equal(calls.token, 1, 'the token is fetched at start, while the own node still answers');
+  FakeSocket.all[0].open();
+  FakeSocket.all[0].message({ type: 'FILE_LIST_UPDATED', seq: 7, payload: {} });
+  home.up = false;
+  FakeSocket.all[0].drop();
+  t.mock.timers.tick(1000);
+  FakeSocket.all[1].drop();
+  t.mock.timers.tick(2000);
+  await flush();
+  FakeSocket.all[2].drop();
+  t.mock.timers.tick(4000);
+  await flush();
+  FakeSocket.all[3].drop();
+  t.mock.timers.tick(8000);
+  await flush();
+  assert.deepEqual(FakeSocket.all.map((s) => s.url), [
+    'ws://h:1/ws?proto=2',
+    'ws://h:1/ws?proto=2&since=7',
+    'ws://plant-b:8080/ws?proto=2&since=7&token=tok',
+    'wss://plant-c.example:8443/ws?proto=2&since=7&token=tok',
+    'ws://h:1/ws?proto=2&since=7',
+  ]);
+  assert.equal(calls.token, 1, 'the token held since start serves every peer attempt');
+  conn.stop();
+});
+
+test('the page is live through a peer and says which one', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { conn, states } = failoverConnection();
+  conn.start();
+  await flush();
+  FakeSocket.all[0].drop();
+  t.mock.timers.tick(1000);
+  await flush();
+  FakeSocket.all[1].open();
+  assert.deepEqual(states.at(-1), ['connected', 'plant-b:8080']);
+  assert.equal(conn.via, 'plant-b:8080');
+  conn.stop();
+  assert.deepEqual(states.at(-1), ['offline', null]);
+});
+
+test('close 4001 from a peer ends the session as it does at home', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  let expired = 0;
+  const { conn } = failoverConnection({ onSessionExpired: () => expired++ });
+  conn.start();
+  await flush();
+  FakeSocket.all[0].drop();
+  t.mock.timers.tick(1000);
+  await flush();
+  const peer = FakeSocket.all[1];
+  assert.match(peer.url, /^ws:\/\/plant-b:8080\//);
+  peer.open();
+  peer.drop(4001);
+  assert.equal(expired, 1);
+  t.mock.timers.tick(120000);
+  await flush();
+  assert.equal(FakeSocket.all.length, 2, 'no attempt anywhere after the session ended');
+});
+
+test('close 4000 from a peer reconnects to the same peer at once', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { conn } = failoverConnection();
+  conn.start();
+  await flush();
+  FakeSocket.all[0].drop();
+  t.mock.timers.tick(1000);
+  await flush();
+  FakeSocket.all[1].open();
+  FakeSocket.all[1].drop(4000);
+  assert.equal(FakeSocket.all[2].url, 'ws://plant-b:8080/ws?proto=2&token=tok');
+  conn.stop();
+});
+
+test('on a peer the own node is probed; when it answers the page goes home with since, and nothing is applied twice', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { conn, messages, states, calls, home } = failoverConnection();
+  conn.start();
+  await flush();
+  const own = FakeSocket.all[0];
+  own.open();
+  own.message({ type: 'FILE_LIST_UPDATED', seq: 7, payload: {} });
+  home.up = false;
+  own.drop();
+  t.mock.timers.tick(1000);
+  FakeSocket.all[1].drop();
+  t.mock.timers.tick(2000);
+  await flush();
+  const peer = FakeSocket.all[2];
+  peer.open();
+  peer.message({ type: 'FILE_LOCKED', seq: 8, payload: {} });
+  peer.message({ type: 'ACTIVITY', seq: 8, payload: {} });
+
+  t.mock.timers.tick(5000);
+  await flush();
+  assert.equal(calls.health.length, 1);
+  assert.equal(calls.health[0].url, 'http://h:1/health');
+  assert.equal(calls.health[0].options.cache, 'no-store');
+  assert.equal(FakeSocket.all.length, 3, 'the own node is down: stay on the peer');
+
+  home.up = true;
+  home.health = 503;
+  t.mock.timers.tick(5000);
+  await flush();
+  assert.equal(FakeSocket.all.length, 3, 'a node that is starting (503) is not home yet');
+
+  peer.message({ type: 'FILE_UNLOCKED', seq: 9, payload: {} });
+  peer.message({ type: 'ACTIVITY', seq: 9, payload: {} });
+  home.health = 200;
+  t.mock.timers.tick(5000);
+  await flush();
+  assert.equal(peer.closedWith, 1000);
+  const back = FakeSocket.all[3];
+  assert.equal(back.url, 'ws://h:1/ws?proto=2&since=9');
+  peer.message({ type: 'REVISION_ADDED', seq: 10, payload: {} });
+  back.open();
+  assert.deepEqual(states.at(-1), ['connected', null]);
+  back.message({ type: 'FILE_UNLOCKED', seq: 9, payload: {} });
+  back.message({ type: 'ACTIVITY', seq: 9, payload: {} });
+  back.message({ type: 'REVISION_ADDED', seq: 10, payload: {} });
+  back.message({ type: 'ACTIVITY', seq: 10, payload: {} });
+  assert.deepEqual(messages.map((m) => `${m.type} ${m.seq}`), [
+    'FILE_LIST_UPDATED 7', 'FILE_LOCKED 8', 'ACTIVITY 8', 'FILE_UNLOCKED 9', 'ACTIVITY 9', 'REVISION_ADDED 10', 'ACTIVITY 10',
+  ], 'every seq once, in order, across both switches');
+  t.mock.timers.tick(60000);
+  await flush();
+  assert.equal(calls.health.length, 3, 'no probing at home');
+  conn.stop();
+});
+
+test('when the own node fails again right after the probe, the round resumes with peer 1', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { conn, home } = failoverConnection({ home: { up: true, health: 200 } });
+  conn.start();
+  await flush();
+  FakeSocket.all[0].drop();
+  t.mock.timers.tick(1000);
+  await flush();
+  FakeSocket.all[1].open();
+  t.mock.timers.tick(5000);
+  await flush();
+  assert.equal(FakeSocket.all[2].url, 'ws://h:1/ws?proto=2');
+  home.up = false;
+  FakeSocket.all[2].drop();
+  t.mock.timers.tick(999);
+  await flush();
+  assert.equal(FakeSocket.all.length, 3, 'waits the backoff delay');
+  t.mock.timers.tick(1);
+  await flush();
+  assert.equal(FakeSocket.all[3].url, 'ws://plant-b:8080/ws?proto=2&token=tok');
+  conn.stop();
+});
+
+test('without peers the page retries its own node only, asks for no token and probes nothing', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { conn, calls } = failoverConnection({ peers: [] });
+  conn.start();
+  await flush();
+  for (const [i, wait] of [1000, 2000, 4000, 8000].entries()) {
+    FakeSocket.all.at(-1).drop();
+    t.mock.timers.tick(wait - 1);
+    assert.equal(FakeSocket.all.length, i + 1, 'waits the backoff delay');
+    t.mock.timers.tick(1);
+  }
+  assert.ok(FakeSocket.all.every((s) => s.url.startsWith('ws://h:1/ws?proto=2')));
+  assert.equal(FakeSocket.all.length, 5);
+  FakeSocket.all.at(-1).open();
+  t.mock.timers.tick(60000);
+  await flush();
+  assert.deepEqual([calls.token, calls.health.length], [0, 0]);
+  conn.stop();
+});
+
+test('when the live token cannot be had, the peer attempts go to the own node instead', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { conn, calls } = failoverConnection({ home: { up: false } });
+  conn.start();
+  await flush();
+  FakeSocket.all[0].drop();
+  t.mock.timers.tick(1000);
+  await flush();
+  FakeSocket.all[1].drop();
+  t.mock.timers.tick(2000);
+  await flush();
+  assert.deepEqual(FakeSocket.all.map((s) => s.url), ['ws://h:1/ws?proto=2', 'ws://h:1/ws?proto=2', 'ws://h:1/ws?proto=2'],
+    'peer 1 had the turn after each failed attempt; without a token it went to the own node');
+  assert.equal(calls.token, 3, 'fetched at start and again for each peer turn');
+  conn.stop();
+});
+
+test('peers that become known after start get their token at once', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const peers = [];
+  const { conn, calls, home } = failoverConnection({ peers });
+  conn.start();
+  await flush();
+  assert.equal(calls.token, 0);
+  peers.push('http://plant-b:8080');
+  conn.prefetchToken();
+  await flush();
+  assert.equal(calls.token, 1);
+  home.up = false;
+  FakeSocket.all[0].open();
+  FakeSocket.all[0].drop();
+  t.mock.timers.tick(1000);
+  FakeSocket.all[1].drop();
+  t.mock.timers.tick(2000);
+  await flush();
+  assert.equal(FakeSocket.all[2].url, 'ws://plant-b:8080/ws?proto=2&token=tok');
+  conn.stop();
+});
+
+test('reconnectNow starts again from the own node', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { conn } = failoverConnection();
+  conn.start();
+  await flush();
+  FakeSocket.all[0].drop();
+  t.mock.timers.tick(1000);
+  FakeSocket.all[1].drop();
+  conn.reconnectNow();
+  await flush();
+  assert.equal(FakeSocket.all[2].url, 'ws://h:1/ws?proto=2', 'not peer 1, whose turn it was');
+  conn.stop();
+});
+
+test('a new start forgets the token of the previous session', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  let n = 0;
+  const { conn, calls } = failoverConnection();
+  conn.failover.liveToken = () => {
+    calls.token++;
+    return Promise.resolve(`tok${++n}`);
+  };
+  conn.start();
+  await flush();
+  conn.stop();
+  conn.start();
+  await flush();
+  FakeSocket.all.at(-1).open();
+  FakeSocket.all.at(-1).drop();
+  t.mock.timers.tick(1000);
+  FakeSocket.all.at(-1).drop();
+  t.mock.timers.tick(2000);
+  await flush();
+  assert.equal(FakeSocket.all.at(-1).url, 'ws://plant-b:8080/ws?proto=2&token=tok2');
+  conn.stop();
+});
+
+test('stop while a peer turn waits for its token opens nothing', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  let answer;
+  const { conn } = failoverConnection();
+  conn.failover.liveToken = () => new Promise((resolve) => { answer = resolve; });
+  conn.start();
+  await flush();
+  FakeSocket.all[0].drop();
+  t.mock.timers.tick(1000);
+  conn.stop();
+  answer('tok');
+  await flush();
+  assert.equal(FakeSocket.all.length, 1);
 });

@@ -111,6 +111,8 @@ export const api = {
   logout: () => request('POST', '/api/auth/logout', { session: false }),
   me: () => request('GET', '/api/auth/me', { session: false }),
   settings: () => request('GET', '/api/settings'),
+  /** { token, expiresAt }: opens live connections at the other nodes (the session cookie stays with this origin). Memory only. */
+  liveToken: () => request('GET', '/api/auth/live-token'),
 
   files: (status) => request('GET', '/api/files', { query: { status } }),
   file: (f) => request('GET', filePath(f)),

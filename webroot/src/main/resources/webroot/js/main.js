@@ -27,6 +27,7 @@ const store = createStore({
   watched: new Set(),
   presence: [],
   connection: 'offline',
+  via: null,
   view: 'files',
 });
 
@@ -41,6 +42,8 @@ const el = {
   connectionText: byId('connection-text'),
   presence: byId('presence'),
   banner: byId('offline-banner'),
+  bannerText: byId('offline-text'),
+  bannerRetry: byId('offline-retry'),
   search: byId('search'),
   statusFilter: byId('status-filter'),
   sort: byId('sort'),
@@ -74,36 +77,56 @@ store.subscribe((state) => {
 }, ['presence']);
 
 const CONNECTION_TEXT = { connected: 'Live', reconnecting: 'Connecting\u2026', offline: 'Offline' };
+/** The other node the page is live through, or null at home and while not connected. */
+const liveVia = (state) => (state.connection === 'connected' ? state.via : null);
+
 store.subscribe((state) => {
   const dotState = state.connection === 'connecting' ? 'reconnecting' : state.connection;
+  const via = liveVia(state);
+  const text = via ? `Live via ${via}` : CONNECTION_TEXT[dotState];
   el.dot.dataset.state = dotState;
-  el.dot.setAttribute('aria-label', `Live updates: ${CONNECTION_TEXT[dotState]}`);
-  el.dot.dataset.tip = `Live updates: ${CONNECTION_TEXT[dotState]}`;
-  el.connectionText.textContent = CONNECTION_TEXT[dotState];
-}, ['connection']);
+  el.dot.dataset.via = via || '';
+  el.dot.setAttribute('aria-label', `Live updates: ${text}`);
+  el.dot.dataset.tip = `Live updates: ${text}`;
+  el.connectionText.textContent = text;
+  renderBanner();
+}, ['connection', 'via']);
 
 // ---- live connection ----
 
 let bannerShown = false;
 let suppressToastSeq = null;
+const OFFLINE_TEXT = el.bannerText.textContent;
+
+/** The banner shows while the own node is away: offline, or live through another node (then Retry has nothing to do). */
+function renderBanner() {
+  const via = liveVia(store.state);
+  el.banner.hidden = !bannerShown && !via;
+  el.bannerText.textContent = via
+    ? `This node is not answering - live updates come through ${via}. Check-outs and check-ins wait until it is back.`
+    : OFFLINE_TEXT;
+  el.bannerRetry.hidden = Boolean(via);
+}
 
 const live = new LiveConnection({
   onMessage: handleMessage,
-  onState: (state) => {
-    // Presence is only known while connected; an old list would claim people are online.
-    store.set(state === 'connected' ? { connection: state } : { connection: state, presence: [] });
-    if (state === 'connected') {
-      if (bannerShown) {
-        showToast('Back online', 'success');
-        startCatchUp();
-      }
-      bannerShown = false;
-      el.banner.hidden = true;
+  onState: (state, { via }) => {
+    if (state === 'connected' && bannerShown) {
+      if (!via) showToast('Back online', 'success');
+      startCatchUp();
     }
+    // On another node the page is still away from home: the banner stays, with that node's name.
+    if (state === 'connected') bannerShown = Boolean(via);
+    // Presence is only known while connected; an old list would claim people are online.
+    store.set(state === 'connected' ? { connection: state, via } : { connection: state, via, presence: [] });
+  },
+  failover: {
+    peerUrls: () => (store.state.settings && Array.isArray(store.state.settings.peerUrls) ? store.state.settings.peerUrls : []),
+    liveToken: () => api.liveToken().then((reply) => (reply && typeof reply.token === 'string' ? reply.token : null)),
   },
   onFailedAttempt: ({ wasOpen }) => {
     bannerShown = true;
-    el.banner.hidden = false;
+    renderBanner();
     // A refused upgrade looks like any drop; ask the REST API whether the session is still good.
     if (!wasOpen) request('GET', '/api/auth/me').catch(() => {});
     if (!store.state.filesLoaded) loadFiles();
@@ -398,8 +421,12 @@ function enterApp(user) {
   el.login.hidden = true;
   el.app.hidden = false;
   bannerShown = false;
-  el.banner.hidden = true;
-  api.settings().then((settings) => store.set({ settings })).catch(() => {});
+  renderBanner();
+  api.settings().then((settings) => {
+    store.set({ settings });
+    // The token comes from this node: fetch it while the node answers, not once it has died.
+    live.prefetchToken();
+  }).catch(() => {});
   live.start();
   // The live snapshot normally brings the list; the REST list is the fallback when it is late.
   clearTimeout(fallbackTimer);

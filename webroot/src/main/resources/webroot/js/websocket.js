@@ -1,10 +1,14 @@
 // Live updates over /ws (protocol 2): connect, reconnect with backoff, apply messages in seq order.
+// When the page's node stops answering, the reconnect attempts go round the other nodes of the cluster
+// and the page comes home when its node answers /health again.
 import { filesFromGroups, sameFile } from './filemodel.js';
 import { withFile } from './state.js';
 
 export const BASE_DELAY_MS = 1000;
 export const MAX_DELAY_MS = 30000;
 const JITTER = 0.25;
+/** How often a page that is live through another node asks its own node whether it is back. */
+export const HOME_PROBE_MS = 5000;
 
 export const CLOSE_RESYNC = 4000;
 export const CLOSE_SESSION = 4001;
@@ -15,11 +19,42 @@ export function backoffDelay(attempt, random = Math.random) {
   return Math.round(Math.min(MAX_DELAY_MS, base + base * JITTER * random()));
 }
 
-/** ws[s]://host/ws?proto=2[&since=SEQ] for the page's own origin. */
-export function socketUrl(loc, since) {
-  const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  const tail = since == null ? '' : `&since=${encodeURIComponent(since)}`;
-  return `${scheme}//${loc.host}/ws?proto=2${tail}`;
+/**
+ * ws[s]://host/ws?proto=2[&since=SEQ][&token=T]. `base` is the page's own location (the session
+ * cookie authenticates, no token) or another node's base URL such as "https://plant-c:8443/",
+ * which needs the live token because the cookie does not travel to another origin.
+ */
+export function socketUrl(base, since, token = null) {
+  const target = typeof base === 'string' ? new URL(base) : base;
+  const scheme = target.protocol === 'https:' ? 'wss:' : 'ws:';
+  const path = typeof base === 'string' ? target.pathname.replace(/\/+$/, '') : '';
+  const sinceTail = since == null ? '' : `&since=${encodeURIComponent(since)}`;
+  const tokenTail = token == null ? '' : `&token=${encodeURIComponent(token)}`;
+  return `${scheme}//${target.host}${path}/ws?proto=2${sinceTail}${tokenTail}`;
+}
+
+/**
+ * The endpoints in reconnect order: the own origin first ({ url: null, via: null }), then each
+ * usable peer base URL ({ url, via: 'host:port' }). Malformed URLs, non-HTTP schemes, repeats and
+ * the own origin itself are left out.
+ */
+export function endpointsFor(loc, peerUrls) {
+  const list = [{ url: null, via: null }];
+  const seen = new Set([`${loc.protocol}//${loc.host}`]);
+  for (const raw of Array.isArray(peerUrls) ? peerUrls : []) {
+    let url;
+    try {
+      url = new URL(String(raw));
+    } catch (e) {
+      continue;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
+    const key = `${url.protocol}//${url.host}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    list.push({ url: url.href, via: url.host });
+  }
+  return list;
 }
 
 /**
@@ -46,14 +81,28 @@ export function createSequencer(initial = null) {
   };
 }
 
+/** Gives up a probe that hangs (a host that is off may never refuse), so the next one can run. */
+function probeSignal(ms) {
+  return typeof AbortSignal !== 'undefined' && AbortSignal.timeout ? AbortSignal.timeout(ms) : undefined;
+}
+
 /**
  * One live connection that keeps itself open while the page is open.
- * States reported through onState: "connecting" (first attempt), "connected", "reconnecting"
- * (an attempt after a drop is in progress), "offline" (waiting for the next attempt).
+ * States reported through onState(state, { via }): "connecting" (first attempt), "connected",
+ * "reconnecting" (an attempt after a drop is in progress), "offline" (waiting for the next attempt).
+ * `via` is the host of the other node the socket goes to, null for the page's own node.
+ *
+ * failover (optional): { peerUrls: () => string[], liveToken: () => Promise<string|null> }.
+ * With peers, the attempts after a drop go round own node, peer 1, peer 2, ... with the usual
+ * backoff per attempt. A peer needs the live token; it is fetched at start (the own node may be
+ * the one that dies), and again when a peer attempt finds none; without a token the peer
+ * attempts fall back to the own node. While on a peer, the own node's /health is asked every
+ * probeMs; when it answers 200 the page goes home with since=lastSeq.
  */
 export class LiveConnection {
   constructor({ onMessage, onState, onSessionExpired, onFailedAttempt, location: loc = globalThis.location,
-    WebSocketImpl = globalThis.WebSocket, random = Math.random }) {
+    WebSocketImpl = globalThis.WebSocket, random = Math.random, failover = null,
+    fetchImpl = (...args) => globalThis.fetch(...args), probeMs = HOME_PROBE_MS }) {
     this.onMessage = onMessage;
     this.onState = onState || (() => {});
     this.onSessionExpired = onSessionExpired || (() => {});
@@ -61,13 +110,22 @@ export class LiveConnection {
     this.loc = loc;
     this.WebSocketImpl = WebSocketImpl;
     this.random = random;
+    this.failover = failover;
+    this.fetchImpl = fetchImpl;
+    this.probeMs = probeMs;
     this.sequencer = createSequencer();
     this.socket = null;
     this.timer = null;
+    this.probeTimer = null;
     this.attempt = 0;
+    this.endpoint = 0;
+    this.opening = 0;
+    this.token = null;
+    this.tokenRequest = null;
     this.stopped = true;
     this.everFailed = false;
     this.state = 'offline';
+    this.via = null;
   }
 
   get lastSeq() {
@@ -78,25 +136,45 @@ export class LiveConnection {
     this.stopped = false;
     this.sequencer = createSequencer();
     this.attempt = 0;
+    this.endpoint = 0;
     this.everFailed = false;
+    // A new start may be a new login: the token of the previous one must not be used.
+    this.token = null;
+    this.tokenRequest = null;
+    this.prefetchToken();
     this.open();
   }
 
   stop() {
     this.stopped = true;
+    this.opening++;
     clearTimeout(this.timer);
     this.timer = null;
+    this.stopProbe();
+    this.token = null;
+    this.tokenRequest = null;
     const socket = this.socket;
     this.socket = null;
     if (socket) socket.close(1000, 'bye');
-    this.setState('offline');
+    this.setState('offline', null);
   }
 
-  /** Reconnect now (the browser came back online, or the user asked) unless already connected. */
+  /**
+   * Fetches the live token now if there are peers and none is held. start() calls it; call it
+   * again when the peer list arrives later: the token comes from the own node, so it has to be
+   * in hand before that node dies.
+   */
+  prefetchToken() {
+    if (this.stopped || this.token || this.endpoints().length < 2) return;
+    this.liveToken();
+  }
+
+  /** Reconnect now, starting from the own node (the browser came back online, or the user asked), unless already connected. */
   reconnectNow() {
     if (this.stopped || this.state === 'connected' || (this.socket && this.socket.readyState === 0)) return;
     clearTimeout(this.timer);
     this.timer = null;
+    this.endpoint = 0;
     this.open();
   }
 
@@ -106,15 +184,66 @@ export class LiveConnection {
     return true;
   }
 
-  setState(state) {
-    if (this.state === state) return;
+  setState(state, via) {
+    if (this.state === state && this.via === via) return;
     this.state = state;
-    this.onState(state);
+    this.via = via;
+    this.onState(state, { via });
+  }
+
+  endpoints() {
+    return this.failover ? endpointsFor(this.loc, this.failover.peerUrls()) : endpointsFor(this.loc, []);
+  }
+
+  /** The held token, or the one being fetched; null when it cannot be had. */
+  liveToken() {
+    if (this.token) return Promise.resolve(this.token);
+    if (!this.failover) return Promise.resolve(null);
+    if (!this.tokenRequest) {
+      const request = Promise.resolve()
+        .then(() => this.failover.liveToken())
+        .then((token) => (typeof token === 'string' && token ? token : null), () => null)
+        .then((token) => {
+          if (this.tokenRequest !== request) return null;
+          this.tokenRequest = null;
+          this.token = token;
+          return token;
+        });
+      this.tokenRequest = request;
+    }
+    return this.tokenRequest;
   }
 
   open() {
-    const url = socketUrl(this.loc, this.sequencer.lastSeq);
-    this.setState(this.everFailed || this.sequencer.lastSeq != null ? 'reconnecting' : 'connecting');
+    const endpoints = this.endpoints();
+    if (this.endpoint >= endpoints.length) this.endpoint = 0;
+    const endpoint = endpoints[this.endpoint];
+    this.setState(this.everFailed || this.sequencer.lastSeq != null ? 'reconnecting' : 'connecting', endpoint.via);
+    if (!endpoint.url) {
+      this.connect(endpoint, null);
+      return;
+    }
+    if (this.token) {
+      this.connect(endpoint, this.token);
+      return;
+    }
+    const opening = ++this.opening;
+    this.liveToken().then((token) => {
+      if (this.stopped || opening !== this.opening) return;
+      if (token) {
+        this.connect(endpoint, token);
+        return;
+      }
+      // No token, no peer: this attempt goes to the own node, as it would without peers.
+      this.endpoint = 0;
+      this.setState(this.state, null);
+      this.connect(endpoints[0], null);
+    });
+  }
+
+  connect(endpoint, token) {
+    this.opening++;
+    const url = endpoint.url ? socketUrl(endpoint.url, this.sequencer.lastSeq, token) : socketUrl(this.loc, this.sequencer.lastSeq);
     let socket;
     try {
       socket = new this.WebSocketImpl(url);
@@ -128,7 +257,8 @@ export class LiveConnection {
       if (this.socket !== socket) return;
       opened = true;
       this.attempt = 0;
-      this.setState('connected');
+      this.setState('connected', endpoint.via);
+      if (endpoint.url) this.scheduleProbe(socket);
     };
     socket.onmessage = (event) => {
       if (this.socket !== socket) return;
@@ -144,10 +274,11 @@ export class LiveConnection {
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.stopProbe();
       if (this.stopped) return;
       if (event.code === CLOSE_SESSION) {
         this.stopped = true;
-        this.setState('offline');
+        this.setState('offline', null);
         this.onSessionExpired();
         return;
       }
@@ -159,17 +290,53 @@ export class LiveConnection {
     };
   }
 
+  /** A drop of an open socket starts the round again at the own node; a failed attempt moves to the next endpoint. */
   scheduleReconnect(wasOpen) {
     this.everFailed = true;
+    this.endpoint = wasOpen ? 0 : (this.endpoint + 1) % this.endpoints().length;
     const delay = backoffDelay(this.attempt, this.random);
     this.attempt++;
-    this.setState('offline');
+    this.setState('offline', null);
     this.onFailedAttempt({ wasOpen, delay });
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
       if (!this.stopped) this.open();
     }, delay);
+  }
+
+  scheduleProbe(socket) {
+    this.stopProbe();
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = null;
+      this.probeHome(socket);
+    }, this.probeMs);
+  }
+
+  stopProbe() {
+    clearTimeout(this.probeTimer);
+    this.probeTimer = null;
+  }
+
+  /** Asks the own node's /health; on 200 leaves the peer and reconnects home with since=lastSeq. */
+  probeHome(socket) {
+    const stillOnPeer = () => !this.stopped && this.socket === socket && this.state === 'connected';
+    Promise.resolve()
+      .then(() => this.fetchImpl(`${this.loc.protocol}//${this.loc.host}/health`, { cache: 'no-store', signal: probeSignal(this.probeMs) }))
+      .then((res) => Boolean(res) && res.status === 200, () => false)
+      .then((home) => {
+        if (!stillOnPeer()) return;
+        if (!home) {
+          this.scheduleProbe(socket);
+          return;
+        }
+        // Detach first: whatever the peer still sends is ignored, the own node replays it from lastSeq.
+        this.socket = null;
+        socket.close(1000, 'home');
+        this.attempt = 0;
+        this.endpoint = 0;
+        this.open();
+      });
   }
 }
 
