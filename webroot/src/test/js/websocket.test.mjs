@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LiveConnection, applyToFiles, backoffDelay, createSequencer, endpointsFor, socketUrl, MAX_DELAY_MS }
+import { LiveConnection, applyToFiles, backoffDelay, createSequencer, endpointsFor, socketUrl, CONNECT_TIMEOUT_MS, MAX_DELAY_MS }
   from '../../main/resources/webroot/js/websocket.js';
 
 test('reconnect delays double from 1 s and stop growing at 30 s', () => {
@@ -444,4 +444,29 @@ test('stop while a peer turn waits for its token opens nothing', async (t) => {
   answer('tok');
   await flush();
   assert.equal(FakeSocket.all.length, 1);
+});
+
+test('an attempt that neither opens nor fails is given up and the round goes on to the next node', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { conn, home } = failoverConnection();
+  conn.start();
+  await flush();
+  FakeSocket.all[0].open();
+  home.up = false;
+  FakeSocket.all[0].drop();
+  t.mock.timers.tick(1000);
+  const hanging = FakeSocket.all[1];
+  assert.match(hanging.url, /^ws:\/\/h:1\//, 'the own node first');
+  t.mock.timers.tick(CONNECT_TIMEOUT_MS - 1);
+  assert.equal(hanging.readyState, 0, 'still waiting just before the limit');
+  t.mock.timers.tick(1);
+  assert.equal(hanging.readyState, 3, 'closed at the limit');
+  t.mock.timers.tick(2000);
+  await flush();
+  assert.equal(FakeSocket.all.length, 3);
+  assert.match(FakeSocket.all[2].url, /^ws:\/\/plant-b:8080\//);
+  FakeSocket.all[2].open();
+  t.mock.timers.tick(CONNECT_TIMEOUT_MS * 2);
+  assert.equal(FakeSocket.all[2].readyState, 1, 'an open socket is never given up');
+  conn.stop();
 });

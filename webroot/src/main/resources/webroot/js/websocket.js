@@ -9,6 +9,8 @@ export const MAX_DELAY_MS = 30000;
 const JITTER = 0.25;
 /** How often a page that is live through another node asks its own node whether it is back. */
 export const HOME_PROBE_MS = 5000;
+/** An attempt that has not opened by then is given up: a switched-off host may never refuse. */
+export const CONNECT_TIMEOUT_MS = 10000;
 
 export const CLOSE_RESYNC = 4000;
 export const CLOSE_SESSION = 4001;
@@ -253,7 +255,14 @@ export class LiveConnection {
     }
     this.socket = socket;
     let opened = false;
+    const giveUp = setTimeout(() => {
+      if (this.socket !== socket || opened) return;
+      this.socket = null;
+      socket.close();
+      if (!this.stopped) this.scheduleReconnect(false);
+    }, CONNECT_TIMEOUT_MS);
     socket.onopen = () => {
+      clearTimeout(giveUp);
       if (this.socket !== socket) return;
       opened = true;
       this.attempt = 0;
@@ -272,6 +281,7 @@ export class LiveConnection {
       if (this.sequencer.accept(msg)) this.onMessage(msg);
     };
     socket.onclose = (event) => {
+      clearTimeout(giveUp);
       if (this.socket !== socket) return;
       this.socket = null;
       this.stopProbe();
