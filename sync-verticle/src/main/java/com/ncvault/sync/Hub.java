@@ -108,6 +108,15 @@ final class Hub {
     forEach(sockets.toArray(NONE), client -> client.sendControl(frame));
   }
 
+  /** Closes every socket of one user (an account that was deleted). */
+  void closeUser(String user, short code, String reason) {
+    List<ClientSession> sockets = byUser.get(user);
+    if (sockets == null) {
+      return;
+    }
+    forEach(sockets.toArray(NONE), client -> client.close(code, reason));
+  }
+
   void watch(ClientSession client, String filename) {
     client.watches().add(filename);
     watchers.computeIfAbsent(filename, f -> new LinkedHashSet<>()).add(client);

@@ -2,6 +2,7 @@ package com.ncvault.sync;
 
 import com.ncvault.contract.Addresses;
 import com.ncvault.contract.DomainEvent;
+import com.ncvault.contract.EventTypes;
 import com.ncvault.contract.NodePresence;
 import com.ncvault.contract.Notification;
 import com.ncvault.contract.SocketHandoff;
@@ -201,6 +202,15 @@ final class SyncNode {
     List<OutboundEvent> batch = List.copyOf(encoded);
     for (Hub hub : hubs.values()) {
       hub.run(() -> hub.deliver(batch));
+    }
+    for (DomainEvent event : events) {
+      if (EventTypes.USER_DELETED.equals(event.type()) && event.details() != null) {
+        // A deleted account's open sockets would go on receiving the vault's changes.
+        String username = event.details().getString("username");
+        for (Hub hub : hubs.values()) {
+          hub.run(() -> hub.closeUser(username, WsCloseCodes.SESSION_EXPIRED, "account deleted"));
+        }
+      }
     }
     if (filesChanged && snapshotClients > 0) {
       coalescer.changed();

@@ -89,6 +89,18 @@ final class FakeStorage {
     vertx.eventBus().publish(Addresses.DOMAIN_EVENTS, JsonObject.mapFrom(event));
   }
 
+  /** A user event, committed and published: {@code actor} did {@code type} to the account {@code username}. */
+  DomainEvent commitAndPublishUserEvent(String type, String username, String actor) {
+    DomainEvent event;
+    synchronized (this) {
+      event = new DomainEvent(log.size() + 1, type, null, actor, Instant.now().toString(), null, type + " " + username,
+        new JsonObject().put("username", username), null);
+      log.add(event);
+    }
+    publish(event);
+    return event;
+  }
+
   DomainEvent commitAndPublish(String type, String filename, String user) {
     DomainEvent event = commit(type, filename, user);
     publish(event);

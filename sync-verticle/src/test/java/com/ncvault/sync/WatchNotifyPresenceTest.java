@@ -232,4 +232,24 @@ class WatchNotifyPresenceTest {
         ctx.completeNow();
       })));
   }
+
+  @Test
+  void theSocketsOfADeletedAccountAreClosedWith4001AndNoOneElses(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> Future.all(node.connectReady("bob"), node.connectReady("bob"),
+      node.connectReady("carol")).compose(all -> {
+        TestSocket carol = all.resultAt(2);
+        node.storage.commitAndPublishUserEvent(EventTypes.USER_DELETED, "bob", "admin");
+        return Future.all(all.<TestSocket>resultAt(0).closed(), all.<TestSocket>resultAt(1).closed())
+          .compose(closed -> {
+            // carol goes on receiving what happens next
+            long next = node.storage.commitAndPublish(EventTypes.CREATE, FILE, "alice").seq();
+            return carol.awaitActivity(next).map(v -> List.<Object>of(closed.resultAt(0), closed.resultAt(1), carol));
+          });
+      })).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+        assertThat(result.get(0)).isEqualTo((short) 4001);
+        assertThat(result.get(1)).isEqualTo((short) 4001);
+        assertThat(((TestSocket) result.get(2)).socket.isClosed()).isFalse();
+        ctx.completeNow();
+      })));
+  }
 }
