@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The node's HTTP server: REST API, login, static UI, /ws upgrade, health and metrics. Deployed with
- * several instances on the same port; the login throttle and user cache are shared between them.
+ * several instances on the same port; the user cache is shared between them, the login throttle
+ * with the whole cluster.
  */
 public class ApiVerticle extends VerticleBase {
 
@@ -40,19 +41,18 @@ public class ApiVerticle extends VerticleBase {
     registerSocketCodec();
     StorageClient storage = new StorageClient(vertx);
     LocalMap<String, Object> shared = vertx.sharedData().getLocalMap(SHARED_MAP);
-    shared.putIfAbsent("loginThrottle", new LoginThrottle(config.loginMaxFailuresPerMinute(), Clock.systemUTC()));
     shared.putIfAbsent("userCache", new UserCache(Clock.systemUTC(), UserCache.TTL));
-    LoginThrottle throttle = (LoginThrottle) shared.get("loginThrottle");
     UserCache users = (UserCache) shared.get("userCache");
     Tokens tokens = new Tokens(vertx, config.jwtSecret(), config.tokenTtlSeconds());
     Authenticator authenticator = new Authenticator(tokens, storage, users);
 
     Future<Buffer> openApi = vertx.fileSystem().readFile(OPENAPI_RESOURCE);
     Future<String> version = vertx.fileSystem().readFile(VERSION_RESOURCE).map(ApiVerticle::version);
+    Future<LoginThrottle> throttle = LoginThrottle.create(vertx, config.loginMaxFailuresPerMinute(), Clock.systemUTC());
     SecurityHeaders headers = new SecurityHeaders(config.peerUrls());
-    return Future.all(openApi, version).compose(loaded -> {
+    return Future.all(openApi, version, throttle).compose(loaded -> {
       router = ApiRouter.create(vertx, ApiRoutes.table(
-        new AuthRoutes(storage, tokens, throttle, config.tls(), config.tokenTtlSeconds()),
+        new AuthRoutes(storage, tokens, throttle.result(), config.tls(), config.tokenTtlSeconds()),
         new FileRoutes(storage, new Uploads(vertx, config.incomingDir(), config.maxUploadBytes()), new ContentResponder()),
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new AdminRoutes(vertx, storage, authenticator),

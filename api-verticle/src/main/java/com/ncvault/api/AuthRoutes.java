@@ -10,7 +10,6 @@ import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Duration;
 import java.util.Locale;
 
 /** Login (JSON or form), logout and "who am I". */
@@ -37,23 +36,26 @@ final class AuthRoutes {
     JsonObject credentials = credentials(ctx);
     String username = Input.requiredString(credentials, "username", MAX_USERNAME);
     String password = Input.requiredString(credentials, "password", MAX_PASSWORD);
-    Duration wait = throttle.retryAfter(username);
-    if (!wait.isZero()) {
-      long seconds = Math.max(1, wait.toSeconds());
-      ctx.fail(new PdmError(ErrorCode.TOO_MANY_REQUESTS, "Too many failed logins - try again in " + seconds + " s",
-        new JsonObject().put("retryAfterSeconds", seconds)));
-      return;
-    }
-    storage.call(StorageActions.USERS_AUTHENTICATE, new JsonObject().put("username", username).put("password", password))
-      .recover(t -> {
-        PdmError error = PdmError.from(t);
-        if (error.code() == ErrorCode.UNAUTHENTICATED) {
-          throttle.recordFailure(username);
+    throttle.retryAfter(username)
+      .compose(wait -> {
+        if (!wait.isZero()) {
+          long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+          return Future.failedFuture(new PdmError(ErrorCode.TOO_MANY_REQUESTS,
+            "Too many failed logins - try again in " + seconds + " s", new JsonObject().put("retryAfterSeconds", seconds)));
         }
-        return Future.failedFuture(error);
+        return storage.call(StorageActions.USERS_AUTHENTICATE,
+            new JsonObject().put("username", username).put("password", password))
+          .recover(t -> {
+            PdmError error = PdmError.from(t);
+            if (error.code() != ErrorCode.UNAUTHENTICATED) {
+              return Future.failedFuture(error);
+            }
+            // counted before the answer, so the next attempt, at any node, sees it
+            return throttle.recordFailure(username).transform(recorded -> Future.failedFuture(error));
+          })
+          .compose(user -> throttle.recordSuccess(username).transform(cleared -> Future.succeededFuture(user)));
       })
       .onSuccess(user -> {
-        throttle.recordSuccess(username);
         String name = user.getString("username");
         String role = user.getString("role");
         Tokens.Issued issued = tokens.issue(name, role);

@@ -213,6 +213,28 @@ class ClusterTest {
 
   @Test
   @Timeout(120)
+  @Order(4)
+  void tenWrongPasswordsSpreadOverTheThreeNodesLockTheNameAtEveryNode() {
+    String name = "dora";
+    clients.get(B).post("/api/admin/users").bearerTokenAuthentication(admin)
+      .sendJsonObject(new JsonObject().put("username", name).put("password", TestNode.passwordOf(name))
+        .put("role", "viewer"))
+      .compose(r -> expect(r, 201)).await();
+    for (int i = 0; i < 10; i++) {
+      int status = clients.get(i % 3).post("/api/auth/login")
+        .sendJsonObject(new JsonObject().put("username", name).put("password", "wrong guess " + i)).await().statusCode();
+      assertThat(status).as("guess %d at node %d", i, i % 3).isEqualTo(401);
+    }
+    for (int node = A; node <= C; node++) {
+      HttpResponse<Buffer> refused = clients.get(node).post("/api/auth/login")
+        .sendJsonObject(new JsonObject().put("username", name).put("password", TestNode.passwordOf(name))).await();
+      assertThat(refused.statusCode()).as("the right password at node %d", node).isEqualTo(429);
+      assertThat(refused.getHeader("Retry-After")).isNotNull();
+    }
+  }
+
+  @Test
+  @Timeout(120)
   @Order(5)
   void whenNodeBIsKilledTheOthersKeepServingAndItsBrowserCatchesUpOnAnotherNode() throws Exception {
     String filename = "1000004_OP10.nc";
