@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -85,10 +86,16 @@ class WebSocketUpgradeTest {
     });
   }
 
-  private static Future<String> firstMessage(WebSocket socket) {
-    Promise<String> message = Promise.promise();
-    socket.textMessageHandler(message::tryComplete);
-    return message.future();
+  /** A socket and its first message. */
+  private record Greeted(WebSocket socket, Future<String> first) {
+  }
+
+  /** Connects with the message handler set before the upgrade, so that the first message cannot be missed. */
+  private static Future<Greeted> connectGreeted(WebSocketConnectOptions options) {
+    ClientWebSocket socket = client.webSocket();
+    Promise<String> first = Promise.promise();
+    socket.textMessageHandler(first::tryComplete);
+    return socket.connect(options).map(ws -> new Greeted(ws, first.future()));
   }
 
   @Test
@@ -135,49 +142,48 @@ class WebSocketUpgradeTest {
 
   @Test
   void theBrowserPageConnectsWithItsCookieAndTheSocketReachesSync(VertxTestContext ctx) {
-    Future<WebSocket> socket = client.connect(options("/ws?proto=2&since=42&user=paul")
+    Future<Greeted> socket = connectGreeted(options("/ws?proto=2&since=42&user=paul")
       .addHeader("Cookie", "pdm_session=" + paul.token()).addHeader("Origin", ownOrigin()));
-    verify(ctx, Future.all(socket.compose(WebSocketUpgradeTest::firstMessage), handedOver.future()), all -> {
+    verify(ctx, Future.all(socket.compose(Greeted::first), handedOver.future()), all -> {
       assertThat(all.<String>resultAt(0)).isEqualTo("hello paul");
       SocketHandoff handoff = all.resultAt(1);
       assertThat(handoff.user()).isEqualTo("paul");
       assertThat(handoff.role()).isEqualTo("programmer");
       assertThat(handoff.since()).isEqualTo(42);
       assertThat(handoff.proto()).isEqualTo(2);
-      socket.result().close();
+      socket.result().socket().close();
     });
   }
 
   @Test
   void aTokenClientWithoutOriginConnectsWithDefaults(VertxTestContext ctx) {
-    Future<WebSocket> socket = client.connect(options("/ws?token=" + paul.token()).setAllowOriginHeader(false));
-    verify(ctx, Future.all(socket.compose(WebSocketUpgradeTest::firstMessage), handedOver.future()), all -> {
+    Future<Greeted> socket = connectGreeted(options("/ws?token=" + paul.token()).setAllowOriginHeader(false));
+    verify(ctx, Future.all(socket.compose(Greeted::first), handedOver.future()), all -> {
       SocketHandoff handoff = all.resultAt(1);
       assertThat(handoff.since()).isEqualTo(-1);
       assertThat(handoff.proto()).isEqualTo(1);
-      socket.result().close();
+      socket.result().socket().close();
     });
   }
 
   @Test
   void withoutSyncTheSocketIsClosedRatherThanLeftHanging(VertxTestContext ctx) {
+    ClientWebSocket socket = client.webSocket();
+    Promise<Short> closeCode = Promise.promise();
+    socket.closeHandler(v -> closeCode.tryComplete(socket.closeStatusCode()));
     Future<Short> closed = sync.unregister()
-      .compose(v -> client.connect(options("/ws?token=" + paul.token())))
-      .compose(socket -> {
-        Promise<Short> code = Promise.promise();
-        socket.closeHandler(v -> code.tryComplete(socket.closeStatusCode()));
-        return code.future();
-      });
+      .compose(v -> socket.connect(options("/ws?token=" + paul.token())))
+      .compose(connected -> closeCode.future());
     verify(ctx, closed, code -> assertThat(code).isEqualTo((short) 1011));
   }
 
   @Test
   void theSocketIsHandedOverWithTheEndOfItsSession(VertxTestContext ctx) {
     long exp = Jwts.claims(paul.token()).getLong("exp");
-    Future<WebSocket> socket = client.connect(options("/ws?proto=2&token=" + paul.token()));
-    verify(ctx, Future.all(socket.compose(WebSocketUpgradeTest::firstMessage), handedOver.future()), all -> {
+    Future<Greeted> socket = connectGreeted(options("/ws?proto=2&token=" + paul.token()));
+    verify(ctx, Future.all(socket.compose(Greeted::first), handedOver.future()), all -> {
       assertThat(all.<SocketHandoff>resultAt(1).expiresAt()).isEqualTo(exp * 1000);
-      socket.result().close();
+      socket.result().socket().close();
     });
   }
 
@@ -194,10 +200,10 @@ class WebSocketUpgradeTest {
         .putHeader("Authorization", "Bearer " + live).send().map(r -> r.statusCode());
       Future<Integer> asCookie = api.request(HttpMethod.GET, "/api/files")
         .putHeader("Cookie", Authenticator.COOKIE + "=" + live).send().map(r -> r.statusCode());
-      Future<WebSocket> socket = client.connect(options("/ws?proto=2&token=" + live));
-      Future<SocketHandoff> handoff = socket.compose(WebSocketUpgradeTest::firstMessage).compose(m -> handedOver.future());
+      Future<Greeted> socket = connectGreeted(options("/ws?proto=2&token=" + live));
+      Future<SocketHandoff> handoff = socket.compose(Greeted::first).compose(m -> handedOver.future());
       return Future.all(me, another, asCookie, handoff).map(all -> {
-        socket.result().close();
+        socket.result().socket().close();
         return body.put("me", all.<Integer>resultAt(0)).put("another", all.<Integer>resultAt(1))
           .put("cookie", all.<Integer>resultAt(2)).put("handoffUser", all.<SocketHandoff>resultAt(3).user())
           .put("handoffEnd", all.<SocketHandoff>resultAt(3).expiresAt());

@@ -3,6 +3,7 @@ package com.ncvault.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -118,13 +119,15 @@ final class ClientLoop extends VerticleBase {
     Client c = new Client(endpoint.group(), fleet.files());
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(Http.HOST).setPort(endpoint.port())
       .setURI(endpoint.uri()).addHeader("Origin", endpoint.origin());
-    return client.connect(options)
-      .map(socket -> {
+    // handlers before the upgrade: a message in the same read as the 101 would otherwise be dropped
+    ClientWebSocket socket = client.webSocket();
+    socket.textMessageHandler(text -> onText(c, text));
+    socket.closeHandler(v -> onClose(c, socket.closeStatusCode()));
+    socket.exceptionHandler(error -> { });
+    return socket.connect(options)
+      .map(connected -> {
         c.socket = socket;
         clients.add(c);
-        socket.textMessageHandler(text -> onText(c, text));
-        socket.closeHandler(v -> onClose(c, socket.closeStatusCode()));
-        socket.exceptionHandler(error -> { });
         if (fleet.readyType() == null) {
           markReady(c);
         }

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -445,28 +446,27 @@ class ApiEndToEndTest {
     Promise<JsonObject> lockSeen = Promise.promise();
     Promise<Void> firstList = Promise.promise();
     WebSocketClient webSockets = vertx.createWebSocketClient();
+    ClientWebSocket socket = webSockets.webSocket();
+    socket.textMessageHandler(text -> {
+      JsonObject message = new JsonObject(text);
+      if (!"FILE_LIST_UPDATED".equals(message.getString("type"))) {
+        return;
+      }
+      firstList.tryComplete();
+      message.getJsonObject("payload").getJsonArray("10XXXXX", new JsonArray()).stream()
+        .map(JsonObject.class::cast)
+        .filter(f -> name.equals(f.getString("filename")) && "pat".equals(f.getString("lockedBy")))
+        .findFirst()
+        .ifPresent(f -> {
+          lockSeen.tryComplete(f);
+          socket.close();
+        });
+    });
     Future<Void> flow = json(upload("/api/files", pat, name, V1, fields()), 201)
-      .compose(created -> webSockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+      .compose(created -> socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
         .setPort(node.port()).setURI("/ws?user=val").addHeader("Cookie", "pdm_session=" + val)
         .addHeader("Origin", "http://127.0.0.1:" + node.port())))
-      .compose(socket -> {
-        socket.textMessageHandler(text -> {
-          JsonObject message = new JsonObject(text);
-          if (!"FILE_LIST_UPDATED".equals(message.getString("type"))) {
-            return;
-          }
-          firstList.tryComplete();
-          message.getJsonObject("payload").getJsonArray("10XXXXX", new JsonArray()).stream()
-            .map(JsonObject.class::cast)
-            .filter(f -> name.equals(f.getString("filename")) && "pat".equals(f.getString("lockedBy")))
-            .findFirst()
-            .ifPresent(f -> {
-              lockSeen.tryComplete(f);
-              socket.close();
-            });
-        });
-        return firstList.future();
-      })
+      .compose(connected -> firstList.future())
       .compose(v -> json(call(HttpMethod.POST, "/api/files/" + name + "/checkout", pat).send(), 200))
       .compose(locked -> lockSeen.future())
       .<Void>mapEmpty()

@@ -3,6 +3,7 @@ package com.ncvault.node;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -37,12 +38,12 @@ final class DeltaSocket {
   static Future<DeltaSocket> connect(Vertx vertx, int port, String token, long since) {
     String uri = "/ws?proto=2" + (since >= 0 ? "&since=" + since : "") + "&token=" + token;
     WebSocketClient client = vertx.createWebSocketClient();
-    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).map(ws -> {
-      DeltaSocket socket = new DeltaSocket(client, ws);
-      ws.textMessageHandler(socket::onText);
-      ws.closeHandler(v -> socket.closed.tryComplete(ws.closeStatusCode()));
-      return socket;
-    });
+    ClientWebSocket ws = client.webSocket();
+    DeltaSocket socket = new DeltaSocket(client, ws);
+    // handlers before the upgrade: a message in the same read as the 101 would otherwise be dropped
+    ws.textMessageHandler(socket::onText);
+    ws.closeHandler(v -> socket.closed.tryComplete(ws.closeStatusCode()));
+    return ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).map(socket);
   }
 
   private void onText(String text) {

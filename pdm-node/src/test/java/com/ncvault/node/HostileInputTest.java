@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -488,12 +489,13 @@ class HostileInputTest {
     return () -> {
       WebSocketClient webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(1024 * 1024).setMaxMessageSize(4 * 1024 * 1024));
-      WebSocket socket = webSockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
-          .setURI("/ws?proto=2&token=" + pat)).await();
+      ClientWebSocket socket = webSockets.webSocket();
       Promise<Short> closed = Promise.promise();
       socket.closeHandler(v -> closed.tryComplete(socket.closeStatusCode()));
       Promise<Void> ready = Promise.promise();
       socket.textMessageHandler(text -> ready.tryComplete());
+      socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
+          .setURI("/ws?proto=2&token=" + pat)).await();
       ready.future().await(10, TimeUnit.SECONDS);
       abuse.accept(socket);
       short code = closed.future().await(10, TimeUnit.SECONDS);

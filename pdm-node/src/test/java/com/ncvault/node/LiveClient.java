@@ -3,6 +3,7 @@ package com.ncvault.node;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -28,6 +29,7 @@ final class LiveClient {
     this.vertx = vertx;
     this.client = client;
     this.socket = socket;
+    // handlers before the upgrade: a message in the same read as the 101 would otherwise be dropped
     socket.textMessageHandler(text -> messages.add(new JsonObject(text)));
     socket.closeHandler(v -> closed.tryComplete());
     socket.exceptionHandler(e -> closed.tryComplete());
@@ -37,8 +39,9 @@ final class LiveClient {
   static Future<LiveClient> connect(Vertx vertx, int port, String token, long since) {
     String uri = "/ws?proto=2&token=" + token + (since >= 0 ? "&since=" + since : "");
     WebSocketClient client = vertx.createWebSocketClient();
-    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
-      .map(socket -> new LiveClient(vertx, client, socket));
+    ClientWebSocket socket = client.webSocket();
+    LiveClient live = new LiveClient(vertx, client, socket);
+    return socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).map(live);
   }
 
   List<JsonObject> messages() {

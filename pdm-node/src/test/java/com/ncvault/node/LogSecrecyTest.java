@@ -6,8 +6,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -122,10 +122,11 @@ class LogSecrecyTest {
     }
 
     WebSocketClient webSockets = vertx.createWebSocketClient();
-    WebSocket socket = webSockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-      .setPort(port).setURI("/ws?proto=2&since=0&token=" + pat)).await();
+    ClientWebSocket socket = webSockets.webSocket();
     Promise<Void> heard = Promise.promise();
     socket.textMessageHandler(text -> heard.tryComplete());
+    socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+      .setPort(port).setURI("/ws?proto=2&since=0&token=" + pat)).await();
     heard.future().await(20, TimeUnit.SECONDS);
     socket.close().await();
     webSockets.close().await();

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
@@ -115,9 +116,7 @@ class TlsEndToEndTest {
     Promise<JsonObject> locked = Promise.promise();
     WebSocketClient webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true)
       .setVerifyHost(true).setTrustOptions(trustOnlyTheTestCertificate()));
-    WebSocket socket = webSockets.connect(new WebSocketConnectOptions().setHost("localhost").setPort(node.port()).setSsl(true)
-        .setURI("/ws?proto=2").addHeader("Cookie", "pdm_session=" + quinn)
-        .addHeader("Origin", "https://localhost:" + node.port())).await();
+    ClientWebSocket socket = webSockets.webSocket();
     socket.textMessageHandler(text -> {
       JsonObject message = new JsonObject(text);
       received.add(message);
@@ -127,6 +126,9 @@ class TlsEndToEndTest {
         locked.tryComplete(message);
       }
     });
+    socket.connect(new WebSocketConnectOptions().setHost("localhost").setPort(node.port()).setSsl(true)
+        .setURI("/ws?proto=2").addHeader("Cookie", "pdm_session=" + quinn)
+        .addHeader("Origin", "https://localhost:" + node.port())).await();
     JsonObject list = snapshot.future().await(20, TimeUnit.SECONDS);
     https.checkout(quinn, name).await();
     JsonObject lock = locked.future().await(20, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package com.ncvault.sync;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -33,12 +34,12 @@ final class TestSocket {
   }
 
   static Future<TestSocket> connect(WebSocketClient client, String uri) {
-    return client.connect(new WebSocketConnectOptions().setURI(uri)).map(ws -> {
-      TestSocket test = new TestSocket(client, ws);
-      ws.textMessageHandler(test::onText);
-      ws.closeHandler(v -> test.closed.tryComplete(ws.closeStatusCode()));
-      return test;
-    });
+    ClientWebSocket ws = client.webSocket();
+    TestSocket test = new TestSocket(client, ws);
+    // handlers before the upgrade: a message in the same read as the 101 would otherwise be dropped
+    ws.textMessageHandler(test::onText);
+    ws.closeHandler(v -> test.closed.tryComplete(ws.closeStatusCode()));
+    return ws.connect(new WebSocketConnectOptions().setURI(uri)).map(test);
   }
 
   private synchronized void onText(String text) {
