@@ -156,6 +156,12 @@ test('the endpoints are the own node first, then each usable peer once', () => {
 });
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Moves the fake clock and lets the promises it released settle. */
+async function advance(t, ms) {
+  t.mock.timers.tick(ms);
+  await flush();
+}
 const PEERS = ['http://plant-b:8080/', 'https://plant-c.example:8443'];
 
 /** A connection with failover; `home` says whether the own node answers (the token and /health come from it). */
@@ -189,14 +195,11 @@ test('after a drop the attempts go round own node, peer 1, peer 2, own node with
   FakeSocket.all[0].drop();
   t.mock.timers.tick(1000);
   FakeSocket.all[1].drop();
-  t.mock.timers.tick(2000);
-  await flush();
+  await advance(t, 2000);
   FakeSocket.all[2].drop();
-  t.mock.timers.tick(4000);
-  await flush();
+  await advance(t, 4000);
   FakeSocket.all[3].drop();
-  t.mock.timers.tick(8000);
-  await flush();
+  await advance(t, 8000);
   assert.deepEqual(FakeSocket.all.map((s) => s.url), [
     'ws://h:1/ws?proto=2',
     'ws://h:1/ws?proto=2&since=7',
@@ -214,8 +217,7 @@ test('the page is live through a peer and says which one', async (t) => {
   conn.start();
   await flush();
   FakeSocket.all[0].drop();
-  t.mock.timers.tick(1000);
-  await flush();
+  await advance(t, 1000);
   FakeSocket.all[1].open();
   assert.deepEqual(states.at(-1), ['connected', 'plant-b:8080']);
   assert.equal(conn.via, 'plant-b:8080');
@@ -230,15 +232,13 @@ test('close 4001 from a peer ends the session as it does at home', async (t) => 
   conn.start();
   await flush();
   FakeSocket.all[0].drop();
-  t.mock.timers.tick(1000);
-  await flush();
+  await advance(t, 1000);
   const peer = FakeSocket.all[1];
   assert.match(peer.url, /^ws:\/\/plant-b:8080\//);
   peer.open();
   peer.drop(4001);
   assert.equal(expired, 1);
-  t.mock.timers.tick(120000);
-  await flush();
+  await advance(t, 120000);
   assert.equal(FakeSocket.all.length, 2, 'no attempt anywhere after the session ended');
 });
 
@@ -248,8 +248,7 @@ test('close 4000 from a peer reconnects to the same peer at once', async (t) => 
   conn.start();
   await flush();
   FakeSocket.all[0].drop();
-  t.mock.timers.tick(1000);
-  await flush();
+  await advance(t, 1000);
   FakeSocket.all[1].open();
   FakeSocket.all[1].drop(4000);
   assert.equal(FakeSocket.all[2].url, 'ws://plant-b:8080/ws?proto=2&token=tok');
@@ -268,15 +267,13 @@ test('on a peer the own node is probed; when it answers the page goes home with 
   own.drop();
   t.mock.timers.tick(1000);
   FakeSocket.all[1].drop();
-  t.mock.timers.tick(2000);
-  await flush();
+  await advance(t, 2000);
   const peer = FakeSocket.all[2];
   peer.open();
   peer.message({ type: 'FILE_LOCKED', seq: 8, payload: {} });
   peer.message({ type: 'ACTIVITY', seq: 8, payload: {} });
 
-  t.mock.timers.tick(5000);
-  await flush();
+  await advance(t, 5000);
   assert.equal(calls.health.length, 1);
   assert.equal(calls.health[0].url, 'http://h:1/health');
   assert.equal(calls.health[0].options.cache, 'no-store');
@@ -284,15 +281,13 @@ test('on a peer the own node is probed; when it answers the page goes home with 
 
   home.up = true;
   home.health = 503;
-  t.mock.timers.tick(5000);
-  await flush();
+  await advance(t, 5000);
   assert.equal(FakeSocket.all.length, 3, 'a node that is starting (503) is not home yet');
 
   peer.message({ type: 'FILE_UNLOCKED', seq: 9, payload: {} });
   peer.message({ type: 'ACTIVITY', seq: 9, payload: {} });
   home.health = 200;
-  t.mock.timers.tick(5000);
-  await flush();
+  await advance(t, 5000);
   assert.equal(peer.closedWith, 1000);
   const back = FakeSocket.all[3];
   assert.equal(back.url, 'ws://h:1/ws?proto=2&since=9');
@@ -306,8 +301,7 @@ test('on a peer the own node is probed; when it answers the page goes home with 
   assert.deepEqual(messages.map((m) => `${m.type} ${m.seq}`), [
     'FILE_LIST_UPDATED 7', 'FILE_LOCKED 8', 'ACTIVITY 8', 'FILE_UNLOCKED 9', 'ACTIVITY 9', 'REVISION_ADDED 10', 'ACTIVITY 10',
   ], 'every seq once, in order, across both switches');
-  t.mock.timers.tick(60000);
-  await flush();
+  await advance(t, 60000);
   assert.equal(calls.health.length, 3, 'no probing at home');
   conn.stop();
 });
@@ -318,19 +312,15 @@ test('when the own node fails again right after the probe, the round resumes wit
   conn.start();
   await flush();
   FakeSocket.all[0].drop();
-  t.mock.timers.tick(1000);
-  await flush();
+  await advance(t, 1000);
   FakeSocket.all[1].open();
-  t.mock.timers.tick(5000);
-  await flush();
+  await advance(t, 5000);
   assert.equal(FakeSocket.all[2].url, 'ws://h:1/ws?proto=2');
   home.up = false;
   FakeSocket.all[2].drop();
-  t.mock.timers.tick(999);
-  await flush();
+  await advance(t, 999);
   assert.equal(FakeSocket.all.length, 3, 'waits the backoff delay');
-  t.mock.timers.tick(1);
-  await flush();
+  await advance(t, 1);
   assert.equal(FakeSocket.all[3].url, 'ws://plant-b:8080/ws?proto=2&token=tok');
   conn.stop();
 });
@@ -349,8 +339,7 @@ test('without peers the page retries its own node only, asks for no token and pr
   assert.ok(FakeSocket.all.every((s) => s.url.startsWith('ws://h:1/ws?proto=2')));
   assert.equal(FakeSocket.all.length, 5);
   FakeSocket.all.at(-1).open();
-  t.mock.timers.tick(60000);
-  await flush();
+  await advance(t, 60000);
   assert.deepEqual([calls.token, calls.health.length], [0, 0]);
   conn.stop();
 });
@@ -361,11 +350,9 @@ test('when the live token cannot be had, the peer attempts go to the own node in
   conn.start();
   await flush();
   FakeSocket.all[0].drop();
-  t.mock.timers.tick(1000);
-  await flush();
+  await advance(t, 1000);
   FakeSocket.all[1].drop();
-  t.mock.timers.tick(2000);
-  await flush();
+  await advance(t, 2000);
   assert.deepEqual(FakeSocket.all.map((s) => s.url), ['ws://h:1/ws?proto=2', 'ws://h:1/ws?proto=2', 'ws://h:1/ws?proto=2'],
     'peer 1 had the turn after each failed attempt; without a token it went to the own node');
   assert.equal(calls.token, 3, 'fetched at start and again for each peer turn');
@@ -388,8 +375,7 @@ test('peers that become known after start get their token at once', async (t) =>
   FakeSocket.all[0].drop();
   t.mock.timers.tick(1000);
   FakeSocket.all[1].drop();
-  t.mock.timers.tick(2000);
-  await flush();
+  await advance(t, 2000);
   assert.equal(FakeSocket.all[2].url, 'ws://plant-b:8080/ws?proto=2&token=tok');
   conn.stop();
 });
@@ -425,8 +411,7 @@ test('a new start forgets the token of the previous session', async (t) => {
   FakeSocket.all.at(-1).drop();
   t.mock.timers.tick(1000);
   FakeSocket.all.at(-1).drop();
-  t.mock.timers.tick(2000);
-  await flush();
+  await advance(t, 2000);
   assert.equal(FakeSocket.all.at(-1).url, 'ws://plant-b:8080/ws?proto=2&token=tok2');
   conn.stop();
 });
@@ -461,8 +446,7 @@ test('an attempt that neither opens nor fails is given up and the round goes on 
   assert.equal(hanging.readyState, 0, 'still waiting just before the limit');
   t.mock.timers.tick(1);
   assert.equal(hanging.readyState, 3, 'closed at the limit');
-  t.mock.timers.tick(2000);
-  await flush();
+  await advance(t, 2000);
   assert.equal(FakeSocket.all.length, 3);
   assert.match(FakeSocket.all[2].url, /^ws:\/\/plant-b:8080\//);
   FakeSocket.all[2].open();
