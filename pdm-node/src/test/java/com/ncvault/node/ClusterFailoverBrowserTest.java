@@ -99,6 +99,7 @@ class ClusterFailoverBrowserTest {
     // made while the page is connected through B
     apiB.checkout(paula, second).await();
     page.waitFor(LIVE).until(d -> page.lockText(second).contains("paula"));
+    page.screenshot("failover");
 
     long restarting = System.currentTimeMillis();
     cluster.start(A, peers(B));
