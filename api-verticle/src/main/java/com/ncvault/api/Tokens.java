@@ -46,24 +46,26 @@ final class Tokens {
   }
 
   Issued issue(String username, String role) {
-    return sign(new JsonObject().put("sub", username).put("role", role), ttlSeconds);
+    long now = System.currentTimeMillis() / 1000;
+    return sign(new JsonObject().put("sub", username).put("role", role), now, now + ttlSeconds);
   }
 
-  /** A token that only opens /ws, for {@code session}'s user, expiring when the session does. */
+  /** A token that only opens /ws, for {@code session}'s user, expiring when the session does (to the second). */
   Issued issueLive(SessionUser session) {
-    long remaining = session.expiresAt().getEpochSecond() - System.currentTimeMillis() / 1000;
-    if (remaining <= 0) {
+    long now = System.currentTimeMillis() / 1000;
+    long sessionEnd = session.expiresAt().getEpochSecond();
+    if (sessionEnd <= now) {
       throw invalid();
     }
     return sign(new JsonObject().put("sub", session.username()).put("role", session.role()).put("scope", LIVE_SCOPE),
-      remaining);
+      now, sessionEnd);
   }
 
-  private Issued sign(JsonObject claims, long lifetimeSeconds) {
-    long now = System.currentTimeMillis() / 1000;
-    String token = jwt.generateToken(claims,
-      new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(ISSUER).setExpiresInSeconds((int) lifetimeSeconds));
-    return new Issued(token, Instant.ofEpochSecond(now + lifetimeSeconds));
+  /** {@code iat} and {@code exp} are set here, not by the library, so that the reply tells the token's own expiry. */
+  private Issued sign(JsonObject claims, long issuedAt, long expiresAt) {
+    String token = jwt.generateToken(claims.put("iat", issuedAt).put("exp", expiresAt),
+      new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(ISSUER));
+    return new Issued(token, Instant.ofEpochSecond(expiresAt));
   }
 
   /** Whose the token is and until when; fails with 401 for any token we would not accept. */
