@@ -59,12 +59,15 @@ final class AdminRoutes {
       .onFailure(ctx::fail);
   }
 
+  /** A new password also ends the account's sessions (tokens from before are refused). */
   void setPassword(RoutingContext ctx) {
+    String username = ctx.pathParam("username");
     JsonObject request = new JsonObject()
-      .put("username", ctx.pathParam("username"))
+      .put("username", username)
       .put("password", Input.requiredString(Input.jsonBody(ctx), "password", MAX_PASSWORD))
       .put("user", ApiRouter.user(ctx).username());
     storage.call(StorageActions.USERS_PASSWORD, request)
+      .onComplete(done -> authenticator.forget(username))
       .onSuccess(user -> Replies.json(ctx, user))
       .onFailure(ctx::fail);
   }

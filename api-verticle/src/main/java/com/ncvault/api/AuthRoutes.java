@@ -59,7 +59,8 @@ final class AuthRoutes {
         String name = user.getString("username");
         String role = user.getString("role");
         Tokens.Issued issued = tokens.issue(name, role);
-        ctx.put(SessionUser.CONTEXT_KEY, new SessionUser(name, role, SessionUser.Source.BEARER, issued.expiresAt()));
+        ctx.put(SessionUser.CONTEXT_KEY, new SessionUser(name, role, SessionUser.Source.BEARER, issued.sessionStartMs(),
+          issued.expiresAt()));
         ctx.response().addCookie(sessionCookie(issued.token(), tokenTtlSeconds));
         Replies.json(ctx, new JsonObject()
           .put("username", name)

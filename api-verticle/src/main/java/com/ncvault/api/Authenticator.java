@@ -3,7 +3,6 @@ package com.ncvault.api;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.StorageActions;
-import com.ncvault.contract.UserInfo;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
@@ -54,17 +53,23 @@ final class Authenticator {
       if (verified.liveOnly() && !upgrade) {
         return Future.failedFuture(new PdmError(ErrorCode.UNAUTHENTICATED, "This token only opens live connections"));
       }
-      return currentUser(verified.username())
-        .map(user -> new SessionUser(user.username(), user.role(), source, verified.expiresAt()));
+      return currentUser(verified.username()).compose(account -> {
+        if (verified.sessionStartMs() < account.sessionsSince()) {
+          return Future.failedFuture(new PdmError(ErrorCode.UNAUTHENTICATED,
+            "The password of this account was changed - please log in again"));
+        }
+        return Future.succeededFuture(new SessionUser(account.username(), account.role(), source,
+          verified.sessionStartMs(), verified.expiresAt()));
+      });
     });
   }
 
   /** The user as storage knows it now; 401 when the account no longer exists. */
-  Future<UserInfo> currentUser(String username) {
+  Future<Account> currentUser(String username) {
     return cache.get(username)
       .map(Future::succeededFuture)
       .orElseGet(() -> storage.call(StorageActions.USERS_GET, new JsonObject().put("username", username))
-        .map(json -> new UserInfo(json.getString("username"), json.getString("role"), json.getString("createdAt")))
+        .map(json -> new Account(json.getString("username"), json.getString("role"), json.getLong("sessionsSince", 0L)))
         .onSuccess(cache::put)
         .recover(t -> {
           PdmError error = PdmError.from(t);

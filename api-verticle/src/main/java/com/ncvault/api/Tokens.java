@@ -28,12 +28,18 @@ final class Tokens {
   static final String LIVE_SCOPE = "live";
 
   /** A freshly signed token and when it stops being accepted. */
-  record Issued(String token, Instant expiresAt) {
+  record Issued(String token, long sessionStartMs, Instant expiresAt) {
   }
 
-  /** What a token we accept says: whose it is, until when, and whether it only opens /ws. */
-  record Verified(String username, Instant expiresAt, boolean liveOnly) {
+  /**
+   * What a token we accept says: whose it is, when its session began (epoch ms), until when, and
+   * whether it only opens /ws.
+   */
+  record Verified(String username, long sessionStartMs, Instant expiresAt, boolean liveOnly) {
   }
+
+  /** Claim with the login's time in milliseconds ({@code iat} has whole seconds only). */
+  static final String SESSION_START = "sst";
 
   private final JWTAuth jwt;
   private final long ttlSeconds;
@@ -46,8 +52,9 @@ final class Tokens {
   }
 
   Issued issue(String username, String role) {
-    long now = System.currentTimeMillis() / 1000;
-    return sign(new JsonObject().put("sub", username).put("role", role), now, now + ttlSeconds);
+    long nowMs = System.currentTimeMillis();
+    long now = nowMs / 1000;
+    return sign(new JsonObject().put("sub", username).put("role", role).put(SESSION_START, nowMs), now, now + ttlSeconds);
   }
 
   /** A token that only opens /ws, for {@code session}'s user, expiring when the session does (to the second). */
@@ -57,15 +64,15 @@ final class Tokens {
     if (sessionEnd <= now) {
       throw invalid();
     }
-    return sign(new JsonObject().put("sub", session.username()).put("role", session.role()).put("scope", LIVE_SCOPE),
-      now, sessionEnd);
+    return sign(new JsonObject().put("sub", session.username()).put("role", session.role()).put("scope", LIVE_SCOPE)
+      .put(SESSION_START, session.sessionStartMs()), now, sessionEnd);
   }
 
   /** {@code iat} and {@code exp} are set here, not by the library, so that the reply tells the token's own expiry. */
   private Issued sign(JsonObject claims, long issuedAt, long expiresAt) {
     String token = jwt.generateToken(claims.put("iat", issuedAt).put("exp", expiresAt),
       new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(ISSUER));
-    return new Issued(token, Instant.ofEpochSecond(expiresAt));
+    return new Issued(token, claims.getLong(SESSION_START), Instant.ofEpochSecond(expiresAt));
   }
 
   /** Whose the token is and until when; fails with 401 for any token we would not accept. */
@@ -89,7 +96,11 @@ final class Tokens {
         if (scope != null && !LIVE_SCOPE.equals(scope)) {
           return Future.failedFuture(invalid());
         }
-        return Future.succeededFuture(new Verified(name, Instant.ofEpochSecond(exp.longValue()), scope != null));
+        // a token without the claim counts from its iat (or from the start of time)
+        long sessionStart = claims.getValue(SESSION_START) instanceof Number ms ? ms.longValue()
+          : claims.getValue("iat") instanceof Number iat ? iat.longValue() * 1000 : 0L;
+        return Future.succeededFuture(new Verified(name, sessionStart, Instant.ofEpochSecond(exp.longValue()),
+          scope != null));
       });
   }
 

@@ -1,6 +1,5 @@
 package com.ncvault.api;
 
-import com.ncvault.contract.UserInfo;
 import io.vertx.core.shareddata.Shareable;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,7 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who a username is right now (role), remembered for a few seconds so that not every request asks
+ * Who a username is right now (role, since when its sessions are good), remembered for a few seconds so that not every request asks
  * storage. Shared by all api-verticle instances of a node. An admin change made through this node
  * is forgotten at once; a change made on another node shows here within {@link #TTL}.
  */
@@ -18,7 +17,7 @@ final class UserCache implements Shareable {
   static final Duration TTL = Duration.ofSeconds(3);
   private static final int PRUNE_ABOVE = 10_000;
 
-  private record Entry(UserInfo user, Instant fetchedAt) {
+  private record Entry(Account user, Instant fetchedAt) {
   }
 
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
@@ -30,7 +29,7 @@ final class UserCache implements Shareable {
     this.ttl = ttl;
   }
 
-  Optional<UserInfo> get(String username) {
+  Optional<Account> get(String username) {
     Entry entry = entries.get(username);
     if (entry == null || isStale(entry, clock.instant())) {
       return Optional.empty();
@@ -38,7 +37,7 @@ final class UserCache implements Shareable {
     return Optional.of(entry.user());
   }
 
-  void put(UserInfo user) {
+  void put(Account user) {
     Instant now = clock.instant();
     if (entries.size() > PRUNE_ABOVE) {
       entries.values().removeIf(e -> isStale(e, now));

@@ -241,6 +241,26 @@ class AuthTest {
     }), response -> assertThat(response.statusCode()).isEqualTo(401));
   }
 
+  @Test
+  void aNewPasswordEndsTheSessionsMadeWithTheOldOne(VertxTestContext ctx) {
+    verify(ctx, api.login("ada", "tess").compose(sessions -> {
+      TestApi.Session ada = sessions.get(0);
+      TestApi.Session tess = sessions.get(1);
+      return me(tess.token()).map(r -> expectStatus(r, 200))
+        .compose(r -> ada.bearer(api.request(HttpMethod.POST, "/api/admin/users/tess/password"))
+          .sendJsonObject(new JsonObject().put("password", "a brand new password")))
+        .map(r -> expectStatus(r, 200))
+        .compose(r -> Future.all(me(tess.token()), api.login("tess").compose(fresh -> me(fresh.token())),
+          me(ada.token())));
+    }), all -> {
+      HttpResponse<Buffer> old = all.resultAt(0);
+      assertThat(old.statusCode()).as("the token from before the new password").isEqualTo(401);
+      assertThat(old.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("log in again");
+      assertThat(all.<HttpResponse<Buffer>>resultAt(1).statusCode()).as("a login after it").isEqualTo(200);
+      assertThat(all.<HttpResponse<Buffer>>resultAt(2).statusCode()).as("the admin's own session").isEqualTo(200);
+    });
+  }
+
   private static List<Integer> append(List<Integer> list, int value) {
     List<Integer> copy = new java.util.ArrayList<>(list);
     copy.add(value);

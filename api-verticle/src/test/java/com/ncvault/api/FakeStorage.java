@@ -40,6 +40,8 @@ final class FakeStorage {
   }
 
   final Map<String, String> roles = new ConcurrentHashMap<>();
+  /** Since when each account's sessions are good (epoch ms), as a password change sets it. */
+  final Map<String, Long> sessionsSince = new ConcurrentHashMap<>();
   final Map<String, JsonObject> files = new ConcurrentHashMap<>();
   final List<Received> uploads = new CopyOnWriteArrayList<>();
   final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -63,6 +65,7 @@ final class FakeStorage {
   /** Back to the fixed users and the one sample file. */
   void reset() {
     roles.clear();
+    sessionsSince.clear();
     roles.put("vera", Roles.VIEWER);
     roles.put("paul", Roles.PROGRAMMER);
     roles.put("ada", Roles.ADMIN);
@@ -124,7 +127,10 @@ final class FakeStorage {
         }
         yield Future.succeededFuture(user(name));
       }
-      case StorageActions.USERS_GET -> Future.succeededFuture(user(existingUser(body.getString("username"))));
+      case StorageActions.USERS_GET -> {
+        String name = existingUser(body.getString("username"));
+        yield Future.succeededFuture(user(name).put("sessionsSince", sessionsSince.getOrDefault(name, 0L)));
+      }
       case StorageActions.USERS_LIST -> Future.succeededFuture(new JsonObject().put("users",
         new JsonArray(roles.keySet().stream().sorted().map(this::user).toList())));
       case StorageActions.USERS_CREATE -> {
@@ -139,7 +145,11 @@ final class FakeStorage {
         roles.put(existingUser(body.getString("username")), body.getString("role"));
         yield Future.succeededFuture(user(body.getString("username")));
       }
-      case StorageActions.USERS_PASSWORD -> Future.succeededFuture(user(existingUser(body.getString("username"))));
+      case StorageActions.USERS_PASSWORD -> {
+        String name = existingUser(body.getString("username"));
+        sessionsSince.put(name, System.currentTimeMillis());
+        yield Future.succeededFuture(user(name));
+      }
       case StorageActions.USERS_DELETE -> {
         roles.remove(existingUser(body.getString("username")));
         yield Future.succeededFuture(new JsonObject());

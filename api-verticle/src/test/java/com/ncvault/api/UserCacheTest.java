@@ -2,7 +2,6 @@ package com.ncvault.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ncvault.contract.UserInfo;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +9,7 @@ class UserCacheTest {
 
   private final MutableClock clock = new MutableClock();
   private final UserCache cache = new UserCache(clock, Duration.ofSeconds(3));
-  private final UserInfo paul = new UserInfo("paul", "programmer", "2025-01-01T00:00:00Z");
+  private final Account paul = new Account("paul", "programmer", 0L);
 
   @Test
   void aUserIsRememberedForTheTtlOnly() {

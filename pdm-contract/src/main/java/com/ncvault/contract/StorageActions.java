@@ -86,7 +86,7 @@ public final class StorageActions {
 
   /** {username, password} -> UserInfo; 401 on a wrong name or password. */
   public static final String USERS_AUTHENTICATE = "users.authenticate";
-  /** {username} -> UserInfo. */
+  /** {username} -> UserInfo plus {@code sessionsSince} (epoch ms; tokens issued before it are no longer good). */
   public static final String USERS_GET = "users.get";
   /** {} -> {users: [UserInfo]}. */
   public static final String USERS_LIST = "users.list";

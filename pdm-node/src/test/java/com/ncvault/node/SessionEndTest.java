@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ncvault.contract.ConfigKeys;
 import com.ncvault.contract.WsCloseCodes;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A live connection lasts as long as the session it was opened with, through the whole node. */
+/** A live connection lasts as long as the session it was opened with, through the whole node; a new password ends it. */
 @ExtendWith(VertxExtension.class)
 class SessionEndTest {
 
@@ -34,6 +36,39 @@ class SessionEndTest {
       assertThat(withLiveToken.closed().await()).isEqualTo(WsCloseCodes.SESSION_EXPIRED);
       // the token's expiry is whole seconds from the login, so it ends within TTL_SECONDS of opening
       assertThat(System.currentTimeMillis() - opened).isLessThanOrEqualTo(TTL_SECONDS * 1000L + 1000);
+    } finally {
+      node.close().await();
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void aNewPasswordLocksOutEverySessionMadeWithTheOldOne(Vertx vertx) {
+    TestNode node = TestNode.start(vertx).await();
+    try {
+      String admin = node.adminToken().await();
+      String stolen = node.createUser(admin, "pim", "programmer").await();
+      String live = node.client().get("/api/auth/live-token").bearerTokenAuthentication(stolen).send().await()
+        .bodyAsJsonObject().getString("token");
+      DeltaSocket withSession = DeltaSocket.connect(vertx, node.port(), stolen, -1).await();
+      DeltaSocket withLiveToken = DeltaSocket.connect(vertx, node.port(), live, -1).await();
+
+      int reset = node.client().post("/api/admin/users/pim/password").bearerTokenAuthentication(admin)
+        .sendJsonObject(new JsonObject().put("password", "a fresh password for pim")).await().statusCode();
+      assertThat(reset).isEqualTo(200);
+
+      assertThat(withSession.closed().await()).isEqualTo(WsCloseCodes.SESSION_EXPIRED);
+      assertThat(withLiveToken.closed().await()).isEqualTo(WsCloseCodes.SESSION_EXPIRED);
+      assertThat(node.client().get("/api/files").bearerTokenAuthentication(stolen).send().await().statusCode())
+        .as("the old token").isEqualTo(401);
+      int reopened = DeltaSocket.connect(vertx, node.port(), live, -1).transform(ar -> Future.succeededFuture(
+        ar.succeeded() ? 101 : ar.cause() instanceof UpgradeRejectedException refused ? refused.getStatus() : -1)).await();
+      assertThat(reopened).as("the old live token").isEqualTo(401);
+      String fresh = node.login("pim", "a fresh password for pim").await();
+      assertThat(node.client().get("/api/files").bearerTokenAuthentication(fresh).send().await().statusCode())
+        .as("a login with the new password").isEqualTo(200);
+      assertThat(node.client().get("/api/files").bearerTokenAuthentication(admin).send().await().statusCode())
+        .as("everyone else").isEqualTo(200);
     } finally {
       node.close().await();
     }

@@ -71,7 +71,8 @@ final class Sql {
   static final String INSERT_USER = "INSERT INTO users (username, password_hash, role, created_at) "
     + "VALUES (#{username}, #{hash}, #{role}, #{now})";
   static final String UPDATE_ROLE = "UPDATE users SET role = #{role} WHERE username = #{username}";
-  static final String UPDATE_PASSWORD = "UPDATE users SET password_hash = #{hash} WHERE username = #{username}";
+  static final String UPDATE_PASSWORD = "UPDATE users SET password_hash = #{hash}, sessions_since = #{now} "
+    + "WHERE username = #{username}";
   static final String DELETE_USER = "DELETE FROM users WHERE username = #{username}";
 
   static final String PING = "SELECT 1 AS ok";

@@ -65,11 +65,16 @@ final class UserService {
     return new PdmError(ErrorCode.UNAUTHENTICATED, "Invalid username or password");
   }
 
+  /** {username} -> UserInfo and {@code sessionsSince}: tokens issued before that (epoch ms) are no longer good. */
   Future<JsonObject> get(Request r) {
     String username = r.required("username");
-    return Database.run(pool, Sql.USER, Map.of("username", username)).compose(rows -> rows.size() == 1
-      ? Future.succeededFuture(JsonObject.mapFrom(Rows.user(rows.iterator().next())))
-      : Future.failedFuture(unknown(username)));
+    return Database.run(pool, Sql.USER, Map.of("username", username)).compose(rows -> {
+      if (rows.size() != 1) {
+        return Future.failedFuture(unknown(username));
+      }
+      var row = rows.iterator().next();
+      return Future.succeededFuture(JsonObject.mapFrom(Rows.user(row)).put("sessionsSince", Rows.num(row, "sessions_since")));
+    });
   }
 
   Future<JsonObject> list(Request r) {
@@ -157,7 +162,7 @@ final class UserService {
             }
             var row = rows.iterator().next();
             long now = clock.millis();
-            return Database.run(conn, Sql.UPDATE_PASSWORD, Map.of("username", username, "hash", hash))
+            return Database.run(conn, Sql.UPDATE_PASSWORD, Map.of("username", username, "hash", hash, "now", now))
               .compose(u -> userEvent(conn, EventTypes.USER_CHANGED, actor, now,
                 "Set a new password for " + username,
                 new JsonObject().put("username", username).put("passwordChanged", true),

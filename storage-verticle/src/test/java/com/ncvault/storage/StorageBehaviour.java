@@ -622,7 +622,8 @@ abstract class StorageBehaviour extends StorageTestBase {
   void anAdminManagesUsersWithinTheRules() {
     JsonObject carol = createUser("carol", Roles.PROGRAMMER);
     assertThat(carol.getString("role")).isEqualTo(Roles.PROGRAMMER);
-    assertThat(storage.call(StorageActions.USERS_GET, new JsonObject().put("username", "carol"))).isEqualTo(carol);
+    assertThat(storage.call(StorageActions.USERS_GET, new JsonObject().put("username", "carol")))
+      .isEqualTo(carol.copy().put("sessionsSince", 0L));
     assertError(storage.failure(StorageActions.USERS_GET, new JsonObject().put("username", "zed")), 404, "not_found");
     assertThat(storage.call(StorageActions.USERS_LIST, new JsonObject()).getJsonArray("users").stream()
       .map(u -> ((JsonObject) u).getString("username"))).containsExactly(ADMIN, "carol");
@@ -644,10 +645,14 @@ abstract class StorageBehaviour extends StorageTestBase {
     JsonObject promoted = storage.call(StorageActions.USERS_UPDATE, new JsonObject().put("username", "carol")
       .put("role", Roles.ADMIN).put("user", ADMIN));
     assertThat(promoted.getString("role")).isEqualTo(Roles.ADMIN);
+    long beforeReset = System.currentTimeMillis();
     storage.call(StorageActions.USERS_PASSWORD, new JsonObject().put("username", "carol")
       .put("password", "new-password-9").put("user", ADMIN));
     assertThat(storage.call(StorageActions.USERS_AUTHENTICATE, new JsonObject().put("username", "carol")
       .put("password", "new-password-9")).getString("role")).isEqualTo(Roles.ADMIN);
+    assertThat(storage.call(StorageActions.USERS_GET, new JsonObject().put("username", "carol"))
+      .getLong("sessionsSince")).as("a new password ends the sessions made with the old one")
+      .isBetween(beforeReset, System.currentTimeMillis());
     assertError(storage.failure(StorageActions.USERS_PASSWORD, new JsonObject().put("username", "carol")
       .put("password", "1234567").put("user", ADMIN)), 400, "validation_failed");
     assertError(storage.failure(StorageActions.USERS_PASSWORD, new JsonObject().put("username", "zed")

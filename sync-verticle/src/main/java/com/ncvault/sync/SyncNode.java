@@ -204,17 +204,32 @@ final class SyncNode {
       hub.run(() -> hub.deliver(batch));
     }
     for (DomainEvent event : events) {
-      if (EventTypes.USER_DELETED.equals(event.type()) && event.details() != null) {
-        // A deleted account's open sockets would go on receiving the vault's changes.
+      String ended = sessionsEndedBy(event);
+      if (ended != null) {
+        // Otherwise the account's open sockets would go on receiving the vault's changes.
         String username = event.details().getString("username");
         for (Hub hub : hubs.values()) {
-          hub.run(() -> hub.closeUser(username, WsCloseCodes.SESSION_EXPIRED, "account deleted"));
+          hub.run(() -> hub.closeUser(username, WsCloseCodes.SESSION_EXPIRED, ended));
         }
       }
     }
     if (filesChanged && snapshotClients > 0) {
       coalescer.changed();
     }
+  }
+
+  /** Why the event ends the sessions of the account it names (the close reason), or null when it does not. */
+  private static String sessionsEndedBy(DomainEvent event) {
+    if (event.details() == null || event.details().getString("username") == null) {
+      return null;
+    }
+    if (EventTypes.USER_DELETED.equals(event.type())) {
+      return "account deleted";
+    }
+    if (EventTypes.USER_CHANGED.equals(event.type()) && event.details().getBoolean("passwordChanged", false)) {
+      return "password changed";
+    }
+    return null;
   }
 
   private void broadcastSnapshot(Snapshot snapshot) {

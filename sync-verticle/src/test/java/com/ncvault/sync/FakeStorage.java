@@ -89,12 +89,15 @@ final class FakeStorage {
     vertx.eventBus().publish(Addresses.DOMAIN_EVENTS, JsonObject.mapFrom(event));
   }
 
-  /** A user event, committed and published: {@code actor} did {@code type} to the account {@code username}. */
-  DomainEvent commitAndPublishUserEvent(String type, String username, String actor) {
+  /**
+   * A user event, committed and published: {@code actor} did {@code type} to the account
+   * {@code username}; {@code details} adds to the event's details.
+   */
+  DomainEvent commitAndPublishUserEvent(String type, String username, String actor, JsonObject details) {
     DomainEvent event;
     synchronized (this) {
       event = new DomainEvent(log.size() + 1, type, null, actor, Instant.now().toString(), null, type + " " + username,
-        new JsonObject().put("username", username), null);
+        details.copy().put("username", username), null);
       log.add(event);
     }
     publish(event);

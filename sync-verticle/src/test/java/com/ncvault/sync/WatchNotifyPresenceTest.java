@@ -235,20 +235,45 @@ class WatchNotifyPresenceTest {
 
   @Test
   void theSocketsOfADeletedAccountAreClosedWith4001AndNoOneElses(Vertx vertx, VertxTestContext ctx) {
+    endingSessions(vertx, ctx, EventTypes.USER_DELETED, new JsonObject(), "account deleted");
+  }
+
+  @Test
+  void aNewPasswordClosesTheAccountsSocketsWith4001(Vertx vertx, VertxTestContext ctx) {
+    endingSessions(vertx, ctx, EventTypes.USER_CHANGED, new JsonObject().put("passwordChanged", true), "password changed");
+  }
+
+  @Test
+  void aRoleChangeLeavesTheSocketsOpen(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> node.connectReady("bob").compose(bob -> {
+      node.storage.commitAndPublishUserEvent(EventTypes.USER_CHANGED, "bob", "admin", new JsonObject().put("role", "viewer"));
+      long next = node.storage.commitAndPublish(EventTypes.CREATE, FILE, "alice").seq();
+      return bob.awaitActivity(next).map(bob);
+    })).onComplete(ctx.succeeding(bob -> ctx.verify(() -> {
+      assertThat(bob.socket.isClosed()).isFalse();
+      ctx.completeNow();
+    })));
+  }
+
+  /** Bob has two sockets and carol one; the event about bob closes both of his and none of hers. */
+  private void endingSessions(Vertx vertx, VertxTestContext ctx, String type, JsonObject details, String reason) {
     SyncHarness.start(vertx).compose(node -> Future.all(node.connectReady("bob"), node.connectReady("bob"),
       node.connectReady("carol")).compose(all -> {
+        TestSocket bob = all.resultAt(0);
         TestSocket carol = all.resultAt(2);
-        node.storage.commitAndPublishUserEvent(EventTypes.USER_DELETED, "bob", "admin");
-        return Future.all(all.<TestSocket>resultAt(0).closed(), all.<TestSocket>resultAt(1).closed())
+        node.storage.commitAndPublishUserEvent(type, "bob", "admin", details);
+        return Future.all(bob.closed(), all.<TestSocket>resultAt(1).closed())
           .compose(closed -> {
             // carol goes on receiving what happens next
             long next = node.storage.commitAndPublish(EventTypes.CREATE, FILE, "alice").seq();
-            return carol.awaitActivity(next).map(v -> List.<Object>of(closed.resultAt(0), closed.resultAt(1), carol));
+            return carol.awaitActivity(next).map(v -> List.<Object>of(closed.resultAt(0), closed.resultAt(1), carol,
+              bob.socket.closeReason()));
           });
       })).onComplete(ctx.succeeding(result -> ctx.verify(() -> {
         assertThat(result.get(0)).isEqualTo((short) 4001);
         assertThat(result.get(1)).isEqualTo((short) 4001);
         assertThat(((TestSocket) result.get(2)).socket.isClosed()).isFalse();
+        assertThat(result.get(3)).isEqualTo(reason);
         ctx.completeNow();
       })));
   }
