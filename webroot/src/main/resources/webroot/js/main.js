@@ -335,10 +335,11 @@ const actions = {
     admin.reloadDeleted();
   },
   async 'user-password'({ username }) {
-    const password = await promptModal({ title: `New password for ${username}`, label: 'Password', type: 'password', required: true, confirmLabel: 'Set password' });
+    const password = await promptModal({ title: `New password for ${username}`, label: 'Password', type: 'password', required: true, confirmLabel: 'Set password',
+      intro: `${username} is signed out everywhere and logs in again with the new password.` });
     if (password === null) return;
     await api.resetPassword(username, password);
-    showToast(`Password of ${username} changed`, 'success');
+    showToast(`Password of ${username} changed; ${username} is signed out everywhere`, 'success');
   },
   async 'user-delete'({ username }) {
     const ok = await confirmModal({ title: `Delete user ${username}?`, text: 'The user can no longer log in.', confirmLabel: 'Delete', danger: true });
