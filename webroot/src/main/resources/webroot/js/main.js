@@ -2,7 +2,7 @@
 import { byId } from './dom.js';
 import { api, onUnauthorized, request } from './api.js';
 import { createStore } from './state.js';
-import { LiveConnection, applyToFiles } from './websocket.js';
+import { LiveConnection, applyToFiles, endpointsFor } from './websocket.js';
 import { FileList } from './filelist.js';
 import { atLeast } from './filemodel.js';
 import { activityText, isFileEvent, warmUpFormatters } from './format.js';
@@ -44,6 +44,7 @@ const el = {
   banner: byId('offline-banner'),
   bannerText: byId('offline-text'),
   bannerRetry: byId('offline-retry'),
+  bannerPeer: byId('offline-peer'),
   search: byId('search'),
   statusFilter: byId('status-filter'),
   sort: byId('sort'),
@@ -98,14 +99,26 @@ let bannerShown = false;
 let suppressToastSeq = null;
 const OFFLINE_TEXT = el.bannerText.textContent;
 
+/** The other nodes' URLs from the node's settings (none until they are loaded). */
+function peerUrls() {
+  return store.state.settings && Array.isArray(store.state.settings.peerUrls) ? store.state.settings.peerUrls : [];
+}
+
 /** The banner shows while the own node is away: offline, or live through another node (then Retry has nothing to do). */
 function renderBanner() {
   const via = liveVia(store.state);
   el.banner.hidden = !bannerShown && !via;
   el.bannerText.textContent = via
-    ? `This node is not answering - live updates come through ${via}. Check-outs and check-ins wait until it is back.`
+    ? `This node is not answering - live updates come through ${via}. Check-outs and check-ins here wait until it is back.`
     : OFFLINE_TEXT;
   el.bannerRetry.hidden = Boolean(via);
+  // Check-outs need a node that answers: offer to carry on at the one the page is live through.
+  const peer = via ? endpointsFor(location, peerUrls()).find((endpoint) => endpoint.via === via) : null;
+  el.bannerPeer.hidden = !peer;
+  if (peer) {
+    el.bannerPeer.href = peer.url;
+    el.bannerPeer.textContent = `Work on ${via}`;
+  }
 }
 
 const live = new LiveConnection({
@@ -121,7 +134,7 @@ const live = new LiveConnection({
     store.set(state === 'connected' ? { connection: state, via } : { connection: state, via, presence: [] });
   },
   failover: {
-    peerUrls: () => (store.state.settings && Array.isArray(store.state.settings.peerUrls) ? store.state.settings.peerUrls : []),
+    peerUrls,
     liveToken: () => api.liveToken().then((reply) => (reply && typeof reply.token === 'string' ? reply.token : null)),
   },
   onFailedAttempt: ({ wasOpen }) => {

@@ -100,10 +100,14 @@ class ClusterFailoverBrowserTest {
     apiB.checkout(paula, second).await();
     page.waitFor(LIVE).until(d -> page.lockText(second).contains("paula"));
     page.screenshot("failover");
+    org.openqa.selenium.WebElement openPeer = page.driver().findElement(Browser.testId("open-peer"));
+    assertThat(openPeer.isDisplayed()).as("the link to the node the page is live through").isTrue();
+    assertThat(openPeer.getAttribute("href")).isEqualTo(cluster.baseUrl(B) + "/");
 
     long restarting = System.currentTimeMillis();
     cluster.start(A, peers(B));
     page.waitFor(HOMECOMING).until(d -> via().isEmpty() && "connected".equals(page.connectionState()));
+    assertThat(page.driver().findElement(Browser.testId("open-peer")).isDisplayed()).as("at home again").isFalse();
     long homeMs = System.currentTimeMillis() - restarting;
 
     // made at B once the page is home at A: the cluster brings it

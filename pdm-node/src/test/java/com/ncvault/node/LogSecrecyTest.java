@@ -105,7 +105,9 @@ class LogSecrecyTest {
     String patAgain = api.login("pat", secondPassword).await();
     secrets.addAll(List.of(pat, byForm, patAgain));
 
-    assertThat(api.call(HttpMethod.GET, "/api/files", pat).send().await().statusCode()).isEqualTo(200);
+    assertThat(api.call(HttpMethod.GET, "/api/files", patAgain).send().await().statusCode()).isEqualTo(200);
+    assertThat(api.call(HttpMethod.GET, "/api/files", pat).send().await().statusCode())
+      .as("a token from before the new password").isEqualTo(401);
     assertThat(api.client().get("/api/auth/me").putHeader("Cookie", "pdm_session=" + patAgain).send().await()
       .statusCode()).isEqualTo(200);
     api.client().get("/api/files?token=" + byForm + "&access_token=" + pat + "&password=" + queryPassword)
@@ -126,7 +128,7 @@ class LogSecrecyTest {
     Promise<Void> heard = Promise.promise();
     socket.textMessageHandler(text -> heard.tryComplete());
     socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-      .setPort(port).setURI("/ws?proto=2&since=0&token=" + pat)).await();
+      .setPort(port).setURI("/ws?proto=2&since=0&token=" + patAgain)).await();
     heard.future().await(20, TimeUnit.SECONDS);
     socket.close().await();
     webSockets.close().await();
