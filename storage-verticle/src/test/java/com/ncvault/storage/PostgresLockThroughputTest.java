@@ -1,7 +1,6 @@
 package com.ncvault.storage;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
-import com.ncvault.contract.ConfigKeys;
 import io.vertx.core.json.JsonObject;
 
 /** The lock throughput figure on PostgreSQL, for comparison with the embedded default. */
@@ -12,7 +11,7 @@ class PostgresLockThroughputTest extends LockThroughputTest {
 
   @Override
   protected JsonObject databaseConfig() {
-    return new JsonObject().put(ConfigKeys.DB_KIND, "postgres").put(ConfigKeys.PG_URI, database.uri());
+    return database.storageConfig();
   }
 
   @Override

@@ -1,6 +1,8 @@
 package com.ncvault.storage;
 
+import com.ncvault.contract.ConfigKeys;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -54,6 +56,11 @@ final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCallback 
 
   String uri() {
     return "postgresql://postgres@" + HOST + ":" + PORT + "/" + name;
+  }
+
+  /** The storage configuration that points at this database. */
+  JsonObject storageConfig() {
+    return new JsonObject().put(ConfigKeys.DB_KIND, "postgres").put(ConfigKeys.PG_URI, uri());
   }
 
   void create() {
