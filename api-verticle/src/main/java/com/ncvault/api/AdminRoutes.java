@@ -1,11 +1,16 @@
 package com.ncvault.api;
 
+import com.ncvault.contract.StorageApi;
+import com.ncvault.contract.StorageApi.NewUser;
+import com.ncvault.contract.StorageApi.PasswordChange;
+import com.ncvault.contract.StorageApi.RoleChange;
+import com.ncvault.contract.StorageApi.UserAction;
+import java.util.Map;
 import com.ncvault.contract.Addresses;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.Notification;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.Roles;
-import com.ncvault.contract.StorageActions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -20,40 +25,34 @@ final class AdminRoutes {
   private static final int MAX_PASSWORD = 1000;
 
   private final Vertx vertx;
-  private final StorageClient storage;
+  private final StorageApi storage;
   private final Authenticator authenticator;
 
-  AdminRoutes(Vertx vertx, StorageClient storage, Authenticator authenticator) {
+  AdminRoutes(Vertx vertx, StorageApi storage, Authenticator authenticator) {
     this.vertx = vertx;
     this.storage = storage;
     this.authenticator = authenticator;
   }
 
   void listUsers(RoutingContext ctx) {
-    storage.call(StorageActions.USERS_LIST, new JsonObject())
-      .onSuccess(reply -> Replies.json(ctx, reply))
+    storage.listUsers()
+      .onSuccess(users -> Replies.json(ctx, Map.of("users", users)))
       .onFailure(ctx::fail);
   }
 
   void createUser(RoutingContext ctx) {
     JsonObject body = Input.jsonBody(ctx);
-    JsonObject request = new JsonObject()
-      .put("username", Input.requiredString(body, "username", MAX_NAME))
-      .put("password", Input.requiredString(body, "password", MAX_PASSWORD))
-      .put("role", role(body))
-      .put("user", ApiRouter.user(ctx).username());
-    storage.call(StorageActions.USERS_CREATE, request)
+    NewUser request = new NewUser(Input.requiredString(body, "username", MAX_NAME),
+      Input.requiredString(body, "password", MAX_PASSWORD), role(body), ApiRouter.user(ctx).username());
+    storage.createUser(request)
       .onSuccess(user -> Replies.json(ctx, 201, user))
       .onFailure(ctx::fail);
   }
 
   void changeRole(RoutingContext ctx) {
     String username = ctx.pathParam("username");
-    JsonObject request = new JsonObject()
-      .put("username", username)
-      .put("role", role(Input.jsonBody(ctx)))
-      .put("user", ApiRouter.user(ctx).username());
-    storage.call(StorageActions.USERS_UPDATE, request)
+    RoleChange request = new RoleChange(username, role(Input.jsonBody(ctx)), ApiRouter.user(ctx).username());
+    storage.changeRole(request)
       .onComplete(done -> authenticator.forget(username))
       .onSuccess(user -> Replies.json(ctx, user))
       .onFailure(ctx::fail);
@@ -62,11 +61,9 @@ final class AdminRoutes {
   /** A new password also ends the account's sessions (tokens from before are refused). */
   void setPassword(RoutingContext ctx) {
     String username = ctx.pathParam("username");
-    JsonObject request = new JsonObject()
-      .put("username", username)
-      .put("password", Input.requiredString(Input.jsonBody(ctx), "password", MAX_PASSWORD))
-      .put("user", ApiRouter.user(ctx).username());
-    storage.call(StorageActions.USERS_PASSWORD, request)
+    PasswordChange request = new PasswordChange(username,
+      Input.requiredString(Input.jsonBody(ctx), "password", MAX_PASSWORD), ApiRouter.user(ctx).username());
+    storage.setPassword(request)
       .onComplete(done -> authenticator.forget(username))
       .onSuccess(user -> Replies.json(ctx, user))
       .onFailure(ctx::fail);
@@ -74,7 +71,7 @@ final class AdminRoutes {
 
   void deleteUser(RoutingContext ctx) {
     String username = ctx.pathParam("username");
-    storage.call(StorageActions.USERS_DELETE, new JsonObject().put("username", username).put("user", ApiRouter.user(ctx).username()))
+    storage.deleteUser(new UserAction(username, ApiRouter.user(ctx).username()))
       .onComplete(done -> authenticator.forget(username))
       .onSuccess(reply -> Replies.noContent(ctx))
       .onFailure(ctx::fail);
@@ -82,8 +79,8 @@ final class AdminRoutes {
 
   /** The nodes of the cluster and how much of the vault's content each holds. */
   void nodes(RoutingContext ctx) {
-    storage.call(StorageActions.NODES_LIST, new JsonObject())
-      .onSuccess(reply -> Replies.json(ctx, reply))
+    storage.nodes()
+      .onSuccess(nodes -> Replies.json(ctx, nodes))
       .onFailure(ctx::fail);
   }
 
@@ -93,14 +90,14 @@ final class AdminRoutes {
     String to = Input.requiredString(body, "to", MAX_NAME);
     String text = Input.requiredString(body, "text", MAX_MESSAGE);
     String from = ApiRouter.user(ctx).username();
-    storage.call(StorageActions.USERS_GET, new JsonObject().put("username", to))
+    storage.account(to)
       .recover(t -> {
         PdmError error = PdmError.from(t);
         return Future.failedFuture(error.code() == ErrorCode.NOT_FOUND
           ? new PdmError(ErrorCode.NOT_FOUND, "No user " + to, new JsonObject().put("username", to)) : error);
       })
       .onSuccess(user -> {
-        Notification message = new Notification(user.getString("username", to), from, Notification.KIND_MESSAGE,
+        Notification message = new Notification(user.username(), from, Notification.KIND_MESSAGE,
           null, text, Instant.now().toString());
         JsonObject json = JsonObject.mapFrom(message);
         vertx.eventBus().publish(Addresses.NOTIFY, json);

@@ -1,5 +1,7 @@
 package com.ncvault.api;
 
+import com.ncvault.contract.StorageApi;
+import com.ncvault.contract.StorageBinding;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.SocketHandoff;
@@ -39,7 +41,7 @@ public class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     ApiConfig config = ApiConfig.from(config());
     registerSocketCodec();
-    StorageClient storage = new StorageClient(vertx);
+    StorageApi storage = StorageBinding.proxy(vertx);
     LocalMap<String, Object> shared = vertx.sharedData().getLocalMap(SHARED_MAP);
     shared.putIfAbsent("userCache", new UserCache(Clock.systemUTC(), UserCache.TTL));
     UserCache users = (UserCache) shared.get("userCache");

@@ -1,8 +1,9 @@
 package com.ncvault.api;
 
+import com.ncvault.contract.StorageApi;
+import com.ncvault.contract.StorageApi.Credentials;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
-import com.ncvault.contract.StorageActions;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
@@ -18,13 +19,13 @@ final class AuthRoutes {
   private static final int MAX_USERNAME = 100;
   private static final int MAX_PASSWORD = 1000;
 
-  private final StorageClient storage;
+  private final StorageApi storage;
   private final Tokens tokens;
   private final LoginThrottle throttle;
   private final boolean secureCookie;
   private final long tokenTtlSeconds;
 
-  AuthRoutes(StorageClient storage, Tokens tokens, LoginThrottle throttle, boolean secureCookie, long tokenTtlSeconds) {
+  AuthRoutes(StorageApi storage, Tokens tokens, LoginThrottle throttle, boolean secureCookie, long tokenTtlSeconds) {
     this.storage = storage;
     this.tokens = tokens;
     this.throttle = throttle;
@@ -43,8 +44,7 @@ final class AuthRoutes {
           return Future.failedFuture(new PdmError(ErrorCode.TOO_MANY_REQUESTS,
             "Too many failed logins - try again in " + seconds + " s", new JsonObject().put("retryAfterSeconds", seconds)));
         }
-        return storage.call(StorageActions.USERS_AUTHENTICATE,
-            new JsonObject().put("username", username).put("password", password))
+        return storage.authenticate(new Credentials(username, password))
           .recover(t -> {
             PdmError error = PdmError.from(t);
             if (error.code() != ErrorCode.UNAUTHENTICATED) {
@@ -56,8 +56,8 @@ final class AuthRoutes {
           .compose(user -> throttle.recordSuccess(username).transform(cleared -> Future.succeededFuture(user)));
       })
       .onSuccess(user -> {
-        String name = user.getString("username");
-        String role = user.getString("role");
+        String name = user.username();
+        String role = user.role();
         Tokens.Issued issued = tokens.issue(name, role);
         ctx.put(SessionUser.CONTEXT_KEY, new SessionUser(name, role, SessionUser.Source.BEARER, issued.sessionStartMs(),
           issued.expiresAt()));

@@ -1,13 +1,13 @@
 package com.ncvault.api;
 
+import com.ncvault.contract.StorageApi;
+import com.ncvault.contract.StorageApi.Account;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
-import com.ncvault.contract.StorageActions;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 
 /**
  * Finds the caller of a request: a token from {@code Authorization: Bearer}, the session cookie or
@@ -21,10 +21,10 @@ final class Authenticator {
   static final String COOKIE = "pdm_session";
 
   private final Tokens tokens;
-  private final StorageClient storage;
+  private final StorageApi storage;
   private final UserCache cache;
 
-  Authenticator(Tokens tokens, StorageClient storage, UserCache cache) {
+  Authenticator(Tokens tokens, StorageApi storage, UserCache cache) {
     this.tokens = tokens;
     this.storage = storage;
     this.cache = cache;
@@ -68,8 +68,7 @@ final class Authenticator {
   Future<Account> currentUser(String username) {
     return cache.get(username)
       .map(Future::succeededFuture)
-      .orElseGet(() -> storage.call(StorageActions.USERS_GET, new JsonObject().put("username", username))
-        .map(json -> new Account(json.getString("username"), json.getString("role"), json.getLong("sessionsSince", 0L)))
+      .orElseGet(() -> storage.account(username)
         .onSuccess(cache::put)
         .recover(t -> {
           PdmError error = PdmError.from(t);

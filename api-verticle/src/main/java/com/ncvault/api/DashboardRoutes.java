@@ -1,47 +1,44 @@
 package com.ncvault.api;
 
-import com.ncvault.contract.StorageActions;
-import io.vertx.core.json.JsonObject;
+import com.ncvault.contract.StorageApi;
+import com.ncvault.contract.StorageApi.ActivityQuery;
+import com.ncvault.contract.StorageApi.DashboardQuery;
+import com.ncvault.contract.StorageApi.EventsQuery;
+import com.ncvault.contract.StorageLimits;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
 /** Dashboard numbers, the activity feed and the event log for catch-up. */
 final class DashboardRoutes {
 
-  private final StorageClient storage;
+  private final StorageApi storage;
   private final long staleLockSeconds;
 
-  DashboardRoutes(StorageClient storage, long staleLockSeconds) {
+  DashboardRoutes(StorageApi storage, long staleLockSeconds) {
     this.storage = storage;
     this.staleLockSeconds = staleLockSeconds;
   }
 
   void stats(RoutingContext ctx) {
-    answer(ctx, StorageActions.DASHBOARD_STATS, new JsonObject().put("staleSeconds", staleLockSeconds));
+    answer(ctx, storage.dashboard(new DashboardQuery(staleLockSeconds)));
   }
 
   void activity(RoutingContext ctx) {
-    JsonObject query = new JsonObject()
-      .put("limit", Input.queryInt(ctx, "limit", 50, 1, 500))
-      .put("offset", Input.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE));
-    String user = Input.queryString(ctx, "user", 100);
-    String type = Input.queryString(ctx, "type", 40);
-    if (user != null) {
-      query.put("user", user);
-    }
-    if (type != null) {
-      query.put("type", type);
-    }
-    answer(ctx, StorageActions.ACTIVITY_LIST, query);
+    ActivityQuery query = new ActivityQuery(
+      Input.queryInt(ctx, "limit", StorageLimits.DEFAULT_ACTIVITY_LIMIT, 1, StorageLimits.MAX_ACTIVITY_LIMIT),
+      Input.queryInt(ctx, "offset", 0, 0, Integer.MAX_VALUE),
+      Input.queryString(ctx, "user", StorageLimits.MAX_USERNAME_INPUT),
+      Input.queryString(ctx, "type", 40));
+    answer(ctx, storage.activity(query));
   }
 
   void events(RoutingContext ctx) {
-    JsonObject query = new JsonObject()
-      .put("since", Input.queryLong(ctx, "since", 0, 0))
-      .put("limit", Input.queryInt(ctx, "limit", 1000, 1, 10_000));
-    answer(ctx, StorageActions.EVENTS_SINCE, query);
+    EventsQuery query = new EventsQuery(Input.queryLong(ctx, "since", 0, 0),
+      Input.queryInt(ctx, "limit", StorageLimits.DEFAULT_EVENTS_LIMIT, 1, StorageLimits.MAX_EVENTS_LIMIT));
+    answer(ctx, storage.eventsSince(query));
   }
 
-  private void answer(RoutingContext ctx, String action, JsonObject request) {
-    storage.call(action, request).onSuccess(reply -> Replies.json(ctx, reply)).onFailure(ctx::fail);
+  private static void answer(RoutingContext ctx, Future<?> reply) {
+    reply.onSuccess(body -> Replies.json(ctx, body)).onFailure(ctx::fail);
   }
 }

@@ -1,35 +1,36 @@
 package com.ncvault.api;
 
-import com.ncvault.contract.BlobLocation;
-import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.FileInfo;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.Roles;
-import com.ncvault.contract.StorageActions;
+import com.ncvault.contract.StorageApi;
+import com.ncvault.contract.StorageApi.Checkin;
+import com.ncvault.contract.StorageApi.Checkout;
+import com.ncvault.contract.StorageApi.ContentQuery;
+import com.ncvault.contract.StorageApi.CreateFile;
+import com.ncvault.contract.StorageApi.DiffQuery;
+import com.ncvault.contract.StorageApi.FileAction;
+import com.ncvault.contract.StorageApi.HistoryQuery;
+import com.ncvault.contract.StorageApi.ListFiles;
+import com.ncvault.contract.StorageApi.OverrideLock;
+import com.ncvault.contract.StorageLimits;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 import java.util.function.Function;
 
-/** The file routes: each reads its input, asks storage, and answers with storage's JSON. */
+/** The file routes: each reads its input, asks storage, and answers with storage's reply. */
 final class FileRoutes {
 
-  private static final Set<String> STATUS_FILTERS = Set.of("locked", "unlocked", "mine", "deleted");
-  private static final int MAX_TEXT = 2000;
-  private static final int MAX_QUERY = 200;
-  private static final int MAX_FILENAME = 255;
-
-  private final StorageClient storage;
+  private final StorageApi storage;
   private final Uploads uploads;
   private final ContentResponder content;
 
-  FileRoutes(StorageClient storage, Uploads uploads, ContentResponder content) {
+  FileRoutes(StorageApi storage, Uploads uploads, ContentResponder content) {
     this.storage = storage;
     this.uploads = uploads;
     this.content = content;
@@ -37,95 +38,74 @@ final class FileRoutes {
 
   void list(RoutingContext ctx) {
     String status = Input.queryString(ctx, "status", 20);
-    if (status != null && !STATUS_FILTERS.contains(status)) {
-      throw Input.invalid("status", "must be one of locked, unlocked, mine, deleted");
-    }
-    JsonObject query = new JsonObject().put("user", ApiRouter.user(ctx).username());
-    putIfPresent(query, "q", Input.queryString(ctx, "q", MAX_QUERY));
-    putIfPresent(query, "status", status);
-    if ("deleted".equals(status)) {
-      query.put("includeDeleted", true);
-    }
-    storage.call(StorageActions.FILES_LIST, query)
-      .onSuccess(reply -> {
-        Object seq = reply.getValue("seq");
-        if (seq != null) {
-          ctx.response().putHeader("X-PDM-Seq", String.valueOf(seq));
-        }
-        Replies.json(ctx, reply.getJsonObject("groups", new JsonObject()));
-      })
+    ListFiles query = new ListFiles(Input.queryString(ctx, "q", StorageLimits.MAX_QUERY), status,
+      ApiRouter.user(ctx).username(), StorageLimits.STATUS_DELETED.equals(status));
+    storage.listFiles(query)
+      .onSuccess(list -> ctx.response()
+        .putHeader("X-PDM-Seq", String.valueOf(list.seq()))
+        .putHeader(HttpHeaders.CONTENT_TYPE, Replies.JSON)
+        .end(list.json()))
       .onFailure(ctx::fail);
   }
 
   void get(RoutingContext ctx) {
-    answer(ctx, StorageActions.FILES_GET, new JsonObject().put("filename", filename(ctx)));
+    answer(ctx, storage.getFile(filename(ctx)));
   }
 
   /** Admins also see on which nodes each revision's content is stored. */
   void history(RoutingContext ctx) {
-    JsonObject request = new JsonObject().put("filename", filename(ctx));
-    if (Roles.ADMIN.equals(ApiRouter.user(ctx).role())) {
-      request.put("replicas", true);
-    }
-    answer(ctx, StorageActions.FILES_HISTORY, request);
+    answer(ctx, storage.history(new HistoryQuery(filename(ctx), Roles.ADMIN.equals(ApiRouter.user(ctx).role()))));
   }
 
   void diff(RoutingContext ctx) {
-    JsonObject request = new JsonObject().put("filename", filename(ctx));
-    putIfPresent(request, "from", Input.queryString(ctx, "from", 20));
-    putIfPresent(request, "to", Input.queryString(ctx, "to", 20));
-    answer(ctx, StorageActions.FILES_DIFF, request);
+    answer(ctx, storage.diff(new DiffQuery(filename(ctx), Input.queryString(ctx, "from", StorageLimits.MAX_REVISION),
+      Input.queryString(ctx, "to", StorageLimits.MAX_REVISION))));
   }
 
   void content(RoutingContext ctx) {
-    JsonObject request = new JsonObject().put("filename", filename(ctx));
-    putIfPresent(request, "rev", Input.queryString(ctx, "rev", 20));
-    storage.call(StorageActions.FILES_CONTENT, request, StorageClient.CONTENT_TIMEOUT_MS)
-      .map(json -> new BlobLocation(json.getString("filename"), json.getString("revision"), json.getString("path"),
-        json.getLong("size", 0L), json.getString("sha256")))
+    storage.content(new ContentQuery(filename(ctx), Input.queryString(ctx, "rev", StorageLimits.MAX_REVISION)))
       .onSuccess(blob -> content.send(ctx, blob))
       .onFailure(ctx::fail);
   }
 
   void checkout(RoutingContext ctx) {
     JsonObject body = Input.jsonBody(ctx);
-    JsonObject request = acting(ctx);
-    putIfPresent(request, "message", Input.optionalString(body, "message", MAX_TEXT));
-    answer(ctx, StorageActions.FILES_CHECKOUT, request);
+    SessionUser user = ApiRouter.user(ctx);
+    answer(ctx, storage.checkout(new Checkout(filename(ctx), user.username(), user.role(),
+      Input.optionalString(body, "message", StorageLimits.MAX_TEXT))));
   }
 
   void cancelCheckout(RoutingContext ctx) {
-    answer(ctx, StorageActions.FILES_CANCEL, acting(ctx));
+    answer(ctx, storage.cancelCheckout(acting(ctx)));
   }
 
   void override(RoutingContext ctx) {
     JsonObject body = Input.jsonBody(ctx);
-    JsonObject request = acting(ctx).put("reason", Input.requiredString(body, "reason", MAX_TEXT));
-    answer(ctx, StorageActions.FILES_OVERRIDE, request);
+    SessionUser user = ApiRouter.user(ctx);
+    answer(ctx, storage.overrideLock(new OverrideLock(filename(ctx), user.username(), user.role(),
+      Input.requiredString(body, "reason", StorageLimits.MAX_TEXT))));
   }
 
   void delete(RoutingContext ctx) {
-    answer(ctx, StorageActions.FILES_DELETE, acting(ctx));
+    answer(ctx, storage.deleteFile(acting(ctx)));
   }
 
   void restore(RoutingContext ctx) {
-    answer(ctx, StorageActions.FILES_RESTORE, acting(ctx));
+    answer(ctx, storage.restoreFile(acting(ctx)));
   }
 
   /** New file: multipart with the file part and "description" (and optionally "filename"). */
   void create(RoutingContext ctx) {
     SessionUser user = ApiRouter.user(ctx);
     uploads.receive(ctx.request())
-      .compose(upload -> handOver(StorageActions.FILES_CREATE, upload, form -> new JsonObject()
-        .put("filename", form.get("filename") != null && !form.get("filename").isBlank()
-          ? form.get("filename") : baseName(upload.uploadedFilename()))
-        .put("description", limited(form.get("description"), "description"))
-        .put("message", limited(form.get("message"), "message"))
-        .put("user", user.username())
-        .put("role", user.role())))
+      .compose(upload -> handOver(upload, form -> storage.createFile(new CreateFile(
+        form.get("filename") != null && !form.get("filename").isBlank() ? form.get("filename")
+          : baseName(upload.uploadedFilename()),
+        limited(form.get("description"), "description"), limited(form.get("message"), "message"),
+        user.username(), user.role(), upload.staged()))))
       .onSuccess(file -> {
         ctx.response().putHeader(HttpHeaders.LOCATION,
-          "/api/files/" + URLEncoder.encode(file.getString("filename", ""), StandardCharsets.UTF_8).replace("+", "%20"));
+          "/api/files/" + URLEncoder.encode(file.filename(), StandardCharsets.UTF_8).replace("+", "%20"));
         Replies.json(ctx, 201, file);
       })
       .onFailure(ctx::fail);
@@ -133,12 +113,12 @@ final class FileRoutes {
 
   /** New revision: multipart with the file part, "message", optional "major" and "keepLocked". */
   void checkin(RoutingContext ctx) {
-    JsonObject acting = acting(ctx);
+    String filename = filename(ctx);
+    SessionUser user = ApiRouter.user(ctx);
     uploads.receive(ctx.request())
-      .compose(upload -> handOver(StorageActions.FILES_CHECKIN, upload, form -> acting
-        .put("message", limited(form.get("message"), "message"))
-        .put("major", Input.formBoolean(form.get("major"), "major"))
-        .put("keepLocked", Input.formBoolean(form.get("keepLocked"), "keepLocked"))))
+      .compose(upload -> handOver(upload, form -> storage.checkin(new Checkin(filename, user.username(), user.role(),
+        limited(form.get("message"), "message"), Input.formBoolean(form.get("major"), "major"),
+        Input.formBoolean(form.get("keepLocked"), "keepLocked"), upload.staged()))))
       .onSuccess(file -> Replies.json(ctx, file))
       .onFailure(ctx::fail);
   }
@@ -147,41 +127,33 @@ final class FileRoutes {
    * Hands the staged file to storage, which owns it from then on. The file is deleted here only
    * when it never reaches storage: the form fields are refused, or no storage is listening.
    */
-  private Future<JsonObject> handOver(String action, ReceivedUpload upload, Function<MultiMap, JsonObject> fields) {
+  private Future<FileInfo> handOver(ReceivedUpload upload, Function<MultiMap, Future<FileInfo>> call) {
     String staged = upload.staged().path();
-    JsonObject request;
+    Future<FileInfo> sent;
     try {
-      request = fields.apply(upload.form()).put("staged", JsonObject.mapFrom(upload.staged()));
+      sent = call.apply(upload.form());
     } catch (PdmError refused) {
       return uploads.discard(staged).compose(v -> Future.failedFuture(refused));
     }
-    return storage.call(action, request, StorageClient.UPLOAD_COMMIT_TIMEOUT_MS)
-      .recover(t -> {
-        if (t instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-          return uploads.discard(staged).compose(v -> Future.failedFuture(t));
-        }
-        return Future.failedFuture(t);
-      });
+    return sent.recover(t -> t instanceof PdmError e && e.notDelivered()
+      ? uploads.discard(staged).compose(v -> Future.failedFuture(t))
+      : Future.failedFuture(t));
   }
 
   private String limited(String text, String field) {
-    if (text != null && text.length() > MAX_TEXT) {
-      throw Input.invalid(field, "must be at most " + MAX_TEXT + " characters");
+    if (text != null && text.length() > StorageLimits.MAX_TEXT) {
+      throw Input.invalid(field, "must be at most " + StorageLimits.MAX_TEXT + " characters");
     }
-    return text == null ? "" : text;
+    return text;
   }
 
-  private JsonObject acting(RoutingContext ctx) {
+  private FileAction acting(RoutingContext ctx) {
     SessionUser user = ApiRouter.user(ctx);
-    return new JsonObject().put("filename", filename(ctx)).put("user", user.username()).put("role", user.role());
+    return new FileAction(filename(ctx), user.username(), user.role());
   }
 
   private static String filename(RoutingContext ctx) {
-    String name = ctx.pathParam("filename");
-    if (name == null || name.isBlank() || name.length() > MAX_FILENAME) {
-      throw new PdmError(ErrorCode.INVALID_FILENAME, "Invalid file name");
-    }
-    return name;
+    return StorageLimits.filename(ctx.pathParam("filename"));
   }
 
   /** Browsers may send a full client path as the upload's file name. */
@@ -190,13 +162,7 @@ final class FileRoutes {
     return name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
   }
 
-  private void answer(RoutingContext ctx, String action, JsonObject request) {
-    storage.call(action, request).onSuccess(reply -> Replies.json(ctx, reply)).onFailure(ctx::fail);
-  }
-
-  private static void putIfPresent(JsonObject json, String key, String value) {
-    if (value != null) {
-      json.put(key, value);
-    }
+  private static void answer(RoutingContext ctx, Future<?> reply) {
+    reply.onSuccess(body -> Replies.json(ctx, body)).onFailure(ctx::fail);
   }
 }

@@ -1,11 +1,10 @@
 package com.ncvault.api;
 
+import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.ClusterHttp;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
-import com.ncvault.contract.StorageActions;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -18,10 +17,10 @@ final class InternalRoutes {
 
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
-  private final StorageClient storage;
+  private final StorageApi storage;
   private final ClusterSecret secret;
 
-  InternalRoutes(StorageClient storage, ClusterSecret secret) {
+  InternalRoutes(StorageApi storage, ClusterSecret secret) {
     this.storage = storage;
     this.secret = secret;
   }
@@ -38,11 +37,11 @@ final class InternalRoutes {
       ctx.fail(new PdmError(ErrorCode.BAD_REQUEST, "A blob is named by its SHA-256: 64 lower-case hex digits"));
       return;
     }
-    storage.call(StorageActions.BLOBS_LOCAL, new JsonObject().put("sha256", sha256))
+    storage.localBlob(sha256)
       .compose(blob -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream")
         .putHeader(HttpHeaders.ETAG, "\"" + sha256 + "\"")
-        .sendFile(blob.getString("path")))
+        .sendFile(blob.path()))
       .onFailure(ctx::fail);
   }
 }

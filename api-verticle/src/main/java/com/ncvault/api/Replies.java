@@ -1,5 +1,6 @@
 package com.ncvault.api;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -12,15 +13,16 @@ final class Replies {
   private Replies() {
   }
 
-  static void json(RoutingContext ctx, JsonObject body) {
+  static void json(RoutingContext ctx, Object body) {
     json(ctx, 200, body);
   }
 
-  static void json(RoutingContext ctx, int status, JsonObject body) {
+  /** A JsonObject as it is, anything else (the contract's records) through Jackson. */
+  static void json(RoutingContext ctx, int status, Object body) {
     ctx.response()
       .setStatusCode(status)
       .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-      .end(body.toBuffer());
+      .end(body instanceof JsonObject json ? json.toBuffer() : Json.encodeToBuffer(body));
   }
 
   static void noContent(RoutingContext ctx) {

@@ -1,9 +1,9 @@
 package com.ncvault.api;
 
+import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.Addresses;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
-import com.ncvault.contract.StorageActions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -27,13 +27,13 @@ final class SystemRoutes {
   static final long HEALTH_TIMEOUT_MS = 2_000;
 
   private final Vertx vertx;
-  private final StorageClient storage;
+  private final StorageApi storage;
   private final JsonObject settings;
   private final Buffer openApi;
   private final String nodeName;
   private final Handler<RoutingContext> scraper = PrometheusScrapingHandler.create();
 
-  SystemRoutes(Vertx vertx, StorageClient storage, ApiConfig config, String version, Buffer openApi) {
+  SystemRoutes(Vertx vertx, StorageApi storage, ApiConfig config, String version, Buffer openApi) {
     this.vertx = vertx;
     this.storage = storage;
     this.openApi = openApi;
@@ -58,7 +58,7 @@ final class SystemRoutes {
   /** 200 when storage (database and blob store) and sync answer in time, else 503; both parts are shown. */
   void health(RoutingContext ctx) {
     // Storage answers a 503 failure carrying the same fields when its database or blob store is down.
-    Future<JsonObject> storageHealth = storage.call(StorageActions.HEALTH, new JsonObject(), HEALTH_TIMEOUT_MS)
+    Future<JsonObject> storageHealth = storage.health().map(JsonObject::mapFrom)
       .recover(t -> {
         JsonObject details = PdmError.from(t).details();
         return Future.succeededFuture(details.containsKey("database") ? details : null);

@@ -1,5 +1,6 @@
 package com.ncvault.api;
 
+import com.ncvault.contract.StorageApi.Account;
 import io.vertx.core.shareddata.Shareable;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package com.ncvault.api;
 
+import com.ncvault.storage.MemoryStorage;
 import static com.ncvault.api.Checks.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -108,7 +109,7 @@ class ClusterRoutesTest {
     Future<HttpResponse<Buffer>> asProgrammer = asAdmin.compose(r -> programmer.bearer(api.request(HttpMethod.GET, path)).send());
     verify(ctx, Future.all(asAdmin, asProgrammer), all -> {
       JsonObject adminRevision = asAdmin.result().bodyAsJsonObject().getJsonArray("revisions").getJsonObject(0);
-      assertThat(adminRevision.getJsonArray("replicas")).containsExactly("node-a", "node-b");
+      assertThat(adminRevision.getJsonArray("replicas")).containsExactly(MemoryStorage.NODE);
       JsonObject programmerRevision = asProgrammer.result().bodyAsJsonObject().getJsonArray("revisions").getJsonObject(0);
       assertThat(programmerRevision.containsKey("replicas")).isFalse();
     });
@@ -118,7 +119,7 @@ class ClusterRoutesTest {
   void anAdminSeesTheNodesOfTheCluster(VertxTestContext ctx) {
     verify(ctx, admin.bearer(api.request(HttpMethod.GET, "/api/admin/nodes")).send(), response -> {
       assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.bodyAsJsonObject().getJsonArray("nodes").getJsonObject(0).getString("name")).isEqualTo("node-a");
+      assertThat(response.bodyAsJsonObject().getJsonArray("nodes").getJsonObject(0).getString("name")).isEqualTo(MemoryStorage.NODE);
     });
   }
 

@@ -8,6 +8,8 @@ import static io.vertx.core.http.HttpMethod.POST;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ncvault.contract.Roles;
+import com.ncvault.contract.StorageApi.Checkout;
+import com.ncvault.contract.StorageApi.FileAction;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -37,9 +39,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class RoleTableTest {
 
-  /** One route: the least role that may call it (null = public) and the status it answers when allowed. */
+  /**
+   * One route: the least role that may call it (null = public) and the status it answers when
+   * allowed. {@code before} puts the vault in the state the call needs (storage keeps its rules:
+   * a cancel needs a checkout), given the caller's name.
+   */
   record Case(HttpMethod method, String route, String url, String minimumRole, int allowed,
-              Function<HttpRequest<Buffer>, Future<HttpResponse<Buffer>>> send) {
+              Function<HttpRequest<Buffer>, Future<HttpResponse<Buffer>>> send, Function<String, Future<?>> before) {
+
+    Case(HttpMethod method, String route, String url, String minimumRole, int allowed,
+         Function<HttpRequest<Buffer>, Future<HttpResponse<Buffer>>> send) {
+      this(method, route, url, minimumRole, allowed, send, user -> Future.succeededFuture());
+    }
 
     String key() {
       return method + " " + route;
@@ -66,7 +77,7 @@ class RoleTableTest {
   @BeforeEach
   void reset() {
     api.storage.reset();
-    api.storage.roles.put("doomed", Roles.VIEWER);
+    api.storage.addUser("doomed", Roles.VIEWER, FakeStorage.PASSWORD);
   }
 
   private static Function<HttpRequest<Buffer>, Future<HttpResponse<Buffer>>> json(JsonObject body) {
@@ -101,9 +112,10 @@ class RoleTableTest {
       new Case(POST, "/api/files/:filename/checkout", "/api/files/" + F + "/checkout", p, 200,
         json(new JsonObject().put("message", "editing"))),
       new Case(POST, "/api/files/:filename/checkin", "/api/files/" + F + "/checkin", p, 200, upload()),
-      new Case(POST, "/api/files/:filename/cancel-checkout", "/api/files/" + F + "/cancel-checkout", p, 200, empty()),
+      new Case(POST, "/api/files/:filename/cancel-checkout", "/api/files/" + F + "/cancel-checkout", p, 200, empty(),
+        RoleTableTest::checkOut),
       new Case(POST, "/api/files/:filename/override", "/api/files/" + F + "/override", a, 200,
-        json(new JsonObject().put("reason", "holder is on holiday"))),
+        json(new JsonObject().put("reason", "holder is on holiday")), user -> checkOut("carl")),
       new Case(DELETE, "/api/files/:filename", "/api/files/" + F, a, 200, empty()),
       new Case(POST, "/api/files/:filename/restore", "/api/files/" + F + "/restore", a, 200, empty()),
       new Case(GET, "/api/dashboard/stats", "/api/dashboard/stats", v, 200, empty()),
@@ -130,6 +142,13 @@ class RoleTableTest {
       new Case(GET, "/internal/blobs/:sha256", "/internal/blobs/" + "0".repeat(64), null, 403, empty()));
   }
 
+  /** {@code user} holds the sample's lock (taken from whoever held it). */
+  private static Future<?> checkOut(String user) {
+    return api.storage.getFile(F).compose(file -> file.lockedBy() == null ? Future.succeededFuture()
+        : api.storage.cancelCheckout(new FileAction(F, file.lockedBy(), null)))
+      .compose(v -> api.storage.checkout(new Checkout(F, user, null, "set up by the test")));
+  }
+
   private static int expected(Case c, String role) {
     if (c.minimumRole() == null) {
       return c.allowed();
@@ -149,7 +168,8 @@ class RoleTableTest {
         if (role != null) {
           sessions.get(role).bearer(request);
         }
-        return c.send().apply(request).map(response -> {
+        String user = role == null ? "nobody" : sessions.get(role).username();
+        return c.before().apply(user).compose(ready -> c.send().apply(request)).map(response -> {
           map.put(c.key(), response.statusCode());
           return map;
         });

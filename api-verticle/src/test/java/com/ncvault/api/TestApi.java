@@ -48,7 +48,7 @@ final class TestApi implements AutoCloseable {
     this.vertx = vertx;
     this.dataDir = dataDir;
     this.port = port;
-    this.storage = new FakeStorage(vertx, dataDir.resolve("blobs"));
+    this.storage = new FakeStorage(vertx, dataDir);
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(port)
       .setFollowRedirects(false).setSsl(tls).setTrustAll(tls).setVerifyHost(false));
   }
@@ -132,8 +132,12 @@ final class TestApi implements AutoCloseable {
 
   /** Logs in with the fake storage's password. */
   Future<Session> login(String username) {
+    return loginWith(username, FakeStorage.PASSWORD);
+  }
+
+  Future<Session> loginWith(String username, String password) {
     return client.post("/api/auth/login")
-      .sendJsonObject(new JsonObject().put("username", username).put("password", FakeStorage.PASSWORD))
+      .sendJsonObject(new JsonObject().put("username", username).put("password", password))
       .map(response -> {
         if (response.statusCode() != 200) {
           throw new IllegalStateException("login of " + username + " gave " + response.statusCode() + " " + response.bodyAsString());

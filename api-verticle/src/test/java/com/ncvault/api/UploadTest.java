@@ -5,6 +5,7 @@ import static com.ncvault.api.Checks.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ncvault.contract.StorageActions;
+import com.ncvault.contract.StorageApi.Checkout;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -146,8 +147,12 @@ class UploadTest {
     Buffer content = Buffer.buffer("G0 X1 Y1\nM30\n");
     Buffer body = Multipart.form().field("message", "Fixed feed").field("major", "true").field("keepLocked", "on")
       .file("file", "whatever.nc", content).end();
-    verify(ctx, upload("/api/files/" + FakeStorage.SAMPLE + "/checkin", body), response -> {
+    Future<HttpResponse<Buffer>> checkin = api.storage.checkout(new Checkout(FakeStorage.SAMPLE, "paul", null, null))
+      .compose(locked -> upload("/api/files/" + FakeStorage.SAMPLE + "/checkin", body));
+    verify(ctx, checkin, response -> {
       assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.bodyAsJsonObject().getString("revision")).isEqualTo("2.0");
+      assertThat(response.bodyAsJsonObject().getString("lockedBy")).isEqualTo("paul");
       assertThat(api.storage.uploads).singleElement().satisfies(received -> {
         JsonObject request = received.request();
         assertThat(received.action()).isEqualTo(StorageActions.FILES_CHECKIN);

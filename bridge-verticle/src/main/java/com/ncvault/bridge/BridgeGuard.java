@@ -1,14 +1,12 @@
 package com.ncvault.bridge;
 
 import com.ncvault.contract.Roles;
-import com.ncvault.contract.StorageActions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.bridge.BridgeEventType;
 
-import java.util.Set;
 
 /**
  * Decides on each frame a bridge client sends. Every SEND and REGISTER must carry a valid login
@@ -19,8 +17,6 @@ final class BridgeGuard {
 
   static final String HEADER_USER = "pdm-user";
   static final String HEADER_ROLE = "pdm-role";
-  static final Set<String> READ_ACTIONS = Set.of(StorageActions.FILES_LIST, StorageActions.FILES_GET,
-    StorageActions.FILES_HISTORY, StorageActions.EVENTS_SINCE, StorageActions.EVENTS_LATEST);
 
   private final JWTAuth tokens;
 

@@ -4,9 +4,9 @@ import com.ncvault.contract.Addresses;
 import com.ncvault.contract.ConfigKeys;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
+import com.ncvault.contract.StorageBinding;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -30,7 +30,8 @@ public class BridgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
 
   private TcpEventBusBridge bridge;
-  private MessageConsumer<JsonObject> requests;
+  private MessageConsumer<Object> requests;
+  private BridgeRequests questions;
   private BridgeGuard guard;
 
   @Override
@@ -41,7 +42,8 @@ public class BridgeVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     guard = new BridgeGuard(BridgeTokens.create(vertx, config.getString(ConfigKeys.JWT_SECRET)));
-    requests = vertx.eventBus().localConsumer(Addresses.BRIDGE_REQUEST, this::forwardToStorage);
+    questions = new BridgeRequests(StorageBinding.proxy(vertx));
+    requests = vertx.eventBus().localConsumer(Addresses.BRIDGE_REQUEST, this::answer);
     BridgeOptions options = new BridgeOptions()
       .addOutboundPermitted(new PermittedOptions().setAddress(Addresses.DOMAIN_EVENTS))
       .addInboundPermitted(new PermittedOptions().setAddress(Addresses.BRIDGE_REQUEST));
@@ -63,17 +65,14 @@ public class BridgeVerticle extends VerticleBase {
       .onFailure(denied -> event.complete(false));
   }
 
-  private void forwardToStorage(Message<JsonObject> request) {
+  private void answer(Message<Object> request) {
     String action = request.headers().get(Addresses.HEADER_ACTION);
-    if (!BridgeGuard.READ_ACTIONS.contains(action)) {
-      fail(request, new PdmError(ErrorCode.FORBIDDEN, "Action not offered on the bridge: " + action));
+    if (!(request.body() == null || request.body() instanceof JsonObject)) {
+      fail(request, new PdmError(ErrorCode.BAD_REQUEST, "A request body is a JSON object"));
       return;
     }
-    JsonObject body = request.body() == null ? new JsonObject() : request.body().copy();
-    body.put("user", request.headers().get(BridgeGuard.HEADER_USER));
-    vertx.eventBus().<JsonObject>request(Addresses.STORAGE, body,
-        new DeliveryOptions().addHeader(Addresses.HEADER_ACTION, action))
-      .onSuccess(reply -> request.reply(reply.body()))
+    questions.answer(action, (JsonObject) request.body(), request.headers().get(BridgeGuard.HEADER_USER))
+      .onSuccess(request::reply)
       .onFailure(e -> fail(request, PdmError.from(e)));
   }
 

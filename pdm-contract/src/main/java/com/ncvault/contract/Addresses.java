@@ -8,10 +8,11 @@ package com.ncvault.contract;
 public final class Addresses {
 
   /**
-   * Request/reply to the storage-verticle of this node (registered with {@code localConsumer}).
-   * The header {@link #HEADER_ACTION} names the operation (see {@link StorageActions}); the body is
-   * a JSON object. Failures come back as a {@code ReplyException} whose failure code is the HTTP
-   * status and whose message is the JSON of a {@link PdmError}.
+   * Request/reply to the storage-verticle of this node (a local consumer): {@link StorageApi}
+   * through {@link StorageBinding}. The header {@link #HEADER_ACTION} names the operation (see
+   * {@link StorageActions}); the body is the request record. Failures come back as a
+   * {@code ReplyException} whose failure code is the HTTP status and whose message is the JSON of a
+   * {@link PdmError}.
    */
   public static final String STORAGE = "pdm.storage";
 

@@ -20,6 +20,8 @@ public enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
   URI_TOO_LONG(414, "uri_too_long"),
   RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable"),
+  /** The request is understood but the work it asks for exceeds a limit (a diff over its time budget). */
+  TOO_COMPLEX(422, "too_complex"),
   TOO_MANY_REQUESTS(429, "too_many_requests"),
   HEADERS_TOO_LARGE(431, "headers_too_large"),
   INTERNAL(500, "internal_error"),

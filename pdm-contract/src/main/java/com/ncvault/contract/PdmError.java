@@ -12,6 +12,9 @@ import io.vertx.core.json.JsonObject;
  */
 public final class PdmError extends RuntimeException {
 
+  /** Detail set when a request never reached its receiver (nobody listening): it changed nothing. */
+  public static final String NOT_DELIVERED = "notDelivered";
+
   private final ErrorCode code;
   private final JsonObject details;
 
@@ -47,13 +50,22 @@ public final class PdmError extends RuntimeException {
     return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code.status(), toJson().encode());
   }
 
+  /** True when the request never reached a receiver, so nothing was done with it. */
+  public boolean notDelivered() {
+    return details.getBoolean(NOT_DELIVERED, false);
+  }
+
   /** Turns any failure (a reply exception from storage, a timeout, a bug) into a PdmError. */
   public static PdmError from(Throwable t) {
     if (t instanceof PdmError e) {
       return e;
     }
     if (t instanceof ReplyException re) {
-      if (re.failureType() == ReplyFailure.TIMEOUT || re.failureType() == ReplyFailure.NO_HANDLERS) {
+      if (re.failureType() == ReplyFailure.NO_HANDLERS) {
+        return new PdmError(ErrorCode.UNAVAILABLE, "Storage is not running on this node",
+          new JsonObject().put(NOT_DELIVERED, true));
+      }
+      if (re.failureType() == ReplyFailure.TIMEOUT) {
         return new PdmError(ErrorCode.UNAVAILABLE, "Storage is not answering");
       }
       try {

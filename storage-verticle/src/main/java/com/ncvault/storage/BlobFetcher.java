@@ -34,6 +34,7 @@ final class BlobFetcher {
   static final long IDLE_TIMEOUT_MS = 30_000;
 
   private final Vertx vertx;
+  private final Lane io;
   private final HttpClient client;
   private final Database db;
   private final BlobStore blobs;
@@ -41,8 +42,10 @@ final class BlobFetcher {
   private final String secret;
   private final Map<String, Future<Void>> inFlight = new HashMap<>();
 
-  BlobFetcher(Vertx vertx, HttpClient client, Database db, BlobStore blobs, NodeRegistry registry, String secret) {
+  BlobFetcher(Vertx vertx, Lane io, HttpClient client, Database db, BlobStore blobs, NodeRegistry registry,
+              String secret) {
     this.vertx = vertx;
+    this.io = io;
     this.client = client;
     this.db = db;
     this.blobs = blobs;
@@ -52,7 +55,7 @@ final class BlobFetcher {
 
   /** Succeeds once the blob is in this node's store, fetching it when it is not. */
   Future<Void> ensureLocal(String sha256, long size) {
-    return vertx.executeBlocking(() -> blobs.contains(sha256))
+    return io.run(() -> blobs.contains(sha256))
       .compose(present -> present ? Future.succeededFuture() : fetch(sha256, size));
   }
 
@@ -109,13 +112,13 @@ final class BlobFetcher {
           return Future.failedFuture(new IllegalStateException("it sent " + sink.size() + " bytes with SHA-256 "
             + actual + ", not the expected content"));
         }
-        return vertx.<Void>executeBlocking(() -> {
+        return io.<Void>run(() -> {
           blobs.ingest(new StagedUpload(part.toString(), size, sha256));
           return null;
         });
       })
-      .compose(v -> registry.recordHere(db.pool(), sha256))
-      .recover(e -> vertx.<Void>executeBlocking(() -> {
+      .compose(v -> registry.recordHere(sha256))
+      .recover(e -> io.<Void>run(() -> {
         blobs.discard(new StagedUpload(part.toString(), size, sha256));
         return null;
       }).transform(ignored -> Future.failedFuture(e)));

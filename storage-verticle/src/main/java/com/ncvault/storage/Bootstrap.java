@@ -3,9 +3,12 @@ package com.ncvault.storage;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.Roles;
+import com.ncvault.contract.StagedUpload;
+import com.ncvault.contract.StorageApi.Checkin;
+import com.ncvault.contract.StorageApi.Checkout;
+import com.ncvault.contract.StorageApi.CreateFile;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 
@@ -83,19 +86,13 @@ final class Bootstrap {
   }
 
   private Future<Void> apply(DemoContent.Step step) {
-    Future<JsonObject> staged = step.content() == null
+    Future<StagedUpload> staged = step.content() == null
       ? Future.succeededFuture(null)
-      : vertx.executeBlocking(() -> JsonObject.mapFrom(blobs.stage(step.content())));
-    return staged.compose(upload -> {
-      JsonObject body = new JsonObject().put("filename", step.filename()).put("user", step.user());
-      if (upload != null) {
-        body.put("staged", upload);
-      }
-      return switch (step.kind()) {
-        case CREATE -> files.create(new Request(body.put("description", step.text())));
-        case CHECKOUT -> files.checkout(new Request(body.put("message", step.text())));
-        case CHECKIN -> files.checkin(new Request(body.put("message", step.text())));
-      };
+      : vertx.executeBlocking(() -> blobs.stage(step.content()));
+    return staged.compose(upload -> switch (step.kind()) {
+      case CREATE -> files.create(new CreateFile(step.filename(), step.text(), null, step.user(), null, upload));
+      case CHECKOUT -> files.checkout(new Checkout(step.filename(), step.user(), null, step.text()));
+      case CHECKIN -> files.checkin(new Checkin(step.filename(), step.user(), null, step.text(), false, false, upload));
     }).mapEmpty();
   }
 }

@@ -19,10 +19,12 @@ public final class Database {
 
   private final Pool pool;
   private final Dialect dialect;
+  private final String jdbcUrl;
 
-  private Database(Pool pool, Dialect dialect) {
+  private Database(Pool pool, Dialect dialect, String jdbcUrl) {
     this.pool = pool;
     this.dialect = dialect;
+    this.jdbcUrl = jdbcUrl;
   }
 
   /**
@@ -37,13 +39,19 @@ public final class Database {
         .connectingTo(PgConnectOptions.fromUri(config.pgUri()))
         .using(vertx)
         .build();
-      return new Database(pool, Dialect.POSTGRES);
+      return new Database(pool, Dialect.POSTGRES, null);
     }
+    String url = Dialect.h2Url(config.dataDir());
     JDBCConnectOptions options = new JDBCConnectOptions()
-      .setJdbcUrl(Dialect.h2Url(config.dataDir()))
+      .setJdbcUrl(url)
       .setUser("sa")
       .setPassword("");
-    return new Database(JDBCPool.pool(vertx, options, poolOptions), Dialect.H2);
+    return new Database(JDBCPool.pool(vertx, options, poolOptions), Dialect.H2, url);
+  }
+
+  /** The JDBC URL of the embedded database (H2), or null for PostgreSQL (reactive client only). */
+  public String jdbcUrl() {
+    return jdbcUrl;
   }
 
   public Pool pool() {

@@ -3,86 +3,101 @@ package com.ncvault.storage;
 import com.ncvault.contract.BlobLocation;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.EventTypes;
+import com.ncvault.contract.FileInfo;
 import com.ncvault.contract.Notification;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.RevisionInfo;
 import com.ncvault.contract.Roles;
 import com.ncvault.contract.StagedUpload;
+import com.ncvault.contract.StorageApi.Checkin;
+import com.ncvault.contract.StorageApi.Checkout;
+import com.ncvault.contract.StorageApi.ContentQuery;
+import com.ncvault.contract.StorageApi.CreateFile;
+import com.ncvault.contract.StorageApi.Diff;
+import com.ncvault.contract.StorageApi.DiffQuery;
+import com.ncvault.contract.StorageApi.FileAction;
+import com.ncvault.contract.StorageApi.FileList;
+import com.ncvault.contract.StorageApi.History;
+import com.ncvault.contract.StorageApi.HistoryQuery;
+import com.ncvault.contract.StorageApi.ListFiles;
+import com.ncvault.contract.StorageApi.OverrideLock;
+import com.ncvault.contract.StorageLimits;
+import com.ncvault.storage.GroupCommit.Outcome;
+import com.ncvault.storage.GroupCommit.PendingEvent;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
  * The file operations: list, create, checkout, check-in, cancel, override, delete, restore,
- * history, content, diff. Each change is one transaction that also appends its event; events
- * are published only after the commit.
+ * history, content, diff. Each change runs in a group commit ({@link GroupCommit}) that also
+ * records its event; events are published only after the commit.
  */
 final class FileService {
 
-  private static final Set<String> STATUSES = Set.of("locked", "unlocked", "deleted", "mine");
   private static final Comparator<String> BY_NAME =
     String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder());
   private static final int CHECKOUT_ATTEMPTS = 3;
 
-  private final Vertx vertx;
+  /** Diffs kept per (file, from, to), whose revisions never change; bounded by their total length. */
+  private static final long DIFF_CACHE_CHARS = 16L * 1024 * 1024;
+
+  private final Lanes lanes;
   private final Pool pool;
   private final Dialect dialect;
   private final BlobStore blobs;
   private final FilenameRules names;
-  private final EventLog events;
+  private final GroupCommit commits;
   private final Access access;
   private final NodeRegistry registry;
   private final BlobFetcher fetcher;
   private final Clock clock;
 
-  FileService(Vertx vertx, Database db, BlobStore blobs, FilenameRules names, EventLog events, Access access,
+  private final Map<String, Diff> diffs = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<String, PdmError> tooComplex = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, PdmError> eldest) {
+      return size() > 1000;
+    }
+  };
+  private long diffChars;
+
+  FileService(Lanes lanes, Database db, BlobStore blobs, FilenameRules names, GroupCommit commits, Access access,
               NodeRegistry registry, BlobFetcher fetcher, Clock clock) {
-    this.vertx = vertx;
+    this.lanes = lanes;
     this.pool = db.pool();
     this.dialect = db.dialect();
     this.blobs = blobs;
     this.names = names;
-    this.events = events;
+    this.commits = commits;
     this.access = access;
     this.registry = registry;
     this.fetcher = fetcher;
     this.clock = clock;
   }
 
-  /** {q?, status?, user?, includeDeleted?} -> {groups, seq}; seq read first, in the same transaction. */
-  Future<JsonObject> list(Request r) {
-    String q = r.optional("q");
-    String status = r.optional("status");
-    String user = r.optional("user");
-    boolean includeDeleted = r.flag("includeDeleted");
-    if (status != null && !status.isEmpty() && !STATUSES.contains(status)) {
-      throw new PdmError(ErrorCode.BAD_REQUEST, "status is one of locked, unlocked, mine, deleted");
-    }
-    if ("mine".equals(status) && (user == null || user.isBlank())) {
-      throw new PdmError(ErrorCode.BAD_REQUEST, "status=mine needs the user");
-    }
-    String needle = q == null || q.isBlank() ? null : q.strip().toLowerCase(Locale.ROOT);
+  /** The list grouped by part number; seq read first, in the same transaction. */
+  Future<FileList> list(ListFiles query) {
+    String needle = query.q() == null ? null : query.q().toLowerCase(Locale.ROOT);
     return pool.withTransaction(conn -> conn.query(Sql.LATEST_SEQ).execute()
       .compose(seqRows -> conn.query(Sql.ALL_FILES).execute().map(rows -> {
         TreeMap<String, List<FileRow>> groups = new TreeMap<>();
         for (Row row : rows) {
           FileRow f = Rows.file(row);
-          if (matches(f, needle, status, user, includeDeleted)) {
+          if (matches(f, needle, query.status(), query.user(), query.includeDeleted())) {
             groups.computeIfAbsent(f.group(), g -> new ArrayList<>()).add(f);
           }
         }
@@ -93,218 +108,200 @@ final class FileService {
           files.forEach(f -> array.add(f.toJson()));
           body.put(group, array);
         });
-        return new JsonObject().put("groups", body).put("seq", Rows.single(seqRows));
+        return new FileList(Rows.single(seqRows), body.toBuffer(), null);
       })));
   }
 
   private static boolean matches(FileRow f, String needle, String status, String user, boolean includeDeleted) {
-    boolean wantDeleted = "deleted".equals(status);
+    boolean wantDeleted = StorageLimits.STATUS_DELETED.equals(status);
     if (f.deleted() != wantDeleted && !(includeDeleted && !wantDeleted)) {
       return false;
     }
-    if ("locked".equals(status) && !f.locked() || "unlocked".equals(status) && f.locked()
-      || "mine".equals(status) && !user.equals(f.lockedBy())) {
+    if (StorageLimits.STATUS_LOCKED.equals(status) && !f.locked()
+      || StorageLimits.STATUS_UNLOCKED.equals(status) && f.locked()
+      || StorageLimits.STATUS_MINE.equals(status) && !user.equals(f.lockedBy())) {
       return false;
     }
     return needle == null || f.filename().toLowerCase(Locale.ROOT).contains(needle)
       || f.description().toLowerCase(Locale.ROOT).contains(needle);
   }
 
-  Future<JsonObject> get(Request r) {
-    String filename = r.required("filename");
-    return find(pool, filename)
-      .compose(row -> row == null ? Future.failedFuture(LockRules.notFound(filename)) : json(row));
+  Future<FileInfo> get(String filename) {
+    return find(pool, StorageLimits.filename(filename))
+      .compose(row -> row == null ? Future.failedFuture(LockRules.notFound(filename)) : Future.succeededFuture(row.toInfo()));
   }
 
-  /** {filename, description?, message?, user, role?, staged} -> FileInfo at 1.0. */
-  Future<JsonObject> create(Request r) {
-    StagedUpload staged = r.stagedOrNull();
+  /** A new file at revision 1.0; the staged upload is consumed or deleted. */
+  Future<FileInfo> create(CreateFile r) {
+    StagedUpload staged = r.staged();
     Future<Void> stored = attempt(() -> {
-      String filename = r.required("filename");
-      names.require(filename);
-      r.required("user");
-      r.text("description", false);
-      r.text("message", false);
-      Access.requireClaimedRole(r.optional("role"), Roles.PROGRAMMER);
-      if (staged == null) {
-        throw new PdmError(ErrorCode.BAD_REQUEST, "The upload is missing");
-      }
-      return filename;
+      names.require(r.filename());
+      Access.requireClaimedRole(r.role(), Roles.PROGRAMMER);
+      return r.filename();
     })
       .compose(filename -> Database.run(pool, Sql.FILE_BY_KEY, Map.of("key", nameKey(filename)))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : Future.failedFuture(exists(rows))))
       .compose(v -> ingest(staged));
     return discardOnFailure(stored, staged)
-      .compose(v -> pool.withTransaction(conn -> insertNew(conn, r, staged)))
+      .compose(v -> commits.submit(r.filename(), tx -> insertNew(tx, r)))
       .recover(e -> Future.failedFuture(Dialect.isUniqueViolation(e)
-        ? new PdmError(ErrorCode.ALREADY_EXISTS, "A file with this name exists already") : e))
-      .map(events::publish);
+        ? new PdmError(ErrorCode.ALREADY_EXISTS, "A file with this name exists already") : e));
   }
 
   private static PdmError exists(RowSet<Row> rows) {
     Row row = rows.iterator().next();
-    return new PdmError(ErrorCode.ALREADY_EXISTS, Boolean.TRUE.equals(row.getBoolean("deleted"))
-      ? "A deleted file named " + row.getString("filename") + " exists; an admin can restore it"
-      : "A file named " + row.getString("filename") + " exists already",
-      new JsonObject().put("existing", row.getString("filename")));
+    return exists(row.getString("filename"), Boolean.TRUE.equals(row.getBoolean("deleted")));
   }
 
-  private Future<Change> insertNew(SqlConnection conn, Request r, StagedUpload staged) {
-    String filename = r.required("filename");
-    String user = r.required("user");
-    String description = r.text("description", false);
-    String message = r.text("message", false);
+  private static PdmError exists(String filename, boolean deleted) {
+    return new PdmError(ErrorCode.ALREADY_EXISTS, deleted
+      ? "A deleted file named " + filename + " exists; an admin can restore it"
+      : "A file named " + filename + " exists already",
+      new JsonObject().put("existing", filename));
+  }
+
+  private Future<Outcome<FileInfo>> insertNew(Tx tx, CreateFile r) {
+    StagedUpload staged = r.staged();
+    String filename = r.filename();
+    String message = r.message() == null ? "Initial upload" : r.message();
     long now = clock.millis();
     Revision rev = Revision.FIRST;
-    return Database.run(conn, Sql.INSERT_FILE, Params.of("filename", filename, "key", nameKey(filename),
-        "grp", Grouping.groupOf(filename), "description", description == null ? "" : description,
-        "revision", rev.toString(), "size", staged.size(), "sha256", staged.sha256(), "now", now))
-      .compose(v -> insertRevision(conn, filename, rev, user, now, message == null ? "Initial upload" : message,
-        staged))
-      .compose(v -> registry.recordHere(conn, staged.sha256()))
-      .compose(v -> find(conn, filename))
-      .compose(row -> events.append(conn, EventTypes.CREATE, filename, user, now, rev.toString(),
-          message == null ? "Initial upload" : message, new JsonObject().put("size", staged.size()), row.toJson())
-        .map(event -> new Change(row.toJson(), event)));
+    // Looked up again inside the commit: a file of that name may have been committed since the check.
+    return tx.row(Sql.FILE_BY_KEY, Map.of("key", nameKey(filename)))
+      .compose(existing -> existing != null
+        ? Future.failedFuture(exists((String) existing.get("filename"), Boolean.TRUE.equals(existing.get("deleted"))))
+        : tx.update(Sql.INSERT_FILE, Params.of("filename", filename, "key", nameKey(filename),
+          "grp", StorageLimits.groupOf(filename), "description", r.description() == null ? "" : r.description(),
+          "revision", rev.toString(), "size", staged.size(), "sha256", staged.sha256(), "now", now)))
+      .compose(v -> insertRevision(tx, filename, rev, r.user(), now, message, staged))
+      .compose(v -> registry.recordHere(tx, staged.sha256()))
+      .compose(v -> find(tx, filename))
+      .map(row -> new Outcome<>(row.toInfo(), new PendingEvent(EventTypes.CREATE, filename, r.user(), now,
+        rev.toString(), message, new JsonObject().put("size", staged.size()), row.toJson())));
   }
 
-  /** {filename, user, role?, message?} -> FileInfo; one conditional update decides the winner. */
-  Future<JsonObject> checkout(Request r) {
-    String filename = r.required("filename");
-    String user = r.required("user");
-    String message = r.text("message", false);
-    Access.requireClaimedRole(r.optional("role"), Roles.PROGRAMMER);
-    return checkoutAttempt(filename, user, message, CHECKOUT_ATTEMPTS).map(events::publish);
+  /** One conditional update decides the winner. */
+  Future<FileInfo> checkout(Checkout r) {
+    Access.requireClaimedRole(r.role(), Roles.PROGRAMMER);
+    return commits.submit(r.filename(), tx -> checkoutAttempt(tx, r, CHECKOUT_ATTEMPTS));
   }
 
-  private Future<Change> checkoutAttempt(String filename, String user, String message, int attemptsLeft) {
+  private Future<Outcome<FileInfo>> checkoutAttempt(Tx tx, Checkout r, int attemptsLeft) {
+    String filename = r.filename();
     long now = clock.millis();
-    return pool.withTransaction(conn -> Database.run(conn, dialect.returning(Sql.CHECKOUT),
-        Params.of("user", user, "now", now, "message", message, "filename", filename))
-      .compose(rows -> {
-        if (rows.size() == 1) {
-          FileRow row = Rows.firstFile(rows);
-          return events.append(conn, EventTypes.CHECKOUT, filename, user, now, row.revision(), message,
-            new JsonObject(), row.toJson()).map(event -> new Change(row.toJson(), event));
+    return tx.row(dialect.returning(Sql.CHECKOUT),
+        Params.of("user", r.user(), "now", now, "message", r.message(), "filename", filename))
+      .compose(updated -> {
+        if (updated != null) {
+          FileRow row = Rows.file(updated);
+          return Future.succeededFuture(new Outcome<>(row.toInfo(), new PendingEvent(EventTypes.CHECKOUT, filename,
+            r.user(), now, row.revision(), r.message(), new JsonObject(), row.toJson())));
         }
-        return find(conn, filename).compose(row -> Future.<Change>failedFuture(
-          LockRules.checkoutRefusal(filename, row).orElse(Retry.INSTANCE)));
-      }))
-      .recover(e -> e == Retry.INSTANCE && attemptsLeft > 1
-        ? checkoutAttempt(filename, user, message, attemptsLeft - 1)
-        : Future.failedFuture(e == Retry.INSTANCE ? Retry.conflict() : e));
+        // Not updated: say why. A row that looks free was released by another node meanwhile: try again.
+        return find(tx, filename).compose(row -> {
+          var refusal = LockRules.checkoutRefusal(filename, row);
+          if (refusal.isPresent()) {
+            return Future.failedFuture(refusal.get());
+          }
+          return attemptsLeft > 1 ? checkoutAttempt(tx, r, attemptsLeft - 1) : Future.failedFuture(Retry.conflict());
+        });
+      });
   }
 
-  /** {filename, user, message, major?, keepLocked?, staged} -> FileInfo at the new revision. */
-  Future<JsonObject> checkin(Request r) {
-    StagedUpload staged = r.stagedOrNull();
+  /** A new revision; refused before the content is stored when the caller does not hold the lock. */
+  Future<FileInfo> checkin(Checkin r) {
+    StagedUpload staged = r.staged();
     Future<Void> stored = attempt(() -> {
-      r.required("filename");
-      r.required("user");
-      r.text("message", true);
-      r.flag("major");
-      r.flag("keepLocked");
-      Access.requireClaimedRole(r.optional("role"), Roles.PROGRAMMER);
-      if (staged == null) {
-        throw new PdmError(ErrorCode.BAD_REQUEST, "The upload is missing");
-      }
-      return r.required("filename");
+      Access.requireClaimedRole(r.role(), Roles.PROGRAMMER);
+      return r.filename();
     })
-      // Refuse before storing content when the caller does not hold the lock.
       .compose(filename -> find(pool, filename).compose(row -> LockRules.holderRefusal(filename, row,
-        r.required("user")).<Future<Void>>map(Future::failedFuture).orElseGet(Future::succeededFuture)))
+        r.user()).<Future<Void>>map(Future::failedFuture).orElseGet(Future::succeededFuture)))
       .compose(v -> ingest(staged));
     return discardOnFailure(stored, staged)
-      .compose(v -> pool.withTransaction(conn -> newRevision(conn, r, staged)))
-      .map(events::publish);
+      .compose(v -> commits.submit(r.filename(), tx -> newRevision(tx, r)));
   }
 
-  private Future<Change> newRevision(SqlConnection conn, Request r, StagedUpload staged) {
-    String filename = r.required("filename");
-    String user = r.required("user");
-    String message = r.text("message", true);
-    boolean major = r.flag("major");
-    boolean keepLocked = r.flag("keepLocked");
+  private Future<Outcome<FileInfo>> newRevision(Tx tx, Checkin r) {
+    String filename = r.filename();
+    String user = r.user();
+    StagedUpload staged = r.staged();
     long now = clock.millis();
-    return Database.run(conn, Sql.FILE_BY_NAME_FOR_UPDATE, Map.of("filename", filename))
-      .map(Rows::firstFile)
+    return tx.row(Sql.FILE_BY_NAME_FOR_UPDATE, Map.of("filename", filename))
+      .map(Rows::file)
       .compose(row -> {
         var refusal = LockRules.holderRefusal(filename, row, user);
         if (refusal.isPresent()) {
           return Future.failedFuture(refusal.get());
         }
-        Revision next = Revision.parse(row.revision()).next(major);
-        return Database.run(conn, dialect.returning(Sql.NEW_CONTENT), Params.of("filename", filename,
+        Revision next = Revision.parse(row.revision()).next(r.major());
+        boolean keep = r.keepLocked();
+        return tx.row(dialect.returning(Sql.NEW_CONTENT), Params.of("filename", filename,
             "revision", next.toString(), "size", staged.size(), "sha256", staged.sha256(), "now", now,
-            "lockedBy", keepLocked ? row.lockedBy() : null, "lockedAt", keepLocked ? row.lockedAt() : null,
-            "lockMessage", keepLocked ? row.lockMessage() : null))
-          .map(Rows::firstFile)
-          .compose(updated -> insertRevision(conn, filename, next, user, now, message, staged)
-            .compose(v -> registry.recordHere(conn, staged.sha256()))
-            .compose(v -> events.append(conn, EventTypes.CHECKIN, filename, user, now, next.toString(), message,
-              new JsonObject().put("major", major).put("keepLocked", keepLocked).put("size", staged.size()),
-              updated.toJson()))
-            .map(event -> new Change(updated.toJson(), event)));
+            "lockedBy", keep ? row.lockedBy() : null, "lockedAt", keep ? row.lockedAt() : null,
+            "lockMessage", keep ? row.lockMessage() : null))
+          .map(Rows::file)
+          .compose(updated -> insertRevision(tx, filename, next, user, now, r.message(), staged)
+            .compose(v -> registry.recordHere(tx, staged.sha256()))
+            .map(v -> new Outcome<>(updated.toInfo(), new PendingEvent(EventTypes.CHECKIN, filename, user, now,
+              next.toString(), r.message(),
+              new JsonObject().put("major", r.major()).put("keepLocked", keep).put("size", staged.size()),
+              updated.toJson()))));
       });
   }
 
-  /** {filename, user} -> FileInfo; only the lock holder may cancel. */
-  Future<JsonObject> cancel(Request r) {
-    String filename = r.required("filename");
-    String user = r.required("user");
-    long now = clock.millis();
-    return pool.withTransaction(conn -> Database.run(conn, dialect.returning(Sql.RELEASE),
-        Params.of("filename", filename, "holder", user))
-      .compose(rows -> {
-        if (rows.size() == 1) {
-          FileRow row = Rows.firstFile(rows);
-          return events.append(conn, EventTypes.CANCEL, filename, user, now, row.revision(), null,
-            new JsonObject(), row.toJson()).map(event -> new Change(row.toJson(), event));
-        }
-        return find(conn, filename).compose(row -> Future.<Change>failedFuture(
-          LockRules.holderRefusal(filename, row, user).orElseGet(Retry::conflict)));
-      }))
-      .map(events::publish);
+  /** Only the lock holder may cancel. */
+  Future<FileInfo> cancel(FileAction r) {
+    String filename = r.filename();
+    String user = r.user();
+    return commits.submit(filename, tx -> {
+      long now = clock.millis();
+      return tx.row(dialect.returning(Sql.RELEASE), Params.of("filename", filename, "holder", user))
+        .compose(released -> {
+          if (released != null) {
+            FileRow row = Rows.file(released);
+            return Future.succeededFuture(new Outcome<>(row.toInfo(), new PendingEvent(EventTypes.CANCEL, filename,
+              user, now, row.revision(), null, new JsonObject(), row.toJson())));
+          }
+          return find(tx, filename).compose(row -> Future.failedFuture(
+            LockRules.holderRefusal(filename, row, user).orElseGet(Retry::conflict)));
+        });
+    });
   }
 
-  /** {filename, user, role, reason} (admin) -> FileInfo; the former holder is notified. */
-  Future<JsonObject> override(Request r) {
-    String filename = r.required("filename");
-    String user = r.required("user");
-    String claimedRole = r.optional("role");
-    return access.requireAdmin(user, claimedRole)
-      .compose(v -> attempt(() -> r.text("reason", true)))
-      .compose(reason -> {
-        long now = clock.millis();
-        return pool.withTransaction(conn -> Database.run(conn, Sql.FILE_BY_NAME_FOR_UPDATE,
-            Map.of("filename", filename))
-          .map(Rows::firstFile)
-          .compose(row -> {
-            var refusal = LockRules.overrideRefusal(filename, row);
-            if (refusal.isPresent()) {
-              return Future.failedFuture(refusal.get());
-            }
-            String former = row.lockedBy();
-            return Database.run(conn, dialect.returning(Sql.RELEASE), Params.of("filename", filename,
-                "holder", former))
-              .map(Rows::firstFile)
-              .compose(updated -> events.append(conn, EventTypes.OVERRIDE, filename, user, now, updated.revision(),
-                  reason, new JsonObject().put("formerHolder", former).put("reason", reason), updated.toJson())
-                .map(event -> new Change(updated.toJson(), event,
-                  new Notification(former, user, "override", filename,
-                    user + " overrode your checkout of " + filename + ": " + reason, FileRow.iso(now)))));
-          }));
-      })
-      .map(events::publish);
+  /** Admin: breaks a lock with a reason; the former holder is notified. */
+  Future<FileInfo> override(OverrideLock r) {
+    String filename = r.filename();
+    String user = r.user();
+    String reason = r.reason();
+    return access.requireAdmin(user, r.role()).compose(v -> commits.submit(filename, tx -> {
+      long now = clock.millis();
+      return tx.row(Sql.FILE_BY_NAME_FOR_UPDATE, Map.of("filename", filename))
+        .map(Rows::file)
+        .compose(row -> {
+          var refusal = LockRules.overrideRefusal(filename, row);
+          if (refusal.isPresent()) {
+            return Future.failedFuture(refusal.get());
+          }
+          String former = row.lockedBy();
+          return tx.row(dialect.returning(Sql.RELEASE), Params.of("filename", filename, "holder", former))
+            .map(Rows::file)
+            .map(updated -> new Outcome<>(updated.toInfo(),
+              new PendingEvent(EventTypes.OVERRIDE, filename, user, now, updated.revision(), reason,
+                new JsonObject().put("formerHolder", former).put("reason", reason), updated.toJson()),
+              new Notification(former, user, Notification.KIND_OVERRIDE, filename,
+                user + " overrode your checkout of " + filename + ": " + reason, FileRow.iso(now))));
+        });
+    }));
   }
 
-  /** {filename, user, role} (admin) -> FileInfo; soft delete, refused while checked out. */
-  Future<JsonObject> delete(Request r) {
+  /** Admin: soft delete, refused while checked out. */
+  Future<FileInfo> delete(FileAction r) {
     return adminFlag(r, Sql.DELETE, EventTypes.DELETE, LockRules::deleteRefusal);
   }
 
-  /** {filename, user, role} (admin) -> FileInfo; brings a deleted file back. */
-  Future<JsonObject> restore(Request r) {
+  /** Admin: brings a deleted file back. */
+  Future<FileInfo> restore(FileAction r) {
     return adminFlag(r, Sql.RESTORE, EventTypes.RESTORE, LockRules::restoreRefusal);
   }
 
@@ -312,64 +309,52 @@ final class FileService {
     java.util.Optional<PdmError> of(String filename, FileRow row);
   }
 
-  private Future<JsonObject> adminFlag(Request r, String update, String type, Refusal refusal) {
-    String filename = r.required("filename");
-    String user = r.required("user");
-    return access.requireAdmin(user, r.optional("role"))
-      .compose(v -> {
-        long now = clock.millis();
-        return pool.withTransaction(conn -> Database.run(conn, dialect.returning(update),
-            Map.of("filename", filename))
-          .compose(rows -> {
-            if (rows.size() == 1) {
-              FileRow row = Rows.firstFile(rows);
-              return events.append(conn, type, filename, user, now, row.revision(), null, new JsonObject(),
-                row.toJson()).map(event -> new Change(row.toJson(), event));
-            }
-            return find(conn, filename).compose(row -> Future.<Change>failedFuture(
-              refusal.of(filename, row).orElseGet(Retry::conflict)));
-          }));
-      })
-      .map(events::publish);
+  private Future<FileInfo> adminFlag(FileAction r, String update, String type, Refusal refusal) {
+    String filename = r.filename();
+    String user = r.user();
+    return access.requireAdmin(user, r.role()).compose(v -> commits.submit(filename, tx -> {
+      long now = clock.millis();
+      return tx.row(dialect.returning(update), Map.of("filename", filename)).compose(changed -> {
+        if (changed != null) {
+          FileRow row = Rows.file(changed);
+          return Future.succeededFuture(new Outcome<>(row.toInfo(), new PendingEvent(type, filename, user, now,
+            row.revision(), null, new JsonObject(), row.toJson())));
+        }
+        return find(tx, filename).compose(row -> Future.failedFuture(
+          refusal.of(filename, row).orElseGet(Retry::conflict)));
+      });
+    }));
   }
 
-  /**
-   * {filename, replicas?} -> {filename, revisions: [RevisionInfo] newest first}; with replicas each
-   * revision also names the nodes holding its content.
-   */
-  Future<JsonObject> history(Request r) {
-    String filename = r.required("filename");
-    boolean withReplicas = r.flag("replicas");
+  /** Revisions newest first; with replicas each names the nodes holding its content. */
+  Future<History> history(HistoryQuery r) {
+    String filename = r.filename();
     return find(pool, filename).compose(row -> {
       if (row == null) {
         return Future.failedFuture(LockRules.notFound(filename));
       }
-      Future<Map<String, List<String>>> replicas = withReplicas ? registry.replicasOfFile(filename)
+      Future<Map<String, List<String>>> replicas = r.replicas() ? registry.replicasOfFile(filename)
         : Future.succeededFuture(null);
       return replicas.compose(holders -> Database.run(pool, Sql.REVISIONS_OF, Map.of("filename", filename))
         .map(rows -> {
-          JsonArray revisions = new JsonArray();
+          List<RevisionInfo> revisions = new ArrayList<>();
           rows.forEach(rev -> {
             RevisionInfo info = Rows.revision(rev);
-            JsonObject json = JsonObject.mapFrom(info);
-            if (holders != null) {
-              json.put("replicas", new JsonArray(holders.getOrDefault(info.sha256(), List.of())));
-            }
-            revisions.add(json);
+            revisions.add(holders == null ? info : info.withReplicas(holders.getOrDefault(info.sha256(), List.of())));
           });
-          return new JsonObject().put("filename", filename).put("revisions", revisions);
+          return new History(filename, List.copyOf(revisions));
         }));
     });
   }
 
-  /** {filename, rev?} -> BlobLocation of that revision (the current one without rev). */
-  Future<JsonObject> content(Request r) {
-    String filename = r.required("filename");
-    String rev = r.optional("rev");
-    return revisionOf(filename, rev == null || rev.isBlank() ? null : Revision.parse(rev))
+  /** Where the content of a revision (the current one without rev) lies on this node. */
+  Future<BlobLocation> content(ContentQuery r) {
+    String filename = r.filename();
+    return attempt(() -> r.rev() == null ? null : Revision.parse(r.rev()))
+      .compose(rev -> revisionOf(filename, rev))
       .compose(info -> local(filename, info)
-        .map(v -> JsonObject.mapFrom(new BlobLocation(filename, info.revision(),
-          blobs.pathOf(info.sha256()).toString(), info.size(), info.sha256()))));
+        .map(v -> new BlobLocation(filename, info.revision(), blobs.pathOf(info.sha256()).toString(), info.size(),
+          info.sha256())));
   }
 
   /** The revision's content in this node's store, fetched from another node when it is not. */
@@ -379,22 +364,51 @@ final class FileService {
         + info.revision() + " is not on this node and no other node could provide it")));
   }
 
-  /** {filename, from, to} -> {filename, from, to, diff}; 415 for binary, 413 above 20 MB. */
-  Future<JsonObject> diff(Request r) {
-    String filename = r.required("filename");
-    Revision from = Revision.parse(r.required("from"));
-    Revision to = Revision.parse(r.required("to"));
-    return revisionOf(filename, from).compose(a -> revisionOf(filename, to).compose(b -> {
-      if (a.size() > TextDiff.MAX_BYTES || b.size() > TextDiff.MAX_BYTES) {
-        return Future.failedFuture(new PdmError(ErrorCode.PAYLOAD_TOO_LARGE,
-          "Revisions larger than 20 MB are not compared"));
-      }
-      return local(filename, a).compose(v -> local(filename, b))
-        .compose(v -> vertx.executeBlocking(() -> TextDiff.unified(filename, a.revision(), blobs.read(a.sha256()),
-          b.revision(), blobs.read(b.sha256()))))
-        .map(diff -> new JsonObject().put("filename", filename).put("from", a.revision())
-          .put("to", b.revision()).put("diff", diff));
-    }));
+  /**
+   * Unified diff of two revisions, in the diff lane with its time budget; 415 for binary, 413 above
+   * 20 MB, 422 when the comparison would exceed its budget, 503 when the lane's backlog is full.
+   * Answers (and 422 verdicts) are kept per (file, from, to).
+   */
+  Future<Diff> diff(DiffQuery r) {
+    String filename = r.filename();
+    return attempt(() -> new Revision[] {Revision.parse(r.from()), Revision.parse(r.to())})
+      .compose(revs -> revisionOf(filename, revs[0]).compose(a -> revisionOf(filename, revs[1]).compose(b -> {
+        String key = filename + "@" + a.revision() + ".." + b.revision();
+        Diff cached = diffs.get(key);
+        if (cached != null) {
+          return Future.succeededFuture(cached);
+        }
+        if (a.size() > TextDiff.MAX_BYTES || b.size() > TextDiff.MAX_BYTES) {
+          return Future.failedFuture(new PdmError(ErrorCode.PAYLOAD_TOO_LARGE,
+            "Revisions larger than 20 MB are not compared"));
+        }
+        PdmError refused = tooComplex.get(key);
+        if (refused != null) {
+          return Future.failedFuture(refused);
+        }
+        return local(filename, a).compose(v -> local(filename, b))
+          .compose(v -> lanes.diff().tryRun(() -> TextDiff.unified(filename, a.revision(), blobs.read(a.sha256()),
+            b.revision(), blobs.read(b.sha256()))))
+          .map(text -> remember(key, new Diff(filename, a.revision(), b.revision(), text)))
+          .onFailure(e -> {
+            // The verdict stands for these revisions: asking again must not cost another budget.
+            if (e instanceof PdmError error && error.code() == ErrorCode.TOO_COMPLEX) {
+              tooComplex.put(key, error);
+            }
+          });
+      })));
+  }
+
+  private Diff remember(String key, Diff diff) {
+    if (diffs.put(key, diff) == null) {
+      diffChars += diff.diff().length();
+    }
+    var oldest = diffs.entrySet().iterator();
+    while (diffChars > DIFF_CACHE_CHARS && oldest.hasNext()) {
+      diffChars -= oldest.next().getValue().diff().length();
+      oldest.remove();
+    }
+    return diff;
   }
 
   /** The given revision of a file (its current one when rev is null); 404 for unknown ones. */
@@ -414,7 +428,7 @@ final class FileService {
 
   /** Staged content into the blob store; the staged file is deleted if anything before this fails. */
   private Future<Void> ingest(StagedUpload staged) {
-    return vertx.<Void>executeBlocking(() -> {
+    return lanes.blob().run(() -> {
       blobs.ingest(staged);
       return null;
     });
@@ -422,21 +436,21 @@ final class FileService {
 
   /** When validation or storing fails, the staged upload is deleted and the failure passed on. */
   private Future<Void> discardOnFailure(Future<Void> stored, StagedUpload staged) {
-    return stored.recover(e -> vertx.<Void>executeBlocking(() -> {
+    return stored.recover(e -> lanes.blob().run(() -> {
       blobs.discard(staged);
       return null;
     }).transform(ignored -> Future.failedFuture(e)));
   }
 
-  private Future<JsonObject> json(FileRow row) {
-    return Future.succeededFuture(row.toJson());
-  }
-
-  private Future<Void> insertRevision(SqlConnection conn, String filename, Revision rev, String user, long now,
+  private Future<Void> insertRevision(Tx tx, String filename, Revision rev, String user, long now,
                                       String message, StagedUpload staged) {
-    return Database.run(conn, Sql.INSERT_REVISION, Params.of("filename", filename, "revision", rev.toString(),
+    return tx.update(Sql.INSERT_REVISION, Params.of("filename", filename, "revision", rev.toString(),
       "major", rev.major(), "minor", rev.minor(), "author", user, "now", now, "message", message,
       "size", staged.size(), "sha256", staged.sha256())).mapEmpty();
+  }
+
+  private static Future<FileRow> find(Tx tx, String filename) {
+    return tx.row(Sql.FILE_BY_NAME, Map.of("filename", filename)).map(Rows::file);
   }
 
   static Future<FileRow> find(SqlClient client, String filename) {
@@ -456,10 +470,8 @@ final class FileService {
     }
   }
 
-  /** A lost race that is worth one more try (the row changed between update and explanation). */
+  /** A lost race that kept happening (the row changed between update and explanation). */
   static final class Retry {
-    static final PdmError INSTANCE = new PdmError(ErrorCode.CONFLICT, "retry");
-
     static PdmError conflict() {
       return new PdmError(ErrorCode.CONFLICT, "The file changed meanwhile; please try again");
     }

@@ -70,7 +70,8 @@ public final class LockRules {
   }
 
   public static PdmError notFound(String filename) {
-    return new PdmError(ErrorCode.NOT_FOUND, "There is no file named " + filename);
+    return new PdmError(ErrorCode.NOT_FOUND, "There is no file named " + filename,
+      new JsonObject().put("filename", filename));
   }
 
   private static PdmError lockedBy(FileRow row) {

@@ -1,11 +1,10 @@
 package com.ncvault.storage;
 
+import com.ncvault.contract.StorageApi.NodeList;
+import com.ncvault.contract.StorageApi.NodeState;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -53,10 +52,16 @@ final class NodeRegistry {
       .mapEmpty();
   }
 
-  /** Records that this node holds the blob; run in the transaction that commits its revision. */
-  Future<Void> recordHere(SqlClient client, String sha256) {
-    return Database.run(client, dialect.insertLocation(), Params.of("sha256", sha256, "node", self,
+  /** Records that this node holds a blob it copied from another node. */
+  Future<Void> recordHere(String sha256) {
+    return Database.run(pool, dialect.insertLocation(), Params.of("sha256", sha256, "node", self,
       "now", clock.millis())).mapEmpty();
+  }
+
+  /** Records that this node holds the blob; run in the transaction that commits its revision. */
+  Future<Void> recordHere(Tx tx, String sha256) {
+    return tx.update(dialect.insertLocation(), Params.of("sha256", sha256, "node", self, "now", clock.millis()))
+      .mapEmpty();
   }
 
   /**
@@ -117,17 +122,14 @@ final class NodeRegistry {
     });
   }
 
-  /** {self, blobs, nodes: [{name, internalUrl, lastSeen, blobs}]}: the cluster's replication state. */
-  Future<JsonObject> list() {
+  /** The cluster's replication state: every node, where it is reached, how much content it holds. */
+  Future<NodeList> list() {
     return pool.query(Sql.COUNT_CONTENTS).execute().map(Rows::single)
       .compose(total -> pool.query(Sql.ALL_NODES).execute().map(rows -> {
-        JsonArray nodes = new JsonArray();
-        rows.forEach(row -> nodes.add(new JsonObject()
-          .put("name", row.getString("name"))
-          .put("internalUrl", row.getString("base_url"))
-          .put("lastSeen", FileRow.iso(Rows.num(row, "last_seen")))
-          .put("blobs", Rows.num(row, "blobs"))));
-        return new JsonObject().put("self", self).put("blobs", total).put("nodes", nodes);
+        List<NodeState> nodes = new ArrayList<>();
+        rows.forEach(row -> nodes.add(new NodeState(row.getString("name"), row.getString("base_url"),
+          FileRow.iso(Rows.num(row, "last_seen")), Rows.num(row, "blobs"))));
+        return new NodeList(self, total, List.copyOf(nodes));
       }));
   }
 }

@@ -9,7 +9,7 @@ public final class Passwords {
 
   static final int COST = 10;
   /** bcrypt reads at most 72 bytes of a password. */
-  static final int MAX_BYTES = 72;
+  static final int MAX_BYTES = com.ncvault.contract.StorageLimits.MAX_PASSWORD_BYTES;
   private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
   private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -4,24 +4,39 @@ import com.ncvault.contract.RevisionInfo;
 import com.ncvault.contract.UserInfo;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import java.util.Map;
+import java.util.function.Function;
 
 /** Maps result rows to values; numbers are read through Number because JDBC and pg differ in width. */
 final class Rows {
 
   static FileRow file(Row r) {
+    return file(r::getValue);
+  }
+
+  /** A files row of a group commit's transaction (see {@link Tx}). */
+  static FileRow file(Map<String, Object> r) {
+    return r == null ? null : file(r::get);
+  }
+
+  private static FileRow file(Function<String, Object> column) {
     return new FileRow(
-      r.getString("filename"),
-      r.getString("grp"),
-      r.getString("description"),
-      r.getString("current_revision"),
-      num(r, "size"),
-      r.getString("sha256"),
-      num(r, "created_at"),
-      num(r, "modified_at"),
-      r.getBoolean("deleted"),
-      r.getString("locked_by"),
-      r.getValue("locked_at") == null ? null : num(r, "locked_at"),
-      r.getString("lock_message"));
+      (String) column.apply("filename"),
+      (String) column.apply("grp"),
+      (String) column.apply("description"),
+      (String) column.apply("current_revision"),
+      number(column.apply("size")),
+      (String) column.apply("sha256"),
+      number(column.apply("created_at")),
+      number(column.apply("modified_at")),
+      (Boolean) column.apply("deleted"),
+      (String) column.apply("locked_by"),
+      column.apply("locked_at") == null ? null : number(column.apply("locked_at")),
+      (String) column.apply("lock_message"));
+  }
+
+  static long number(Object v) {
+    return v == null ? 0L : ((Number) v).longValue();
   }
 
   /** The single file row of a result, or null. */

@@ -40,7 +40,8 @@ final class Sql {
   static final String REVISION = "SELECT * FROM revisions WHERE filename = #{filename} AND revision = #{revision}";
   static final String REFERENCED_BLOBS = "SELECT DISTINCT sha256 FROM revisions";
 
-  static final String NEXT_SEQ = "UPDATE counters SET current_value = current_value + 1 WHERE name = 'seq'";
+  /** Takes the next #{count} seqs for one commit's events (the row lock serialises committers until commit). */
+  static final String ADVANCE_SEQ = "UPDATE counters SET current_value = current_value + #{count} WHERE name = 'seq'";
   static final String LATEST_SEQ = "SELECT current_value FROM counters WHERE name = 'seq'";
   static final String OLDEST_SEQ = "SELECT MIN(seq) AS oldest FROM activity";
   static final String INSERT_ACTIVITY = "INSERT INTO activity (seq, event_type, filename, username, created_at, "

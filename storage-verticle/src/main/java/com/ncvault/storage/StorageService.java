@@ -1,75 +1,75 @@
 package com.ncvault.storage;
 
 import com.ncvault.contract.Addresses;
+import com.ncvault.contract.BlobLocation;
 import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.FileInfo;
 import com.ncvault.contract.PdmError;
-import com.ncvault.contract.StorageActions;
+import com.ncvault.contract.StorageApi;
+import com.ncvault.contract.UserInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.HashSet;
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The storage of one node, ready to serve: database migrated, blob store swept, first users in
- * place. {@link #handle} answers one request of {@link Addresses#STORAGE}.
+ * place. Implements {@link StorageApi}; {@link StorageVerticle} binds it to {@link Addresses#STORAGE}.
+ * Every failure leaves here as a {@link PdmError} (unexpected ones are logged once, here).
  */
-public final class StorageService {
+public final class StorageService implements StorageApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(StorageService.class);
   private static final long HEALTH_TIMEOUT_SECONDS = 5;
+  /** How often the database and the blob store are probed for /health. */
+  static final long PROBE_MS = 2_000;
 
   private final Vertx vertx;
   private final Database db;
   private final BlobStore blobs;
   private final HttpClient peers;
+  private final NodeRegistry registry;
   private final Replication replication;
-  private final Map<String, Function<Request, Future<JsonObject>>> actions;
+  private final FileService files;
+  private final UserService users;
+  private final ActivityService activity;
+  private final Lanes lanes;
+  private final GroupCommit commits;
+  private final WorkerExecutor prober;
+  /** The last probe of database and blob store; /health answers from it without waiting for anything. */
+  private volatile Probe lastProbe = new Probe("unknown", "unknown", 0);
+  private boolean probing;
+  private long probeTimer = -1;
+
+  private record Probe(String database, String blobStore, long at) {
+  }
 
   private StorageService(Vertx vertx, Database db, BlobStore blobs, HttpClient peers, NodeRegistry registry,
-                         Replication replication, FileService files, UserService users, ActivityService activity) {
+                         Replication replication, FileService files, UserService users, ActivityService activity,
+                         Lanes lanes, GroupCommit commits) {
+    this.lanes = lanes;
+    this.commits = commits;
     this.vertx = vertx;
     this.db = db;
     this.blobs = blobs;
     this.peers = peers;
+    this.registry = registry;
     this.replication = replication;
-    this.actions = Map.ofEntries(
-      Map.entry(StorageActions.FILES_LIST, files::list),
-      Map.entry(StorageActions.FILES_GET, files::get),
-      Map.entry(StorageActions.FILES_CREATE, files::create),
-      Map.entry(StorageActions.FILES_CHECKOUT, files::checkout),
-      Map.entry(StorageActions.FILES_CHECKIN, files::checkin),
-      Map.entry(StorageActions.FILES_CANCEL, files::cancel),
-      Map.entry(StorageActions.FILES_OVERRIDE, files::override),
-      Map.entry(StorageActions.FILES_DELETE, files::delete),
-      Map.entry(StorageActions.FILES_RESTORE, files::restore),
-      Map.entry(StorageActions.FILES_HISTORY, files::history),
-      Map.entry(StorageActions.FILES_CONTENT, files::content),
-      Map.entry(StorageActions.FILES_DIFF, files::diff),
-      Map.entry(StorageActions.DASHBOARD_STATS, activity::stats),
-      Map.entry(StorageActions.ACTIVITY_LIST, activity::activity),
-      Map.entry(StorageActions.EVENTS_SINCE, activity::eventsSince),
-      Map.entry(StorageActions.EVENTS_LATEST, activity::latest),
-      Map.entry(StorageActions.USERS_AUTHENTICATE, users::authenticate),
-      Map.entry(StorageActions.USERS_GET, users::get),
-      Map.entry(StorageActions.USERS_LIST, users::list),
-      Map.entry(StorageActions.USERS_CREATE, users::create),
-      Map.entry(StorageActions.USERS_UPDATE, users::update),
-      Map.entry(StorageActions.USERS_PASSWORD, users::password),
-      Map.entry(StorageActions.USERS_DELETE, users::delete),
-      Map.entry(StorageActions.BLOBS_LOCAL, this::localBlob),
-      Map.entry(StorageActions.NODES_LIST, r -> registry.list()),
-      Map.entry(StorageActions.HEALTH, r -> health()));
+    this.files = files;
+    this.users = users;
+    this.activity = activity;
+    this.prober = vertx.createSharedWorkerExecutor("pdm-probe", 1);
   }
 
   /**
@@ -92,23 +92,29 @@ public final class StorageService {
         .setIdleTimeout((int) BlobFetcher.IDLE_TIMEOUT_MS)
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS), new PoolOptions().setHttp1MaxSize(Replication.CONCURRENCY + 2));
       NodeRegistry registry = new NodeRegistry(db, config.nodeName(), config.internalUrl(), clock);
-      BlobFetcher fetcher = new BlobFetcher(vertx, peers, db, blobs, registry, config.clusterSecret());
+      Lanes lanes = Lanes.create(vertx);
+      BlobFetcher fetcher = new BlobFetcher(vertx, lanes.blob(), peers, db, blobs, registry, config.clusterSecret());
+      GroupCommit commits = new GroupCommit(vertx, db, new EventLog(config.eventRetention(), vertx.eventBus()));
       return Migrations.migrate(vertx, db)
         .compose(version -> sweep(vertx, db, blobs))
         .compose(present -> registry.announce().compose(v2 -> registry.reconcile(present)))
         .compose(v2 -> {
-          EventLog events = new EventLog(db.dialect(), config.eventRetention(), vertx.eventBus());
           Access access = new Access(db.pool());
-          FileService files = new FileService(vertx, db, blobs, names, events, access, registry, fetcher, clock);
+          FileService files = new FileService(lanes, db, blobs, names, commits, access, registry, fetcher, clock);
           ActivityService activity = new ActivityService(db, clock, config.staleLockSeconds());
           Replication replication = new Replication(vertx, registry, fetcher, config.replicates());
-          return UserService.create(vertx, db, events, access, clock)
+          return UserService.create(db, commits, lanes.crypto(), access, clock)
             .compose(users -> new Bootstrap(vertx, config, db, blobs, users, files).run()
               .map(v3 -> new StorageService(vertx, db, blobs, peers, registry, replication, files, users,
-                activity)));
+                activity, lanes, commits)));
         })
-        .onSuccess(service -> service.replication.start())
-        .recover(e -> peers.close().eventually(db::close).transform(ignored -> Future.failedFuture(e)));
+        .compose(service -> service.probe().map(service))
+        .onSuccess(service -> {
+          service.replication.start();
+          service.probeTimer = vertx.setPeriodic(PROBE_MS, id -> service.probe());
+        })
+        .recover(e -> commits.close().eventually(lanes::close).eventually(peers::close).eventually(db::close)
+          .transform(ignored -> Future.failedFuture(e)));
     });
   }
 
@@ -135,30 +141,150 @@ public final class StorageService {
       }));
   }
 
-  /** Answers one storage request; failures carry the HTTP status and the PdmError JSON. */
-  public void handle(Message<Object> message) {
-    String action = message.headers().get(Addresses.HEADER_ACTION);
-    Function<Request, Future<JsonObject>> handler = actions.get(action);
-    Future<JsonObject> outcome;
-    if (handler == null) {
-      outcome = Future.failedFuture(new PdmError(ErrorCode.BAD_REQUEST, "Unknown storage action: " + action));
-    } else if (message.body() != null && !(message.body() instanceof JsonObject)) {
-      outcome = Future.failedFuture(new PdmError(ErrorCode.BAD_REQUEST, "A storage request body is a JSON object"));
-    } else {
-      outcome = FileService.attempt(() -> new Request((JsonObject) message.body())).compose(handler);
+  @Override
+  public Future<FileList> listFiles(ListFiles query) {
+    return guard("files.list", () -> files.list(query));
+  }
+
+  @Override
+  public Future<FileInfo> getFile(String filename) {
+    return guard("files.get", () -> files.get(filename));
+  }
+
+  @Override
+  public Future<FileInfo> createFile(CreateFile request) {
+    return guard("files.create", () -> files.create(request));
+  }
+
+  @Override
+  public Future<FileInfo> checkout(Checkout request) {
+    return guard("files.checkout", () -> files.checkout(request));
+  }
+
+  @Override
+  public Future<FileInfo> checkin(Checkin request) {
+    return guard("files.checkin", () -> files.checkin(request));
+  }
+
+  @Override
+  public Future<FileInfo> cancelCheckout(FileAction request) {
+    return guard("files.cancel", () -> files.cancel(request));
+  }
+
+  @Override
+  public Future<FileInfo> overrideLock(OverrideLock request) {
+    return guard("files.override", () -> files.override(request));
+  }
+
+  @Override
+  public Future<FileInfo> deleteFile(FileAction request) {
+    return guard("files.delete", () -> files.delete(request));
+  }
+
+  @Override
+  public Future<FileInfo> restoreFile(FileAction request) {
+    return guard("files.restore", () -> files.restore(request));
+  }
+
+  @Override
+  public Future<History> history(HistoryQuery query) {
+    return guard("files.history", () -> files.history(query));
+  }
+
+  @Override
+  public Future<BlobLocation> content(ContentQuery query) {
+    return guard("files.content", () -> files.content(query));
+  }
+
+  @Override
+  public Future<Diff> diff(DiffQuery query) {
+    return guard("files.diff", () -> files.diff(query));
+  }
+
+  @Override
+  public Future<DashboardStats> dashboard(DashboardQuery query) {
+    return guard("dashboard.stats", () -> activity.stats(query));
+  }
+
+  @Override
+  public Future<ActivityPage> activity(ActivityQuery query) {
+    return guard("activity.list", () -> activity.activity(query));
+  }
+
+  @Override
+  public Future<EventPage> eventsSince(EventsQuery query) {
+    return guard("events.since", () -> activity.eventsSince(query));
+  }
+
+  @Override
+  public Future<Long> latestSeq() {
+    return guard("events.latest", activity::latest);
+  }
+
+  @Override
+  public Future<UserInfo> authenticate(Credentials credentials) {
+    return guard("users.authenticate", () -> users.authenticate(credentials));
+  }
+
+  @Override
+  public Future<Account> account(String username) {
+    return guard("users.get", () -> users.get(username));
+  }
+
+  @Override
+  public Future<List<UserInfo>> listUsers() {
+    return guard("users.list", users::list);
+  }
+
+  @Override
+  public Future<UserInfo> createUser(NewUser request) {
+    return guard("users.create", () -> users.create(request));
+  }
+
+  @Override
+  public Future<UserInfo> changeRole(RoleChange request) {
+    return guard("users.update", () -> users.update(request));
+  }
+
+  @Override
+  public Future<UserInfo> setPassword(PasswordChange request) {
+    return guard("users.password", () -> users.password(request));
+  }
+
+  @Override
+  public Future<Void> deleteUser(UserAction request) {
+    return guard("users.delete", () -> users.delete(request));
+  }
+
+  @Override
+  public Future<StoredBlob> localBlob(String sha256) {
+    return guard("blobs.local", () -> blob(sha256));
+  }
+
+  @Override
+  public Future<NodeList> nodes() {
+    return guard("nodes.list", registry::list);
+  }
+
+  @Override
+  public Future<StorageHealth> health() {
+    return guard("health", this::checkHealth);
+  }
+
+  /** Runs an operation; whatever fails, the caller gets a PdmError (and a bug is logged). */
+  private <T> Future<T> guard(String action, Supplier<Future<T>> operation) {
+    Future<T> outcome;
+    try {
+      outcome = operation.get();
+    } catch (RuntimeException e) {
+      outcome = Future.failedFuture(e);
     }
-    outcome.onSuccess(message::reply).onFailure(e -> {
-      PdmError error = asError(action, e);
-      message.fail(error.code().status(), error.toJson().encode());
-    });
+    return outcome.recover(e -> Future.failedFuture(asError(action, e)));
   }
 
   private PdmError asError(String action, Throwable e) {
     if (e instanceof PdmError error) {
       return error;
-    }
-    if (e instanceof ClassCastException) {
-      return new PdmError(ErrorCode.BAD_REQUEST, "A field of the request has the wrong type");
     }
     if (Dialect.isBusy(e)) {
       return new PdmError(ErrorCode.UNAVAILABLE, "The vault is busy; please try again");
@@ -167,35 +293,52 @@ public final class StorageService {
     return new PdmError(ErrorCode.INTERNAL, "Internal error");
   }
 
-  /** {database, blobStore}: "up" or "down" each; a 503 carrying the same details when one is down. */
-  Future<JsonObject> health() {
+  /**
+   * Database and blob store as the last probe found them (every {@link #PROBE_MS}), with what each
+   * lane is doing: answered at once, never queued behind other work. A 503 carrying the same details
+   * when one is down. A busy node is not down: its lanes show the backlog.
+   */
+  private Future<StorageHealth> checkHealth() {
+    Probe probe = lastProbe;
+    StorageHealth status = new StorageHealth(probe.database(), probe.blobStore(),
+      db.dialect() == Dialect.H2 ? StorageConfig.H2 : StorageConfig.POSTGRES, lanes.states(),
+      FileRow.iso(probe.at()), commits.counts()[0], commits.counts()[1]);
+    return status.up()
+      ? Future.succeededFuture(status)
+      : Future.failedFuture(new PdmError(ErrorCode.UNAVAILABLE, "Storage is not healthy", JsonObject.mapFrom(status)));
+  }
+
+  /** Pings the database and looks at the blob store, on threads of their own; one probe at a time. */
+  private Future<Void> probe() {
+    if (probing) {
+      return Future.succeededFuture();
+    }
+    probing = true;
     Future<String> database = db.pool().query(Sql.PING).execute()
       .timeout(HEALTH_TIMEOUT_SECONDS, TimeUnit.SECONDS)
       .map("up").otherwise("down");
-    Future<String> store = vertx.executeBlocking(() -> blobs.healthy() ? "up" : "down").otherwise("down");
-    return Future.all(database, store).transform(ignored -> {
-      JsonObject status = new JsonObject().put("database", database.result()).put("blobStore", store.result())
-        .put("dbKind", db.dialect() == Dialect.H2 ? StorageConfig.H2 : StorageConfig.POSTGRES);
-      return "up".equals(database.result()) && "up".equals(store.result())
-        ? Future.succeededFuture(status)
-        : Future.failedFuture(new PdmError(ErrorCode.UNAVAILABLE, "Storage is not healthy", status));
+    Future<String> store = prober.executeBlocking(() -> blobs.healthy() ? "up" : "down", false).otherwise("down");
+    return Future.all(database, store).transform(done -> {
+      probing = false;
+      lastProbe = new Probe(database.result(), store.result(), System.currentTimeMillis());
+      return Future.succeededFuture();
     });
   }
 
-  /** {sha256} -> {sha256, path, size} of a blob in THIS node's store; 404 when it does not hold it. */
-  private Future<JsonObject> localBlob(Request r) {
-    String sha256 = r.required("sha256");
-    if (!BlobStore.isSha256(sha256)) {
+  /** A blob in THIS node's store; 404 when it does not hold it. */
+  private Future<StoredBlob> blob(String sha256) {
+    if (sha256 == null || !BlobStore.isSha256(sha256)) {
       return Future.failedFuture(new PdmError(ErrorCode.BAD_REQUEST, "A SHA-256 is 64 lower-case hex digits"));
     }
-    return vertx.executeBlocking(() -> blobs.sizeOf(sha256)).compose(size -> size < 0
+    return lanes.blob().run(() -> blobs.sizeOf(sha256)).compose(size -> size < 0
       ? Future.failedFuture(new PdmError(ErrorCode.NOT_FOUND, "This node does not hold " + sha256))
-      : Future.succeededFuture(new JsonObject().put("sha256", sha256).put("path", blobs.pathOf(sha256).toString())
-        .put("size", size)));
+      : Future.succeededFuture(new StoredBlob(sha256, blobs.pathOf(sha256).toString(), size)));
   }
 
   public Future<Void> close() {
     replication.stop();
-    return peers.close().eventually(db::close);
+    vertx.cancelTimer(probeTimer);
+    return commits.close().eventually(peers::close).eventually(db::close).eventually(lanes::close)
+      .eventually(prober::close);
   }
 }

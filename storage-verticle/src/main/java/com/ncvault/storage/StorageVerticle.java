@@ -1,6 +1,7 @@
 package com.ncvault.storage;
 
 import com.ncvault.contract.Addresses;
+import com.ncvault.contract.StorageBinding;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -24,7 +25,7 @@ public class StorageVerticle extends VerticleBase {
     StorageConfig config = StorageConfig.from(config());
     return StorageService.start(vertx, config).<Void>compose(service -> {
       storage = service;
-      consumer = vertx.eventBus().localConsumer(Addresses.STORAGE, service::handle);
+      consumer = StorageBinding.bind(vertx, service);
       if (!config.replicates()) {
         return consumer.completion();
       }

@@ -2,6 +2,9 @@ package com.ncvault.storage;
 
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
+import com.github.difflib.algorithm.DiffAlgorithmListener;
+import com.github.difflib.patch.ChangeDelta;
+import com.github.difflib.patch.Chunk;
 import com.github.difflib.patch.Patch;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
@@ -9,24 +12,58 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 
-/** Unified diff of two text revisions; binary content (a NUL early on, or not UTF-8) is refused. */
+/**
+ * Unified diff of two text revisions; binary content (a NUL early on, or not UTF-8) is refused.
+ * The work is bounded: revisions above {@link #MAX_BYTES} are refused, two revisions with no line
+ * in common (a program re-posted with every N word renumbered) are answered as one replacement at
+ * once, and any other comparison that would take longer than its time budget is stopped and
+ * refused (422), so a diff can never occupy the node.
+ */
 public final class TextDiff {
 
   /** Larger revisions are refused: a diff of them is neither readable nor cheap. */
   public static final long MAX_BYTES = 20L * 1024 * 1024;
+  /** The time one comparison may take. */
+  public static final Duration BUDGET = Duration.ofSeconds(1);
   static final int CONTEXT_LINES = 3;
   private static final int SNIFF_BYTES = 8192;
+
+  /** The comparison ran out of its time budget. */
+  static final class OverBudget extends RuntimeException {
+    OverBudget() {
+      super(null, null, false, false);
+    }
+  }
 
   /**
    * @return the unified diff text, empty when both contents are equal
    */
   public static String unified(String filename, String from, byte[] before, String to, byte[] after) {
+    return unified(filename, from, before, to, after, BUDGET);
+  }
+
+  static String unified(String filename, String from, byte[] before, String to, byte[] after, Duration budget) {
     List<String> a = lines(text(before));
     List<String> b = lines(text(after));
-    Patch<String> patch = DiffUtils.diff(a, b);
+    Patch<String> patch;
+    if (!a.isEmpty() && !b.isEmpty() && Collections.disjoint(new HashSet<>(a), b)) {
+      patch = new Patch<>();
+      patch.addDelta(new ChangeDelta<>(new Chunk<>(0, a), new Chunk<>(0, b)));
+    } else {
+      try {
+        patch = DiffUtils.diff(a, b, new Deadline(System.nanoTime() + budget.toNanos()));
+      } catch (OverBudget e) {
+        throw new PdmError(ErrorCode.TOO_COMPLEX, "These revisions differ in too many places to be compared within "
+          + budget.toMillis() + " ms; download both to compare them", new JsonObject().put("limitMs", budget.toMillis()));
+      }
+    }
     List<String> out = UnifiedDiffUtils.generateUnifiedDiff(
       "a/" + filename + "@" + from, "b/" + filename + "@" + to, a, patch, CONTEXT_LINES);
     return out.isEmpty() ? "" : String.join("\n", out) + "\n";
@@ -66,6 +103,24 @@ public final class TextDiff {
     String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
     return Arrays.stream(body.split("\n", -1)).map(l -> l.endsWith("\r") ? l.substring(0, l.length() - 1) : l)
       .toList();
+  }
+
+  /** Stops a comparison that runs past its deadline (the algorithm reports each of its steps). */
+  private record Deadline(long atNanos) implements DiffAlgorithmListener {
+    @Override
+    public void diffStart() {
+    }
+
+    @Override
+    public void diffStep(int value, int max) {
+      if (System.nanoTime() > atNanos) {
+        throw new OverBudget();
+      }
+    }
+
+    @Override
+    public void diffEnd() {
+    }
   }
 
   private TextDiff() {

@@ -3,14 +3,15 @@ package com.ncvault.storage;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.Roles;
+import com.ncvault.contract.StorageLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /** What a username, a role and a password must look like. */
 public final class UserRules {
 
-  private static final Pattern USERNAME = Pattern.compile("[a-z0-9_.-]{1,32}");
-  static final int MIN_PASSWORD = 8;
+  private static final Pattern USERNAME = Pattern.compile(StorageLimits.USERNAME_PATTERN);
+  static final int MIN_PASSWORD = StorageLimits.MIN_PASSWORD;
 
   public static void requireUsername(String username) {
     if (username == null || !USERNAME.matcher(username).matches()) {

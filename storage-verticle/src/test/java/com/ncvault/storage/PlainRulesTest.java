@@ -1,5 +1,6 @@
 package com.ncvault.storage;
 
+import com.ncvault.contract.StorageLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +27,7 @@ class PlainRulesTest {
     "١٢٣٤٥٦٧.nc, Misc",
   })
   void filesAreGroupedByTheirPartNumberFamily(String filename, String group) {
-    assertThat(Grouping.groupOf(filename)).isEqualTo(group);
+    assertThat(StorageLimits.groupOf(filename)).isEqualTo(group);
   }
 
   @ParameterizedTest(name = "{0} major={1} -> {2}")

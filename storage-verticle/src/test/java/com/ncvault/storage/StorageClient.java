@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.ncvault.contract.Addresses;
 import com.ncvault.contract.PdmError;
+import com.ncvault.contract.StorageApi;
+import com.ncvault.contract.StorageBinding;
+import com.ncvault.contract.StorageJson;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -18,19 +21,34 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Talks to the storage-verticle over the event bus exactly as the api-verticle does. */
+/**
+ * Talks to the storage of this node through the typed proxy, as the other verticles do; the tests
+ * write requests and read replies in the contract's JSON face ({@link StorageJson}) to stay short.
+ */
 final class StorageClient {
 
   private final Vertx vertx;
   private final Path dataDir;
+  private final StorageApi api;
 
   StorageClient(Vertx vertx, Path dataDir) {
     this.vertx = vertx;
     this.dataDir = dataDir;
+    this.api = StorageBinding.proxy(vertx);
+  }
+
+  /** The typed proxy. */
+  StorageApi api() {
+    return api;
   }
 
   Future<JsonObject> send(String action, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(Addresses.STORAGE, body,
+    return StorageJson.call(api, action, body);
+  }
+
+  /** A request sent on the storage address as it is, past the proxy (for the dispatcher's refusals). */
+  Future<Object> raw(String action, Object body) {
+    return vertx.eventBus().request(Addresses.STORAGE, body,
       new DeliveryOptions().addHeader(Addresses.HEADER_ACTION, action)).map(Message::body);
   }
 
@@ -41,15 +59,19 @@ final class StorageClient {
 
   /** The error of a request that must fail, as the api would see it. */
   PdmError failure(String action, JsonObject body) {
-    Future<JsonObject> f = send(action, body);
+    return failure(send(action, body), action);
+  }
+
+  /** The error of a future that must fail, as the api would see it. */
+  static PdmError failure(Future<?> f, String what) {
     try {
       f.await(30, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      fail("No reply to " + action);
+      fail("No reply to " + what);
     } catch (Exception expected) {
       return PdmError.from(f.cause());
     }
-    return fail(action + " succeeded but should have failed: " + f.result());
+    return fail(what + " succeeded but should have failed: " + f.result());
   }
 
   /** Writes content to incoming/ as the api's upload handler does; returns the StagedUpload JSON. */
@@ -72,6 +94,12 @@ final class StorageClient {
     } catch (TimeoutException e) {
       throw new AssertionError("Timed out", e);
     }
+  }
+
+  /** Waits for the future; true when it succeeded. */
+  static boolean succeeds(Future<?> future) {
+    settle(java.util.List.of(future));
+    return future.succeeded();
   }
 
   /** Waits until every future has completed, successfully or not. */

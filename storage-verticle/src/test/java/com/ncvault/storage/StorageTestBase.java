@@ -76,6 +76,7 @@ abstract class StorageTestBase {
       .mergeIn(extra);
   }
 
+  /** Starts the storage under test: the storage-verticle on the configured database by default. */
   void deploy(JsonObject extra) {
     deploymentId = StorageClient.await(vertx.deployVerticle(new StorageVerticle(),
       new DeploymentOptions().setConfig(config(extra))));

@@ -4,9 +4,11 @@ import com.ncvault.contract.Notification;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.PresenceEntry;
 import com.ncvault.contract.WsMessageTypes;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Builds the JSON text of server-to-client messages: {@code {type, seq?, payload}}. */
@@ -28,6 +30,12 @@ final class Messages {
   /** The seed's message: payload = the body of GET /api/files. */
   static String fileListUpdated(long seq, JsonObject groups) {
     return envelope(WsMessageTypes.FILE_LIST_UPDATED, seq, groups).encode();
+  }
+
+  /** The same from the list storage encoded already: the payload is spliced in, not decoded again. */
+  static String fileListUpdated(long seq, Buffer encodedGroups) {
+    return "{\"type\":\"" + WsMessageTypes.FILE_LIST_UPDATED + "\",\"seq\":" + seq + ",\"payload\":"
+      + encodedGroups.toString(StandardCharsets.UTF_8) + "}";
   }
 
   static String presence(List<PresenceEntry> users) {

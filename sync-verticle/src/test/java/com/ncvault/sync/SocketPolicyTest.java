@@ -142,7 +142,7 @@ class SocketPolicyTest {
     vertx.setTimer(10, id -> {
       if (publishing.get()) {
         node.storage.publish(node.storage.commit(
-          node.storage.latestSeq() % 2 == 1 ? EventTypes.CHECKOUT : EventTypes.CANCEL, FILE, "alice", message));
+          node.storage.lastSeq() % 2 == 1 ? EventTypes.CHECKOUT : EventTypes.CANCEL, FILE, "alice", message));
         publishSteadily(vertx, node, message, publishing);
       }
     });

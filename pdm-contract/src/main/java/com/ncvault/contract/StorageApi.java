@@ -1,0 +1,424 @@
+package com.ncvault.contract;
+
+import static com.ncvault.contract.StorageLimits.required;
+import static com.ncvault.contract.StorageLimits.roleOrNull;
+import static com.ncvault.contract.StorageLimits.text;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the storage-verticle of a node offers: one method per operation, records in, records out.
+ * Failures are {@link PdmError}s (their code says the HTTP status). The storage-verticle implements
+ * it; everyone else reaches it through {@link StorageBinding#proxy} over the event bus
+ * ({@link Addresses#STORAGE}, local to the node). Request records check the shared limits of
+ * {@link StorageLimits} when built, so a request that breaks them cannot be sent.
+ *
+ * <p>{@code user} in a request is the acting user, {@code role} the role the api found for them
+ * (storage checks admin operations against the stored role too).
+ */
+public interface StorageApi {
+
+  // --- files ---
+
+  /**
+   * The file list grouped by part number, encoded once: {@link FileList#json} is exactly the body of
+   * {@code GET /api/files}. Deleted files appear only with status {@code deleted}. The list is never
+   * older than its seq.
+   */
+  Future<FileList> listFiles(ListFiles query);
+
+  /** 404 for an unknown file. */
+  Future<FileInfo> getFile(String filename);
+
+  /**
+   * A new file at revision 1.0. 400 invalid_filename; 409 already_exists (also for a name that
+   * differs only in case, or a deleted file of that name). The staged upload is always consumed or
+   * deleted.
+   */
+  Future<FileInfo> createFile(CreateFile request);
+
+  /** 404 unknown or deleted; 409 file_locked "File is already locked by X" with {lockedBy, lockedAt}. */
+  Future<FileInfo> checkout(Checkout request);
+
+  /**
+   * A new revision (minor + 1, or major + 1 with minor 0); releases the lock unless keepLocked.
+   * 409 not_lock_holder unless the user holds the lock. The staged upload is always consumed or
+   * deleted.
+   */
+  Future<FileInfo> checkin(Checkin request);
+
+  /** 409 not_lock_holder unless the user holds the lock. */
+  Future<FileInfo> cancelCheckout(FileAction request);
+
+  /**
+   * Admin: breaks another user's lock with a reason; the former holder is notified
+   * ({@link Addresses#NOTIFY}). 409 conflict when the file is not checked out.
+   */
+  Future<FileInfo> overrideLock(OverrideLock request);
+
+  /** Admin: soft delete; 409 file_locked while checked out. */
+  Future<FileInfo> deleteFile(FileAction request);
+
+  /** Admin: brings a deleted file back; 404 unless the file is deleted. */
+  Future<FileInfo> restoreFile(FileAction request);
+
+  /** Revisions newest first; with {@code replicas} each names the nodes holding its content. */
+  Future<History> history(HistoryQuery query);
+
+  /**
+   * Where the content of a revision (the current one without rev) lies on this node; content this
+   * node lacks is first fetched from a node that holds it. 404 unknown revision; 503 when no node
+   * can provide it.
+   */
+  Future<BlobLocation> content(ContentQuery query);
+
+  /** Unified diff of two revisions; 415 for binary content, 413 above the size limit. */
+  Future<Diff> diff(DiffQuery query);
+
+  // --- activity ---
+
+  Future<DashboardStats> dashboard(DashboardQuery query);
+
+  /** The activity feed, newest first. */
+  Future<ActivityPage> activity(ActivityQuery query);
+
+  /**
+   * Events after {@code since}, oldest first, for catch-up. Every event from since + 1 to
+   * latestSeq is in the page (up to the limit).
+   */
+  Future<EventPage> eventsSince(EventsQuery query);
+
+  /** The latest committed seq. */
+  Future<Long> latestSeq();
+
+  // --- users ---
+
+  /** 401 on a wrong name or password, alike. */
+  Future<UserInfo> authenticate(Credentials credentials);
+
+  /** The account as it is now; 404 when there is none. */
+  Future<Account> account(String username);
+
+  Future<List<UserInfo>> listUsers();
+
+  /** Admin only. 400 for a bad name, role or password; 409 already_exists. */
+  Future<UserInfo> createUser(NewUser request);
+
+  /** Admin only. 409 when it would leave no admin. */
+  Future<UserInfo> changeRole(RoleChange request);
+
+  /** Admin only. Ends the account's sessions. */
+  Future<UserInfo> setPassword(PasswordChange request);
+
+  /** Admin only. 409 for yourself or the last admin. */
+  Future<Void> deleteUser(UserAction request);
+
+  // --- nodes ---
+
+  /** A blob of THIS node's store (never fetched elsewhere); 400 malformed SHA-256, 404 not held here. */
+  Future<StoredBlob> localBlob(String sha256);
+
+  /** The nodes of the cluster and how much of the vault's content each holds. */
+  Future<NodeList> nodes();
+
+  /** Database and blob store state; a 503 failure carrying the same fields when one is down. */
+  Future<StorageHealth> health();
+
+  // --- requests ---
+
+  /** status: one of {@link StorageLimits#STATUS_FILTERS} or null; {@code mine} needs the user. */
+  record ListFiles(String q, String status, String user, boolean includeDeleted) {
+    public ListFiles {
+      if (q != null && q.length() > StorageLimits.MAX_QUERY) {
+        throw StorageLimits.invalid(ErrorCode.VALIDATION, "q", "q must be at most " + StorageLimits.MAX_QUERY
+          + " characters");
+      }
+      q = q == null || q.isBlank() ? null : q.strip();
+      status = StorageLimits.status(status);
+      if (StorageLimits.STATUS_MINE.equals(status) && (user == null || user.isBlank())) {
+        throw new PdmError(ErrorCode.BAD_REQUEST, "status=mine needs the user");
+      }
+    }
+
+    public static ListFiles all() {
+      return new ListFiles(null, null, null, false);
+    }
+  }
+
+  record CreateFile(String filename, String description, String message, String user, String role,
+                    StagedUpload staged) {
+    public CreateFile {
+      filename = StorageLimits.filename(filename);
+      description = text("description", description, false);
+      message = text("message", message, false);
+      user = required("user", user);
+      role = roleOrNull(role);
+      if (staged == null) {
+        throw new PdmError(ErrorCode.BAD_REQUEST, "The upload is missing");
+      }
+    }
+  }
+
+  record Checkout(String filename, String user, String role, String message) {
+    public Checkout {
+      filename = StorageLimits.filename(filename);
+      user = required("user", user);
+      role = roleOrNull(role);
+      message = text("message", message, false);
+    }
+  }
+
+  record Checkin(String filename, String user, String role, String message, boolean major, boolean keepLocked,
+                 StagedUpload staged) {
+    public Checkin {
+      filename = StorageLimits.filename(filename);
+      user = required("user", user);
+      role = roleOrNull(role);
+      message = text("message", message, true);
+      if (staged == null) {
+        throw new PdmError(ErrorCode.BAD_REQUEST, "The upload is missing");
+      }
+    }
+  }
+
+  /** Cancel, delete or restore a file. */
+  record FileAction(String filename, String user, String role) {
+    public FileAction {
+      filename = StorageLimits.filename(filename);
+      user = required("user", user);
+      role = roleOrNull(role);
+    }
+  }
+
+  record OverrideLock(String filename, String user, String role, String reason) {
+    public OverrideLock {
+      filename = StorageLimits.filename(filename);
+      user = required("user", user);
+      role = roleOrNull(role);
+      reason = text("reason", reason, true);
+    }
+  }
+
+  record HistoryQuery(String filename, boolean replicas) {
+    public HistoryQuery {
+      filename = StorageLimits.filename(filename);
+    }
+  }
+
+  /** rev null (or blank) = the current revision. */
+  record ContentQuery(String filename, String rev) {
+    public ContentQuery {
+      filename = StorageLimits.filename(filename);
+      rev = rev == null || rev.isBlank() ? null : rev;
+    }
+  }
+
+  record DiffQuery(String filename, String from, String to) {
+    public DiffQuery {
+      filename = StorageLimits.filename(filename);
+      from = required("from", from);
+      to = required("to", to);
+    }
+  }
+
+  /** Checkouts older than staleSeconds are marked stale; null = the node's configured age. */
+  record DashboardQuery(Long staleSeconds) {
+  }
+
+  /** user and type filter when given; limit is kept within 1..{@link StorageLimits#MAX_ACTIVITY_LIMIT}. */
+  record ActivityQuery(int limit, int offset, String user, String type) {
+    public ActivityQuery {
+      limit = StorageLimits.clamp(limit, 1, StorageLimits.MAX_ACTIVITY_LIMIT);
+      offset = Math.max(0, offset);
+      user = user == null || user.isBlank() ? null : user;
+      type = type == null || type.isBlank() ? null : type;
+    }
+  }
+
+  /** limit is kept within 1..{@link StorageLimits#MAX_EVENTS_LIMIT}. */
+  record EventsQuery(long since, int limit) {
+    public EventsQuery {
+      since = Math.max(0, since);
+      limit = StorageLimits.clamp(limit, 1, StorageLimits.MAX_EVENTS_LIMIT);
+    }
+  }
+
+  /** A login attempt. Never printed with its password. */
+  record Credentials(String username, String password) {
+    @Override
+    public String toString() {
+      return "Credentials[username=" + username + "]";
+    }
+  }
+
+  /** actor: the admin asking. Never printed with its password. */
+  record NewUser(String username, String password, String role, String actor) {
+    public NewUser {
+      actor = required("user", actor);
+    }
+
+    @Override
+    public String toString() {
+      return "NewUser[username=" + username + ", role=" + role + ", actor=" + actor + "]";
+    }
+  }
+
+  record RoleChange(String username, String role, String actor) {
+    public RoleChange {
+      username = required("username", username);
+      actor = required("user", actor);
+    }
+  }
+
+  /** Never printed with its password. */
+  record PasswordChange(String username, String password, String actor) {
+    public PasswordChange {
+      username = required("username", username);
+      actor = required("user", actor);
+    }
+
+    @Override
+    public String toString() {
+      return "PasswordChange[username=" + username + ", actor=" + actor + "]";
+    }
+  }
+
+  record UserAction(String username, String actor) {
+    public UserAction {
+      username = required("username", username);
+      actor = required("user", actor);
+    }
+  }
+
+  // --- replies ---
+
+  /**
+   * The file list: {@code json} is the encoded body of {@code GET /api/files} (group -> files sorted
+   * by name), made once per seq off the event loops; {@code gzip} the same compressed, or null when
+   * it was not asked for.
+   */
+  record FileList(long seq, Buffer json, Buffer gzip) {
+    /** The groups decoded (for tests and the bridge; the api sends {@link #json} as it is). */
+    @JsonIgnore
+    public Map<String, List<FileInfo>> groups() {
+      JsonObject decoded = new JsonObject(json);
+      Map<String, List<FileInfo>> groups = new java.util.LinkedHashMap<>();
+      for (String group : decoded.fieldNames()) {
+        List<FileInfo> files = new java.util.ArrayList<>();
+        decoded.getJsonArray(group).forEach(f -> files.add(((JsonObject) f).mapTo(FileInfo.class)));
+        groups.put(group, files);
+      }
+      return groups;
+    }
+  }
+
+  record History(String filename, List<RevisionInfo> revisions) {
+  }
+
+  record Diff(String filename, String from, String to, String diff) {
+  }
+
+  record DashboardStats(
+    @JsonProperty("active_checkouts") List<ActiveCheckout> activeCheckouts,
+    @JsonProperty("total_files") long totalFiles,
+    @JsonProperty("locked_files") long lockedFiles,
+    @JsonProperty("deleted_files") long deletedFiles,
+    @JsonProperty("total_revisions") long totalRevisions,
+    @JsonProperty("users") long users,
+    @JsonProperty("checkins_per_day") List<DayCount> checkinsPerDay,
+    @JsonProperty("locks_per_user") List<UserCount> locksPerUser,
+    @JsonProperty("stale_lock_seconds") long staleLockSeconds) {
+  }
+
+  record ActiveCheckout(
+    @JsonProperty("filename") String filename,
+    @JsonProperty("locked_by") String lockedBy,
+    @JsonProperty("locked_at") String lockedAt,
+    @JsonProperty("duration_seconds") long durationSeconds,
+    @JsonProperty("lock_message") String lockMessage,
+    @JsonProperty("stale") boolean stale) {
+  }
+
+  record DayCount(String day, long count) {
+  }
+
+  record UserCount(String user, long count) {
+  }
+
+  record ActivityPage(List<Activity> activities) {
+  }
+
+  /** One line of the activity feed. */
+  record Activity(
+    @JsonProperty("seq") long seq,
+    @JsonProperty("event_type") String eventType,
+    @JsonProperty("filename") String filename,
+    @JsonProperty("user") String user,
+    @JsonProperty("timestamp") String timestamp,
+    @JsonProperty("revision") String revision,
+    @JsonProperty("message") String message) {
+  }
+
+  /**
+   * A page of events oldest first. {@code truncated}: events after since were already dropped by
+   * the retention limit (since < oldestSeq - 1); the caller needs a full snapshot.
+   */
+  record EventPage(List<DomainEvent> events, long latestSeq, long oldestSeq, boolean truncated) {
+
+    /**
+     * True when this page continues a history that ended at {@code since} without a hole: its first
+     * event is {@code since + 1}, or it is empty and nothing newer exists.
+     */
+    public boolean continuesFrom(long since) {
+      if (truncated) {
+        return false;
+      }
+      return events.isEmpty() ? latestSeq <= since : events.get(0).seq() == since + 1;
+    }
+
+    /** True when {@code since} is newer than anything storage has (for example a reset database). */
+    public boolean isBehind(long since) {
+      return since > latestSeq;
+    }
+  }
+
+  /** A user as the vault knows it now; tokens issued before {@code sessionsSince} (epoch ms) are no longer good. */
+  record Account(String username, String role, String createdAt, long sessionsSince) {
+  }
+
+  /** A blob of this node's store, for sending it to another node. */
+  record StoredBlob(String sha256, String path, long size) {
+  }
+
+  record NodeList(String self, long blobs, List<NodeState> nodes) {
+  }
+
+  /** A node of the registry: where it is reached, when it was last seen, how many contents it holds. */
+  record NodeState(String name, String internalUrl, String lastSeen, long blobs) {
+  }
+
+  /**
+   * database and blobStore "up", "down" (or "unknown" before the first probe), as last probed at
+   * {@code checkedAt}; {@code lanes}: what each kind of blocking work is doing (running, waiting,
+   * refused so far); the changes committed since start and the transactions they took.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record StorageHealth(String database, String blobStore, String dbKind, Map<String, LaneState> lanes,
+                       String checkedAt, long commits, long commitTransactions) {
+    @JsonIgnore
+    public boolean up() {
+      return "up".equals(database) && "up".equals(blobStore);
+    }
+  }
+
+  /** One lane of blocking work: its threads, how many jobs run and wait, how many were refused. */
+  record LaneState(int threads, int running, int waiting, long refused) {
+  }
+}

@@ -1,0 +1,140 @@
+package com.ncvault.contract;
+
+import com.ncvault.contract.StorageApi.ActivityQuery;
+import com.ncvault.contract.StorageApi.Checkin;
+import com.ncvault.contract.StorageApi.Checkout;
+import com.ncvault.contract.StorageApi.ContentQuery;
+import com.ncvault.contract.StorageApi.CreateFile;
+import com.ncvault.contract.StorageApi.Credentials;
+import com.ncvault.contract.StorageApi.DashboardQuery;
+import com.ncvault.contract.StorageApi.DiffQuery;
+import com.ncvault.contract.StorageApi.EventsQuery;
+import com.ncvault.contract.StorageApi.FileAction;
+import com.ncvault.contract.StorageApi.HistoryQuery;
+import com.ncvault.contract.StorageApi.ListFiles;
+import com.ncvault.contract.StorageApi.NewUser;
+import com.ncvault.contract.StorageApi.OverrideLock;
+import com.ncvault.contract.StorageApi.PasswordChange;
+import com.ncvault.contract.StorageApi.RoleChange;
+import com.ncvault.contract.StorageApi.UserAction;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * The JSON face of {@link StorageApi}: a storage action named as in {@link StorageActions} with a
+ * JSON body, answered with the JSON of the reply record. The TCP bridge offers its read-only
+ * actions this way to programs in other languages (docs/event-bus.md); field names are the record
+ * components', with {@code user} for the acting user.
+ */
+public final class StorageJson {
+
+  private StorageJson() {
+  }
+
+  /** The JSON reply, or a {@link PdmError} (400 for an unknown action or a field of the wrong type). */
+  public static Future<JsonObject> call(StorageApi storage, String action, JsonObject body) {
+    BiFunction<StorageApi, JsonObject, Future<?>> operation = OPERATIONS.get(action);
+    if (operation == null) {
+      return Future.failedFuture(new PdmError(ErrorCode.BAD_REQUEST, "Unknown storage action: " + action));
+    }
+    Future<?> reply;
+    try {
+      reply = operation.apply(storage, body == null ? new JsonObject() : body);
+    } catch (ClassCastException | IllegalArgumentException wrongType) {
+      return Future.failedFuture(new PdmError(ErrorCode.BAD_REQUEST, "A field of the request has the wrong type"));
+    } catch (PdmError refused) {
+      return Future.failedFuture(refused);
+    }
+    return reply.map(StorageJson::toJson);
+  }
+
+  private static JsonObject toJson(Object reply) {
+    if (reply == null) {
+      return new JsonObject();
+    }
+    if (reply instanceof JsonObject json) {
+      return json;
+    }
+    return JsonObject.mapFrom(reply);
+  }
+
+  /** A text field; a value of another type is refused rather than turned into text. */
+  private static String text(JsonObject body, String key) {
+    Object value = body.getValue(key);
+    if (value != null && !(value instanceof String)) {
+      throw new IllegalArgumentException(key);
+    }
+    return (String) value;
+  }
+
+  private static StagedUpload staged(JsonObject body) {
+    JsonObject staged = body.getJsonObject("staged");
+    return staged == null ? null : staged.mapTo(StagedUpload.class);
+  }
+
+  private static boolean flag(JsonObject body, String key) {
+    Object value = body.getValue(key);
+    if (value == null) {
+      return false;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    if (value instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
+      return Boolean.parseBoolean(s);
+    }
+    throw new IllegalArgumentException(key);
+  }
+
+  private static final Map<String, BiFunction<StorageApi, JsonObject, Future<?>>> OPERATIONS = Map.ofEntries(
+    Map.entry(StorageActions.FILES_LIST, (s, b) -> s.listFiles(new ListFiles(text(b, "q"), text(b, "status"),
+        text(b, "user"), flag(b, "includeDeleted")))
+      .map(list -> new JsonObject().put("groups", new JsonObject(list.json())).put("seq", list.seq()))),
+    Map.entry(StorageActions.FILES_GET, (s, b) -> s.getFile(text(b, "filename"))),
+    Map.entry(StorageActions.FILES_CREATE, (s, b) -> s.createFile(new CreateFile(text(b, "filename"),
+      text(b, "description"), text(b, "message"), text(b, "user"), text(b, "role"), staged(b)))),
+    Map.entry(StorageActions.FILES_CHECKOUT, (s, b) -> s.checkout(new Checkout(text(b, "filename"),
+      text(b, "user"), text(b, "role"), text(b, "message")))),
+    Map.entry(StorageActions.FILES_CHECKIN, (s, b) -> s.checkin(new Checkin(text(b, "filename"),
+      text(b, "user"), text(b, "role"), text(b, "message"), flag(b, "major"), flag(b, "keepLocked"),
+      staged(b)))),
+    Map.entry(StorageActions.FILES_CANCEL, (s, b) -> s.cancelCheckout(fileAction(b))),
+    Map.entry(StorageActions.FILES_OVERRIDE, (s, b) -> s.overrideLock(new OverrideLock(text(b, "filename"),
+      text(b, "user"), text(b, "role"), text(b, "reason")))),
+    Map.entry(StorageActions.FILES_DELETE, (s, b) -> s.deleteFile(fileAction(b))),
+    Map.entry(StorageActions.FILES_RESTORE, (s, b) -> s.restoreFile(fileAction(b))),
+    Map.entry(StorageActions.FILES_HISTORY, (s, b) -> s.history(new HistoryQuery(text(b, "filename"),
+      flag(b, "replicas")))),
+    Map.entry(StorageActions.FILES_CONTENT, (s, b) -> s.content(new ContentQuery(text(b, "filename"),
+      text(b, "rev")))),
+    Map.entry(StorageActions.FILES_DIFF, (s, b) -> s.diff(new DiffQuery(text(b, "filename"), text(b, "from"),
+      text(b, "to")))),
+    Map.entry(StorageActions.DASHBOARD_STATS, (s, b) -> s.dashboard(new DashboardQuery(b.getLong("staleSeconds")))),
+    Map.entry(StorageActions.ACTIVITY_LIST, (s, b) -> s.activity(new ActivityQuery(
+      b.getInteger("limit", StorageLimits.DEFAULT_ACTIVITY_LIMIT), b.getInteger("offset", 0), text(b, "user"),
+      text(b, "type")))),
+    Map.entry(StorageActions.EVENTS_SINCE, (s, b) -> s.eventsSince(new EventsQuery(b.getLong("since", 0L),
+      b.getInteger("limit", StorageLimits.DEFAULT_EVENTS_LIMIT)))),
+    Map.entry(StorageActions.EVENTS_LATEST, (s, b) -> s.latestSeq().map(seq -> new JsonObject().put("seq", seq))),
+    Map.entry(StorageActions.USERS_AUTHENTICATE, (s, b) -> s.authenticate(new Credentials(text(b, "username"),
+      text(b, "password")))),
+    Map.entry(StorageActions.USERS_GET, (s, b) -> s.account(text(b, "username"))),
+    Map.entry(StorageActions.USERS_LIST, (s, b) -> s.listUsers().map(users -> Map.of("users", users))),
+    Map.entry(StorageActions.USERS_CREATE, (s, b) -> s.createUser(new NewUser(text(b, "username"),
+      text(b, "password"), text(b, "role"), text(b, "user")))),
+    Map.entry(StorageActions.USERS_UPDATE, (s, b) -> s.changeRole(new RoleChange(text(b, "username"),
+      text(b, "role"), text(b, "user")))),
+    Map.entry(StorageActions.USERS_PASSWORD, (s, b) -> s.setPassword(new PasswordChange(text(b, "username"),
+      text(b, "password"), text(b, "user")))),
+    Map.entry(StorageActions.USERS_DELETE, (s, b) -> s.deleteUser(new UserAction(text(b, "username"),
+      text(b, "user")))),
+    Map.entry(StorageActions.BLOBS_LOCAL, (s, b) -> s.localBlob(text(b, "sha256"))),
+    Map.entry(StorageActions.NODES_LIST, (s, b) -> s.nodes()),
+    Map.entry(StorageActions.HEALTH, (s, b) -> s.health()));
+
+  private static FileAction fileAction(JsonObject body) {
+    return new FileAction(text(body, "filename"), text(body, "user"), text(body, "role"));
+  }
+}

@@ -1,0 +1,127 @@
+package com.ncvault.contract;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * Limits and rules that both sides of the storage contract apply: the api checks its input with
+ * them before asking, storage cannot receive a request that breaks them (the request records of
+ * {@link StorageApi} check them when built). Rules that depend on configuration (allowed
+ * extensions, a name pattern) stay with storage.
+ */
+public final class StorageLimits {
+
+  /** Messages, descriptions, reasons and lock messages. */
+  public static final int MAX_TEXT = 2000;
+  /** A file name, in characters. */
+  public static final int MAX_FILENAME = 255;
+  /** The list's search text. */
+  public static final int MAX_QUERY = 200;
+  /** A user name as typed (the stored ones are shorter, see {@link #USERNAME_PATTERN}). */
+  public static final int MAX_USERNAME_INPUT = 100;
+  /** A password as typed; bcrypt uses at most {@link #MAX_PASSWORD_BYTES} of it. */
+  public static final int MAX_PASSWORD_INPUT = 1000;
+  public static final int MIN_PASSWORD = 8;
+  public static final int MAX_PASSWORD_BYTES = 72;
+  public static final String USERNAME_PATTERN = "[a-z0-9_.-]{1,32}";
+  /** A revision as typed in a query ("1.0", "12.3"). */
+  public static final int MAX_REVISION = 20;
+
+  public static final String STATUS_LOCKED = "locked";
+  public static final String STATUS_UNLOCKED = "unlocked";
+  public static final String STATUS_MINE = "mine";
+  public static final String STATUS_DELETED = "deleted";
+  public static final List<String> STATUS_FILTERS = List.of(STATUS_LOCKED, STATUS_UNLOCKED, STATUS_MINE,
+    STATUS_DELETED);
+
+  public static final int DEFAULT_ACTIVITY_LIMIT = 50;
+  public static final int MAX_ACTIVITY_LIMIT = 500;
+  public static final int DEFAULT_EVENTS_LIMIT = 1000;
+  public static final int MAX_EVENTS_LIMIT = 10_000;
+
+  /** The group of files without a part number. */
+  public static final String MISC_GROUP = "Misc";
+  private static final int PART_NUMBER_DIGITS = 7;
+
+  /**
+   * Groups files by part number: a name starting with seven digits belongs to the family of its
+   * first two digits ({@code 1234567_AB1.mcam} -> {@code 12XXXXX}); anything else to {@code Misc}.
+   */
+  public static String groupOf(String filename) {
+    if (filename == null || filename.length() < PART_NUMBER_DIGITS) {
+      return MISC_GROUP;
+    }
+    for (int i = 0; i < PART_NUMBER_DIGITS; i++) {
+      char c = filename.charAt(i);
+      if (c < '0' || c > '9') {
+        return MISC_GROUP;
+      }
+    }
+    return filename.substring(0, 2) + "XXXXX";
+  }
+
+  /** A non-blank value; 400 naming the field otherwise. */
+  public static String required(String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw invalid(ErrorCode.BAD_REQUEST, field, "The field '" + field + "' is required");
+    }
+    return value;
+  }
+
+  /**
+   * Free text (a message, a description, a reason): at most {@link #MAX_TEXT} characters, stripped;
+   * blank means absent (null), which is refused when {@code required}.
+   */
+  public static String text(String field, String value, boolean required) {
+    if (value == null || value.isBlank()) {
+      if (required) {
+        required(field, value);
+      }
+      return null;
+    }
+    if (value.length() > MAX_TEXT) {
+      throw invalid(ErrorCode.VALIDATION, field, "The field '" + field + "' is longer than " + MAX_TEXT
+        + " characters");
+    }
+    return value.strip();
+  }
+
+  /** A file name as a request carries it: present and not longer than {@link #MAX_FILENAME}. */
+  public static String filename(String value) {
+    if (value == null || value.isBlank() || value.length() > MAX_FILENAME) {
+      throw new PdmError(ErrorCode.INVALID_FILENAME, "Invalid file name");
+    }
+    return value;
+  }
+
+  /** One of {@link #STATUS_FILTERS}, or null for no filter. */
+  public static String status(String value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    if (!STATUS_FILTERS.contains(value)) {
+      throw invalid(ErrorCode.VALIDATION, "status", "status must be one of " + String.join(", ", STATUS_FILTERS));
+    }
+    return value;
+  }
+
+  /** A role named by a request, or null when the request does not claim one. */
+  public static String roleOrNull(String value) {
+    if (value != null && !Roles.ALL.contains(value)) {
+      throw invalid(ErrorCode.VALIDATION, "role", "The role is one of " + String.join(", ", Roles.ALL));
+    }
+    return value;
+  }
+
+  /** A number kept within [min, max]. */
+  public static int clamp(int value, int min, int max) {
+    return Math.max(min, Math.min(max, value));
+  }
+
+  public static PdmError invalid(ErrorCode code, String field, String message) {
+    return new PdmError(code, message, new JsonObject().put("field", field));
+  }
+
+  private StorageLimits() {
+  }
+}

@@ -1,0 +1,166 @@
+package com.ncvault.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One kind of slow request cannot stall a node: while anonymous logins for made-up names (each a
+ * full bcrypt) and diffs of two 20,000-line revisions pour in, another user's checkout, download and
+ * /health stay fast, the flood is refused with 503 and Retry-After beyond what the node takes on,
+ * and the node's memory and open files stay bounded.
+ */
+class LaneIsolationTest {
+
+  private static final int FLOOD_LOGINS = 60;
+  private static final int DIFF_CLIENTS = 3;
+  private static final int ROUNDS = 30;
+
+  private static Vertx vertx;
+  private static TestNode node;
+  private static NodeApi api;
+  private static String alice;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    node = TestNode.start(vertx).await(60, TimeUnit.SECONDS);
+    api = new NodeApi(vertx, node.port());
+    alice = api.adminToken().compose(admin -> api.createUser(admin, "alice", "programmer")).await();
+    api.create(alice, "1000001_SMALL.nc", Buffer.buffer("G21\n".repeat(256))).await();
+    api.create(alice, "1000002_BIG.nc", program(20_000, false)).await();
+    api.checkout(alice, "1000002_BIG.nc").await();
+    api.checkin(alice, "1000002_BIG.nc", program(20_000, true), "every other line moved").await();
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+    node.close().await();
+    vertx.close().await();
+  }
+
+  /** Every other block shared, the rest all different: a comparison that has to search widely. */
+  private static Buffer program(int lines, boolean moved) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < lines; i++) {
+      out.append(i % 2 == 0 ? "G00 Z5.\n" : (moved ? "G01 Y" : "G01 X") + i + ".\n");
+    }
+    return Buffer.buffer(out.toString());
+  }
+
+  @Test
+  void aLoginFloodAndHugeDiffsLeaveAnotherUsersWorkFast() throws Exception {
+    long filesBefore = openFiles();
+    AtomicBoolean flooding = new AtomicBoolean(true);
+    Map<Integer, AtomicInteger> loginStatuses = new ConcurrentHashMap<>();
+    Map<Integer, AtomicInteger> diffStatuses = new ConcurrentHashMap<>();
+    List<String> retryAfter = Collections.synchronizedList(new ArrayList<>());
+    List<Future<Void>> flood = new ArrayList<>();
+    for (int i = 0; i < FLOOD_LOGINS; i++) {
+      flood.add(repeat(flooding, () -> api.call(HttpMethod.POST, "/api/auth/login", null)
+        .sendJsonObject(new JsonObject().put("username", "nobody-" + UUID.randomUUID()).put("password", "guess-guess"))
+        .onSuccess(r -> {
+          count(loginStatuses, r.statusCode());
+          if (r.statusCode() == 503) {
+            retryAfter.add(r.getHeader("Retry-After"));
+          }
+        })));
+    }
+    for (int i = 0; i < DIFF_CLIENTS; i++) {
+      flood.add(repeat(flooding, () -> api.call(HttpMethod.GET, "/api/files/1000002_BIG.nc/diff?from=1.0&to=1.1", alice)
+        .send().onSuccess(r -> count(diffStatuses, r.statusCode()))));
+    }
+
+    List<Long> checkouts = new ArrayList<>();
+    List<Long> downloads = new ArrayList<>();
+    List<Long> health = new ArrayList<>();
+    long heapPeak = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+      checkouts.add(timed(() -> api.checkout(alice, "1000001_SMALL.nc")
+        .compose(v -> NodeApi.json(api.call(HttpMethod.POST, "/api/files/1000001_SMALL.nc/cancel-checkout", alice)
+          .send(), 200))));
+      downloads.add(timed(() -> api.call(HttpMethod.GET, "/api/files/1000001_SMALL.nc/content", alice).send()
+        .compose(r -> TestNode.expect(r, 200))));
+      health.add(timed(() -> api.call(HttpMethod.GET, "/health", null).send().compose(r -> TestNode.expect(r, 200))));
+      heapPeak = Math.max(heapPeak, usedHeap());
+    }
+    JsonObject healthDuringFlood = api.call(HttpMethod.GET, "/health", null).send().await().bodyAsJsonObject();
+    flooding.set(false);
+    Future.join(flood).await(60, TimeUnit.SECONDS);
+
+    System.out.printf("During a flood of %d logins and %d diff clients: checkout+cancel p50 %d ms max %d ms, "
+        + "download p50 %d max %d, /health p50 %d max %d; logins %s, diffs %s; peak heap %d MiB, open files %d -> %d%n",
+      FLOOD_LOGINS, DIFF_CLIENTS, percentile(checkouts, 50), Collections.max(checkouts), percentile(downloads, 50),
+      Collections.max(downloads), percentile(health, 50), Collections.max(health), loginStatuses, diffStatuses,
+      heapPeak >> 20, filesBefore, openFiles());
+
+    assertThat(percentile(checkouts, 90)).as("checkout + cancel, p90 ms").isLessThan(250);
+    assertThat(percentile(downloads, 90)).as("1 KiB download, p90 ms").isLessThan(250);
+    assertThat(percentile(health, 90)).as("/health, p90 ms").isLessThan(250);
+    assertThat(healthDuringFlood.getString("status")).isEqualTo("up");
+    assertThat(healthDuringFlood.getJsonObject("storage").getJsonObject("lanes").getJsonObject("crypto")
+      .getLong("refused")).as("logins refused by the crypto lane").isPositive();
+    assertThat(loginStatuses.keySet()).as("logins answered").containsOnly(401, 503).contains(503);
+    assertThat(retryAfter).isNotEmpty().allSatisfy(value -> assertThat(value).matches("\\d+"));
+    assertThat(diffStatuses.keySet()).as("diffs answered").isSubsetOf(422, 503).contains(422);
+    assertThat(heapPeak).as("heap in use during the flood").isLessThan(700L << 20);
+    assertThat(openFiles()).as("open files after the flood").isLessThan(filesBefore + 100);
+  }
+
+  /** Sends one request after another while {@code running}. */
+  private static Future<Void> repeat(AtomicBoolean running, Supplier<Future<HttpResponse<Buffer>>> request) {
+    if (!running.get()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    request.get().onComplete(r -> repeat(running, request).onComplete(done));
+    return done.future();
+  }
+
+  private static void count(Map<Integer, AtomicInteger> statuses, int status) {
+    statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+  }
+
+  private static long timed(Supplier<Future<?>> request) throws Exception {
+    long start = System.nanoTime();
+    request.get().await(30, TimeUnit.SECONDS);
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  private static long percentile(List<Long> values, int p) {
+    List<Long> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+  }
+
+  private static long usedHeap() {
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
+  private static long openFiles() {
+    String[] fds = new File("/proc/self/fd").list();
+    return fds == null ? -1 : fds.length;
+  }
+}

@@ -1,0 +1,273 @@
+package com.ncvault.storage;
+
+import com.ncvault.contract.Notification;
+import com.ncvault.contract.PdmError;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits the changes of this node together: while one transaction commits, the changes that
+ * arrive wait; then all of them run in the next transaction, in arrival order (kept per file; files
+ * in name order, so that the batches of two nodes lock rows in the same order), with one disk sync
+ * for all. A change that is refused (a {@link PdmError}, decided before it writes anything) is
+ * answered alone and the others go on. Every change that succeeded gets its event with the next
+ * seq, in commit order, gap-free; callers are answered only after the commit, so every 2xx is
+ * durable before it is sent. When a batch fails as a whole (a deadlock with another node, a
+ * constraint), its changes are retried one per transaction, so one change's failure stays its own.
+ *
+ * <p>H2 runs each batch in one blocking task on a thread of its own, over a plain JDBC connection
+ * (one thread hop per batch, not per statement); PostgreSQL runs it on the reactive client, where
+ * the database decides every lock across the cluster. Not thread-safe: used from the storage
+ * verticle's context.
+ */
+final class GroupCommit {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+  static final int MAX_BATCH = 128;
+
+  /**
+   * One change, run in the batch's transaction. It decides a refusal (a failed future with a
+   * {@link PdmError}) before it writes anything.
+   */
+  @FunctionalInterface
+  interface Work<T> {
+    Future<Outcome<T>> apply(Tx tx);
+  }
+
+  /** What a change did: the caller's reply, the event to record (null: none), an optional notification. */
+  record Outcome<T>(T reply, PendingEvent event, Notification notification) {
+    Outcome(T reply, PendingEvent event) {
+      this(reply, event, null);
+    }
+  }
+
+  /** An event before it has its seq. {@code file} is the file's JSON after the change, or null. */
+  record PendingEvent(String type, String filename, String user, long at, String revision, String message,
+                      JsonObject details, JsonObject file) {
+  }
+
+  private static final class Entry<T> {
+    final String orderKey;
+    final Work<T> work;
+    final Promise<T> promise = Promise.promise();
+    final boolean alone;
+    Outcome<T> outcome;
+    Throwable refusal;
+
+    Entry(String orderKey, Work<T> work, boolean alone) {
+      this.orderKey = orderKey;
+      this.work = work;
+      this.alone = alone;
+    }
+
+    Entry<T> retryAlone() {
+      Entry<T> again = new Entry<>(orderKey, work, true);
+      again.promise.future().onComplete(promise);
+      return again;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Database db;
+  private final EventLog events;
+  private final String jdbcUrl;
+  private final WorkerExecutor commitThread;
+  private final Deque<Entry<?>> queue = new ArrayDeque<>();
+  private boolean running;
+  private Connection jdbc;
+  private long batches;
+  private long changes;
+
+  GroupCommit(Vertx vertx, Database db, EventLog events) {
+    this.vertx = vertx;
+    this.db = db;
+    this.events = events;
+    this.jdbcUrl = db.jdbcUrl();
+    this.commitThread = jdbcUrl == null ? null : vertx.createSharedWorkerExecutor("pdm-commit", 1);
+  }
+
+  /**
+   * Queues a change on the file (or user) {@code orderKey}; completes with its reply once committed,
+   * or with its refusal.
+   */
+  <T> Future<T> submit(String orderKey, Work<T> work) {
+    Entry<T> entry = new Entry<>(orderKey, work, false);
+    queue.add(entry);
+    if (!running) {
+      drain();
+    }
+    return entry.promise.future();
+  }
+
+  /** Changes committed so far and the transactions they took (for metrics and tests). */
+  long[] counts() {
+    return new long[] {changes, batches};
+  }
+
+  private void drain() {
+    if (queue.isEmpty()) {
+      running = false;
+      return;
+    }
+    running = true;
+    List<Entry<?>> batch = new ArrayList<>();
+    if (queue.peek().alone) {
+      batch.add(queue.poll());
+    } else {
+      while (!queue.isEmpty() && !queue.peek().alone && batch.size() < MAX_BATCH) {
+        batch.add(queue.poll());
+      }
+      // Stable: changes of one file keep their order.
+      batch.sort(Comparator.comparing(e -> e.orderKey));
+    }
+    run(batch).onComplete(done -> {
+      if (done.succeeded()) {
+        batches++;
+        done.result().forEach(this::answer);
+      } else if (batch.size() > 1) {
+        LOG.debug("A batch of {} changes failed as a whole; each is retried alone", batch.size(), done.cause());
+        for (int i = batch.size() - 1; i >= 0; i--) {
+          queue.addFirst(batch.get(i).retryAlone());
+        }
+      } else {
+        batch.get(0).promise.tryFail(done.cause());
+      }
+      drain();
+    });
+  }
+
+  private <T> void answer(Entry<T> entry) {
+    if (entry.refusal != null) {
+      entry.promise.tryFail(entry.refusal);
+      return;
+    }
+    changes++;
+    entry.promise.tryComplete(entry.outcome.reply());
+  }
+
+  /** Runs one batch in one transaction; succeeds with the entries answered (refusals included). */
+  private Future<List<Entry<?>>> run(List<Entry<?>> batch) {
+    if (jdbcUrl != null) {
+      return commitThread.<List<Committed>>executeBlocking(() -> runJdbc(batch), true).map(this::publish);
+    }
+    return db.pool().withTransaction(conn -> apply(new Tx.Reactive(conn), batch)).map(this::publish);
+  }
+
+  /** The entries with their seq-numbered events, ready to be published after the commit. */
+  private record Committed(Entry<?> entry, JsonObject event) {
+  }
+
+  private List<Committed> runJdbc(List<Entry<?>> batch) throws Exception {
+    if (jdbc == null || jdbc.isClosed()) {
+      jdbc = DriverManager.getConnection(jdbcUrl, "sa", "");
+      jdbc.setAutoCommit(false);
+    }
+    Future<List<Committed>> applied = apply(new Tx.Jdbc(jdbc), batch);
+    if (!applied.isComplete()) {
+      jdbc.rollback();
+      throw new IllegalStateException("A change of a group commit did not run synchronously on JDBC");
+    }
+    if (applied.failed()) {
+      jdbc.rollback();
+      throw applied.cause() instanceof Exception e ? e : new IllegalStateException(applied.cause());
+    }
+    try {
+      jdbc.commit();
+    } catch (SQLException e) {
+      jdbc.rollback();
+      throw e;
+    }
+    return applied.result();
+  }
+
+  /**
+   * Runs the changes one after another in {@code tx}, then gives the events of those that
+   * succeeded their seqs and records them. Fails when a change fails with anything but a refusal.
+   */
+  private Future<List<Committed>> apply(Tx tx, List<Entry<?>> batch) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Entry<?> entry : batch) {
+      chain = chain.compose(v -> applyOne(tx, entry));
+    }
+    return chain.compose(v -> record(tx, batch));
+  }
+
+  private <T> Future<Void> applyOne(Tx tx, Entry<T> entry) {
+    Future<Outcome<T>> outcome;
+    try {
+      outcome = entry.work.apply(tx);
+    } catch (RuntimeException e) {
+      outcome = Future.failedFuture(e);
+    }
+    return outcome.transform(done -> {
+      if (done.succeeded()) {
+        entry.outcome = done.result();
+        return Future.succeededFuture();
+      }
+      if (done.cause() instanceof PdmError refusal) {
+        entry.refusal = refusal;
+        return Future.succeededFuture();
+      }
+      return Future.failedFuture(done.cause());
+    });
+  }
+
+  private Future<List<Committed>> record(Tx tx, List<Entry<?>> batch) {
+    List<Entry<?>> withEvents = batch.stream()
+      .filter(e -> e.refusal == null && e.outcome != null && e.outcome.event() != null).toList();
+    List<Committed> committed = new ArrayList<>();
+    batch.stream().filter(e -> !withEvents.contains(e)).forEach(e -> committed.add(new Committed(e, null)));
+    if (withEvents.isEmpty()) {
+      return Future.succeededFuture(committed);
+    }
+    return tx.row(db.dialect().returning(Sql.ADVANCE_SEQ), Map.of("count", withEvents.size())).compose(counter -> {
+      long last = Rows.number(counter.get("current_value"));
+      long seq = last - withEvents.size();
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (Entry<?> entry : withEvents) {
+        seq++;
+        PendingEvent p = entry.outcome.event();
+        JsonObject event = EventLog.toJson(seq, p.type(), p.filename(), p.user(), FileRow.iso(p.at()), p.revision(),
+          p.message(), p.details() == null ? new JsonObject() : p.details(), p.file());
+        rows.add(Params.of("seq", seq, "type", p.type(), "filename", p.filename(), "user", p.user(), "now", p.at(),
+          "revision", p.revision(), "message", p.message(), "json", event.encode()));
+        committed.add(new Committed(entry, event));
+      }
+      return tx.batch(Sql.INSERT_ACTIVITY, rows).compose(v -> events.trim(tx, last)).map(v -> committed);
+    });
+  }
+
+  /** After the commit: events published in seq order, then the callers answered. */
+  private List<Entry<?>> publish(List<Committed> committed) {
+    committed.stream().filter(c -> c.event() != null)
+      .sorted(Comparator.comparingLong(c -> c.event().getLong("seq")))
+      .forEach(c -> events.publish(c.event(), c.entry().outcome.notification()));
+    return committed.stream().map(Committed::entry).toList();
+  }
+
+  Future<Void> close() {
+    if (commitThread == null) {
+      return Future.succeededFuture();
+    }
+    return commitThread.<Void>executeBlocking(() -> {
+      if (jdbc != null) {
+        jdbc.close();
+      }
+      return null;
+    }).eventually(commitThread::close);
+  }
+}

@@ -1,0 +1,84 @@
+package com.ncvault.storage;
+
+import static com.ncvault.storage.StorageClient.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ncvault.contract.DomainEvent;
+import com.ncvault.contract.EventTypes;
+import com.ncvault.contract.FileInfo;
+import com.ncvault.contract.PdmError;
+import com.ncvault.contract.StorageApi;
+import com.ncvault.contract.StorageApi.Checkout;
+import com.ncvault.contract.StorageApi.EventsQuery;
+import com.ncvault.contract.StorageApi.FileAction;
+import com.ncvault.contract.StorageApi.StorageHealth;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Changes that arrive together are committed together: one transaction for many callers, each
+ * caller's refusal its own, seq gap-free in commit order (embedded H2 here, PostgreSQL in the
+ * subclass).
+ */
+class GroupCommitTest extends StorageTestBase {
+
+  @Override
+  protected JsonObject databaseConfig() {
+    return new JsonObject();
+  }
+
+  @Test
+  void checkoutsArrivingTogetherShareTransactionsAndEachRefusalStaysItsOwn() {
+    StorageApi api = storage.api();
+    for (int i = 0; i < 20; i++) {
+      create("f" + i + ".nc", "G21\n" + i, "alice");
+    }
+    checkout("f5.nc", "bob");
+    long before = latestSeq();
+    StorageHealth start = StorageClient.await(api.health());
+
+    List<Future<FileInfo>> alice = IntStream.range(0, 20)
+      .mapToObj(i -> api.checkout(new Checkout("f" + i + ".nc", "alice", null, "batch")))
+      .toList();
+    List<Future<FileInfo>> unknown = IntStream.range(0, 3)
+      .mapToObj(i -> api.checkout(new Checkout("missing" + i + ".nc", "alice", null, null)))
+      .toList();
+    Future<FileInfo> notHolder = api.cancelCheckout(new FileAction("f7.nc", "carol", null));
+    List<Future<?>> all = new ArrayList<>(alice);
+    all.addAll(unknown);
+    all.add(notHolder);
+    StorageClient.settle(all);
+
+    for (int i = 0; i < 20; i++) {
+      if (i == 5) {
+        PdmError locked = StorageClient.failure(alice.get(i), "checkout of f5.nc");
+        assertError(locked, 409, "file_locked");
+        assertThat(locked.getMessage()).isEqualTo("File is already locked by bob");
+      } else {
+        assertThat(alice.get(i).result().lockedBy()).as("f%d.nc", i).isEqualTo("alice");
+      }
+    }
+    unknown.forEach(f -> assertError(StorageClient.failure(f, "unknown checkout"), 404, "not_found"));
+    // carol's cancel came after alice's checkout of f7.nc: refused because alice holds it now
+    PdmError refused = StorageClient.failure(notHolder, "carol's cancel");
+    assertError(refused, 409, "not_lock_holder");
+    assertThat(refused.getMessage()).contains("alice");
+
+    List<DomainEvent> events = StorageClient.await(api.eventsSince(new EventsQuery(before, 100))).events();
+    assertThat(events).hasSize(19).allSatisfy(e -> assertThat(e.type()).isEqualTo(EventTypes.CHECKOUT));
+    assertThat(events.stream().map(DomainEvent::seq).toList())
+      .isEqualTo(IntStream.rangeClosed(1, 19).mapToObj(i -> before + i).toList());
+    assertThat(latestSeq()).isEqualTo(before + 19);
+
+    StorageHealth end = StorageClient.await(api.health());
+    long changes = end.commits() - start.commits();
+    long transactions = end.commitTransactions() - start.commitTransactions();
+    System.out.printf("Group commit: %d changes in %d transactions%n", changes, transactions);
+    assertThat(changes).as("committed changes").isEqualTo(19);
+    assertThat(transactions).as("transactions for %d changes that arrived together", changes).isLessThan(changes);
+  }
+}

@@ -1,0 +1,747 @@
+package com.ncvault.storage;
+
+import com.ncvault.contract.Addresses;
+import com.ncvault.contract.BlobLocation;
+import com.ncvault.contract.ConfigKeys;
+import com.ncvault.contract.DomainEvent;
+import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.EventTypes;
+import com.ncvault.contract.FileInfo;
+import com.ncvault.contract.Notification;
+import com.ncvault.contract.PdmError;
+import com.ncvault.contract.RevisionInfo;
+import com.ncvault.contract.Roles;
+import com.ncvault.contract.StagedUpload;
+import com.ncvault.contract.StorageApi;
+import com.ncvault.contract.StorageBinding;
+import com.ncvault.contract.StorageLimits;
+import com.ncvault.contract.UserInfo;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/**
+ * The whole {@link StorageApi} in memory, for tests of the other verticles: the same rules as the
+ * storage-verticle (it uses the same plain rule classes and a real {@link BlobStore} for content),
+ * only the database is replaced by maps. It runs the storage behaviour suite like H2 and
+ * PostgreSQL do (MemoryStorageTest), so it cannot drift from the real thing unnoticed.
+ *
+ * <p>Each change is committed (seq assigned) and then published on the event bus, as storage
+ * does. For tests of live delivery, {@link #holdPublishing} keeps committed events back so a test
+ * can publish them late, twice, out of order or never, and {@link #inject} commits an event
+ * directly.
+ */
+public class MemoryStorage implements StorageApi {
+
+  public static final String NODE = "memory";
+  private static final Comparator<String> BY_NAME =
+    String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder());
+
+  private record User(String username, String role, String password, long createdAt, long sessionsSince) {
+  }
+
+  private final Vertx vertx;
+  private final BlobStore blobs;
+  private final FilenameRules names;
+  private final Clock clock;
+  private final Map<String, User> users = new TreeMap<>();
+  private final Map<String, FileRow> files = new TreeMap<>();
+  private final Map<String, List<RevisionInfo>> revisions = new HashMap<>();
+  private final List<JsonObject> log = new ArrayList<>();
+  private long oldestKept = 1;
+  private boolean holding;
+  private MessageConsumer<Object> consumer;
+
+  public MemoryStorage(Vertx vertx, Path dataDir, String adminPassword) {
+    this.vertx = vertx;
+    this.blobs = new BlobStore(dataDir);
+    this.blobs.createDirectories();
+    this.names = new FilenameRules(ConfigKeys.defaults().getJsonArray(ConfigKeys.ALLOWED_EXTENSIONS).stream()
+      .map(Object::toString).toList(), null);
+    this.clock = Clock.systemUTC();
+    reset(adminPassword);
+  }
+
+  /** Back to a first start: only the user admin, no files, no events but admin's creation. */
+  public synchronized void reset(String adminPassword) {
+    users.clear();
+    files.clear();
+    revisions.clear();
+    log.clear();
+    oldestKept = 1;
+    long now = clock.millis();
+    users.put(Bootstrap.ADMIN, new User(Bootstrap.ADMIN, Roles.ADMIN, adminPassword, now, 0));
+    commit(EventTypes.USER_CREATED, null, UserService.SYSTEM, now, null, "Created user " + Bootstrap.ADMIN,
+      new JsonObject().put("username", Bootstrap.ADMIN).put("role", Roles.ADMIN), null);
+  }
+
+  /** Writes content to incoming/ as the api's upload handler does. */
+  public StagedUpload stage(byte[] content) {
+    return blobs.stage(content);
+  }
+
+  /** Answers {@link Addresses#STORAGE} on this Vert.x instance, as the storage-verticle does. */
+  public Future<Void> bind() {
+    consumer = StorageBinding.bind(vertx, this);
+    return consumer.completion();
+  }
+
+  public Future<Void> unbind() {
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  public Path incomingDir() {
+    return blobs.incomingDir();
+  }
+
+  // --- test controls ---
+
+  /** From now on committed events wait for {@link #publish}; false publishes at once again. */
+  public synchronized void holdPublishing(boolean hold) {
+    holding = hold;
+  }
+
+  /** Publishes a committed event (again). */
+  public void publish(DomainEvent event) {
+    vertx.eventBus().publish(Addresses.DOMAIN_EVENTS, JsonObject.mapFrom(event));
+  }
+
+  /** Every committed event, oldest first. */
+  public synchronized List<DomainEvent> events() {
+    return log.stream().map(e -> e.mapTo(DomainEvent.class)).toList();
+  }
+
+  /** Forgets every event, so the next one is seq 1 (tests of delivery that count from there). */
+  public synchronized void clearEvents() {
+    log.clear();
+    oldestKept = 1;
+  }
+
+  /** Drops the history before {@code seq}, as a retention limit would. */
+  public synchronized void forgetBefore(long seq) {
+    oldestKept = seq;
+  }
+
+  /** A user with a role and password, as an admin would create them (without the event). */
+  public synchronized void addUser(String username, String role, String password) {
+    users.put(username, new User(username, role, password, clock.millis(), 0));
+  }
+
+  /**
+   * Commits an event of {@code type} by {@code user} on {@code filename} the way the operation
+   * would change the file, without the operation's checks (a file that does not exist yet is
+   * created); publishes it unless publishing is held. For tests of delivery, not of rules.
+   */
+  public synchronized DomainEvent inject(String type, String filename, String user, String message) {
+    return inject(type, filename, user, message, !holding);
+  }
+
+  /** As {@link #inject(String, String, String, String)}, published now or not at all ({@link #publish} later). */
+  public synchronized DomainEvent inject(String type, String filename, String user, String message, boolean publish) {
+    long now = clock.millis();
+    FileRow before = files.get(filename);
+    if (before == null) {
+      before = new FileRow(filename, StorageLimits.groupOf(filename), "test file", "1.0", 100, "0".repeat(64), now,
+        now, false, null, null, null);
+    }
+    JsonObject details = new JsonObject();
+    String revision = before.revision();
+    FileRow after = switch (type) {
+      case EventTypes.CREATE -> new FileRow(filename, before.group(), before.description(), "1.0", before.size(),
+        before.sha256(), now, now, false, null, null, null);
+      case EventTypes.CHECKOUT -> withLock(before, user, now, message);
+      case EventTypes.CHECKIN -> {
+        revision = Revision.parse(revision).next(false).toString();
+        yield new FileRow(filename, before.group(), before.description(), revision, before.size(), before.sha256(),
+          before.createdAt(), now, false, null, null, null);
+      }
+      case EventTypes.OVERRIDE -> {
+        details.put("formerHolder", before.lockedBy()).put("reason", message);
+        yield withLock(before, null, null, null);
+      }
+      case EventTypes.CANCEL -> withLock(before, null, null, null);
+      case EventTypes.DELETE -> flag(before, true);
+      case EventTypes.RESTORE -> flag(before, false);
+      default -> throw new IllegalArgumentException("Not a file event: " + type);
+    };
+    files.put(filename, after);
+    return injected(append(type, filename, user, now, revision, message, details, after.toJson()), publish);
+  }
+
+  /** A user event: {@code actor} did {@code type} to the account {@code username}, without the operation's checks. */
+  public synchronized DomainEvent injectUserEvent(String type, String username, String actor, JsonObject details,
+                                                  boolean publish) {
+    return injected(append(type, null, actor, clock.millis(), null, type + " " + username,
+      details.copy().put("username", username), null), publish);
+  }
+
+  private DomainEvent injected(JsonObject event, boolean publish) {
+    if (publish) {
+      vertx.eventBus().publish(Addresses.DOMAIN_EVENTS, event);
+    }
+    return event.mapTo(DomainEvent.class);
+  }
+
+  // --- files ---
+
+  @Override
+  public Future<FileList> listFiles(ListFiles query) {
+    return attempt(() -> {
+      synchronized (this) {
+        String needle = query.q() == null ? null : query.q().toLowerCase(Locale.ROOT);
+        TreeMap<String, List<FileRow>> groups = new TreeMap<>();
+        for (FileRow f : files.values()) {
+          if (matches(f, needle, query)) {
+            groups.computeIfAbsent(f.group(), g -> new ArrayList<>()).add(f);
+          }
+        }
+        JsonObject body = new JsonObject();
+        groups.forEach((group, rows) -> {
+          rows.sort(Comparator.comparing(FileRow::filename, BY_NAME));
+          JsonArray array = new JsonArray();
+          rows.forEach(f -> array.add(f.toJson()));
+          body.put(group, array);
+        });
+        return new FileList(latest(), body.toBuffer(), null);
+      }
+    });
+  }
+
+  private static boolean matches(FileRow f, String needle, ListFiles query) {
+    String status = query.status();
+    boolean wantDeleted = StorageLimits.STATUS_DELETED.equals(status);
+    if (f.deleted() != wantDeleted && !(query.includeDeleted() && !wantDeleted)) {
+      return false;
+    }
+    if (StorageLimits.STATUS_LOCKED.equals(status) && !f.locked()
+      || StorageLimits.STATUS_UNLOCKED.equals(status) && f.locked()
+      || StorageLimits.STATUS_MINE.equals(status) && !query.user().equals(f.lockedBy())) {
+      return false;
+    }
+    return needle == null || f.filename().toLowerCase(Locale.ROOT).contains(needle)
+      || f.description().toLowerCase(Locale.ROOT).contains(needle);
+  }
+
+  @Override
+  public synchronized Future<FileInfo> getFile(String filename) {
+    return attempt(() -> existing(StorageLimits.filename(filename)).toInfo());
+  }
+
+  @Override
+  public Future<FileInfo> createFile(CreateFile r) {
+    Future<Void> checked = attempt(() -> {
+      names.require(r.filename());
+      Access.requireClaimedRole(r.role(), Roles.PROGRAMMER);
+      synchronized (this) {
+        existingKey(r.filename()).ifPresent(f -> {
+          throw new PdmError(ErrorCode.ALREADY_EXISTS, f.deleted()
+            ? "A deleted file named " + f.filename() + " exists; an admin can restore it"
+            : "A file named " + f.filename() + " exists already", new JsonObject().put("existing", f.filename()));
+        });
+      }
+      return null;
+    });
+    return ingestOrDiscard(checked, r.staged()).compose(v -> change(() -> {
+      if (existingKey(r.filename()).isPresent()) {
+        throw new PdmError(ErrorCode.ALREADY_EXISTS, "A file with this name exists already");
+      }
+      long now = clock.millis();
+      StagedUpload staged = r.staged();
+      FileRow row = new FileRow(r.filename(), StorageLimits.groupOf(r.filename()),
+        r.description() == null ? "" : r.description(), Revision.FIRST.toString(), staged.size(), staged.sha256(),
+        now, now, false, null, null, null);
+      files.put(row.filename(), row);
+      String message = r.message() == null ? "Initial upload" : r.message();
+      addRevision(row.filename(), Revision.FIRST.toString(), r.user(), now, message, staged);
+      commit(EventTypes.CREATE, row.filename(), r.user(), now, row.revision(), message,
+        new JsonObject().put("size", staged.size()), row.toJson());
+      return row.toInfo();
+    }));
+  }
+
+  @Override
+  public Future<FileInfo> checkout(Checkout r) {
+    return change(() -> {
+      Access.requireClaimedRole(r.role(), Roles.PROGRAMMER);
+      FileRow row = files.get(r.filename());
+      LockRules.checkoutRefusal(r.filename(), row).ifPresent(refusal -> {
+        throw refusal;
+      });
+      long now = clock.millis();
+      FileRow locked = withLock(row, r.user(), now, r.message());
+      files.put(r.filename(), locked);
+      commit(EventTypes.CHECKOUT, r.filename(), r.user(), now, locked.revision(), r.message(), new JsonObject(),
+        locked.toJson());
+      return locked.toInfo();
+    });
+  }
+
+  @Override
+  public Future<FileInfo> checkin(Checkin r) {
+    Future<Void> checked = attempt(() -> {
+      Access.requireClaimedRole(r.role(), Roles.PROGRAMMER);
+      synchronized (this) {
+        refuseUnlessHolder(r.filename(), r.user());
+      }
+      return null;
+    });
+    return ingestOrDiscard(checked, r.staged()).compose(v -> change(() -> {
+      FileRow row = refuseUnlessHolder(r.filename(), r.user());
+      long now = clock.millis();
+      Revision next = Revision.parse(row.revision()).next(r.major());
+      StagedUpload staged = r.staged();
+      boolean keep = r.keepLocked();
+      FileRow updated = new FileRow(row.filename(), row.group(), row.description(), next.toString(), staged.size(),
+        staged.sha256(), row.createdAt(), now, false, keep ? row.lockedBy() : null, keep ? row.lockedAt() : null,
+        keep ? row.lockMessage() : null);
+      files.put(row.filename(), updated);
+      addRevision(row.filename(), next.toString(), r.user(), now, r.message(), staged);
+      commit(EventTypes.CHECKIN, row.filename(), r.user(), now, next.toString(), r.message(),
+        new JsonObject().put("major", r.major()).put("keepLocked", keep).put("size", staged.size()), updated.toJson());
+      return updated.toInfo();
+    }));
+  }
+
+  @Override
+  public Future<FileInfo> cancelCheckout(FileAction r) {
+    return change(() -> {
+      FileRow row = refuseUnlessHolder(r.filename(), r.user());
+      long now = clock.millis();
+      FileRow free = withLock(row, null, null, null);
+      files.put(row.filename(), free);
+      commit(EventTypes.CANCEL, row.filename(), r.user(), now, free.revision(), null, new JsonObject(), free.toJson());
+      return free.toInfo();
+    });
+  }
+
+  @Override
+  public Future<FileInfo> overrideLock(OverrideLock r) {
+    return change(() -> {
+      requireAdmin(r.user(), r.role());
+      FileRow row = files.get(r.filename());
+      LockRules.overrideRefusal(r.filename(), row).ifPresent(refusal -> {
+        throw refusal;
+      });
+      long now = clock.millis();
+      String former = row.lockedBy();
+      FileRow free = withLock(row, null, null, null);
+      files.put(row.filename(), free);
+      commit(EventTypes.OVERRIDE, row.filename(), r.user(), now, free.revision(), r.reason(),
+        new JsonObject().put("formerHolder", former).put("reason", r.reason()), free.toJson());
+      notifyLater(new Notification(former, r.user(), Notification.KIND_OVERRIDE, row.filename(),
+        r.user() + " overrode your checkout of " + row.filename() + ": " + r.reason(), FileRow.iso(now)));
+      return free.toInfo();
+    });
+  }
+
+  @Override
+  public Future<FileInfo> deleteFile(FileAction r) {
+    return change(() -> {
+      requireAdmin(r.user(), r.role());
+      FileRow row = files.get(r.filename());
+      LockRules.deleteRefusal(r.filename(), row).ifPresent(refusal -> {
+        throw refusal;
+      });
+      return commitFlag(row, true, EventTypes.DELETE, r.user());
+    });
+  }
+
+  @Override
+  public Future<FileInfo> restoreFile(FileAction r) {
+    return change(() -> {
+      requireAdmin(r.user(), r.role());
+      FileRow row = files.get(r.filename());
+      LockRules.restoreRefusal(r.filename(), row).ifPresent(refusal -> {
+        throw refusal;
+      });
+      return commitFlag(row, false, EventTypes.RESTORE, r.user());
+    });
+  }
+
+  @Override
+  public synchronized Future<History> history(HistoryQuery q) {
+    return attempt(() -> {
+      existing(q.filename());
+      List<RevisionInfo> newestFirst = new ArrayList<>(revisions.getOrDefault(q.filename(), List.of()));
+      newestFirst.sort(Comparator.comparing((RevisionInfo info) -> Revision.parse(info.revision())).reversed());
+      return new History(q.filename(), newestFirst.stream()
+        .map(info -> q.replicas() ? info.withReplicas(List.of(NODE)) : info).toList());
+    });
+  }
+
+  @Override
+  public synchronized Future<BlobLocation> content(ContentQuery q) {
+    return attempt(() -> {
+      RevisionInfo info = revision(q.filename(), q.rev() == null ? null : Revision.parse(q.rev()));
+      return new BlobLocation(q.filename(), info.revision(), blobs.pathOf(info.sha256()).toString(), info.size(),
+        info.sha256());
+    });
+  }
+
+  @Override
+  public Future<Diff> diff(DiffQuery q) {
+    return attempt(() -> {
+      synchronized (this) {
+        return new RevisionInfo[] {revision(q.filename(), Revision.parse(q.from())),
+          revision(q.filename(), Revision.parse(q.to()))};
+      }
+    }).compose(pair -> {
+      if (pair[0].size() > TextDiff.MAX_BYTES || pair[1].size() > TextDiff.MAX_BYTES) {
+        return Future.failedFuture(new PdmError(ErrorCode.PAYLOAD_TOO_LARGE,
+          "Revisions larger than 20 MB are not compared"));
+      }
+      return vertx.executeBlocking(() -> new Diff(q.filename(), pair[0].revision(), pair[1].revision(),
+        TextDiff.unified(q.filename(), pair[0].revision(), blobs.read(pair[0].sha256()), pair[1].revision(),
+          blobs.read(pair[1].sha256()))));
+    });
+  }
+
+  // --- activity ---
+
+  @Override
+  public synchronized Future<DashboardStats> dashboard(DashboardQuery q) {
+    long now = clock.millis();
+    long stale = q.staleSeconds() != null ? q.staleSeconds()
+      : ConfigKeys.defaults().getLong(ConfigKeys.STALE_LOCK_SECONDS);
+    List<ActiveCheckout> active = new ArrayList<>();
+    Map<String, Long> perUser = new TreeMap<>();
+    files.values().stream().filter(f -> f.locked() && !f.deleted())
+      .sorted(Comparator.comparing(FileRow::lockedAt).thenComparing(FileRow::filename))
+      .forEach(f -> {
+        long duration = Math.max(0, (now - f.lockedAt()) / 1000);
+        active.add(new ActiveCheckout(f.filename(), f.lockedBy(), FileRow.iso(f.lockedAt()), duration, f.lockMessage(),
+          duration >= stale));
+        perUser.merge(f.lockedBy(), 1L, Long::sum);
+      });
+    LocalDate today = Instant.ofEpochMilli(now).atZone(ZoneOffset.UTC).toLocalDate();
+    Map<LocalDate, Long> perDay = new LinkedHashMap<>();
+    for (LocalDate d = today.minusDays(ActivityService.CHECKIN_DAYS - 1L); !d.isAfter(today); d = d.plusDays(1)) {
+      perDay.put(d, 0L);
+    }
+    revisions.values().forEach(list -> list.stream().filter(r -> !Revision.FIRST.toString().equals(r.revision()))
+      .forEach(r -> perDay.computeIfPresent(Instant.parse(r.timestamp()).atZone(ZoneOffset.UTC).toLocalDate(),
+        (d, n) -> n + 1)));
+    long deleted = files.values().stream().filter(FileRow::deleted).count();
+    return Future.succeededFuture(new DashboardStats(active, files.size() - deleted,
+      files.values().stream().filter(FileRow::locked).count(), deleted,
+      revisions.values().stream().mapToLong(List::size).sum(), users.size(),
+      perDay.entrySet().stream().map(e -> new DayCount(e.getKey().toString(), e.getValue())).toList(),
+      perUser.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .map(e -> new UserCount(e.getKey(), e.getValue())).toList(),
+      stale));
+  }
+
+  @Override
+  public synchronized Future<ActivityPage> activity(ActivityQuery q) {
+    List<Activity> page = new ArrayList<>();
+    int skipped = 0;
+    for (int i = log.size() - 1; i >= 0 && page.size() < q.limit(); i--) {
+      JsonObject e = log.get(i);
+      if (e.getLong("seq") < oldestKept || q.user() != null && !q.user().equals(e.getString("user"))
+        || q.type() != null && !q.type().equals(e.getString("type"))) {
+        continue;
+      }
+      if (skipped++ < q.offset()) {
+        continue;
+      }
+      page.add(new Activity(e.getLong("seq"), e.getString("type"), e.getString("filename"), e.getString("user"),
+        e.getString("timestamp"), e.getString("revision"), e.getString("message")));
+    }
+    return Future.succeededFuture(new ActivityPage(page));
+  }
+
+  @Override
+  public synchronized Future<EventPage> eventsSince(EventsQuery q) {
+    List<DomainEvent> page = new ArrayList<>();
+    for (JsonObject e : log) {
+      long seq = e.getLong("seq");
+      if (seq > q.since() && seq >= oldestKept && page.size() < q.limit()) {
+        page.add(e.mapTo(DomainEvent.class));
+      }
+    }
+    long oldest = log.size() < oldestKept ? 0 : oldestKept;
+    return Future.succeededFuture(new EventPage(page, latest(), oldest, oldest > 0 && q.since() < oldest - 1));
+  }
+
+  @Override
+  public synchronized Future<Long> latestSeq() {
+    return Future.succeededFuture(latest());
+  }
+
+  // --- users ---
+
+  @Override
+  public synchronized Future<UserInfo> authenticate(Credentials c) {
+    User user = c.username() == null ? null : users.get(c.username());
+    if (user == null || c.password() == null || !user.password().equals(c.password())) {
+      return Future.failedFuture(new PdmError(ErrorCode.UNAUTHENTICATED, "Invalid username or password"));
+    }
+    return Future.succeededFuture(info(user));
+  }
+
+  @Override
+  public synchronized Future<Account> account(String username) {
+    return attempt(() -> {
+      User user = existingUser(StorageLimits.required("username", username));
+      return new Account(user.username(), user.role(), FileRow.iso(user.createdAt()), user.sessionsSince());
+    });
+  }
+
+  @Override
+  public synchronized Future<List<UserInfo>> listUsers() {
+    return Future.succeededFuture(users.values().stream().map(MemoryStorage::info).toList());
+  }
+
+  @Override
+  public Future<UserInfo> createUser(NewUser r) {
+    return change(() -> {
+      requireAdmin(r.actor(), null);
+      UserRules.requireUsername(r.username());
+      UserRules.requireRole(r.role());
+      UserRules.requirePassword(r.password());
+      if (users.containsKey(r.username())) {
+        throw new PdmError(ErrorCode.ALREADY_EXISTS, "A user named " + r.username() + " exists already");
+      }
+      long now = clock.millis();
+      User user = new User(r.username(), r.role(), r.password(), now, 0);
+      users.put(r.username(), user);
+      commit(EventTypes.USER_CREATED, null, r.actor(), now, null, "Created user " + r.username(),
+        new JsonObject().put("username", r.username()).put("role", r.role()), null);
+      return info(user);
+    });
+  }
+
+  @Override
+  public Future<UserInfo> changeRole(RoleChange r) {
+    return change(() -> {
+      requireAdmin(r.actor(), null);
+      UserRules.requireRole(r.role());
+      User user = existingUser(r.username());
+      if (Roles.ADMIN.equals(user.role()) && !Roles.ADMIN.equals(r.role()) && admins() <= 1) {
+        throw new PdmError(ErrorCode.CONFLICT, "The last admin cannot lose the admin role");
+      }
+      User changed = new User(user.username(), r.role(), user.password(), user.createdAt(), user.sessionsSince());
+      users.put(user.username(), changed);
+      commit(EventTypes.USER_CHANGED, null, r.actor(), clock.millis(), null,
+        "Changed the role of " + user.username() + " to " + r.role(),
+        new JsonObject().put("username", user.username()).put("role", r.role()).put("formerRole", user.role()), null);
+      return info(changed);
+    });
+  }
+
+  @Override
+  public Future<UserInfo> setPassword(PasswordChange r) {
+    return change(() -> {
+      requireAdmin(r.actor(), null);
+      UserRules.requirePassword(r.password());
+      User user = existingUser(r.username());
+      long now = clock.millis();
+      users.put(user.username(), new User(user.username(), user.role(), r.password(), user.createdAt(), now));
+      commit(EventTypes.USER_CHANGED, null, r.actor(), now, null, "Set a new password for " + user.username(),
+        new JsonObject().put("username", user.username()).put("passwordChanged", true), null);
+      return info(user);
+    });
+  }
+
+  @Override
+  public Future<Void> deleteUser(UserAction r) {
+    return change(() -> {
+      requireAdmin(r.actor(), null);
+      if (r.username().equals(r.actor())) {
+        throw new PdmError(ErrorCode.CONFLICT, "You cannot delete yourself");
+      }
+      User user = existingUser(r.username());
+      if (Roles.ADMIN.equals(user.role()) && admins() <= 1) {
+        throw new PdmError(ErrorCode.CONFLICT, "The last admin cannot be deleted");
+      }
+      users.remove(user.username());
+      commit(EventTypes.USER_DELETED, null, r.actor(), clock.millis(), null, "Deleted user " + user.username(),
+        new JsonObject().put("username", user.username()).put("role", user.role()), null);
+      return null;
+    });
+  }
+
+  // --- nodes ---
+
+  @Override
+  public Future<StoredBlob> localBlob(String sha256) {
+    return attempt(() -> {
+      if (sha256 == null || !BlobStore.isSha256(sha256)) {
+        throw new PdmError(ErrorCode.BAD_REQUEST, "A SHA-256 is 64 lower-case hex digits");
+      }
+      long size = blobs.sizeOf(sha256);
+      if (size < 0) {
+        throw new PdmError(ErrorCode.NOT_FOUND, "This node does not hold " + sha256);
+      }
+      return new StoredBlob(sha256, blobs.pathOf(sha256).toString(), size);
+    });
+  }
+
+  @Override
+  public synchronized Future<NodeList> nodes() {
+    long contents = revisions.values().stream().flatMap(List::stream).map(RevisionInfo::sha256).distinct().count();
+    return Future.succeededFuture(new NodeList(NODE, contents,
+      List.of(new NodeState(NODE, "http://127.0.0.1:0", FileRow.iso(clock.millis()), contents))));
+  }
+
+  @Override
+  public Future<StorageHealth> health() {
+    long committed;
+    synchronized (this) {
+      committed = log.size();
+    }
+    return Future.succeededFuture(new StorageHealth("up", blobs.healthy() ? "up" : "down", NODE, Map.of(),
+      FileRow.iso(clock.millis()), committed, committed));
+  }
+
+  // --- the "database" ---
+
+  private long latest() {
+    return log.size();
+  }
+
+  /** Appends the event with the next seq; published after the caller's change completes. */
+  private synchronized JsonObject commit(String type, String filename, String user, long at, String revision,
+                                         String message, JsonObject details, JsonObject file) {
+    JsonObject event = append(type, filename, user, at, revision, message, details, file);
+    if (!holding) {
+      vertx.runOnContext(v -> vertx.eventBus().publish(Addresses.DOMAIN_EVENTS, event));
+    }
+    return event;
+  }
+
+  private JsonObject append(String type, String filename, String user, long at, String revision, String message,
+                            JsonObject details, JsonObject file) {
+    JsonObject event = EventLog.toJson(log.size() + 1L, type, filename, user, FileRow.iso(at), revision, message,
+      details, file);
+    log.add(event);
+    return event;
+  }
+
+  private void notifyLater(Notification notification) {
+    vertx.runOnContext(v -> vertx.eventBus().publish(Addresses.NOTIFY, JsonObject.mapFrom(notification)));
+  }
+
+  private FileInfo commitFlag(FileRow row, boolean deleted, String type, String user) {
+    FileRow changed = flag(row, deleted);
+    files.put(row.filename(), changed);
+    commit(type, row.filename(), user, clock.millis(), changed.revision(), null, new JsonObject(), changed.toJson());
+    return changed.toInfo();
+  }
+
+  private void addRevision(String filename, String revision, String user, long now, String message,
+                           StagedUpload staged) {
+    revisions.computeIfAbsent(filename, f -> new ArrayList<>())
+      .add(new RevisionInfo(revision, user, FileRow.iso(now), message, staged.size(), staged.sha256()));
+  }
+
+  private FileRow existing(String filename) {
+    FileRow row = files.get(filename);
+    if (row == null) {
+      throw LockRules.notFound(filename);
+    }
+    return row;
+  }
+
+  private Optional<FileRow> existingKey(String filename) {
+    String key = FileService.nameKey(filename);
+    return files.values().stream().filter(f -> FileService.nameKey(f.filename()).equals(key)).findFirst();
+  }
+
+  private RevisionInfo revision(String filename, Revision rev) {
+    FileRow row = existing(filename);
+    String wanted = rev == null ? row.revision() : rev.toString();
+    return revisions.getOrDefault(filename, List.of()).stream().filter(r -> r.revision().equals(wanted)).findFirst()
+      .orElseThrow(() -> new PdmError(ErrorCode.NOT_FOUND, "File " + filename + " has no revision " + wanted));
+  }
+
+  private FileRow refuseUnlessHolder(String filename, String user) {
+    FileRow row = files.get(filename);
+    LockRules.holderRefusal(filename, row, user).ifPresent(refusal -> {
+      throw refusal;
+    });
+    return row;
+  }
+
+  private void requireAdmin(String user, String claimedRole) {
+    User stored = users.get(user);
+    if (claimedRole != null && !Roles.ADMIN.equals(claimedRole) || stored == null
+      || !Roles.ADMIN.equals(stored.role())) {
+      throw new PdmError(ErrorCode.FORBIDDEN, "Only an admin may do this");
+    }
+  }
+
+  private User existingUser(String username) {
+    User user = users.get(username);
+    if (user == null) {
+      throw new PdmError(ErrorCode.NOT_FOUND, "There is no user named " + username);
+    }
+    return user;
+  }
+
+  private long admins() {
+    return users.values().stream().filter(u -> Roles.ADMIN.equals(u.role())).count();
+  }
+
+  private static UserInfo info(User user) {
+    return new UserInfo(user.username(), user.role(), FileRow.iso(user.createdAt()));
+  }
+
+  private static FileRow withLock(FileRow row, String holder, Long at, String message) {
+    return new FileRow(row.filename(), row.group(), row.description(), row.revision(), row.size(), row.sha256(),
+      row.createdAt(), row.modifiedAt(), row.deleted(), holder, at, message);
+  }
+
+  private static FileRow flag(FileRow row, boolean deleted) {
+    return new FileRow(row.filename(), row.group(), row.description(), row.revision(), row.size(), row.sha256(),
+      row.createdAt(), row.modifiedAt(), deleted, row.lockedBy(), row.lockedAt(), row.lockMessage());
+  }
+
+  /** Staged content into the blob store after the checks; deleted when the checks or the copy fail. */
+  private Future<Void> ingestOrDiscard(Future<Void> checked, StagedUpload staged) {
+    return checked.compose(v -> vertx.<Void>executeBlocking(() -> {
+      blobs.ingest(staged);
+      return null;
+    })).recover(e -> vertx.<Void>executeBlocking(() -> {
+      blobs.discard(staged);
+      return null;
+    }).transform(ignored -> Future.failedFuture(e)));
+  }
+
+  /** One change, atomically; its failure is a value. */
+  private <T> Future<T> change(Callable<T> work) {
+    return attempt(() -> {
+      synchronized (this) {
+        return work.call();
+      }
+    });
+  }
+
+  private static <T> Future<T> attempt(Callable<T> work) {
+    try {
+      return Future.succeededFuture(work.call());
+    } catch (PdmError e) {
+      return Future.failedFuture(e);
+    } catch (Exception e) {
+      return Future.failedFuture(new PdmError(ErrorCode.INTERNAL, "Internal error: " + e));
+    }
+  }
+}

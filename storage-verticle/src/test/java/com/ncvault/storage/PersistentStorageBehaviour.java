@@ -1,0 +1,82 @@
+package com.ncvault.storage;
+
+import static com.ncvault.storage.StorageClient.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ncvault.contract.ConfigKeys;
+import com.ncvault.contract.FileInfo;
+import com.ncvault.contract.PdmError;
+import com.ncvault.contract.Roles;
+import com.ncvault.contract.StorageActions;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the storage-verticle promises beyond the contract every implementation keeps: it survives a
+ * restart, honours its retention setting, and watches its blob store.
+ */
+abstract class PersistentStorageBehaviour extends StorageBehaviour {
+
+  @Test
+  void catchUpReportsWhenRetentionDroppedEventsItWouldNeed() {
+    restart(new JsonObject().put(ConfigKeys.EVENT_RETENTION, 3));
+    create("part.nc", NC, "alice");
+    for (int i = 0; i < 3; i++) {
+      checkout("part.nc", "alice");
+      cancel("part.nc", "alice");
+    }
+    JsonObject old = storage.call(StorageActions.EVENTS_SINCE, new JsonObject().put("since", 1));
+    assertThat(old.getLong("latestSeq")).isEqualTo(8);
+    assertThat(old.getLong("oldestSeq")).isEqualTo(6);
+    assertThat(old.getBoolean("truncated")).isTrue();
+    assertThat(old.getJsonArray("events").size()).isEqualTo(3);
+    assertThat(storage.call(StorageActions.EVENTS_SINCE, new JsonObject().put("since", 5)).getBoolean("truncated"))
+      .isFalse();
+  }
+
+  @Test
+  void locksRevisionsActivityAndSeqSurviveARestart() {
+    create("part.nc", NC, "alice");
+    checkout("part.nc", "alice");
+    checkin("part.nc", "alice", NC + "2", "second");
+    checkout("part.nc", "bob");
+    long seq = latestSeq();
+
+    restart(new JsonObject());
+
+    JsonObject file = storage.call(StorageActions.FILES_GET, new JsonObject().put("filename", "part.nc"));
+    assertThat(file.getString("lockedBy")).isEqualTo("bob");
+    assertThat(file.getString("revision")).isEqualTo("1.1");
+    assertError(storage.failure(StorageActions.FILES_CHECKOUT, fileRequest("part.nc", "alice")), 409, "file_locked");
+    assertThat(storage.call(StorageActions.FILES_HISTORY, new JsonObject().put("filename", "part.nc"))
+      .getJsonArray("revisions").size()).isEqualTo(2);
+    assertThat(storage.call(StorageActions.ACTIVITY_LIST, new JsonObject()).getJsonArray("activities").size())
+      .isEqualTo((int) seq);
+    assertThat(latestSeq()).isEqualTo(seq);
+    assertThat(cancel("part.nc", "bob").getString("status")).isEqualTo(FileInfo.UNLOCKED);
+    assertThat(latestSeq()).isEqualTo(seq + 1);
+    assertThat(storage.call(StorageActions.USERS_AUTHENTICATE, new JsonObject().put("username", ADMIN)
+      .put("password", ADMIN_PASSWORD)).getString("role")).isEqualTo(Roles.ADMIN);
+  }
+
+  @Test
+  void healthIs503WhenTheBlobStoreIsGone() throws Exception {
+    Files.move(dataDir.resolve("blobs"), dataDir.resolve("blobs-moved"));
+    // Health answers from the last probe: the next one (every couple of seconds) finds the store gone.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Future<JsonObject> health = storage.send(StorageActions.HEALTH, new JsonObject());
+    while (StorageClient.succeeds(health) && System.nanoTime() < deadline) {
+      StorageClient.await(vertx.timer(100));
+      health = storage.send(StorageActions.HEALTH, new JsonObject());
+    }
+    PdmError down = StorageClient.failure(health, "health");
+    assertError(down, 503, "unavailable");
+    assertThat(down.details().getString("database")).isEqualTo("up");
+    assertThat(down.details().getString("blobStore")).isEqualTo("down");
+    Files.move(dataDir.resolve("blobs-moved"), dataDir.resolve("blobs"));
+  }
+
+}
