@@ -36,6 +36,8 @@ public final class NcInterpreter {
     private static final int NO_MOTION = -1;
     private static final int AXES = Block.bit('X') | Block.bit('Y') | Block.bit('Z');
     private static final int ARC_WORDS = Block.bit('I') | Block.bit('J') | Block.bit('K') | Block.bit('R');
+    private static final int OTHER_AXES = Block.bit('A') | Block.bit('B') | Block.bit('C') | Block.bit('U')
+            | Block.bit('V') | Block.bit('W');
     private static final int ALL_KNOWN = 7;
     /** Canned-cycle strokes simulated in one program, so that repeats and pecks cannot run away. */
     private static final long MAX_CYCLE_STROKES = 5_000_000;
@@ -182,6 +184,9 @@ public final class NcInterpreter {
             if (b.error != null) {
                 warn(b.error + "; block ignored");
                 return;
+            }
+            if (b.hasAny(OTHER_AXES)) {
+                warnOnce("other-axes", "A, B, C, U, V and W words are not interpreted: only X, Y and Z move");
             }
             if (b.programNumber >= 0 && programNumber == null) {
                 programNumber = b.programNumber;

@@ -393,6 +393,18 @@ class NcInterpreterTest {
     }
 
     @Test
+    void rotary_axis_words_are_reported_once_and_x_y_z_still_move() {
+        ProgramFacts f = facts("""
+                G90 G0 X0 Y0 Z0 A0
+                G1 X10. A90. F100.
+                G1 X20. B45.
+                """);
+        assertThat(f.warnings()).extracting(Warning::line).containsExactly(1);
+        assertThat(f.warnings().get(0).message()).contains("A, B, C");
+        assertThat(f.feedDistance()).isCloseTo(20, MM);
+    }
+
+    @Test
     void an_ijk_arc_whose_end_is_off_its_circle_is_a_warning() {
         ProgramFacts f = facts("""
                 G90 G0 X0 Y0 Z0
