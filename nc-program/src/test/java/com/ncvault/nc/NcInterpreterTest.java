@@ -439,6 +439,26 @@ class NcInterpreterTest {
     }
 
     @Test
+    void shuffled_words_of_the_dialect_never_throw_and_never_give_nan() {
+        String[] words = {"G0", "G1", "G2", "G3", "G17", "G18", "G19", "G20", "G90", "G91", "G90.1", "G92", "G93",
+            "G95", "G98", "G99", "G80", "G81", "G83", "G84", "G87", "G4", "G28", "G53", "G65", "M6", "M98", "T1",
+            "X", "Y", "Z", "I", "J", "K", "R", "Q", "P", "F", "S", "L", "(c)", ";x", "/", "%", "#1", "-", "\n"};
+        java.util.Random random = new java.util.Random(16);
+        for (int n = 0; n < 300; n++) {
+            StringBuilder program = new StringBuilder();
+            for (int i = random.nextInt(200); i > 0; i--) {
+                program.append(words[random.nextInt(words.length)]);
+                if (random.nextInt(3) > 0) {
+                    program.append(random.nextInt(3) == 0 ? "-" : "").append(random.nextInt(500)).append('.');
+                }
+                program.append(random.nextInt(4) == 0 ? "\n" : " ");
+            }
+            ProgramFacts f = facts(program.toString());
+            assertThat(f.feedDistance() + f.rapidDistance() + f.estimatedSeconds()).as(program.toString()).isFinite();
+        }
+    }
+
+    @Test
     void block_delete_skips_slashed_blocks_unless_told_to_run_them() {
         String program = """
                 G90 G0 X0 Y0 Z0
@@ -489,6 +509,21 @@ class NcInterpreterTest {
         assertThat(f.feedDistance()).isCloseTo(50, MM);
         assertThat(f.rapidDistance()).isCloseTo(10, MM);
         assertBox(f.extents(), 10, 10, 0, 20, 10, 50);
+    }
+
+    @Test
+    void crlf_and_cr_line_ends_read_the_same_from_a_stream_that_gives_one_byte_at_a_time() throws Exception {
+        byte[] program = "G90 G0 X0 Y0 Z0\r\nG1 X10. F100.\rY10.\nX0\r\n?junk\r\n".getBytes(StandardCharsets.US_ASCII);
+        java.io.InputStream trickle = new java.io.ByteArrayInputStream(program) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 1));
+            }
+        };
+        ProgramFacts f = NcInterpreter.facts(trickle, NcOptions.DEFAULTS);
+        assertThat(f.lines()).isEqualTo(5);
+        assertThat(f.feedDistance()).isCloseTo(30, MM);
+        assertThat(f.warnings()).extracting(Warning::line).containsExactly(5);
     }
 
     @Test
