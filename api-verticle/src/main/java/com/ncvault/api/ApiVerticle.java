@@ -55,7 +55,8 @@ public class ApiVerticle extends VerticleBase {
     return Future.all(openApi, version, throttle).compose(loaded -> {
       router = ApiRouter.create(vertx, ApiRoutes.table(
         new AuthRoutes(storage, tokens, throttle.result(), config.tls(), config.tokenTtlSeconds()),
-        new FileRoutes(storage, new Uploads(vertx, config.incomingDir(), config.maxUploadBytes()), new ContentResponder()),
+        new FileRoutes(storage, new Uploads(vertx, config.incomingDir(), config.maxUploadBytes()), new ContentResponder(),
+          new ListCompression(vertx)),
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new AdminRoutes(vertx, storage, authenticator),
         new SystemRoutes(vertx, storage, config, version.result(), openApi.result()),

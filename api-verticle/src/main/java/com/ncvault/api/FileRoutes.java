@@ -16,6 +16,7 @@ import com.ncvault.contract.StorageApi.OverrideLock;
 import com.ncvault.contract.StorageLimits;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -29,22 +30,34 @@ final class FileRoutes {
   private final StorageApi storage;
   private final Uploads uploads;
   private final ContentResponder content;
+  private final ListCompression compression;
 
-  FileRoutes(StorageApi storage, Uploads uploads, ContentResponder content) {
+  FileRoutes(StorageApi storage, Uploads uploads, ContentResponder content, ListCompression compression) {
     this.storage = storage;
     this.uploads = uploads;
     this.content = content;
+    this.compression = compression;
   }
 
+  /** The list (gzip-compressed when the client accepts it and it is large). */
   void list(RoutingContext ctx) {
     String status = Input.queryString(ctx, "status", 20);
-    ListFiles query = new ListFiles(Input.queryString(ctx, "q", StorageLimits.MAX_QUERY), status,
-      ApiRouter.user(ctx).username(), StorageLimits.STATUS_DELETED.equals(status));
+    String q = Input.queryString(ctx, "q", StorageLimits.MAX_QUERY);
+    ListFiles query = new ListFiles(q, status, ApiRouter.user(ctx).username(),
+      StorageLimits.STATUS_DELETED.equals(status));
     storage.listFiles(query)
-      .onSuccess(list -> ctx.response()
-        .putHeader("X-PDM-Seq", String.valueOf(list.seq()))
-        .putHeader(HttpHeaders.CONTENT_TYPE, Replies.JSON)
-        .end(list.json()))
+      .compose(list -> {
+        ctx.response()
+          .putHeader("X-PDM-Seq", String.valueOf(list.seq()))
+          .putHeader(HttpHeaders.CONTENT_TYPE, Replies.JSON)
+          .putHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+        if (!ListCompression.accepted(ctx.request(), list.json())) {
+          return ctx.response().end(list.json());
+        }
+        Future<Buffer> compressed = q == null && status == null ? compression.defaultList(list.seq(), list.json())
+          : compression.compress(list.json());
+        return compressed.compose(gzip -> ctx.response().putHeader(HttpHeaders.CONTENT_ENCODING, "gzip").end(gzip));
+      })
       .onFailure(ctx::fail);
   }
 

@@ -133,7 +133,10 @@ public interface StorageApi {
 
   // --- requests ---
 
-  /** status: one of {@link StorageLimits#STATUS_FILTERS} or null; {@code mine} needs the user. */
+  /**
+   * status: one of {@link StorageLimits#STATUS_FILTERS} or null; {@code mine} needs the user. q: the
+   * search; a file matches when every word of it is in its name or description (any case, any order).
+   */
   record ListFiles(String q, String status, String user, boolean includeDeleted) {
     public ListFiles {
       if (q != null && q.length() > StorageLimits.MAX_QUERY) {
@@ -301,10 +304,9 @@ public interface StorageApi {
 
   /**
    * The file list: {@code json} is the encoded body of {@code GET /api/files} (group -> files sorted
-   * by name), made once per seq off the event loops; {@code gzip} the same compressed, or null when
-   * it was not asked for.
+   * by name), made once per seq off the event loops.
    */
-  record FileList(long seq, Buffer json, Buffer gzip) {
+  record FileList(long seq, Buffer json) {
     /** The groups decoded (for tests and the bridge; the api sends {@link #json} as it is). */
     @JsonIgnore
     public Map<String, List<FileInfo>> groups() {

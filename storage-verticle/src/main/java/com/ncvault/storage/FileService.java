@@ -25,7 +25,6 @@ import com.ncvault.contract.StorageLimits;
 import com.ncvault.storage.GroupCommit.Outcome;
 import com.ncvault.storage.GroupCommit.PendingEvent;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -33,12 +32,10 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -48,8 +45,6 @@ import java.util.function.Supplier;
  */
 final class FileService {
 
-  private static final Comparator<String> BY_NAME =
-    String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder());
   private static final int CHECKOUT_ATTEMPTS = 3;
 
   /** Diffs kept per (file, from, to), whose revisions never change; bounded by their total length. */
@@ -61,6 +56,7 @@ final class FileService {
   private final BlobStore blobs;
   private final FilenameRules names;
   private final GroupCommit commits;
+  private final FileListCache listCache;
   private final Access access;
   private final NodeRegistry registry;
   private final BlobFetcher fetcher;
@@ -83,47 +79,16 @@ final class FileService {
     this.blobs = blobs;
     this.names = names;
     this.commits = commits;
+    this.listCache = new FileListCache(db, lanes.blob());
     this.access = access;
     this.registry = registry;
     this.fetcher = fetcher;
     this.clock = clock;
   }
 
-  /** The list grouped by part number; seq read first, in the same transaction. */
+  /** The list grouped by part number, from the per-seq snapshot (see {@link FileListCache}). */
   Future<FileList> list(ListFiles query) {
-    String needle = query.q() == null ? null : query.q().toLowerCase(Locale.ROOT);
-    return pool.withTransaction(conn -> conn.query(Sql.LATEST_SEQ).execute()
-      .compose(seqRows -> conn.query(Sql.ALL_FILES).execute().map(rows -> {
-        TreeMap<String, List<FileRow>> groups = new TreeMap<>();
-        for (Row row : rows) {
-          FileRow f = Rows.file(row);
-          if (matches(f, needle, query.status(), query.user(), query.includeDeleted())) {
-            groups.computeIfAbsent(f.group(), g -> new ArrayList<>()).add(f);
-          }
-        }
-        JsonObject body = new JsonObject();
-        groups.forEach((group, files) -> {
-          files.sort(Comparator.comparing(FileRow::filename, BY_NAME));
-          JsonArray array = new JsonArray();
-          files.forEach(f -> array.add(f.toJson()));
-          body.put(group, array);
-        });
-        return new FileList(Rows.single(seqRows), body.toBuffer(), null);
-      })));
-  }
-
-  private static boolean matches(FileRow f, String needle, String status, String user, boolean includeDeleted) {
-    boolean wantDeleted = StorageLimits.STATUS_DELETED.equals(status);
-    if (f.deleted() != wantDeleted && !(includeDeleted && !wantDeleted)) {
-      return false;
-    }
-    if (StorageLimits.STATUS_LOCKED.equals(status) && !f.locked()
-      || StorageLimits.STATUS_UNLOCKED.equals(status) && f.locked()
-      || StorageLimits.STATUS_MINE.equals(status) && !user.equals(f.lockedBy())) {
-      return false;
-    }
-    return needle == null || f.filename().toLowerCase(Locale.ROOT).contains(needle)
-      || f.description().toLowerCase(Locale.ROOT).contains(needle);
+    return listCache.list(query);
   }
 
   Future<FileInfo> get(String filename) {

@@ -11,6 +11,12 @@ final class Sql {
   static final String FILE_BY_KEY = "SELECT filename, deleted FROM files WHERE name_key = #{key}";
   static final String ALL_FILES = "SELECT * FROM files";
   static final String COUNT_FILES = "SELECT COUNT(*) AS n FROM files";
+  static final String FILES_FIRST_PAGE = "SELECT * FROM files ORDER BY filename LIMIT #{limit}";
+  static final String FILES_NEXT_PAGE = "SELECT * FROM files WHERE filename > #{after} ORDER BY filename "
+    + "LIMIT #{limit}";
+  /** The files some change after #{since} (up to #{upto}) touched. */
+  static final String CHANGED_FILES = "SELECT DISTINCT filename FROM activity WHERE seq > #{since} "
+    + "AND seq <= #{upto} AND filename IS NOT NULL";
 
   static final String INSERT_FILE = "INSERT INTO files (filename, name_key, grp, description, current_revision, "
     + "size, sha256, created_at, modified_at, deleted) VALUES (#{filename}, #{key}, #{grp}, #{description}, "
@@ -93,6 +99,24 @@ final class Sql {
     + "(SELECT COUNT(*) FROM blob_locations l WHERE l.node = n.name "
     + "AND l.sha256 IN (SELECT sha256 FROM revisions)) AS blobs FROM nodes n ORDER BY n.name";
   static final String COUNT_CONTENTS = "SELECT COUNT(DISTINCT sha256) AS n FROM revisions";
+
+  /** The files with one of {@code count} names #{n0}, #{n1}, ... (see {@link #names}). */
+  static String filesNamed(int count) {
+    StringBuilder sql = new StringBuilder("SELECT * FROM files WHERE filename IN (");
+    for (int i = 0; i < count; i++) {
+      sql.append(i == 0 ? "" : ", ").append("#{n").append(i).append('}');
+    }
+    return sql.append(')').toString();
+  }
+
+  /** The parameters of {@link #filesNamed}. */
+  static java.util.Map<String, Object> names(java.util.List<String> names) {
+    java.util.Map<String, Object> params = new java.util.HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      params.put("n" + i, names.get(i));
+    }
+    return params;
+  }
 
   private Sql() {
   }

@@ -45,6 +45,7 @@ class LockThroughputTest extends StorageTestBase {
 
     com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    var before = StorageClient.await(storage.api().health());
     long cpuStart = os.getProcessCpuTime();
     long start = System.nanoTime();
     List<Future<Void>> actors = actors(pairsPerActor());
@@ -52,10 +53,12 @@ class LockThroughputTest extends StorageTestBase {
     double seconds = (System.nanoTime() - start) / 1e9;
     double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
 
+    var after = StorageClient.await(storage.api().health());
     int pairs = ACTORS * pairsPerActor();
     System.out.printf("Lock throughput on %s: %d checkout+cancel pairs by %d actors in %.2f s = %.0f pairs/s"
-      + " (process CPU %.2f s, %.0f us per pair, %d cores)%n", label(), pairs, ACTORS, seconds, pairs / seconds, cpuSeconds,
-      cpuSeconds * 1e6 / pairs, Runtime.getRuntime().availableProcessors());
+      + " (process CPU %.2f s, %.0f us per pair, %d cores; %.1f changes per commit)%n", label(), pairs, ACTORS, seconds,
+      pairs / seconds, cpuSeconds, cpuSeconds * 1e6 / pairs, Runtime.getRuntime().availableProcessors(),
+      (double) (after.commits() - before.commits()) / (after.commitTransactions() - before.commitTransactions()));
     assertThat(latestSeq()).isEqualTo(startSeq + 2L * pairs);
   }
 

@@ -219,7 +219,7 @@ public class MemoryStorage implements StorageApi {
           rows.forEach(f -> array.add(f.toJson()));
           body.put(group, array);
         });
-        return new FileList(latest(), body.toBuffer(), null);
+        return new FileList(latest(), body.toBuffer());
       }
     });
   }
@@ -235,8 +235,13 @@ public class MemoryStorage implements StorageApi {
       || StorageLimits.STATUS_MINE.equals(status) && !query.user().equals(f.lockedBy())) {
       return false;
     }
-    return needle == null || f.filename().toLowerCase(Locale.ROOT).contains(needle)
-      || f.description().toLowerCase(Locale.ROOT).contains(needle);
+    if (needle == null) {
+      return true;
+    }
+    String name = f.filename().toLowerCase(Locale.ROOT);
+    String description = f.description().toLowerCase(Locale.ROOT);
+    return java.util.Arrays.stream(needle.split("\\s+")).filter(w -> !w.isEmpty())
+      .allMatch(w -> name.contains(w) || description.contains(w));
   }
 
   @Override

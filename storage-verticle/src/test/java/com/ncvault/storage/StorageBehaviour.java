@@ -121,6 +121,11 @@ abstract class StorageBehaviour extends StorageTestBase {
 
     assertThat(listNames(new JsonObject().put("q", "FIXT"))).containsExactly("fixture.tap");
     assertThat(listNames(new JsonObject().put("q", "program 2345678"))).containsExactly("2345678_B.nc");
+    assertThat(listNames(new JsonObject().put("q", "b.nc 1234567"))).as("every word, in any order")
+      .containsExactly("1234567_b.nc");
+    assertThat(listNames(new JsonObject().put("q", "PROGRAM tap"))).as("in the name or the description")
+      .containsExactly("fixture.tap");
+    assertThat(listNames(new JsonObject().put("q", "1234567 tap"))).isEmpty();
     assertThat(listNames(new JsonObject().put("status", "locked"))).containsExactly("1234567_b.nc");
     assertThat(listNames(new JsonObject().put("status", "unlocked")))
       .containsExactly("1234567_A.nc", "2345678_B.nc", "fixture.tap");

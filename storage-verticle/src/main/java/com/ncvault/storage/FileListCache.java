@@ -1,0 +1,220 @@
+package com.ncvault.storage;
+
+import com.ncvault.contract.StorageApi.FileList;
+import com.ncvault.contract.StorageApi.ListFiles;
+import com.ncvault.contract.StorageLimits;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The file list, kept in memory per seq so that a vault of any size lists fast: every file's JSON
+ * is encoded once (again only when the file changes), and the whole list is those pieces laid end
+ * to end. When the vault has moved on, only the files that changed since (found in the activity
+ * log) are read again; a full read happens at the first request and when the log no longer covers
+ * the gap. Reads go page by page, so no event loop handles more than a page of rows at a time;
+ * encoding, filtering and laying out run in a worker lane. One refresh at a time; requests that
+ * arrive meanwhile share it. Filters (status, words of the search, the user's own locks) are
+ * applied to the same snapshot, in the worker, never re-read from the database.
+ *
+ * <p>Used from the storage verticle's context.
+ */
+final class FileListCache {
+
+  static final int PAGE = 2000;
+  /** Beyond this many changes since the snapshot, one full read is cheaper than the changes. */
+  static final int MAX_CHANGES = 20_000;
+
+  /** One file: its row and its JSON, in list order (group, then name). */
+  private record Item(String group, String sortKey, FileRow row, byte[] json) {
+  }
+
+  private static final Comparator<Item> ORDER = Comparator.comparing(Item::group).thenComparing(Item::sortKey);
+
+  /** The list at one seq: every file (deleted ones too) in list order, and the encoded default list. */
+  private record Snapshot(long seq, Item[] items, Buffer all) {
+  }
+
+  private final Pool pool;
+  private final Lane lane;
+  private Snapshot current;
+  private Future<Snapshot> refreshing;
+
+  FileListCache(Database db, Lane lane) {
+    this.pool = db.pool();
+    this.lane = lane;
+  }
+
+  Future<FileList> list(ListFiles query) {
+    return snapshot().compose(snapshot -> isDefault(query)
+      ? Future.succeededFuture(new FileList(snapshot.seq(), snapshot.all()))
+      : lane.run(() -> new FileList(snapshot.seq(), encode(snapshot.items(), filter(query)))));
+  }
+
+  private static boolean isDefault(ListFiles q) {
+    return q.q() == null && q.status() == null && !q.includeDeleted();
+  }
+
+  /** A snapshot at least as new as the latest committed seq when this was called. */
+  private Future<Snapshot> snapshot() {
+    if (refreshing != null) {
+      // A refresh that started before this request may predate a change the caller has seen.
+      return refreshing.transform(done -> snapshot());
+    }
+    return pool.query(Sql.LATEST_SEQ).execute().map(Rows::single).compose(latest -> {
+      Snapshot snapshot = current;
+      if (snapshot != null && snapshot.seq() >= latest) {
+        return Future.succeededFuture(snapshot);
+      }
+      if (refreshing != null) {
+        return refreshing.transform(done -> snapshot());
+      }
+      refreshing = refresh(snapshot, latest).andThen(done -> {
+        refreshing = null;
+        if (done.succeeded() && (current == null || done.result().seq() >= current.seq())) {
+          current = done.result();
+        }
+      });
+      return refreshing;
+    });
+  }
+
+  private Future<Snapshot> refresh(Snapshot old, long latest) {
+    if (old == null || latest - old.seq() > MAX_CHANGES) {
+      return readAll(null, new ArrayList<>()).compose(rows -> lane.run(() -> build(latest, rows)));
+    }
+    return Database.run(pool, Sql.OLDEST_SEQ, Map.of()).map(Rows::single).compose(oldest -> {
+      if (oldest > old.seq() + 1) {
+        // The activity log no longer says what changed since: read everything.
+        return readAll(null, new ArrayList<>()).compose(rows -> lane.run(() -> build(latest, rows)));
+      }
+      return Database.run(pool, Sql.CHANGED_FILES, Map.of("since", old.seq(), "upto", latest))
+        .compose(names -> {
+          List<String> changed = new ArrayList<>();
+          names.forEach(row -> changed.add(row.getString("filename")));
+          return readNamed(changed, 0, new ArrayList<>());
+        })
+        .compose(rows -> lane.run(() -> update(old, latest, rows)));
+    });
+  }
+
+  /** Every file, page by page in name order. */
+  private Future<List<FileRow>> readAll(String after, List<FileRow> into) {
+    String sql = after == null ? Sql.FILES_FIRST_PAGE : Sql.FILES_NEXT_PAGE;
+    return Database.run(pool, sql, Params.of("after", after, "limit", PAGE)).compose(rows -> {
+      for (Row row : rows) {
+        into.add(Rows.file(row));
+      }
+      return rows.size() < PAGE ? Future.succeededFuture(into) : readAll(into.get(into.size() - 1).filename(), into);
+    });
+  }
+
+  /** The files named, a page of names at a time. */
+  private Future<List<FileRow>> readNamed(List<String> names, int from, List<FileRow> into) {
+    if (from >= names.size()) {
+      return Future.succeededFuture(into);
+    }
+    List<String> page = names.subList(from, Math.min(names.size(), from + PAGE));
+    return Database.run(pool, Sql.filesNamed(page.size()), Sql.names(page)).compose(rows -> {
+      for (Row row : rows) {
+        into.add(Rows.file(row));
+      }
+      return readNamed(names, from + PAGE, into);
+    });
+  }
+
+  private static Snapshot build(long seq, List<FileRow> rows) {
+    Item[] items = rows.stream().map(FileListCache::item).sorted(ORDER).toArray(Item[]::new);
+    return snapshot(seq, items);
+  }
+
+  /** The old snapshot with the changed files' items replaced (or added). */
+  private static Snapshot update(Snapshot old, long seq, List<FileRow> changed) {
+    Map<String, Item> replacements = new HashMap<>();
+    changed.forEach(row -> replacements.put(row.filename(), item(row)));
+    List<Item> items = new ArrayList<>(old.items().length + replacements.size());
+    for (Item item : old.items()) {
+      if (!replacements.containsKey(item.row().filename())) {
+        items.add(item);
+      }
+    }
+    items.addAll(replacements.values());
+    items.sort(ORDER);
+    return snapshot(seq, items.toArray(Item[]::new));
+  }
+
+  private static Snapshot snapshot(long seq, Item[] items) {
+    return new Snapshot(seq, items, encode(items, item -> !item.row().deleted()));
+  }
+
+  private static Item item(FileRow row) {
+    String name = row.filename();
+    return new Item(row.group(), name.toLowerCase(Locale.ROOT) + '\u0000' + name, row,
+      row.toJson().toBuffer().getBytes());
+  }
+
+  /** The filter of a query: status, every word of the search (in name or description), deleted or not. */
+  private static Predicate<Item> filter(ListFiles q) {
+    String status = q.status();
+    boolean wantDeleted = StorageLimits.STATUS_DELETED.equals(status);
+    List<String> words = q.q() == null ? List.of()
+      : Arrays.stream(q.q().toLowerCase(Locale.ROOT).split("\\s+")).filter(w -> !w.isEmpty()).toList();
+    return item -> {
+      FileRow f = item.row();
+      if (f.deleted() != wantDeleted && !(q.includeDeleted() && !wantDeleted)) {
+        return false;
+      }
+      if (StorageLimits.STATUS_LOCKED.equals(status) && !f.locked()
+        || StorageLimits.STATUS_UNLOCKED.equals(status) && f.locked()
+        || StorageLimits.STATUS_MINE.equals(status) && !q.user().equals(f.lockedBy())) {
+        return false;
+      }
+      if (words.isEmpty()) {
+        return true;
+      }
+      String name = f.filename().toLowerCase(Locale.ROOT);
+      String description = f.description().toLowerCase(Locale.ROOT);
+      return words.stream().allMatch(w -> name.contains(w) || description.contains(w));
+    };
+  }
+
+  /** {group: [file, ...], ...} from the items that pass, in list order. */
+  private static Buffer encode(Item[] items, Predicate<Item> keep) {
+    int size = 2;
+    for (Item item : items) {
+      size += item.json().length + 1;
+    }
+    Buffer out = Buffer.buffer(size + 1024);
+    out.appendByte((byte) '{');
+    String group = null;
+    for (Item item : items) {
+      if (!keep.test(item)) {
+        continue;
+      }
+      if (!item.group().equals(group)) {
+        if (group != null) {
+          out.appendString("],");
+        }
+        group = item.group();
+        out.appendString(Json.encode(group)).appendString(":[");
+      } else {
+        out.appendByte((byte) ',');
+      }
+      out.appendBytes(item.json());
+    }
+    if (group != null) {
+      out.appendByte((byte) ']');
+    }
+    return out.appendByte((byte) '}');
+  }
+}
