@@ -39,12 +39,6 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeScriptTest {
 
-  private static final Path SCRIPT = Path.of("..", "scripts", "node.sh").toAbsolutePath().normalize();
-
-  /** The output and exit code of one run of the script. */
-  record Run(int exitCode, String output) {
-  }
-
   private static Vertx vertx;
   private static TestPostgres database;
   private static Path data;
@@ -66,12 +60,10 @@ class NodeScriptTest {
     env.put("PDM_CLUSTER_NAME", "ncvault-script-" + UUID.randomUUID().toString().substring(0, 8));
     env.put("PDM_ADMIN_PASSWORD", TestNode.ADMIN_PASSWORD);
     env.put("PDM_HTTP_INSTANCES", "1");
-    env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     env.put("JAVA_OPTS", "-Xmx384m");
-    // The test classes' own build of the node, so that the test needs no packaged jar.
-    env.put("NCVAULT_CLASSPATH", System.getProperty("java.class.path"));
+    env.putAll(Scripts.testBuild());
     for (String name : List.of("node-a", "node-b")) {
-      Run started = script(Map.of(), "start", name);
+      Scripts.Run started = script(Map.of(), "start", name);
       assertThat(started.exitCode()).as(started.output()).isZero();
       assertThat(started.output()).contains(name + "  http://127.0.0.1:");
     }
@@ -127,7 +119,7 @@ class NodeScriptTest {
       return null;
     });
     long restartAt = System.nanoTime();
-    Run restarted = script(Map.of(), "restart", "node-b");
+    Scripts.Run restarted = script(Map.of(), "restart", "node-b");
     long restartMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartAt);
     restarting.set(false);
     assertThat(restarted.exitCode()).as(restarted.output()).isZero();
@@ -167,7 +159,7 @@ class NodeScriptTest {
     assertThat(script(Map.of(), "stop", "node-b").exitCode()).isZero();
     assertThat(script(Map.of(), "status", "node-b").exitCode()).as("status of a stopped node").isEqualTo(3);
     String fullLog = Files.readString(data.resolve("node-b.log"), StandardCharsets.UTF_8);
-    Run refused = script(Map.of("LOG_MAX_BYTES", "1000", "PDM_CLUSTER_MERGE_SECONDS", "0"), "start", "node-b");
+    Scripts.Run refused = script(Map.of("LOG_MAX_BYTES", "1000", "PDM_CLUSTER_MERGE_SECONDS", "0"), "start", "node-b");
     assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
     assertThat(refused.output()).contains("node-b did not start:")
       .contains("clusterMergeSeconds (PDM_CLUSTER_MERGE_SECONDS) must be a whole number of seconds of at least 1");
@@ -178,30 +170,17 @@ class NodeScriptTest {
   }
 
   private static long runningPid(String name) throws Exception {
-    Run status = script(Map.of(), "status", name);
+    Scripts.Run status = script(Map.of(), "status", name);
     assertThat(status.exitCode()).as(status.output()).isZero();
     Matcher pid = Pattern.compile("is running \\(pid (\\d+)\\)").matcher(status.output());
     assertThat(pid.find()).as(status.output()).isTrue();
     return Long.parseLong(pid.group(1));
   }
 
-  private static Run script(Map<String, String> extraEnv, String action, String name) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString(), action, name).redirectErrorStream(true);
-    builder.environment().putAll(env);
-    builder.environment().putAll(extraEnv);
-    Process process = builder.start();
-    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return e.toString();
-      }
-    });
-    if (!process.waitFor(200, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("scripts/node.sh " + action + " " + name + " did not finish");
-    }
-    return new Run(process.exitValue(), output.get(10, TimeUnit.SECONDS));
+  private static Scripts.Run script(Map<String, String> extraEnv, String action, String name) throws Exception {
+    Map<String, String> all = new HashMap<>(env);
+    all.putAll(extraEnv);
+    return Scripts.run(all, "node.sh", action, name);
   }
 
   private static int count(String text, String part) {
