@@ -25,12 +25,14 @@ export NODES=${#names[@]}
 base=${DATA:-data/cluster}
 
 stop_all() {
-  trap - EXIT INT TERM
+  trap - EXIT
   for name in "${names[@]}"; do
     scripts/node.sh stop "$name" || true
   done
 }
-trap stop_all EXIT INT TERM
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # One after another: nodes starting together on two cores take twice as long to join.
 for name in "${names[@]}"; do
