@@ -11,7 +11,7 @@ import java.util.Map;
 record ClusterPeer(String name, Map<String, String> attributes) {
 
   static ClusterPeer of(Member member) {
-    Map<String, String> attributes = Map.copyOf(member.getAttributes());
+    Map<String, String> attributes = member.getAttributes() == null ? Map.of() : Map.copyOf(member.getAttributes());
     String name = attributes.get(ClusterSetup.NODE_NAME_ATTRIBUTE);
     return new ClusterPeer(name == null || name.isBlank() ? member.getAddress().toString() : name, attributes);
   }

@@ -6,9 +6,6 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.ncvault.contract.ConfigKeys;
-import com.hazelcast.core.HazelcastInstance;
-import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
@@ -119,11 +116,4 @@ final class ClusterSetup {
     return new HazelcastClusterManager(hazelcastConfig(config));
   }
 
-  /** The Hazelcast instance {@code vertx} is clustered over, or null for a single node. */
-  static HazelcastInstance hazelcast(Vertx vertx) {
-    if (vertx instanceof VertxInternal internal && internal.clusterManager() instanceof HazelcastClusterManager manager) {
-      return manager.getHazelcastInstance();
-    }
-    return null;
-  }
 }

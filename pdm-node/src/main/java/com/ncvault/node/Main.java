@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +48,15 @@ public final class Main {
       } finally {
         reader.close().await();
       }
-      Vertx vertx = createVertx(config).await();
+      HazelcastClusterManager clusterManager = null;
+      if (config.getBoolean(ConfigKeys.CLUSTER, false)) {
+        // Checked before joining: a node that cannot serve the cluster must not become a member.
+        ClusterSetup.requireClusterSettings(config);
+        clusterManager = ClusterSetup.clusterManager(config);
+      }
+      Vertx vertx = createVertx(config, clusterManager).await();
       // A refused node leaves the cluster cleanly before it exits, so the others see it go at once.
-      PdmNode node = PdmNode.deploy(vertx, config)
+      PdmNode node = PdmNode.deploy(vertx, config, clusterManager)
         .recover(failure -> vertx.close().transform(closed -> Future.<PdmNode>failedFuture(failure)))
         .await();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(node.vertx()), "shutdown"));
@@ -64,16 +71,14 @@ public final class Main {
     }
   }
 
-  private static Future<Vertx> createVertx(JsonObject config) {
+  private static Future<Vertx> createVertx(JsonObject config, HazelcastClusterManager clusterManager) {
     VertxOptions options = PdmNode.vertxOptions();
     Future<Vertx> created;
-    if (config.getBoolean(ConfigKeys.CLUSTER, false)) {
-      // Checked before joining: a node that cannot serve the cluster must not become a member.
-      ClusterSetup.requireClusterSettings(config);
+    if (clusterManager != null) {
       options.getEventBusOptions()
         .setHost(config.getString(ConfigKeys.CLUSTER_HOST))
         .setPort(config.getInteger(ConfigKeys.EVENT_BUS_PORT, 0));
-      created = Vertx.builder().with(options).withClusterManager(ClusterSetup.clusterManager(config)).buildClustered();
+      created = Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered();
     } else {
       created = Future.succeededFuture(Vertx.vertx(options));
     }

@@ -134,12 +134,12 @@ final class MembershipVerticle extends VerticleBase {
     members = now;
     selfId = localId;
     if (first) {
-      LOG.info("In the cluster with {} members: {}", now.size(), names(now));
+      LOG.info("In the cluster with {}", members(now));
     } else {
       // This node itself neither joins nor leaves (a merge gives it a new member id).
       now.forEach((uuid, peer) -> {
         if (!before.containsKey(uuid) && !uuid.equals(localId)) {
-          LOG.info("Cluster member {} joined ({} members: {})", peer.name(), now.size(), names(now));
+          LOG.info("Cluster member {} joined ({})", peer.name(), members(now));
           List<String> differing = SecretsCheck.differing(self, peer);
           if (!differing.isEmpty()) {
             LOG.warn("Cluster member {} has another {} than this node (compared by SHA-256 digest); it refuses to serve",
@@ -149,7 +149,7 @@ final class MembershipVerticle extends VerticleBase {
       });
       before.forEach((uuid, peer) -> {
         if (!now.containsKey(uuid) && !uuid.equals(selfBefore)) {
-          LOG.info("Cluster member {} left ({} members: {})", peer.name(), now.size(), names(now));
+          LOG.info("Cluster member {} left ({})", peer.name(), members(now));
         }
       });
     }
@@ -160,8 +160,10 @@ final class MembershipVerticle extends VerticleBase {
     }
   }
 
-  private static String names(Map<UUID, ClusterPeer> members) {
-    return String.join(", ", members.values().stream().map(ClusterPeer::name).toList());
+  /** "2 members: node-a, node-b". */
+  private static String members(Map<UUID, ClusterPeer> members) {
+    return members.size() + (members.size() == 1 ? " member: " : " members: ")
+      + String.join(", ", members.values().stream().map(ClusterPeer::name).toList());
   }
 
   private Future<Void> refreshRegistry() {

@@ -14,6 +14,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,13 +52,21 @@ public final class PdmNode {
 
   /** Deploys a node on {@code vertx} with a complete configuration (see {@link ConfigLoader}). */
   public static Future<PdmNode> deploy(Vertx vertx, JsonObject loaded) {
+    return deploy(vertx, loaded, null);
+  }
+
+  /**
+   * Deploys a node on {@code vertx}, clustered over {@code clusterManager} (null for a single node):
+   * the node checks its secrets against the cluster's and follows its membership.
+   */
+  public static Future<PdmNode> deploy(Vertx vertx, JsonObject loaded, HazelcastClusterManager clusterManager) {
     JsonObject config = ConfigKeys.defaults().mergeIn(loaded);
     config.put(ConfigKeys.NODE_NAME, nodeName(config));
     Path dataDir = Path.of(config.getString(ConfigKeys.DATA_DIR)).toAbsolutePath().normalize();
     config.put(ConfigKeys.DATA_DIR, dataDir.toString());
     registerCodecs(vertx);
     List<String> ids = new ArrayList<>();
-    HazelcastInstance hazelcast = ClusterSetup.hazelcast(vertx);
+    HazelcastInstance hazelcast = clusterManager == null ? null : clusterManager.getHazelcastInstance();
     if (vertx.isClustered()) {
       try {
         ClusterSetup.requireClusterSettings(config);

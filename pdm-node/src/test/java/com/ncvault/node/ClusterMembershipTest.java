@@ -85,7 +85,7 @@ class ClusterMembershipTest {
       assertThat(gauge(metrics, "pdm_cluster_degraded", null)).isEqualTo(0.0);
       assertThat(gauge(metrics, "pdm_cluster_member", "node-b")).isEqualTo(1.0);
     }
-    assertThat(cluster.node(A).output()).anyMatch(line -> line.contains("In the cluster with 1 members: node-a"))
+    assertThat(cluster.node(A).output()).anyMatch(line -> line.contains("In the cluster with 1 member: node-a"))
       .anyMatch(line -> line.contains("Cluster member node-b joined (2 members: node-a, node-b)"))
       .anyMatch(line -> line.contains("Cluster member node-c joined (3 members: node-a, node-b, node-c)"));
   }
