@@ -2,6 +2,7 @@ package com.ncvault.api;
 
 import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.Addresses;
+import com.ncvault.contract.ClusterStatus;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -11,6 +12,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -25,6 +28,8 @@ import io.vertx.micrometer.backends.BackendRegistries;
 final class SystemRoutes {
 
   static final long HEALTH_TIMEOUT_MS = 2_000;
+  /** Stands for "no cluster part" among the health answers (a single node). */
+  private static final JsonObject NOT_CLUSTERED = new JsonObject();
 
   private final Vertx vertx;
   private final StorageApi storage;
@@ -55,7 +60,11 @@ final class SystemRoutes {
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8").end(openApi);
   }
 
-  /** 200 when storage (database and blob store) and sync answer in time, else 503; both parts are shown. */
+  /**
+   * 200 "up" when storage (database and blob store) and sync answer in time, else 503 "down"; every
+   * part is shown. A clustered node adds what it sees of the cluster and answers 200 "degraded" when
+   * a node seen alive recently is not a member visible from here.
+   */
   void health(RoutingContext ctx) {
     // Storage answers a 503 failure carrying the same fields when its database or blob store is down.
     Future<JsonObject> storageHealth = storage.health().map(JsonObject::mapFrom)
@@ -63,23 +72,38 @@ final class SystemRoutes {
         JsonObject details = PdmError.from(t).details();
         return Future.succeededFuture(details.containsKey("database") ? details : null);
       });
-    Future<JsonObject> syncStatus = vertx.eventBus()
-      .<JsonObject>request(Addresses.SYNC_STATUS, new JsonObject(), new DeliveryOptions().setSendTimeout(HEALTH_TIMEOUT_MS))
-      .map(Message::body)
-      .recover(t -> Future.succeededFuture(null));
-    Future.all(storageHealth, syncStatus).onComplete(done -> {
+    Future<JsonObject> syncStatus = ask(Addresses.SYNC_STATUS).recover(t -> Future.succeededFuture(null));
+    // Nothing listens on a single node: no cluster part then.
+    Future<JsonObject> clusterStatus = ask(Addresses.CLUSTER_STATUS).recover(t -> Future.succeededFuture(
+      t instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS ? NOT_CLUSTERED : null));
+    Future.all(storageHealth, syncStatus, clusterStatus).onComplete(done -> {
       JsonObject storageState = storageHealth.result();
       JsonObject syncState = syncStatus.result();
+      JsonObject clusterState = clusterStatus.result();
       boolean up = storageState != null
         && "up".equals(storageState.getString("database"))
         && !"down".equals(storageState.getString("blobStore"))
-        && syncState != null;
-      Replies.json(ctx, up ? 200 : 503, new JsonObject()
-        .put("status", up ? "up" : "down")
+        && syncState != null
+        && clusterState != null;
+      boolean clustered = clusterState != NOT_CLUSTERED;
+      String status = !up ? "down"
+        : clustered && ClusterStatus.DEGRADED.equals(clusterState.getString("status")) ? ClusterStatus.DEGRADED : "up";
+      JsonObject body = new JsonObject()
+        .put("status", status)
         .put("node", nodeName)
         .put("storage", storageState == null ? "down" : storageState)
-        .put("sync", syncState == null ? "down" : syncState));
+        .put("sync", syncState == null ? "down" : syncState);
+      if (clustered) {
+        body.put("cluster", clusterState == null ? "down" : clusterState);
+      }
+      Replies.json(ctx, up ? 200 : 503, body);
     });
+  }
+
+  private Future<JsonObject> ask(String address) {
+    return vertx.eventBus()
+      .<JsonObject>request(address, new JsonObject(), new DeliveryOptions().setSendTimeout(HEALTH_TIMEOUT_MS))
+      .map(Message::body);
   }
 
   void metrics(RoutingContext ctx) {

@@ -4,6 +4,7 @@ import static com.ncvault.api.Checks.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ncvault.contract.Addresses;
+import com.ncvault.contract.ClusterStatus;
 import com.ncvault.contract.ConfigKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,9 +101,28 @@ class SystemRoutesTest {
       assertThat(upBody.getString("node")).isEqualTo("test-node");
       assertThat(upBody.getJsonObject("storage").getString("database")).isEqualTo("up");
       assertThat(upBody.getJsonObject("sync").getInteger("connections")).isZero();
+      assertThat(upBody.containsKey("cluster")).as("a single node has no cluster part").isFalse();
       assertThat(downBody.getInteger("httpStatus")).isEqualTo(503);
       assertThat(downBody.getString("status")).isEqualTo("down");
       assertThat(downBody.getString("sync")).isEqualTo("down");
+    });
+  }
+
+  @Test
+  void aClusteredNodeThatMissesARecentlySeenNodeIsDegradedButServes(VertxTestContext ctx) {
+    JsonObject degraded = JsonObject.mapFrom(new ClusterStatus(ClusterStatus.DEGRADED, 2, List.of("node-a", "node-b"),
+      List.of("node-a", "node-b", "node-c"), List.of("node-c"), 60));
+    MessageConsumer<JsonObject> cluster = api.vertx.eventBus().localConsumer(Addresses.CLUSTER_STATUS,
+      message -> message.reply(degraded));
+    Future<JsonObject> health = cluster.completion()
+      .compose(v -> api.request(HttpMethod.GET, "/health").send())
+      .map(r -> r.bodyAsJsonObject().put("httpStatus", r.statusCode()))
+      .eventually(cluster::unregister);
+    verify(ctx, health, body -> {
+      assertThat(body.getInteger("httpStatus")).isEqualTo(200);
+      assertThat(body.getString("status")).isEqualTo("degraded");
+      assertThat(body.getJsonObject("cluster").getInteger("memberCount")).isEqualTo(2);
+      assertThat(body.getJsonObject("cluster").getJsonArray("missing")).containsExactly("node-c");
     });
   }
 

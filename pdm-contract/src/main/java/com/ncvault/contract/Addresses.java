@@ -50,6 +50,12 @@ public final class Addresses {
   public static final String SYNC_STATUS = "pdm.sync.status";
 
   /**
+   * Local request/reply, only on a clustered node: what this node sees of the cluster, for /health.
+   * Reply: a {@link ClusterStatus} as JSON.
+   */
+  public static final String CLUSTER_STATUS = "pdm.cluster.status";
+
+  /**
    * Requests from programs connected through the TCP event-bus bridge: header {@code action}
    * (a read-only storage action) and header {@code token} (a login token) are required.
    */

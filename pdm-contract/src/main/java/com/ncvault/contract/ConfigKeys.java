@@ -93,6 +93,18 @@ public final class ConfigKeys {
   public static final String CLUSTER_NAME = "clusterName";
   /** Port of the clustered event bus (0 = any free port). */
   public static final String EVENT_BUS_PORT = "eventBusPort";
+  /** Seconds between the heartbeats a member sends to the others. */
+  public static final String CLUSTER_HEARTBEAT_SECONDS = "clusterHeartbeatSeconds";
+  /**
+   * A member that has sent no heartbeat for this many seconds (frozen, crashed, cut off) is removed
+   * from the cluster; the other members go on without it.
+   */
+  public static final String CLUSTER_MEMBER_TIMEOUT_SECONDS = "clusterMemberTimeoutSeconds";
+  /**
+   * How often a cluster looks for another cluster of the same name to merge with after a network
+   * partition (a frozen member that came back alone), and how soon after the start it first looks.
+   */
+  public static final String CLUSTER_MERGE_SECONDS = "clusterMergeSeconds";
   /** Shared secret authenticating node-to-node requests (blob replication); set it for clusters. */
   public static final String CLUSTER_SECRET = "clusterSecret";
   /**
@@ -149,6 +161,9 @@ public final class ConfigKeys {
       .put(CLUSTER_MEMBERS, new JsonArray().add("127.0.0.1"))
       .put(CLUSTER_NAME, "ncvault")
       .put(EVENT_BUS_PORT, 0)
+      .put(CLUSTER_HEARTBEAT_SECONDS, 5)
+      .put(CLUSTER_MEMBER_TIMEOUT_SECONDS, 30)
+      .put(CLUSTER_MERGE_SECONDS, 10)
       .put(CLUSTER_SECRET, "")
       .put(INTERNAL_URL, "")
       .put(PEER_URLS, new JsonArray())

@@ -13,10 +13,15 @@ import java.util.List;
 
 /**
  * Hazelcast for the clustered event bus, configured in code: TCP-IP members only (no multicast,
- * no auto-detection), bound to one interface, no phone-home, no join wait. The map settings are
- * those of vertx-hazelcast's default-cluster.xml.
+ * no auto-detection), bound to one interface, no phone-home, no join wait; failure detection and
+ * split-brain merging on the configured timings. The map settings are those of vertx-hazelcast's
+ * default-cluster.xml. Each member carries its node name and the digests of its secrets as
+ * attributes (see {@link SecretsCheck}).
  */
 final class ClusterSetup {
+
+  /** Member attribute: the member's nodeName. Programs that join the cluster without being a node lack it. */
+  static final String NODE_NAME_ATTRIBUTE = "pdm.nodeName";
 
   private ClusterSetup() {
   }
@@ -32,6 +37,16 @@ final class ClusterSetup {
     hz.setProperty("hazelcast.wait.seconds.before.join", "0");
     hz.setProperty("hazelcast.max.wait.seconds.before.join", "0");
     hz.setProperty("hazelcast.logging.type", "slf4j");
+    hz.setProperty("hazelcast.heartbeat.interval.seconds",
+      config.getValue(ConfigKeys.CLUSTER_HEARTBEAT_SECONDS).toString());
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds",
+      config.getValue(ConfigKeys.CLUSTER_MEMBER_TIMEOUT_SECONDS).toString());
+    // Hazelcast's defaults (first look after 300 s, then every 120 s) left a partitioned member alone for minutes.
+    String merge = config.getValue(ConfigKeys.CLUSTER_MERGE_SECONDS).toString();
+    hz.setProperty("hazelcast.merge.first.run.delay.seconds", merge);
+    hz.setProperty("hazelcast.merge.next.run.delay.seconds", merge);
+    hz.getMemberAttributeConfig().setAttribute(NODE_NAME_ATTRIBUTE, PdmNode.nodeName(config));
+    SecretsCheck.digests(config).forEach(hz.getMemberAttributeConfig()::setAttribute);
 
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(port).setPortCount(portCount).setPortAutoIncrement(true);
@@ -70,7 +85,23 @@ final class ClusterSetup {
       missing.add(ConfigKeys.DB_KIND + " (" + ConfigKeys.envName(ConfigKeys.DB_KIND) + ") must be postgres: the nodes"
         + " of a cluster share one PostgreSQL database (" + ConfigKeys.PG_URI + ")");
     }
+    int heartbeat = positive(config, ConfigKeys.CLUSTER_HEARTBEAT_SECONDS, missing);
+    int timeout = positive(config, ConfigKeys.CLUSTER_MEMBER_TIMEOUT_SECONDS, missing);
+    positive(config, ConfigKeys.CLUSTER_MERGE_SECONDS, missing);
+    if (heartbeat > 0 && timeout > 0 && timeout < 3 * heartbeat) {
+      missing.add(ConfigKeys.CLUSTER_MEMBER_TIMEOUT_SECONDS + " must be at least three times "
+        + ConfigKeys.CLUSTER_HEARTBEAT_SECONDS + ": one late heartbeat must not remove a member");
+    }
     return missing;
+  }
+
+  private static int positive(JsonObject config, String key, List<String> problems) {
+    Object value = config.getValue(key);
+    if (value instanceof Number n && n.intValue() >= 1) {
+      return n.intValue();
+    }
+    problems.add(key + " (" + ConfigKeys.envName(key) + ") must be a whole number of seconds of at least 1, not " + value);
+    return -1;
   }
 
   /** Refuses a clustered start with everything that is missing in one message. */
@@ -84,4 +115,5 @@ final class ClusterSetup {
   static HazelcastClusterManager clusterManager(JsonObject config) {
     return new HazelcastClusterManager(hazelcastConfig(config));
   }
+
 }

@@ -1,9 +1,11 @@
 package com.ncvault.node;
 
 import com.ncvault.contract.ConfigKeys;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  /** Exit code of a node that refuses its configuration (EX_CONFIG of sysexits.h). */
+  static final int EXIT_CONFIG = 78;
 
   private Main() {
   }
@@ -44,31 +48,39 @@ public final class Main {
       } finally {
         reader.close().await();
       }
-      Vertx vertx = createVertx(config).await();
-      PdmNode node = PdmNode.deploy(vertx, config).onFailure(failure -> vertx.close()).await();
+      HazelcastClusterManager clusterManager = null;
+      if (config.getBoolean(ConfigKeys.CLUSTER, false)) {
+        // Checked before joining: a node that cannot serve the cluster must not become a member.
+        ClusterSetup.requireClusterSettings(config);
+        clusterManager = ClusterSetup.clusterManager(config);
+      }
+      Vertx vertx = createVertx(config, clusterManager).await();
+      // A refused node leaves the cluster cleanly before it exits, so the others see it go at once.
+      PdmNode node = PdmNode.deploy(vertx, config, clusterManager)
+        .recover(failure -> vertx.close().transform(closed -> Future.<PdmNode>failedFuture(failure)))
+        .await();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(node.vertx()), "shutdown"));
     } catch (IllegalArgumentException refused) {
       // A configuration the node refuses: the message says what to change, a stack trace would not.
+      // Its own exit code, so that a service manager does not start it again unchanged.
       LOG.error("The node could not start: {}", refused.getMessage());
-      System.exit(1);
+      System.exit(EXIT_CONFIG);
     } catch (RuntimeException failure) {
       LOG.error("The node could not start: {}", failure.getMessage(), failure);
       System.exit(1);
     }
   }
 
-  private static io.vertx.core.Future<Vertx> createVertx(JsonObject config) {
+  private static Future<Vertx> createVertx(JsonObject config, HazelcastClusterManager clusterManager) {
     VertxOptions options = PdmNode.vertxOptions();
-    io.vertx.core.Future<Vertx> created;
-    if (config.getBoolean(ConfigKeys.CLUSTER, false)) {
-      // Checked before joining: a node that cannot serve the cluster must not become a member.
-      ClusterSetup.requireClusterSettings(config);
+    Future<Vertx> created;
+    if (clusterManager != null) {
       options.getEventBusOptions()
         .setHost(config.getString(ConfigKeys.CLUSTER_HOST))
         .setPort(config.getInteger(ConfigKeys.EVENT_BUS_PORT, 0));
-      created = Vertx.builder().with(options).withClusterManager(ClusterSetup.clusterManager(config)).buildClustered();
+      created = Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered();
     } else {
-      created = io.vertx.core.Future.succeededFuture(Vertx.vertx(options));
+      created = Future.succeededFuture(Vertx.vertx(options));
     }
     return created;
   }

@@ -1,5 +1,6 @@
 package com.ncvault.node;
 
+import com.hazelcast.core.HazelcastInstance;
 import com.ncvault.api.ApiVerticle;
 import com.ncvault.bridge.BridgeVerticle;
 import com.ncvault.contract.ConfigKeys;
@@ -13,16 +14,19 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * One node: storage first, then sync, then the HTTP api (so nothing is served before storage
- * answers). Used by {@link Main} and by the tests, which start nodes in-process.
+ * One node: storage first, then sync, then (clustered) membership, then the HTTP api (so nothing
+ * is served before storage answers). A clustered node first checks that its secrets are the
+ * cluster's. Used by {@link Main} and by the tests, which start nodes in-process.
  */
 public final class PdmNode {
 
@@ -48,19 +52,33 @@ public final class PdmNode {
 
   /** Deploys a node on {@code vertx} with a complete configuration (see {@link ConfigLoader}). */
   public static Future<PdmNode> deploy(Vertx vertx, JsonObject loaded) {
+    return deploy(vertx, loaded, null);
+  }
+
+  /**
+   * Deploys a node on {@code vertx}, clustered over {@code clusterManager} (null for a single node):
+   * the node checks its secrets against the cluster's and follows its membership.
+   */
+  public static Future<PdmNode> deploy(Vertx vertx, JsonObject loaded, HazelcastClusterManager clusterManager) {
     JsonObject config = ConfigKeys.defaults().mergeIn(loaded);
-    if (config.getString(ConfigKeys.NODE_NAME, "").isBlank()) {
-      config.put(ConfigKeys.NODE_NAME, "node-" + config.getInteger(ConfigKeys.HTTP_PORT));
-    }
+    config.put(ConfigKeys.NODE_NAME, nodeName(config));
     Path dataDir = Path.of(config.getString(ConfigKeys.DATA_DIR)).toAbsolutePath().normalize();
     config.put(ConfigKeys.DATA_DIR, dataDir.toString());
     registerCodecs(vertx);
     List<String> ids = new ArrayList<>();
+    HazelcastInstance hazelcast = clusterManager == null ? null : clusterManager.getHazelcastInstance();
     if (vertx.isClustered()) {
       try {
         ClusterSetup.requireClusterSettings(config);
       } catch (IllegalArgumentException refused) {
         return Future.failedFuture(refused);
+      }
+    }
+    if (hazelcast != null) {
+      // Before anything serves or registers: a node with other secrets must not look like a member that works.
+      Optional<String> refusal = SecretsCheck.refusal(hazelcast);
+      if (refusal.isPresent()) {
+        return Future.failedFuture(new IllegalArgumentException(refusal.get()));
       }
     }
     return vertx.executeBlocking(() -> Secrets.signingKey(config.getString(ConfigKeys.JWT_SECRET), dataDir))
@@ -69,6 +87,8 @@ public final class PdmNode {
         return deploy(vertx, new StorageVerticle(), config, 1, ids);
       })
       .compose(v -> deploy(vertx, new SyncVerticle(), config, 1, ids))
+      .compose(v -> hazelcast == null ? Future.<Void>succeededFuture()
+        : deploy(vertx, new MembershipVerticle(hazelcast), config, 1, ids))
       .compose(v -> {
         int instances = config.getInteger(ConfigKeys.HTTP_INSTANCES, 0);
         int n = instances > 0 ? instances : Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -82,6 +102,12 @@ public final class PdmNode {
         return new PdmNode(vertx, config, ids);
       })
       .recover(failure -> undeployAll(vertx, ids).transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /** The configured nodeName, else "node-" and the HTTP port. */
+  static String nodeName(JsonObject config) {
+    String name = config.getString(ConfigKeys.NODE_NAME, "");
+    return name.isBlank() ? "node-" + config.getValue(ConfigKeys.HTTP_PORT) : name;
   }
 
   private static Future<Void> deploy(Vertx vertx, io.vertx.core.Deployable verticle, JsonObject config,

@@ -62,4 +62,39 @@ class ClusterSetupTest {
     assertThat(hz.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly("10.1.2.3", "10.1.2.4");
     assertThat(hz.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
   }
+
+  @Test
+  void failureDetectionAndMergingFollowTheConfiguredTimings() {
+    Config hz = ClusterSetup.hazelcastConfig(clustered()
+      .put(ConfigKeys.CLUSTER_HEARTBEAT_SECONDS, 2)
+      .put(ConfigKeys.CLUSTER_MEMBER_TIMEOUT_SECONDS, 12)
+      .put(ConfigKeys.CLUSTER_MERGE_SECONDS, 4));
+    assertThat(hz.getProperty("hazelcast.heartbeat.interval.seconds")).isEqualTo("2");
+    assertThat(hz.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("12");
+    assertThat(hz.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("4");
+    assertThat(hz.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("4");
+  }
+
+  @Test
+  void aMemberTimeoutThatOneLateHeartbeatWouldReachIsRefused() {
+    assertThat(ClusterSetup.missingForCluster(clustered()
+      .put(ConfigKeys.CLUSTER_HEARTBEAT_SECONDS, 5)
+      .put(ConfigKeys.CLUSTER_MEMBER_TIMEOUT_SECONDS, 10)))
+      .singleElement().asString().startsWith("clusterMemberTimeoutSeconds must be at least three times");
+    assertThat(ClusterSetup.missingForCluster(clustered().put(ConfigKeys.CLUSTER_MERGE_SECONDS, 0)))
+      .singleElement().asString().startsWith("clusterMergeSeconds (PDM_CLUSTER_MERGE_SECONDS) must be");
+  }
+
+  @Test
+  void eachMemberCarriesItsNameAndTheDigestsOfItsSecretsNeverTheSecrets() {
+    Config hz = ClusterSetup.hazelcastConfig(clustered().put(ConfigKeys.NODE_NAME, "plant-b"));
+    java.util.Map<String, String> attributes = hz.getMemberAttributeConfig().getAttributes();
+    assertThat(attributes).containsEntry(ClusterSetup.NODE_NAME_ATTRIBUTE, "plant-b")
+      .containsEntry(SecretsCheck.JWT_DIGEST_ATTRIBUTE, SecretsCheck.digest(ConfigKeys.JWT_SECRET, "shared-token-key"))
+      .containsEntry(SecretsCheck.CLUSTER_SECRET_DIGEST_ATTRIBUTE,
+        SecretsCheck.digest(ConfigKeys.CLUSTER_SECRET, "shared-cluster-secret"));
+    assertThat(attributes.values()).noneMatch(value -> value.contains("shared-"));
+    assertThat(ClusterSetup.hazelcastConfig(clustered().put(ConfigKeys.HTTP_PORT, 8082)).getMemberAttributeConfig()
+      .getAttributes()).as("the default name").containsEntry(ClusterSetup.NODE_NAME_ATTRIBUTE, "node-8082");
+  }
 }

@@ -135,6 +135,18 @@ final class NodeApi {
       .map(page -> page.getLong("latestSeq", 0L));
   }
 
+  /** GET /health: its body, with the HTTP status added as {@code httpStatus}. */
+  Future<JsonObject> health() {
+    return call(HttpMethod.GET, "/health", null).timeout(5_000).send()
+      .map(r -> r.bodyAsJsonObject().put("httpStatus", r.statusCode()));
+  }
+
+  /** GET /metrics: the Prometheus text. */
+  Future<String> metrics() {
+    return call(HttpMethod.GET, "/metrics", null).timeout(5_000).send()
+      .compose(r -> TestNode.expect(r, 200)).map(HttpResponse::bodyAsString);
+  }
+
   /** Every file by name (the list plus the deleted list) and the latest seq, read before and after. */
   Future<Stored> stored(String token) {
     return latestSeq(token).compose(seq -> Future.all(

@@ -39,6 +39,14 @@ public final class NodeProcess implements AutoCloseable {
    */
   public static NodeProcess start(int port, Path dataDir, List<String> jvmArgs, Map<String, String> env,
                                   List<String> args) throws IOException {
+    NodeProcess node = launch(port, dataDir, jvmArgs, env, args);
+    node.awaitServing(60);
+    return node;
+  }
+
+  /** Starts the node like {@link #start} without waiting for it: for a node that is expected to refuse. */
+  public static NodeProcess launch(int port, Path dataDir, List<String> jvmArgs, Map<String, String> env,
+                                   List<String> args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
@@ -51,14 +59,42 @@ public final class NodeProcess implements AutoCloseable {
     builder.environment().put("PDM_HTTP_HOST", "127.0.0.1");
     builder.environment().put("PDM_ADMIN_PASSWORD", TestNode.ADMIN_PASSWORD);
     builder.environment().putAll(env);
-    NodeProcess node = new NodeProcess(builder.start(), port, dataDir);
+    return new NodeProcess(builder.start(), port, dataDir);
+  }
+
+  private void awaitServing(long seconds) throws IOException {
     try {
-      node.ready.get(60, TimeUnit.SECONDS);
+      ready.get(seconds, TimeUnit.SECONDS);
     } catch (Exception e) {
-      node.process.destroyForcibly();
-      throw new IOException("node on port " + port + " did not start:\n" + String.join("\n", node.output), e);
+      process.destroyForcibly();
+      throw new IOException("node on port " + port + " did not start:\n" + String.join("\n", output), e);
     }
-    return node;
+  }
+
+  /** Waits for the process to end and returns its exit code; fails after {@code seconds}. */
+  public int awaitExit(long seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      throw new AssertionError("node on port " + port + " still runs after " + seconds + " s:\n"
+        + String.join("\n", output));
+    }
+    return process.exitValue();
+  }
+
+  /** SIGSTOP: the process stays, frozen, as a node hung in a long pause or a stopped VM would. */
+  public void freeze() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT: a frozen process runs on from where it stopped. */
+  public void thaw() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
   }
 
   private void readOutput() {

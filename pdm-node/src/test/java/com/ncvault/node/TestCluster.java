@@ -41,7 +41,28 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts node number {@code index} (0-based), or restarts it on its former port and data. */
   public NodeProcess start(int index, Map<String, String> extraEnv) throws IOException {
-    reserve(index);
+    NodeProcess node = NodeProcess.start(httpPort(index), dataDirs.get(index), jvmFlags(), environment(index, extraEnv),
+      List.of());
+    nodes.set(index, node);
+    return node;
+  }
+
+  /** Starts node {@code index} without waiting for it to serve: for a node expected to refuse. */
+  public NodeProcess launch(int index, Map<String, String> extraEnv) throws IOException {
+    NodeProcess node = NodeProcess.launch(httpPort(index), dataDirs.get(index), jvmFlags(),
+      environment(index, extraEnv), List.of());
+    nodes.set(index, node);
+    return node;
+  }
+
+  private static List<String> jvmFlags() {
+    List<String> jvm = new ArrayList<>(HAZELCAST_JVM_FLAGS);
+    jvm.add("-Xmx384m");
+    return jvm;
+  }
+
+  /** The PDM_* variables of node {@code index}: the cluster's settings, then {@code extraEnv}. */
+  public Map<String, String> environment(int index, Map<String, String> extraEnv) {
     Map<String, String> env = new HashMap<>();
     env.put("PDM_CLUSTER", "true");
     env.put("PDM_CLUSTER_NAME", clusterName);
@@ -54,11 +75,7 @@ public final class TestCluster implements AutoCloseable {
     env.put("PDM_NODE_NAME", "node-" + (char) ('a' + index));
     env.put("PDM_HTTP_INSTANCES", "1");
     env.putAll(extraEnv);
-    List<String> jvm = new ArrayList<>(HAZELCAST_JVM_FLAGS);
-    jvm.add("-Xmx384m");
-    NodeProcess node = NodeProcess.start(httpPorts.get(index), dataDirs.get(index), jvm, env, List.of());
-    nodes.set(index, node);
-    return node;
+    return env;
   }
 
   public NodeProcess start(int index) throws IOException {

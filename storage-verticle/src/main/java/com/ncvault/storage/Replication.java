@@ -1,5 +1,6 @@
 package com.ncvault.storage;
 
+import com.ncvault.contract.ClusterStatus;
 import com.ncvault.contract.EventTypes;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 final class Replication {
 
   private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
-  static final long HEARTBEAT_MS = 30_000;
+  static final long HEARTBEAT_MS = ClusterStatus.REGISTRY_HEARTBEAT_MS;
   static final long SCAN_MS = 5 * 60_000;
   static final int CONCURRENCY = 2;
   static final int MAX_ATTEMPTS = 10;

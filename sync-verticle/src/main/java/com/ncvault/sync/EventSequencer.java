@@ -15,6 +15,8 @@ import java.util.function.Consumer;
  * in {@code seq} order without gap or duplicate. An event that arrives ahead of the next expected
  * seq is held; when a gap lasts {@code gapWaitMs} the missing events are read from storage. Storage
  * is the source of truth for order, so a publish lost on the way costs a short delay, never a hole.
+ * A publish that never arrives and is followed by nothing (the node was cut off from the one that
+ * published it) shows as a gap once the node learns the latest committed seq ({@link #catchUp}).
  *
  * <p>Not thread-safe: every method runs on the sync-verticle's context.
  */
@@ -35,6 +37,8 @@ final class EventSequencer {
   private final TreeMap<Long, DomainEvent> held = new TreeMap<>();
   private boolean started;
   private long delivered;
+  /** The latest seq storage reported as committed. */
+  private long committed;
   private long gapTimer = -1;
   private boolean fetching;
 
@@ -48,6 +52,7 @@ final class EventSequencer {
   /** Starts delivering after {@code lastSeq} (the latest seq in storage when the node started). */
   void start(long lastSeq) {
     delivered = lastSeq;
+    committed = lastSeq;
     started = true;
     release();
   }
@@ -69,6 +74,18 @@ final class EventSequencer {
     if (started) {
       release();
     }
+  }
+
+  /**
+   * Storage has committed every event up to {@code latestSeq}. Those not received by then are a gap
+   * like any other: waited for {@code gapWaitMs} (their publish may be on its way), then read.
+   */
+  void catchUp(long latestSeq) {
+    if (!started || latestSeq <= committed) {
+      return;
+    }
+    committed = latestSeq;
+    release();
   }
 
   void stop() {
@@ -95,7 +112,7 @@ final class EventSequencer {
       }
       ready.add(next);
     }
-    if (held.isEmpty()) {
+    if (missingUpTo() <= delivered) {
       if (gapTimer >= 0) {
         timers.cancel(gapTimer);
         gapTimer = -1;
@@ -108,13 +125,18 @@ final class EventSequencer {
     }
   }
 
+  /** The last seq of the current gap: the one before the first held event, else the latest committed. */
+  private long missingUpTo() {
+    return held.isEmpty() ? committed : held.firstKey() - 1;
+  }
+
   private void fillGap() {
     gapTimer = -1;
-    if (held.isEmpty() || fetching) {
+    if (missingUpTo() <= delivered || fetching) {
       return;
     }
     long from = delivered;
-    int missing = (int) Math.min(FETCH_LIMIT, held.firstKey() - from - 1);
+    int missing = (int) Math.min(FETCH_LIMIT, missingUpTo() - from);
     fetching = true;
     fetcher.since(from, missing).onComplete(ar -> {
       fetching = false;

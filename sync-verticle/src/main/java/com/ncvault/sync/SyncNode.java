@@ -34,6 +34,12 @@ final class SyncNode {
   private static final Logger LOG = LoggerFactory.getLogger(SyncNode.class);
   /** Encoded events kept for catch-up from memory (about 2 MB for typical events). */
   static final int RECENT_EVENTS = 2048;
+  /**
+   * How often the latest committed seq is compared with the last delivered one. Catches events
+   * whose publish never reached this node and that no later event revealed, as across a network
+   * partition: browsers are never staler than this (plus the gap wait) while the database answers.
+   */
+  static final long CATCH_UP_CHECK_MS = 2_000;
 
   private final Vertx vertx;
   private final Context context;
@@ -54,6 +60,7 @@ final class SyncNode {
   private long lastPresencePush = Long.MIN_VALUE / 2;
   private final List<Long> periodic = new ArrayList<>();
   private boolean stopping;
+  private boolean checkingLatest;
 
   SyncNode(Vertx vertx, Context context, SyncSettings settings, StorageClient storage) {
     this.vertx = vertx;
@@ -75,6 +82,7 @@ final class SyncNode {
       long pingMs = settings.pingSeconds() * 1000L;
       periodic.add(vertx.setPeriodic(pingMs, id -> hubs.values().forEach(hub -> hub.run(hub::pingTick))));
       periodic.add(vertx.setPeriodic(SyncSettings.PRESENCE_HEARTBEAT_MS, id -> publishPresence()));
+      periodic.add(vertx.setPeriodic(CATCH_UP_CHECK_MS, id -> checkLatest()));
       periodic.add(vertx.setPeriodic(SyncSettings.PRESENCE_TTL_MS / 6, id -> {
         if (presence.expire(timers.now())) {
           schedulePresencePush();
@@ -84,6 +92,17 @@ final class SyncNode {
       LOG.info("Sync of {} delivers events after seq {}", settings.nodeName(), latest);
       return null;
     });
+  }
+
+  private void checkLatest() {
+    if (checkingLatest || stopping) {
+      return;
+    }
+    checkingLatest = true;
+    storage.latestSeq()
+      .onSuccess(sequencer::catchUp)
+      .onFailure(e -> LOG.debug("Could not read the latest seq: {}", e.getMessage()))
+      .onComplete(done -> checkingLatest = false);
   }
 
   // ---- bus input (sync context) ----------------------------------------------------------------

@@ -163,4 +163,62 @@ class EventSequencerTest {
     assertThat(delivered).isSorted();
     assertThat(fetchedFrom).containsExactly(0L, 500L, 1000L);
   }
+
+  @Test
+  void eventsWhosePublishNeverArrivedAreReadOnceStorageReportsThemCommitted() {
+    // A node cut off from the one that made the changes: nothing later reveals the gap.
+    sequencer.start(0);
+    commit(1);
+    commit(2);
+    commit(3);
+    timers.advance(10_000);
+    assertThat(delivered).isEmpty();
+    sequencer.catchUp(3);
+    timers.advance(199);
+    assertThat(fetchedFrom).as("their publish may still be on its way").isEmpty();
+    timers.advance(1);
+    assertThat(fetchedFrom).containsExactly(0L);
+    assertThat(delivered).containsExactly(1L, 2L, 3L);
+    assertThat(timers.pending()).isZero();
+  }
+
+  @Test
+  void eventsStillOnTheirWayWhenStorageReportsThemCostNoStorageRead() {
+    sequencer.start(0);
+    DomainEvent e1 = commit(1);
+    DomainEvent e2 = commit(2);
+    sequencer.catchUp(2);
+    timers.advance(50);
+    sequencer.offer(e2);
+    sequencer.offer(e1);
+    timers.advance(500);
+    assertThat(delivered).containsExactly(1L, 2L);
+    assertThat(fetchedFrom).isEmpty();
+    assertThat(timers.pending()).isZero();
+  }
+
+  @Test
+  void aLatestSeqAlreadyDeliveredChangesNothing() {
+    sequencer.start(0);
+    sequencer.offer(commit(1));
+    sequencer.catchUp(1);
+    sequencer.catchUp(0);
+    assertThat(timers.pending()).isZero();
+    assertThat(delivered).containsExactly(1L);
+  }
+
+  @Test
+  void aLongBacklogFoundByTheLatestSeqIsReadPageAfterPageAndThenFollowedLive() {
+    sequencer.start(0);
+    for (long seq = 1; seq <= 1100; seq++) {
+      commit(seq);
+    }
+    sequencer.catchUp(1100);
+    timers.advance(200);
+    assertThat(fetchedFrom).containsExactly(0L, 500L, 1000L);
+    assertThat(delivered).hasSize(1100).isSorted();
+    sequencer.offer(commit(1101));
+    assertThat(delivered).hasSize(1101);
+    assertThat(timers.pending()).isZero();
+  }
 }
