@@ -45,6 +45,8 @@ public class ApiVerticle extends VerticleBase {
     LocalMap<String, Object> shared = vertx.sharedData().getLocalMap(SHARED_MAP);
     shared.putIfAbsent("userCache", new UserCache(Clock.systemUTC(), UserCache.TTL));
     UserCache users = (UserCache) shared.get("userCache");
+    shared.putIfAbsent("uploadSlots", new UploadSlots(config.maxUploadsPerUser()));
+    UploadSlots uploadSlots = (UploadSlots) shared.get("uploadSlots");
     Tokens tokens = new Tokens(vertx, config.jwtSecret(), config.tokenTtlSeconds());
     Authenticator authenticator = new Authenticator(tokens, storage, users);
 
@@ -55,7 +57,8 @@ public class ApiVerticle extends VerticleBase {
     return Future.all(openApi, version, throttle).compose(loaded -> {
       router = ApiRouter.create(vertx, ApiRoutes.table(
         new AuthRoutes(storage, tokens, throttle.result(), config.tls(), config.tokenTtlSeconds()),
-        new FileRoutes(storage, new Uploads(vertx, config.incomingDir(), config.maxUploadBytes()), new ContentResponder(),
+        new FileRoutes(storage, new Uploads(vertx, config.incomingDir(), config.maxUploadBytes(), uploadSlots),
+          new ContentResponder(),
           new ListCompression(vertx)),
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new AdminRoutes(vertx, storage, authenticator),

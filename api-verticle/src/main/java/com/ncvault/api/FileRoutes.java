@@ -13,11 +13,13 @@ import com.ncvault.contract.StorageApi.FileAction;
 import com.ncvault.contract.StorageApi.HistoryQuery;
 import com.ncvault.contract.StorageApi.ListFiles;
 import com.ncvault.contract.StorageApi.OverrideLock;
+import com.ncvault.contract.StorageApi.UploadAdmission;
 import com.ncvault.contract.StorageLimits;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
@@ -107,10 +109,23 @@ final class FileRoutes {
     answer(ctx, storage.restoreFile(acting(ctx)));
   }
 
-  /** New file: multipart with the file part and "description" (and optionally "filename"). */
+  /**
+   * New file: the file as the body ({@code application/octet-stream}, {@code filename},
+   * {@code description}, {@code message} in the query; refused before any byte is staged when the
+   * name is invalid or taken) or multipart with the file part and those fields.
+   */
   void create(RoutingContext ctx) {
     SessionUser user = ApiRouter.user(ctx);
-    uploads.receive(ctx.request())
+    HttpServerRequest request = ctx.request();
+    Future<Void> admitted = raw(request)
+      ? attempt(() -> {
+        limited(request.getParam("description"), "description");
+        limited(request.getParam("message"), "message");
+        return new UploadAdmission(request.getParam("filename"), user.username(), user.role(), true);
+      }).compose(storage::admitUpload)
+      : Future.succeededFuture();
+    admitted
+      .compose(v -> uploads.receive(request, user.username()))
       .compose(upload -> handOver(upload, form -> storage.createFile(new CreateFile(
         form.get("filename") != null && !form.get("filename").isBlank() ? form.get("filename")
           : baseName(upload.uploadedFilename()),
@@ -124,16 +139,43 @@ final class FileRoutes {
       .onFailure(ctx::fail);
   }
 
-  /** New revision: multipart with the file part, "message", optional "major" and "keepLocked". */
+  /**
+   * New revision: the file as the body ({@code message}, {@code major}, {@code keepLocked} in the
+   * query) or multipart with the file part and those fields. Refused before any byte is staged when
+   * the caller does not hold the lock.
+   */
   void checkin(RoutingContext ctx) {
     String filename = filename(ctx);
     SessionUser user = ApiRouter.user(ctx);
-    uploads.receive(ctx.request())
+    HttpServerRequest request = ctx.request();
+    attempt(() -> {
+      if (raw(request)) {
+        StorageLimits.text("message", limited(request.getParam("message"), "message"), true);
+        Input.formBoolean(request.getParam("major"), "major");
+        Input.formBoolean(request.getParam("keepLocked"), "keepLocked");
+      }
+      return new UploadAdmission(filename, user.username(), user.role(), false);
+    })
+      .compose(storage::admitUpload)
+      .compose(v -> uploads.receive(request, user.username()))
       .compose(upload -> handOver(upload, form -> storage.checkin(new Checkin(filename, user.username(), user.role(),
         limited(form.get("message"), "message"), Input.formBoolean(form.get("major"), "major"),
         Input.formBoolean(form.get("keepLocked"), "keepLocked"), upload.staged()))))
       .onSuccess(file -> Replies.json(ctx, file))
       .onFailure(ctx::fail);
+  }
+
+  private static boolean raw(HttpServerRequest request) {
+    String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith(Uploads.RAW);
+  }
+
+  private static <T> Future<T> attempt(java.util.function.Supplier<T> work) {
+    try {
+      return Future.succeededFuture(work.get());
+    } catch (PdmError refused) {
+      return Future.failedFuture(refused);
+    }
   }
 
   /**

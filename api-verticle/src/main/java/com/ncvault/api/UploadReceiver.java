@@ -5,13 +5,10 @@ import com.ncvault.contract.PdmError;
 import com.ncvault.contract.StagedUpload;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
 import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.streams.Pipe;
-import java.nio.file.Path;
 
 /**
  * One multipart request being received. Succeeds when the request has ended and its single file
@@ -20,10 +17,8 @@ import java.nio.file.Path;
  */
 final class UploadReceiver {
 
-  private final Vertx vertx;
   private final HttpServerRequest request;
-  private final Path path;
-  private final DigestingWriteStream sink;
+  private final StagingSink sink;
   private final MultipartTail tail;
   private final Promise<ReceivedUpload> result = Promise.promise();
 
@@ -33,11 +28,9 @@ final class UploadReceiver {
   private boolean fileWritten;
   private boolean finished;
 
-  UploadReceiver(Vertx vertx, HttpServerRequest request, AsyncFile file, Path path, long maxBytes, String boundary) {
-    this.vertx = vertx;
+  UploadReceiver(HttpServerRequest request, StagingSink sink, String boundary) {
     this.request = request;
-    this.path = path;
-    this.sink = new DigestingWriteStream(file, maxBytes);
+    this.sink = sink;
     this.tail = new MultipartTail(boundary);
   }
 
@@ -92,7 +85,7 @@ final class UploadReceiver {
       return;
     }
     finished = true;
-    StagedUpload staged = new StagedUpload(path.toString(), sink.size(), sink.sha256());
+    StagedUpload staged = new StagedUpload(sink.path().toString(), sink.size(), sink.sha256());
     result.complete(new ReceivedUpload(staged, uploadedFilename, request.formAttributes()));
   }
 
@@ -107,10 +100,6 @@ final class UploadReceiver {
     }
     PdmError error = cause instanceof PdmError e ? e
       : new PdmError(ErrorCode.BAD_REQUEST, "The upload was interrupted or malformed");
-    sink.end()
-      .recover(closeFailed -> Future.succeededFuture())
-      .compose(v -> vertx.fileSystem().delete(path.toString()))
-      .recover(alreadyGone -> Future.succeededFuture())
-      .onComplete(v -> result.fail(error));
+    sink.abort().onComplete(v -> result.fail(error));
   }
 }

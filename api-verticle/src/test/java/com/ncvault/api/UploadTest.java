@@ -229,12 +229,23 @@ class UploadTest {
   }
 
   @Test
-  void anUploadThatIsNotMultipartIsA400(VertxTestContext ctx) {
+  void anUploadThatIsNeitherMultipartNorARawBodyIs415(VertxTestContext ctx) {
+    verify(ctx, paul.bearer(api.request(HttpMethod.POST, "/api/files?filename=1111111_T1.nc"))
+      .putHeader("Content-Type", "text/plain").sendBuffer(Buffer.buffer("G0 X0")), response -> {
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(errorCode(response)).isEqualTo("unsupported_media_type");
+        assertThat(api.partFiles()).isEmpty();
+      });
+  }
+
+  @Test
+  void aRawBodyWithoutAFileNameIsRefusedBeforeItIsRead(VertxTestContext ctx) {
     verify(ctx, paul.bearer(api.request(HttpMethod.POST, "/api/files")).putHeader("Content-Type", "application/octet-stream")
       .sendBuffer(Buffer.buffer("G0 X0")), response -> {
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(errorCode(response)).isEqualTo("bad_request");
+        assertThat(errorCode(response)).isEqualTo("invalid_filename");
         assertThat(api.partFiles()).isEmpty();
+        assertThat(api.storage.uploads).isEmpty();
       });
   }
 
@@ -251,7 +262,9 @@ class UploadTest {
   @Test
   void aBadKeepLockedValueIsA400AndTheStagedFileIsRemoved(VertxTestContext ctx) {
     Buffer body = Multipart.form().field("message", "m").field("keepLocked", "perhaps").file("file", "x.nc", Buffer.buffer("X")).end();
-    verify(ctx, upload("/api/files/" + FakeStorage.SAMPLE + "/checkin", body), response -> {
+    Future<HttpResponse<Buffer>> checkin = api.storage.checkout(new Checkout(FakeStorage.SAMPLE, "paul", null, null))
+      .compose(locked -> upload("/api/files/" + FakeStorage.SAMPLE + "/checkin", body));
+    verify(ctx, checkin, response -> {
       assertThat(response.statusCode()).isEqualTo(400);
       assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("field")).isEqualTo("keepLocked");
       assertThat(api.partFiles()).isEmpty();

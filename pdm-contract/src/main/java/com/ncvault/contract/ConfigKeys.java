@@ -36,6 +36,8 @@ public final class ConfigKeys {
 
   /** Largest accepted upload in bytes (413 above it). */
   public static final String MAX_UPLOAD_BYTES = "maxUploadBytes";
+  /** Uploads one user may have being received at once on a node (429 above it). */
+  public static final String MAX_UPLOADS_PER_USER = "maxUploadsPerUser";
   /** Allowed filename extensions, lower case with the dot. */
   public static final String ALLOWED_EXTENSIONS = "allowedExtensions";
   /** Optional regular expression the name before the extension must match; empty = none. */
@@ -134,6 +136,7 @@ public final class ConfigKeys {
       .put(PG_URI, "postgresql://postgres@127.0.0.1:5432/postgres")
       .put(DB_POOL_SIZE, 8)
       .put(MAX_UPLOAD_BYTES, 2L * 1024 * 1024 * 1024)
+      .put(MAX_UPLOADS_PER_USER, 4)
       .put(ALLOWED_EXTENSIONS, new JsonArray().add(".mcam").add(".vnc").add(".nc").add(".tap")
         .add(".gcode").add(".mpf").add(".txt"))
       .put(FILENAME_PATTERN, "")

@@ -14,6 +14,8 @@ public final class StorageActions {
   public static final String FILES_GET = "files.get";
   /** {@link StorageApi#createFile}. */
   public static final String FILES_CREATE = "files.create";
+  /** {@link StorageApi#admitUpload}. */
+  public static final String FILES_ADMIT = "files.admit";
   /** {@link StorageApi#checkout}. */
   public static final String FILES_CHECKOUT = "files.checkout";
   /** {@link StorageApi#checkin}. */

@@ -44,6 +44,13 @@ public interface StorageApi {
    */
   Future<FileInfo> createFile(CreateFile request);
 
+  /**
+   * Whether the user may upload now, asked before any byte of the upload is staged: for a new file,
+   * that the name is valid and free (400, 409); for a check-in, that they hold the file's lock (404,
+   * 409). The commit checks the same again.
+   */
+  Future<Void> admitUpload(UploadAdmission request);
+
   /** 404 unknown or deleted; 409 file_locked "File is already locked by X" with {lockedBy, lockedAt}. */
   Future<FileInfo> checkout(Checkout request);
 
@@ -166,6 +173,15 @@ public interface StorageApi {
       if (staged == null) {
         throw new PdmError(ErrorCode.BAD_REQUEST, "The upload is missing");
       }
+    }
+  }
+
+  /** newFile: a create (the name must be free), else a check-in (the user must hold the lock). */
+  record UploadAdmission(String filename, String user, String role, boolean newFile) {
+    public UploadAdmission {
+      filename = StorageLimits.filename(filename);
+      user = required("user", user);
+      role = roleOrNull(role);
     }
   }
 

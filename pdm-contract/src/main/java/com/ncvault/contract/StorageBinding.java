@@ -101,6 +101,7 @@ public final class StorageBinding {
     Map.entry(StorageActions.FILES_LIST, op(StorageApi.ListFiles.class, StorageApi::listFiles)),
     Map.entry(StorageActions.FILES_GET, op(String.class, StorageApi::getFile)),
     Map.entry(StorageActions.FILES_CREATE, op(StorageApi.CreateFile.class, StorageApi::createFile)),
+    Map.entry(StorageActions.FILES_ADMIT, op(StorageApi.UploadAdmission.class, StorageApi::admitUpload)),
     Map.entry(StorageActions.FILES_CHECKOUT, op(StorageApi.Checkout.class, StorageApi::checkout)),
     Map.entry(StorageActions.FILES_CHECKIN, op(StorageApi.Checkin.class, StorageApi::checkin)),
     Map.entry(StorageActions.FILES_CANCEL, op(StorageApi.FileAction.class, StorageApi::cancelCheckout)),
@@ -166,6 +167,11 @@ public final class StorageBinding {
     @Override
     public Future<FileInfo> createFile(CreateFile request) {
       return call(StorageActions.FILES_CREATE, request, UPLOAD_TIMEOUT_MS);
+    }
+
+    @Override
+    public Future<Void> admitUpload(UploadAdmission request) {
+      return call(StorageActions.FILES_ADMIT, request);
     }
 
     @Override

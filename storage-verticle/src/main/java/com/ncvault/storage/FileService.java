@@ -21,6 +21,7 @@ import com.ncvault.contract.StorageApi.History;
 import com.ncvault.contract.StorageApi.HistoryQuery;
 import com.ncvault.contract.StorageApi.ListFiles;
 import com.ncvault.contract.StorageApi.OverrideLock;
+import com.ncvault.contract.StorageApi.UploadAdmission;
 import com.ncvault.contract.StorageLimits;
 import com.ncvault.storage.GroupCommit.Outcome;
 import com.ncvault.storage.GroupCommit.PendingEvent;
@@ -94,6 +95,21 @@ final class FileService {
   Future<FileInfo> get(String filename) {
     return find(pool, StorageLimits.filename(filename))
       .compose(row -> row == null ? Future.failedFuture(LockRules.notFound(filename)) : Future.succeededFuture(row.toInfo()));
+  }
+
+  /** Before an upload: a new file's name valid and free, or the check-in's lock held by the user. */
+  Future<Void> admit(UploadAdmission r) {
+    return attempt(() -> {
+      Access.requireClaimedRole(r.role(), Roles.PROGRAMMER);
+      if (r.newFile()) {
+        names.require(r.filename());
+      }
+      return r.filename();
+    }).compose(filename -> r.newFile()
+      ? Database.run(pool, Sql.FILE_BY_KEY, Map.of("key", nameKey(filename)))
+        .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture() : Future.failedFuture(exists(rows)))
+      : find(pool, filename).compose(row -> LockRules.holderRefusal(filename, row, r.user())
+        .<Future<Void>>map(Future::failedFuture).orElseGet(Future::succeededFuture)));
   }
 
   /** A new file at revision 1.0; the staged upload is consumed or deleted. */

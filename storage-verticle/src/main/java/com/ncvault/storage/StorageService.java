@@ -157,6 +157,11 @@ public final class StorageService implements StorageApi {
   }
 
   @Override
+  public Future<Void> admitUpload(UploadAdmission request) {
+    return guard("files.admit", () -> files.admit(request));
+  }
+
+  @Override
   public Future<FileInfo> checkout(Checkout request) {
     return guard("files.checkout", () -> files.checkout(request));
   }

@@ -255,11 +255,7 @@ public class MemoryStorage implements StorageApi {
       names.require(r.filename());
       Access.requireClaimedRole(r.role(), Roles.PROGRAMMER);
       synchronized (this) {
-        existingKey(r.filename()).ifPresent(f -> {
-          throw new PdmError(ErrorCode.ALREADY_EXISTS, f.deleted()
-            ? "A deleted file named " + f.filename() + " exists; an admin can restore it"
-            : "A file named " + f.filename() + " exists already", new JsonObject().put("existing", f.filename()));
-        });
+        refuseIfNameTaken(r.filename());
       }
       return null;
     });
@@ -279,6 +275,20 @@ public class MemoryStorage implements StorageApi {
         new JsonObject().put("size", staged.size()), row.toJson());
       return row.toInfo();
     }));
+  }
+
+  @Override
+  public synchronized Future<Void> admitUpload(UploadAdmission r) {
+    return attempt(() -> {
+      Access.requireClaimedRole(r.role(), Roles.PROGRAMMER);
+      if (r.newFile()) {
+        names.require(r.filename());
+        refuseIfNameTaken(r.filename());
+      } else {
+        refuseUnlessHolder(r.filename(), r.user());
+      }
+      return null;
+    });
   }
 
   @Override
@@ -669,6 +679,14 @@ public class MemoryStorage implements StorageApi {
   private Optional<FileRow> existingKey(String filename) {
     String key = FileService.nameKey(filename);
     return files.values().stream().filter(f -> FileService.nameKey(f.filename()).equals(key)).findFirst();
+  }
+
+  private void refuseIfNameTaken(String filename) {
+    existingKey(filename).ifPresent(f -> {
+      throw new PdmError(ErrorCode.ALREADY_EXISTS, f.deleted()
+        ? "A deleted file named " + f.filename() + " exists; an admin can restore it"
+        : "A file named " + f.filename() + " exists already", new JsonObject().put("existing", f.filename()));
+    });
   }
 
   private RevisionInfo revision(String filename, Revision rev) {
