@@ -76,13 +76,13 @@ final class FileService {
     if ("mine".equals(status) && (user == null || user.isBlank())) {
       throw new PdmError(ErrorCode.BAD_REQUEST, "status=mine needs the user");
     }
-    String needle = q == null || q.isBlank() ? null : q.strip().toLowerCase(Locale.ROOT);
+    List<String> words = searchWords(q);
     return pool.withTransaction(conn -> conn.query(Sql.LATEST_SEQ).execute()
       .compose(seqRows -> conn.query(Sql.ALL_FILES).execute().map(rows -> {
         TreeMap<String, List<FileRow>> groups = new TreeMap<>();
         for (Row row : rows) {
           FileRow f = Rows.file(row);
-          if (matches(f, needle, status, user, includeDeleted)) {
+          if (matches(f, words, status, user, includeDeleted)) {
             groups.computeIfAbsent(f.group(), g -> new ArrayList<>()).add(f);
           }
         }
@@ -97,7 +97,24 @@ final class FileService {
       })));
   }
 
-  private static boolean matches(FileRow f, String needle, String status, String user, boolean includeDeleted) {
+  /** The words of a search, lower case: "OP20 mcam" -> [op20, mcam]; none for a blank or absent q. */
+  static List<String> searchWords(String q) {
+    if (q == null || q.isBlank()) {
+      return List.of();
+    }
+    return List.of(q.strip().toLowerCase(Locale.ROOT).split("\\s+"));
+  }
+
+  /** Every word in the name or the description, in any order ("OP20 mcam" finds 1234567_OP20.mcam). */
+  static boolean matchesWords(String filename, String description, List<String> words) {
+    if (words.isEmpty()) {
+      return true;
+    }
+    String text = filename.toLowerCase(Locale.ROOT) + "\n" + description.toLowerCase(Locale.ROOT);
+    return words.stream().allMatch(text::contains);
+  }
+
+  private static boolean matches(FileRow f, List<String> words, String status, String user, boolean includeDeleted) {
     boolean wantDeleted = "deleted".equals(status);
     if (f.deleted() != wantDeleted && !(includeDeleted && !wantDeleted)) {
       return false;
@@ -106,8 +123,7 @@ final class FileService {
       || "mine".equals(status) && !user.equals(f.lockedBy())) {
       return false;
     }
-    return needle == null || f.filename().toLowerCase(Locale.ROOT).contains(needle)
-      || f.description().toLowerCase(Locale.ROOT).contains(needle);
+    return matchesWords(f.filename(), f.description(), words);
   }
 
   Future<JsonObject> get(Request r) {
