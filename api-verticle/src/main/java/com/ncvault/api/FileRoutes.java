@@ -77,14 +77,30 @@ final class FileRoutes {
     answer(ctx, StorageActions.FILES_DIFF, request);
   }
 
+  /** A revision other than the current one is saved under a name with its revision (see DownloadName). */
   void content(RoutingContext ctx) {
-    JsonObject request = new JsonObject().put("filename", filename(ctx));
-    putIfPresent(request, "rev", Input.queryString(ctx, "rev", 20));
-    storage.call(StorageActions.FILES_CONTENT, request, StorageClient.CONTENT_TIMEOUT_MS)
-      .map(json -> new BlobLocation(json.getString("filename"), json.getString("revision"), json.getString("path"),
-        json.getLong("size", 0L), json.getString("sha256")))
-      .onSuccess(blob -> content.send(ctx, blob))
+    String filename = filename(ctx);
+    String rev = Input.queryString(ctx, "rev", 20);
+    JsonObject request = new JsonObject().put("filename", filename);
+    putIfPresent(request, "rev", rev);
+    Future<BlobLocation> located = storage.call(StorageActions.FILES_CONTENT, request, StorageClient.CONTENT_TIMEOUT_MS)
+      .map(FileRoutes::blobLocation);
+    // Without rev the current revision is sent; with one, the file's record says whether it is current.
+    Future<String> current = rev == null ? Future.succeededFuture(null)
+      : storage.call(StorageActions.FILES_GET, new JsonObject().put("filename", filename))
+        .map(file -> file.getString("revision"));
+    Future.all(located, current)
+      .onSuccess(both -> {
+        BlobLocation blob = located.result();
+        String name = rev == null ? blob.filename() : DownloadName.of(blob.filename(), blob.revision(), current.result());
+        content.send(ctx, blob, name);
+      })
       .onFailure(ctx::fail);
+  }
+
+  static BlobLocation blobLocation(JsonObject json) {
+    return new BlobLocation(json.getString("filename"), json.getString("revision"), json.getString("path"),
+      json.getLong("size", 0L), json.getString("sha256"));
   }
 
   void checkout(RoutingContext ctx) {

@@ -68,6 +68,27 @@ class DownloadTest {
   }
 
   @Test
+  void anOlderRevisionIsSavedUnderANameWithItsRevisionTheCurrentOneUnderItsOwn(VertxTestContext ctx) {
+    // The sample's current revision is 1.0 (FakeStorage).
+    verify(ctx, Future.all(download().addQueryParam("rev", "0.9").send(), download().addQueryParam("rev", "1.0").send()),
+      both -> {
+        assertThat(both.<HttpResponse<Buffer>>resultAt(0).getHeader("Content-Disposition"))
+          .isEqualTo("attachment; filename=\"1234567_AB1_rev0.9.nc\"; filename*=UTF-8''1234567_AB1_rev0.9.nc");
+        assertThat(both.<HttpResponse<Buffer>>resultAt(1).getHeader("Content-Disposition"))
+          .isEqualTo("attachment; filename=\"1234567_AB1.nc\"; filename*=UTF-8''1234567_AB1.nc");
+      });
+  }
+
+  @Test
+  void revisionNamesPutTheRevisionBeforeTheExtension() {
+    assertThat(DownloadName.of("1234567_AB1.nc", "1.0", "2.0")).isEqualTo("1234567_AB1_rev1.0.nc");
+    assertThat(DownloadName.of("1234567_AB1.nc", "2.0", "2.0")).isEqualTo("1234567_AB1.nc");
+    assertThat(DownloadName.of("fixture.plate.mcam", "1.3", "1.4")).isEqualTo("fixture.plate_rev1.3.mcam");
+    assertThat(DownloadName.of("PROGRAM", "1.1", "1.2")).isEqualTo("PROGRAM_rev1.1");
+    assertThat(DownloadName.of(".nc", "1.1", "1.2")).isEqualTo(".nc_rev1.1");
+  }
+
+  @Test
   void aMatchingEtagGives304WithoutBody(VertxTestContext ctx) {
     verify(ctx, Future.all(
         download().putHeader("If-None-Match", etag()).send(),

@@ -72,6 +72,7 @@ final class FakeStorage {
     roles.put("carl", Roles.PROGRAMMER);
     roles.put("tess", Roles.PROGRAMMER);
     files.clear();
+    contents.keySet().retainAll(java.util.Set.of(SAMPLE));
     files.put(SAMPLE, fileInfo(SAMPLE, "1.0", 0, "", FileInfo.UNLOCKED, null));
     uploads.clear();
     calls.clear();
@@ -91,6 +92,18 @@ final class FakeStorage {
 
   Future<Void> stop() {
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  /** Another file with content at revision {@code revision} (kept until {@link #reset}). */
+  Future<Void> addFile(String name, String revision, Buffer content) {
+    return vertx.fileSystem().writeFile(blobOf(name).toString(), content).onSuccess(v -> {
+      contents.put(name, content);
+      files.put(name, fileInfo(name, revision, content.length(), sha256(content), FileInfo.UNLOCKED, null));
+    });
+  }
+
+  private Path blobOf(String name) {
+    return SAMPLE.equals(name) ? sampleBlob() : blobDir.resolve(sha256(Buffer.buffer(name)) + ".blob");
   }
 
   String sampleSha256() {
@@ -200,11 +213,13 @@ final class FakeStorage {
         .put("diff", ""));
       case StorageActions.FILES_CONTENT -> {
         JsonObject file = existingFile(filename);
-        if (!SAMPLE.equals(filename)) {
+        if (!contents.containsKey(filename)) {
           throw new PdmError(ErrorCode.NOT_FOUND, "No content");
         }
-        yield Future.succeededFuture(new JsonObject().put("filename", filename).put("revision", file.getString("revision"))
-          .put("path", sampleBlob().toString()).put("size", file.getLong("size")).put("sha256", file.getString("sha256")));
+        // Every revision has the same content here; the one asked for is named in the reply.
+        yield Future.succeededFuture(new JsonObject().put("filename", filename)
+          .put("revision", body.getString("rev", file.getString("revision")))
+          .put("path", blobOf(filename).toString()).put("size", file.getLong("size")).put("sha256", file.getString("sha256")));
       }
       case StorageActions.DASHBOARD_STATS -> Future.succeededFuture(new JsonObject()
         .put("active_checkouts", new JsonArray()).put("total_files", files.size()).put("locked_files", 0)
