@@ -151,23 +151,31 @@ final class UserService {
         UserRules.requirePassword(r.optional("password"));
         return r.required("username");
       }))
-      .compose(username -> Database.run(pool, Sql.USER, Map.of("username", username))
-        .compose(rows -> rows.size() == 1 ? Future.succeededFuture() : Future.failedFuture(unknown(username)))
-        .compose(v -> vertx.executeBlocking(() -> Passwords.hash(r.required("password"))))
-        .compose(hash -> pool.withTransaction(conn -> Database.run(conn, Sql.USER_FOR_UPDATE,
-            Map.of("username", username))
-          .compose(rows -> {
-            if (rows.size() == 0) {
-              return Future.failedFuture(unknown(username));
-            }
-            var row = rows.iterator().next();
-            long now = clock.millis();
-            return Database.run(conn, Sql.UPDATE_PASSWORD, Map.of("username", username, "hash", hash, "now", now))
-              .compose(u -> userEvent(conn, EventTypes.USER_CHANGED, actor, now,
-                "Set a new password for " + username,
-                new JsonObject().put("username", username).put("passwordChanged", true),
-                JsonObject.mapFrom(Rows.user(row))));
-          }))))
+      .compose(username -> setPassword(actor, username, r.required("password")));
+  }
+
+  /**
+   * Sets a user's password (checked by the caller) and ends the user's sessions: tokens issued
+   * before now are refused. Also the launcher's {@code --reset-admin-password}, as {@link #SYSTEM}.
+   */
+  Future<JsonObject> setPassword(String actor, String username, String password) {
+    return Database.run(pool, Sql.USER, Map.of("username", username))
+      .compose(rows -> rows.size() == 1 ? Future.succeededFuture() : Future.failedFuture(unknown(username)))
+      .compose(v -> vertx.executeBlocking(() -> Passwords.hash(password)))
+      .compose(hash -> pool.withTransaction(conn -> Database.run(conn, Sql.USER_FOR_UPDATE,
+          Map.of("username", username))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(unknown(username));
+          }
+          var row = rows.iterator().next();
+          long now = clock.millis();
+          return Database.run(conn, Sql.UPDATE_PASSWORD, Map.of("username", username, "hash", hash, "now", now))
+            .compose(u -> userEvent(conn, EventTypes.USER_CHANGED, actor, now,
+              "Set a new password for " + username,
+              new JsonObject().put("username", username).put("passwordChanged", true),
+              JsonObject.mapFrom(Rows.user(row))));
+        })))
       .map(events::publish);
   }
 
