@@ -16,6 +16,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -284,6 +285,15 @@ class LiveBrowserTest {
     String other = newPart("_OP61.nc");
     bob.createFile(other, "Chamfer", "G21\nM30\n");
     bob.checkout(other, "chamfer size");
+    alicePage.waitFor(SLOW).until(d -> d.findElement(testId("activity-feed")).getText().contains("bob checked out " + other));
+    Select events = new Select(alicePage.driver().findElement(testId("activity-type")));
+    assertThat(events.getOptions()).extracting(WebElement::getText).contains("All events", "checked out", "checked in");
+    events.selectByValue("checkin");
+    alicePage.waitFor(SLOW).until(d -> {
+      List<WebElement> items = d.findElements(testId("activity-item"));
+      return !items.isEmpty() && items.stream().allMatch(i -> "checkin".equals(i.getAttribute("data-type")));
+    });
+    events.selectByValue("");
     alicePage.waitFor(SLOW).until(d -> d.findElement(testId("activity-feed")).getText().contains("bob checked out " + other));
     alicePage.waitFor(SLOW).until(ExpectedConditions.presenceOfElementLocated(
       By.cssSelector("[data-testid='checkout-row'][data-filename='" + other + "']")));
