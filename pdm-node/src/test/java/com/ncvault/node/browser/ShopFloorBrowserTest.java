@@ -442,6 +442,13 @@ class ShopFloorBrowserTest {
     assertThat(overflows(page)).as("sideways overflow at 390 px: %s", what).isEmpty();
   }
 
+  /** The dialog {@code testid} has opened and fits; then it is closed. */
+  static void assertDialogFits(Browser page, String testid) {
+    page.dialog(testid, SLOW);
+    assertFits(page, testid);
+    page.closeDialog(testid, SLOW);
+  }
+
   @Test
   void every_view_and_dialog_fits_a_phone_390_px_wide() {
     String held = newPart("_OP50.nc");
@@ -499,29 +506,19 @@ class ShopFloorBrowserTest {
     page.closeDialog("checkin-modal", SLOW);
 
     page.clickAction(byBob, "override");
-    page.dialog("override-modal", SLOW);
-    assertFits(page, "override");
-    page.closeDialog("override-modal", SLOW);
+    assertDialogFits(page, "override-modal");
     page.clickAction(byBob, "delete");
-    page.dialog("confirm-modal", SLOW);
-    assertFits(page, "delete");
-    page.closeDialog("confirm-modal", SLOW);
+    assertDialogFits(page, "confirm-modal");
     page.driver().findElement(testId("new-file")).click();
-    page.dialog("new-file-modal", SLOW);
-    assertFits(page, "new file");
-    page.closeDialog("new-file-modal", SLOW);
+    assertDialogFits(page, "new-file-modal");
     page.driver().findElement(testId("open-settings")).click();
-    page.dialog("settings-modal", SLOW);
-    assertFits(page, "settings");
-    page.closeDialog("settings-modal", SLOW);
+    assertDialogFits(page, "settings-modal");
     page.searchFor(" ", SLOW);
     String free = newPart("_OP52.nc");
     alice.createFile(free, "Free", "G21\nM30\n");
     page.cardOf(free, SLOW);
     page.clickAction(free, "checkout");
-    page.dialog("checkout-modal", SLOW);
-    assertFits(page, "check-out");
-    page.closeDialog("checkout-modal", SLOW);
+    assertDialogFits(page, "checkout-modal");
 
     page.driver().findElement(testId("nav-dashboard")).click();
     page.waitFor(SLOW).until(ExpectedConditions.presenceOfElementLocated(
@@ -536,9 +533,7 @@ class ShopFloorBrowserTest {
     }
     page.screenshot("phone-admin");
     page.driver().findElement(By.cssSelector("[data-testid='user-row'][data-username='bob'] [data-testid='user-password']")).click();
-    page.dialog("prompt-modal", SLOW);
-    assertFits(page, "new password");
-    page.closeDialog("prompt-modal", SLOW);
+    assertDialogFits(page, "prompt-modal");
     new Select(page.driver().findElement(By.cssSelector("select[data-testid='user-role'][data-username='bob']"))).selectByValue("viewer");
     page.dialog("role-confirm-modal", SLOW);
     assertFits(page, "role change");
