@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildView, cardActions, filesFromGroups, groupOf, isFiltering, matchesFilter, sameFile }
-  from '../../main/resources/webroot/js/filemodel.js';
+import { baseName, buildView, cardActions, downloadName, filesFromGroups, groupOf, isBinaryName, isFiltering, matchesFilter,
+  nameDiffers, sameFile, searchWords } from '../../main/resources/webroot/js/filemodel.js';
 
 const file = (filename, extra = {}) => ({
   filename, group: groupOf(filename), description: '', revision: '1.0', size: 10,
@@ -77,17 +77,54 @@ test('filtering 10,000 files takes well under 200 ms', () => {
   assert.ok(ms < 200, `took ${ms} ms`);
 });
 
-test('a viewer sees only history and watch; the holder sees check in and cancel; admins override others', () => {
+test('a viewer sees only view, history and watch; the holder sees check in and cancel; admins override others', () => {
   const free = file('a.nc');
   const mine = file('b.nc', { status: 'locked', lockedBy: 'alice' });
   const other = file('c.nc', { status: 'locked', lockedBy: 'bob' });
   const none = new Set();
-  assert.deepEqual(cardActions(free, { username: 'v', role: 'viewer' }, none), ['history']);
-  assert.deepEqual(cardActions(other, { username: 'v', role: 'viewer' }, none), ['watch', 'history']);
-  assert.deepEqual(cardActions(free, { username: 'alice', role: 'programmer' }, none), ['checkout', 'history']);
-  assert.deepEqual(cardActions(mine, { username: 'alice', role: 'programmer' }, none), ['checkin', 'cancel-checkout', 'history']);
-  assert.deepEqual(cardActions(other, { username: 'alice', role: 'programmer' }, new Set(['c.nc'])), ['unwatch', 'history']);
-  assert.deepEqual(cardActions(other, { username: 'root', role: 'admin' }, none), ['watch', 'history', 'override', 'delete']);
+  assert.deepEqual(cardActions(free, { username: 'v', role: 'viewer' }, none), ['viewer', 'history']);
+  assert.deepEqual(cardActions(other, { username: 'v', role: 'viewer' }, none), ['watch', 'viewer', 'history']);
+  assert.deepEqual(cardActions(free, { username: 'alice', role: 'programmer' }, none), ['checkout', 'viewer', 'history']);
+  assert.deepEqual(cardActions(mine, { username: 'alice', role: 'programmer' }, none), ['checkin', 'cancel-checkout', 'viewer', 'history']);
+  assert.deepEqual(cardActions(other, { username: 'alice', role: 'programmer' }, new Set(['c.nc'])), ['unwatch', 'viewer', 'history']);
+  assert.deepEqual(cardActions(other, { username: 'root', role: 'admin' }, none), ['watch', 'viewer', 'history', 'override', 'delete']);
+});
+
+test('a binary file offers no viewer', () => {
+  assert.deepEqual(cardActions(file('1234567_AB1.mcam'), { username: 'alice', role: 'programmer' }, new Set(), { binary: true }),
+    ['checkout', 'history']);
+  assert.ok(isBinaryName('1234567_AB1.MCAM', ['.mcam']));
+  assert.ok(!isBinaryName('1234567_AB1.nc', ['.mcam']));
+  assert.ok(!isBinaryName('1234567_AB1.mcam', undefined));
+});
+
+test('the search finds files with every word, in the name or the description, in any order', () => {
+  const op20 = file('1234567_OP20.mcam', { description: 'Housing, fixture B' });
+  const op10 = file('1234567_OP10.nc', { description: 'Flange roughing' });
+  const pick = (q) => [op20, op10].filter((f) => matchesFilter(f, { q }, 'me')).map((f) => f.filename);
+  assert.deepEqual(pick('OP20 mcam'), ['1234567_OP20.mcam']);
+  assert.deepEqual(pick('mcam   op20'), ['1234567_OP20.mcam']);
+  assert.deepEqual(pick('roughing op10'), ['1234567_OP10.nc'], 'one word in the description, one in the name');
+  assert.deepEqual(pick('op20 roughing'), [], 'every word must be found');
+  assert.deepEqual(pick('  1234567  '), ['1234567_OP20.mcam', '1234567_OP10.nc']);
+  assert.deepEqual(searchWords('  A  b '), ['a', 'b']);
+  assert.deepEqual(searchWords(''), []);
+});
+
+test('an older revision downloads under a name with its revision before the extension', () => {
+  assert.equal(downloadName('1234567_AB1.nc', '1.0', '2.0'), '1234567_AB1_rev1.0.nc');
+  assert.equal(downloadName('1234567_AB1.nc', '2.0', '2.0'), '1234567_AB1.nc');
+  assert.equal(downloadName('1234567_AB1.nc', undefined, '2.0'), '1234567_AB1.nc');
+  assert.equal(downloadName('plate.v2.mcam', '1.3', '1.4'), 'plate.v2_rev1.3.mcam');
+  assert.equal(downloadName('PROGRAM', '1.1', '1.2'), 'PROGRAM_rev1.1');
+});
+
+test('a chosen file with another name than the vault file is flagged; another case or a path is not', () => {
+  assert.ok(nameDiffers('v3.nc', '1234567_AB1.nc'));
+  assert.ok(nameDiffers('1234567_AB1.tap', '1234567_AB1.nc'));
+  assert.ok(!nameDiffers('1234567_ab1.NC', '1234567_AB1.nc'));
+  assert.ok(!nameDiffers('C:\\fakepath\\1234567_AB1.nc', '1234567_AB1.nc'));
+  assert.equal(baseName('/home/al/v3.nc'), 'v3.nc');
 });
 
 test('two file objects with the same fields are the same file', () => {

@@ -454,3 +454,84 @@ test('an attempt that neither opens nor fails is given up and the round goes on 
   assert.equal(FakeSocket.all[2].readyState, 1, 'an open socket is never given up');
   conn.stop();
 });
+
+/** A connection whose clock is the mocked one: the heartbeat compares Date.now() with the last frame. */
+function heartbeatConnection(t, extra = {}) {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  return connection({ heartbeatMs: 2000, ...extra });
+}
+
+test('a silent connection is pinged after one interval and counts as lost after two: "reconnecting" at once', (t) => {
+  const { conn, states } = heartbeatConnection(t);
+  conn.start();
+  const socket = FakeSocket.all[0];
+  socket.open();
+  socket.message({ type: 'FILE_LIST_UPDATED', seq: 4, payload: {} });
+  t.mock.timers.tick(1999);
+  assert.deepEqual(socket.sent, [], 'nothing is sent while frames are recent');
+  t.mock.timers.tick(1);
+  assert.deepEqual(socket.sent, ['ping'], 'the text frame ping, which the server answers with PONG');
+  t.mock.timers.tick(1999);
+  assert.equal(states.at(-1), 'connected');
+  assert.equal(FakeSocket.all.length, 1);
+  t.mock.timers.tick(1);
+  assert.equal(socket.readyState, 3, 'the silent socket is closed');
+  assert.equal(states.at(-1), 'reconnecting', 'two intervals of silence: a new connection is being opened');
+  assert.equal(FakeSocket.all.length, 2);
+  assert.equal(FakeSocket.all[1].url, 'ws://h:1/ws?proto=2&since=4', 'it asks for what it missed');
+  socket.drop();
+  assert.equal(states.at(-1), 'reconnecting', 'the late close of the old socket changes nothing');
+  conn.stop();
+});
+
+test('every frame, a PONG too, starts the silence again', (t) => {
+  const { conn, states } = heartbeatConnection(t);
+  conn.start();
+  const socket = FakeSocket.all[0];
+  socket.open();
+  for (let i = 0; i < 5; i++) {
+    t.mock.timers.tick(2000);
+    assert.equal(socket.sent.length, i + 1, 'a ping after each interval of silence');
+    socket.message({ type: 'PONG' });
+  }
+  t.mock.timers.tick(1500);
+  socket.message({ type: 'PRESENCE', payload: { users: [] } });
+  t.mock.timers.tick(1500);
+  assert.equal(socket.sent.length, 5, 'the presence message counted as heard');
+  assert.equal(states.at(-1), 'connected');
+  assert.equal(FakeSocket.all.length, 1);
+  conn.stop();
+});
+
+test('the interval follows the server setting given after start', (t) => {
+  const { conn } = heartbeatConnection(t, { heartbeatMs: 30000 });
+  conn.start();
+  conn.setHeartbeat(1000);
+  const socket = FakeSocket.all[0];
+  socket.open();
+  t.mock.timers.tick(1000);
+  assert.deepEqual(socket.sent, ['ping']);
+  conn.setHeartbeat(-5);
+  assert.equal(conn.heartbeatMs, 1000, 'a nonsense interval is ignored');
+  conn.stop();
+});
+
+test('the browser going offline closes the socket at once and nothing is tried until it is online again', (t) => {
+  const { conn, states } = heartbeatConnection(t);
+  conn.start();
+  const socket = FakeSocket.all[0];
+  socket.open();
+  socket.message({ type: 'FILE_LIST_UPDATED', seq: 9, payload: {} });
+  conn.goOffline();
+  assert.equal(states.at(-1), 'offline');
+  assert.equal(socket.readyState, 3);
+  socket.drop();
+  t.mock.timers.tick(120000);
+  assert.equal(FakeSocket.all.length, 1, 'no attempt into a missing network, no heartbeat either');
+  assert.deepEqual(socket.sent, []);
+  conn.reconnectNow();
+  assert.equal(FakeSocket.all.length, 2);
+  assert.equal(FakeSocket.all[1].url, 'ws://h:1/ws?proto=2&since=9');
+  assert.equal(states.at(-1), 'reconnecting');
+  conn.stop();
+});

@@ -102,6 +102,46 @@ export function upload(path, formData, onProgress) {
   return { promise, abort: () => xhr.abort() };
 }
 
+/** The file name in a Content-Disposition header (filename*=UTF-8'' first), or null. */
+export function dispositionName(header) {
+  const text = String(header || '');
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(text);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch (e) {
+      // Malformed: the plain name may still do.
+    }
+  }
+  const plain = /filename="([^"]*)"/i.exec(text);
+  return plain ? plain[1] : null;
+}
+
+/**
+ * The current revisions of several files as one zip: { blob, filename }. A POST with the CSRF
+ * header, so fetch rather than a link; errors come as ApiError like every other call.
+ */
+export async function downloadZip(filenames) {
+  let res;
+  try {
+    res = await fetch('/api/files/download.zip', {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/zip, application/json', 'X-PDM-CSRF': '1' },
+      body: JSON.stringify({ filenames }),
+    });
+  } catch (e) {
+    throw new ApiError(0, 'network', 'Cannot reach the server');
+  }
+  if (!res.ok) {
+    const data = await res.json().catch(() => null);
+    const error = errorFrom(res.status, data);
+    if (res.status === 401) unauthorizedHandler(error);
+    throw error;
+  }
+  const blob = await res.blob();
+  return { blob, filename: dispositionName(res.headers.get('Content-Disposition')) || 'ncvault-files.zip' };
+}
+
 export function contentUrl(filename, rev) {
   return withQuery(`${filePath(filename)}/content`, { rev });
 }
@@ -135,4 +175,5 @@ export const api = {
   resetPassword: (u, password) => request('POST', `/api/admin/users/${enc(u)}/password`, { json: { password } }),
   deleteUser: (u) => request('DELETE', `/api/admin/users/${enc(u)}`),
   sendMessage: (to, text) => request('POST', '/api/admin/messages', { json: { to, text } }),
+  downloadZip,
 };

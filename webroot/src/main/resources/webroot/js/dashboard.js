@@ -41,8 +41,9 @@ export function createDashboard({ store, toast }) {
     type: byId('activity-type'),
     knownUsers: byId('known-users'),
   };
+  // replaceChildren takes nodes, not an array: an array would become one text node.
   els.type.replaceChildren(h('option', { value: '' }, 'All events'),
-    EVENT_TYPES.map((t) => h('option', { value: t }, verbOf(t))));
+    ...EVENT_TYPES.map((t) => h('option', { value: t }, verbOf(t))));
 
   let visible = false;
   let ticker = null;
@@ -72,13 +73,13 @@ export function createDashboard({ store, toast }) {
   function renderCheckouts(list) {
     const now = performance.now();
     rows = list.map((c) => {
-      const duration = h('td', { class: 'num', dataset: { testid: 'checkout-duration' } });
+      const duration = h('td', { class: 'num', dataset: { testid: 'checkout-duration', label: 'Duration' } });
       const badge = h('span', { class: 'badge badge-warn', hidden: true }, 'stale');
       const tr = h('tr', { dataset: { testid: 'checkout-row', filename: c.filename } },
-        h('td', null, h('span', { class: 'fname' }, c.filename), ' ', badge,
+        h('td', { dataset: { label: 'File' } }, h('span', { class: 'fname' }, c.filename), ' ', badge,
           c.lock_message ? h('span', { class: 'muted small block' }, c.lock_message) : null),
-        h('td', null, c.locked_by),
-        h('td', null, timeEl(c.locked_at, formatTime(c.locked_at))),
+        h('td', { dataset: { label: 'User' } }, c.locked_by),
+        h('td', { dataset: { label: 'Since' } }, timeEl(c.locked_at, formatTime(c.locked_at))),
         duration);
       return { tr, duration, badge, base: Number(c.duration_seconds) || 0, at: now };
     });

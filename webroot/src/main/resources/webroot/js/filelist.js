@@ -1,7 +1,7 @@
 // The grouped file list. Only open groups hold cards (closed <details> get theirs when opened),
 // and a change to one file redraws that one card (cards are kept in a Map filename -> element).
 import { fillTime, h, timeEl } from './dom.js';
-import { buildView, cardActions, isFiltering, lockState, sameFile } from './filemodel.js';
+import { buildView, cardActions, isBinaryName, isFiltering, lockState, sameFile } from './filemodel.js';
 import { formatSize, formatTime } from './format.js';
 import { contentUrl } from './api.js';
 
@@ -13,7 +13,8 @@ const BIG_VAULT = 1000;
 const AUTO_OPEN_MATCHES = 300;
 const OPEN_KEY = 'ncvault.openGroups';
 
-const LABELS = {
+export const LABELS = {
+  viewer: 'View',
   checkout: 'Check out',
   checkin: 'Check in',
   'cancel-checkout': 'Cancel checkout',
@@ -24,6 +25,7 @@ const LABELS = {
   delete: 'Delete',
 };
 const TIPS = {
+  viewer: 'Read the program in the page',
   checkout: 'Lock the file so that only you can check in',
   checkin: 'Upload a new revision',
   'cancel-checkout': 'Release your lock without a new revision',
@@ -41,6 +43,9 @@ function lockText(file, state) {
   if (!file.lockedAt) return [who];
   return [`${who} since `, timeEl(file.lockedAt, formatTime(file.lockedAt))];
 }
+
+/** Reason shown on what needs the server while it cannot be reached. */
+export const OFFLINE_TIP = 'Not available offline: waits for the connection';
 
 function buttonClass(action) {
   if (DANGER.has(action)) return 'btn btn-small btn-danger';
@@ -61,21 +66,73 @@ function cardTemplates() {
       h('p', { class: 'lock', dataset: { testid: 'lock-state' } }, h('span', { class: 'lock-dot', 'aria-hidden': 'true' })),
       h('p', { class: 'lock-message', dataset: { testid: 'lock-message' } }),
       h('div', { class: 'card-actions' },
-        h('a', { class: 'btn btn-small', download: '', dataset: { testid: 'action-download' }, 'data-tip': 'Download the current revision' },
+        h('a', { class: 'btn btn-small', download: '', dataset: { testid: 'action-download', needsServer: '' }, 'data-tip': 'Download the current revision' },
           'Download')));
     const buttons = {};
     for (const action of Object.keys(LABELS)) {
-      buttons[action] = h('button', { type: 'button', class: buttonClass(action), dataset: { action, testid: `action-${action}` }, 'data-tip': TIPS[action] },
-        LABELS[action]);
+      buttons[action] = actionButton(action);
     }
     templates = { card, buttons };
   }
   return templates;
 }
 
+/** A button for a file action; every action needs the server. */
+function actionButton(action) {
+  return h('button', { type: 'button', class: buttonClass(action), dataset: { action, testid: `action-${action}`, needsServer: '' }, 'data-tip': TIPS[action] },
+    LABELS[action]);
+}
+
+/**
+ * The action buttons of a file (cards and table rows), cloned from `buttons`: each carries the
+ * filename, an accessible name that includes it ("Check out 1234567_AB1.nc": a screen reader
+ * hears which file), and is disabled while the server cannot be reached.
+ */
+export function fileButtons(file, user, watched, { binary, offline }) {
+  const { buttons } = cardTemplates();
+  return cardActions(file, user, watched, { binary }).map((action) => {
+    const button = buttons[action].cloneNode(true);
+    button.dataset.filename = file.filename;
+    button.setAttribute('aria-label', `${LABELS[action]} ${file.filename}`);
+    if (offline) markOffline(button, true);
+    return button;
+  });
+}
+
+/** A download link of a file's current revision, named for screen readers. */
+export function fillDownload(link, file, offline) {
+  link.href = contentUrl(file.filename);
+  link.setAttribute('aria-label', `Download ${file.filename}`);
+  if (offline) markOffline(link, true);
+  return link;
+}
+
+/** Disables (or enables) something that needs the server; a link cannot be disabled, so it is marked. */
+export function markOffline(el, offline) {
+  if (el.tagName === 'A') {
+    if (offline) el.setAttribute('aria-disabled', 'true');
+    else el.removeAttribute('aria-disabled');
+  } else {
+    el.disabled = offline;
+  }
+  if (offline) {
+    if (!el.dataset.onlineTip) el.dataset.onlineTip = el.dataset.tip || '';
+    el.dataset.tip = OFFLINE_TIP;
+  } else if (el.dataset.onlineTip !== undefined) {
+    el.dataset.tip = el.dataset.onlineTip;
+    delete el.dataset.onlineTip;
+  }
+}
+
+/** The card and table options that come from the state: binary files by extension, offline. */
+export function viewOptions(state, file) {
+  const binaryExtensions = state.settings && state.settings.binaryExtensions;
+  return { binary: isBinaryName(file.filename, binaryExtensions), offline: !state.reachable };
+}
+
 /** One file card. All user text (filename, description, lock message, names) goes in as text. */
-export function renderCard(file, user, watched) {
-  const { card: skeleton, buttons } = cardTemplates();
+export function renderCard(file, user, watched, options = { binary: false, offline: false }) {
+  const { card: skeleton } = cardTemplates();
   const state = lockState(file, user ? user.username : null);
   const stateName = state === 'other' ? 'locked' : state;
   const card = skeleton.cloneNode(true);
@@ -95,12 +152,8 @@ export function renderCard(file, user, watched) {
   lock.append(...lockText(file, state));
   if (state !== 'free' && file.lockMessage) lockMessage.textContent = file.lockMessage;
   else lockMessage.remove();
-  actions.firstChild.href = contentUrl(file.filename);
-  for (const action of cardActions(file, user, watched)) {
-    const button = buttons[action].cloneNode(true);
-    button.dataset.filename = file.filename;
-    actions.appendChild(button);
-  }
+  fillDownload(actions.firstChild, file, options.offline);
+  actions.append(...fileButtons(file, user, watched, options));
   return card;
 }
 
@@ -283,15 +336,17 @@ export class FileList {
   }
 
   cardFor(file) {
-    const { user, watched } = this.store.state;
+    const { user, watched, settings } = this.store.state;
     const isWatched = watched.has(file.filename);
     const entry = this.cards.get(file.filename);
-    if (entry && entry.user === user && entry.watched === isWatched && (entry.file === file || sameFile(entry.file, file))) {
+    const offline = !this.store.state.reachable;
+    if (entry && entry.user === user && entry.watched === isWatched && entry.settings === settings && entry.offline === offline
+      && (entry.file === file || sameFile(entry.file, file))) {
       entry.file = file;
       return entry.el;
     }
-    const el = renderCard(file, user, watched);
-    this.cards.set(file.filename, { file, el, user, watched: isWatched });
+    const el = renderCard(file, user, watched, viewOptions(this.store.state, file));
+    this.cards.set(file.filename, { file, el, user, watched: isWatched, settings, offline });
     return el;
   }
 
@@ -309,6 +364,17 @@ export class FileList {
         if (target) target.focus();
       }
     }
+  }
+
+  /** The summary line for the table view, which counts its own rows: `matched` of all files. */
+  updateTableSummary(matched) {
+    if (!this.summary) return;
+    const { files, filter, filesLoaded } = this.store.state;
+    const total = files.size;
+    if (!filesLoaded) this.summary.textContent = 'Loading files\u2026';
+    else if (total === 0) this.summary.textContent = 'No files yet.';
+    else if (isFiltering(filter)) this.summary.textContent = matched === 0 ? `No file matches (of ${total}).` : `${matched} of ${total} files match.`;
+    else this.summary.textContent = `${plural(total, 'file')}.`;
   }
 
   updateSummary(filtering, loaded) {

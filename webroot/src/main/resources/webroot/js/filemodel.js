@@ -41,7 +41,8 @@ function haystack(file) {
 }
 
 const modifiedTimes = new WeakMap();
-function modifiedTime(file) {
+/** A file's modification time in ms, parsed once per file object. */
+export function modifiedTime(file) {
   let t = modifiedTimes.get(file);
   if (t === undefined) {
     t = Date.parse(file.modifiedAt || '') || 0;
@@ -50,10 +51,34 @@ function modifiedTime(file) {
   return t;
 }
 
-/** Whether `file` passes the search text (filename + description) and the status filter. */
+/** The words of a search, lower case: "OP20 mcam" -> ["op20", "mcam"]; [] for blank text. */
+export function searchWords(q) {
+  const text = String(q || '').trim().toLowerCase();
+  return text ? text.split(/\s+/) : [];
+}
+
+// The words of the last search, kept so that filtering 10,000 files splits the text once.
+let lastQuery = null;
+let lastWords = [];
+function wordsOf(q) {
+  if (q !== lastQuery) {
+    lastQuery = q;
+    lastWords = searchWords(q);
+  }
+  return lastWords;
+}
+
+/**
+ * Whether `file` passes the search and the status filter. The search matches when every word is in
+ * the filename or the description, in any order ("OP20 mcam" finds 1234567_OP20.mcam), as the
+ * server's q does (storage FileService.list).
+ */
 export function matchesFilter(file, filter, me) {
-  const q = (filter.q || '').trim().toLowerCase();
-  if (q && !haystack(file).includes(q)) return false;
+  const words = wordsOf(filter.q || '');
+  if (words.length) {
+    const text = haystack(file);
+    for (const word of words) if (!text.includes(word)) return false;
+  }
   switch (filter.status || 'all') {
     case 'free': return file.status !== 'locked';
     case 'locked': return file.status === 'locked';
@@ -103,6 +128,38 @@ export function isFiltering(filter) {
   return Boolean((filter.q || '').trim()) || (filter.status || 'all') !== 'all';
 }
 
+/**
+ * The name a download is saved under: the file's own for its current revision, the revision added
+ * before the extension for any other (1234567_AB1.nc rev 1.0 -> 1234567_AB1_rev1.0.nc), as the
+ * server's Content-Disposition says (api DownloadName).
+ */
+export function downloadName(filename, rev, currentRev) {
+  if (!rev || rev === currentRev) return filename;
+  const dot = filename.lastIndexOf('.');
+  if (dot <= 0) return `${filename}_rev${rev}`;
+  return `${filename.slice(0, dot)}_rev${rev}${filename.slice(dot)}`;
+}
+
+/** True for a file whose extension the server lists as binary (no viewer, no differences). */
+export function isBinaryName(filename, binaryExtensions) {
+  const name = String(filename || '').toLowerCase();
+  return (binaryExtensions || []).some((ext) => name.endsWith(String(ext).toLowerCase()));
+}
+
+/** The name a path from a file chooser ends with ("C:\\fakepath\\v3.nc" -> "v3.nc"). */
+export function baseName(path) {
+  const text = String(path || '');
+  return text.slice(Math.max(text.lastIndexOf('/'), text.lastIndexOf('\\')) + 1);
+}
+
+/**
+ * Whether a file chosen for check-in has another name than the vault file it would become: the
+ * way a wrong program reaches a machine. Case alone does not count (the vault's names ignore it).
+ */
+export function nameDiffers(chosen, vaultName) {
+  return baseName(chosen).normalize('NFC').toLowerCase() !== String(vaultName).normalize('NFC').toLowerCase();
+}
+
 const ROLE_RANK = { viewer: 0, programmer: 1, admin: 2 };
 export function atLeast(role, required) {
   return (ROLE_RANK[role] ?? -1) >= ROLE_RANK[required];
@@ -110,9 +167,9 @@ export function atLeast(role, required) {
 
 /**
  * The actions shown on a file card for this user, in display order. The server checks again;
- * this only hides what cannot succeed.
+ * this only hides what cannot succeed. A binary file has no viewer.
  */
-export function cardActions(file, user, watched) {
+export function cardActions(file, user, watched, { binary = false } = {}) {
   const role = user ? user.role : 'viewer';
   const state = lockState(file, user ? user.username : null);
   const actions = [];
@@ -121,6 +178,7 @@ export function cardActions(file, user, watched) {
     if (state === 'mine') actions.push('checkin', 'cancel-checkout');
   }
   if (state === 'other') actions.push(watched && watched.has(file.filename) ? 'unwatch' : 'watch');
+  if (!binary) actions.push('viewer');
   actions.push('history');
   if (atLeast(role, 'admin')) {
     if (state === 'other') actions.push('override');

@@ -3,15 +3,19 @@ import { byId } from './dom.js';
 import { api, onUnauthorized, request } from './api.js';
 import { createStore } from './state.js';
 import { LiveConnection, applyToFiles, endpointsFor } from './websocket.js';
-import { FileList } from './filelist.js';
+import { FileList, markOffline } from './filelist.js';
+import { FileTable } from './filetable.js';
+import { openViewer } from './viewer.js';
+import { passwordProblem } from './userrules.js';
 import { atLeast } from './filemodel.js';
 import { activityText, isFileEvent, warmUpFormatters } from './format.js';
 import { confirmModal, openCheckinModal, openHistoryModal, openNewFileModal, promptModal } from './modals.js';
+import { formatSize } from './format.js';
 import { createDashboard } from './dashboard.js';
 import { createAdmin } from './admin.js';
 import { initToasts, showError, showToast } from './toasts.js';
 import { initTooltips } from './tooltips.js';
-import { initTheme, notifyBrowser, openSettings } from './settings.js';
+import { initTheme, listModeOf, notifyBrowser, openSettings, rememberListMode } from './settings.js';
 
 const SEARCH_DEBOUNCE_MS = 150;
 const SNAPSHOT_WAIT_MS = 2500;
@@ -29,6 +33,12 @@ const store = createStore({
   connection: 'offline',
   via: null,
   view: 'files',
+  listMode: 'cards',
+  tableSort: { column: 'name', dir: 'asc' },
+  // Whether actions that need the server can be tried: the browser has a network and the page's
+  // node answers (see reachability()).
+  browserOnline: navigator.onLine !== false,
+  reachable: true,
 });
 
 const el = {
@@ -48,19 +58,37 @@ const el = {
   search: byId('search'),
   statusFilter: byId('status-filter'),
   sort: byId('sort'),
+  sortField: byId('sort-field'),
   loadError: byId('files-error'),
+  groups: byId('file-groups'),
+  table: byId('file-table'),
+  selectionBar: byId('selection-bar'),
+  selectionText: byId('selection-text'),
+  selectionReason: byId('selection-reason'),
+  downloadSelected: byId('download-selected'),
 };
 
 const me = () => (store.state.user ? store.state.user.username : null);
 
 const fileList = new FileList({ root: byId('file-groups'), summary: byId('files-summary'), store });
+const fileTable = new FileTable({ root: byId('file-table'), store, onSelection: (selection) => renderSelection(selection) });
 const dashboard = createDashboard({ store, toast: showToast });
 const admin = createAdmin({ store, toast: showToast });
 
 // ---- rendering follows state ----
 
 store.subscribe((state, keys, detail) => {
-  if (detail.changed && !detail.snapshot && state.filesLoaded) {
+  if (state.listMode === 'table') {
+    // The time of each redraw is kept for the browser tests (10,000 files).
+    if (detail.changed && !detail.snapshot && state.filesLoaded) {
+      document.body.dataset.lastTableUpdateMs = fileTable.update(detail.changed, { flash: detail.flash }).toFixed(1);
+    } else {
+      const ms = fileTable.render();
+      document.body.dataset.lastTableMs = ms.toFixed(1);
+      if (keys.includes('filter')) document.body.dataset.lastFilterMs = ms.toFixed(1);
+    }
+    fileList.updateTableSummary(fileTable.rows.length);
+  } else if (detail.changed && !detail.snapshot && state.filesLoaded) {
     fileList.update(detail.changed, { flash: detail.flash });
   } else {
     const ms = fileList.render();
@@ -68,7 +96,59 @@ store.subscribe((state, keys, detail) => {
     if (detail.flash && detail.changed && detail.changed.length <= 50) fileList.update(detail.changed, { flash: true });
   }
   admin.filesChanged();
-}, ['files', 'filter', 'watched', 'filesLoaded']);
+}, ['files', 'filter', 'watched', 'filesLoaded', 'tableSort', 'settings']);
+
+// ---- cards or table ----
+
+function setListMode(mode, { remember = true } = {}) {
+  const listMode = mode === 'table' ? 'table' : 'cards';
+  for (const button of document.querySelectorAll('[data-action="list-mode"]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.mode === listMode));
+  }
+  el.groups.hidden = listMode !== 'cards';
+  el.table.hidden = listMode !== 'table';
+  // The table sorts by its column headers; the select is for the cards.
+  el.sortField.hidden = listMode === 'table';
+  if (remember && store.state.user) rememberListMode(store.state.user.username, listMode);
+  if (listMode !== 'table') fileTable.clearSelection();
+  store.set({ listMode, filter: { ...store.state.filter } });
+}
+
+function renderSelection(selection) {
+  const count = selection.size;
+  el.selectionBar.hidden = count === 0 || store.state.listMode !== 'table';
+  el.selectionText.textContent = `${count} selected`;
+  const problem = zipProblem(selection.list());
+  el.selectionReason.textContent = problem || '';
+  el.downloadSelected.textContent = `Download ${count} as zip`;
+  el.downloadSelected.disabled = Boolean(problem) || !store.state.reachable;
+  el.downloadSelected.dataset.tooBig = problem ? 'true' : '';
+}
+
+/** Why the selected files cannot go in one zip (the server's limits), or null. */
+function zipProblem(names) {
+  const s = store.state.settings || {};
+  if (s.zipMaxFiles && names.length > s.zipMaxFiles) return `At most ${s.zipMaxFiles} files per zip.`;
+  const bytes = names.reduce((sum, name) => sum + ((store.state.files.get(name) || {}).size || 0), 0);
+  if (s.zipMaxBytes && bytes > s.zipMaxBytes) return `At most ${formatSize(s.zipMaxBytes)} per zip (${formatSize(bytes)} selected).`;
+  return null;
+}
+
+async function downloadSelected() {
+  const names = fileTable.selection.list();
+  if (names.length === 0) return;
+  showToast(`Preparing a zip of ${names.length} files\u2026`, 'info');
+  const { blob, filename } = await api.downloadZip(names);
+  const url = URL.createObjectURL(blob);
+  const link = Object.assign(document.createElement('a'), { href: url, download: filename });
+  link.hidden = true;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  // The browser has taken the file once the click is handled; the memory can go after a moment.
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  showToast(`Downloaded ${filename}`, 'success');
+}
 
 store.subscribe((state) => {
   const names = state.presence.map((p) => p.username);
@@ -80,6 +160,34 @@ store.subscribe((state) => {
 const CONNECTION_TEXT = { connected: 'Live', reconnecting: 'Connecting\u2026', offline: 'Offline' };
 /** The other node the page is live through, or null at home and while not connected. */
 const liveVia = (state) => (state.connection === 'connected' ? state.via : null);
+
+// ---- what needs the server ----
+
+let everConnected = false;
+
+/**
+ * Actions that need the server wait while the browser has no network, or while the page's node
+ * does not answer (the live connection was lost, or the page is live through another node while
+ * REST calls still go to its own).
+ */
+function reachability(state) {
+  if (state.connection === 'connected') everConnected = true;
+  if (!state.browserOnline) return false;
+  if (!everConnected) return true;
+  return state.connection === 'connected' && !state.via;
+}
+
+store.subscribe((state) => {
+  const reachable = reachability(state);
+  if (reachable !== state.reachable) store.set({ reachable });
+}, ['connection', 'via', 'browserOnline']);
+
+store.subscribe((state) => {
+  document.body.dataset.reachable = String(state.reachable);
+  for (const node of document.querySelectorAll('[data-needs-server]')) markOffline(node, !state.reachable);
+  if (state.reachable) renderSelection(fileTable.selection);
+  renderBanner();
+}, ['reachable']);
 
 store.subscribe((state) => {
   const dotState = state.connection === 'connecting' ? 'reconnecting' : state.connection;
@@ -104,14 +212,20 @@ function peerUrls() {
   return store.state.settings && Array.isArray(store.state.settings.peerUrls) ? store.state.settings.peerUrls : [];
 }
 
+const BROWSER_OFFLINE_TEXT = 'This computer is offline. Checking out, checking in and downloads are off until the network is back; '
+  + 'changes made meanwhile appear then.';
+const SERVER_AWAY_TEXT = ' Checking out, checking in and downloads are off until then.';
+
 /** The banner shows while the own node is away: offline, or live through another node (then Retry has nothing to do). */
 function renderBanner() {
   const via = liveVia(store.state);
-  el.banner.hidden = !bannerShown && !via;
-  el.bannerText.textContent = via
-    ? `This node is not answering - live updates come through ${via}. Check-outs and check-ins here wait until it is back.`
-    : OFFLINE_TEXT;
-  el.bannerRetry.hidden = Boolean(via);
+  const browserOffline = !store.state.browserOnline;
+  el.banner.hidden = !bannerShown && !via && !browserOffline;
+  el.banner.dataset.reason = browserOffline ? 'browser-offline' : via ? 'via-peer' : 'server';
+  el.bannerText.textContent = browserOffline ? BROWSER_OFFLINE_TEXT
+    : via ? `This node is not answering - live updates come through ${via}. Check-outs and check-ins here wait until it is back.`
+      : OFFLINE_TEXT + (store.state.reachable ? '' : SERVER_AWAY_TEXT);
+  el.bannerRetry.hidden = Boolean(via) || browserOffline;
   // Check-outs need a node that answers: offer to carry on at the one the page is live through.
   const peer = via ? endpointsFor(location, peerUrls()).find((endpoint) => endpoint.via === via) : null;
   el.bannerPeer.hidden = !peer;
@@ -288,6 +402,13 @@ const actions = {
     },
   }),
   'show-more': (d) => fileList.showMore(d.group),
+  'list-mode': (d) => setListMode(d.mode),
+  'download-selected': () => downloadSelected(),
+  'clear-selection': () => fileTable.clearSelection(),
+  viewer({ filename }) {
+    const file = fileOf(filename);
+    if (file) openViewer(filename, file.revision, { toast: showToast });
+  },
   'load-more-activity': () => dashboard.loadMore(),
 
   async checkout({ filename }) {
@@ -314,7 +435,7 @@ const actions = {
     applyReply(await api.cancelCheckout(filename));
     showToast(`Checkout of ${filename} cancelled`, 'success');
   },
-  history: ({ filename }) => openHistoryModal(filename, { toast: showToast }),
+  history: ({ filename }) => openHistoryModal(filename, { toast: showToast, settings: store.state.settings }),
   watch({ filename }) {
     if (!live.send({ type: 'WATCH', payload: { filename } })) showToast('Not connected: cannot watch now', 'warning');
   },
@@ -349,7 +470,7 @@ const actions = {
   },
   async 'user-password'({ username }) {
     const password = await promptModal({ title: `New password for ${username}`, label: 'Password', type: 'password', required: true, confirmLabel: 'Set password',
-      intro: `${username} is signed out everywhere and logs in again with the new password.` });
+      intro: `${username} is signed out everywhere and logs in again with the new password.`, validate: passwordProblem });
     if (password === null) return;
     await api.resetPassword(username, password);
     showToast(`Password of ${username} changed; ${username} is signed out everywhere`, 'success');
@@ -427,10 +548,12 @@ function showLogin(message) {
 
 function enterApp(user) {
   const admin = user.role === 'admin';
+  everConnected = false;
   store.set({ user: { username: user.username, role: user.role }, files: new Map(), filesLoaded: false, watched: new Set(), presence: [] });
   el.userName.textContent = user.username;
   el.userRole.textContent = user.role;
   for (const node of document.querySelectorAll('[data-requires]')) node.hidden = !atLeast(user.role, node.dataset.requires);
+  setListMode(listModeOf(user.username), { remember: false });
   byId('nav-admin').hidden = !admin;
   el.login.hidden = true;
   el.app.hidden = false;
@@ -438,6 +561,7 @@ function enterApp(user) {
   renderBanner();
   api.settings().then((settings) => {
     store.set({ settings });
+    if (settings && settings.wsPingSeconds) live.setHeartbeat(settings.wsPingSeconds * 1000);
     // The token comes from this node: fetch it while the node answers, not once it has died.
     live.prefetchToken();
   }).catch(() => {});
@@ -498,7 +622,16 @@ el.loginForm.addEventListener('submit', (e) => {
     });
 });
 
-window.addEventListener('online', () => live.reconnectNow());
+// The browser's own word on the network: offline closes the live connection and turns off what
+// needs the server at once (no minute of a green dot); online reconnects without waiting.
+window.addEventListener('offline', () => {
+  store.set({ browserOnline: false });
+  live.goOffline();
+});
+window.addEventListener('online', () => {
+  store.set({ browserOnline: true });
+  live.reconnectNow();
+});
 window.addEventListener('pagehide', () => live.stop());
 window.addEventListener('pageshow', (e) => {
   if (e.persisted && store.state.user) live.start();

@@ -3,6 +3,8 @@ import { h, timeEl } from './dom.js';
 import { api, contentUrl } from './api.js';
 import { formatSize, formatTime } from './format.js';
 import { parseUnifiedDiff, renderDiff } from './diff.js';
+import { baseName, downloadName, isBinaryName, nameDiffers } from './filemodel.js';
+import { openViewer, sniffBinary } from './viewer.js';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), '
   + 'textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -91,10 +93,11 @@ export function confirmModal({ title, text, confirmLabel = 'OK', danger = false,
 
 /**
  * A small form with one field; resolves the entered text, or null when cancelled.
- * options: label, required, multiline, type ("text" | "password"), confirmLabel, intro, danger.
+ * options: label, required, multiline, type ("text" | "password"), confirmLabel, intro, danger,
+ * validate (text -> null or what is wrong: shown as the user types, and the form is not sent).
  */
 export function promptModal({ title, label, required = false, multiline = false, type = 'text', confirmLabel = 'OK',
-  intro, danger = false, testid = 'prompt-modal', maxLength = 1000 }) {
+  intro, danger = false, testid = 'prompt-modal', maxLength = 1000, validate = null }) {
   return new Promise((resolve) => {
     let result = null;
     const id = `prompt-${++modalIds}`;
@@ -111,11 +114,28 @@ export function promptModal({ title, label, required = false, multiline = false,
       h('div', { class: 'modal-foot' }, cancel, ok));
     const modal = openModal({ title, testid, content: form, onClose: () => resolve(result) });
     cancel.addEventListener('click', modal.close);
+    const error = form.querySelector('.form-error');
+    error.id = `${id}-error`;
+    field.setAttribute('aria-describedby', error.id);
+    if (validate) {
+      error.dataset.testid = 'prompt-problem';
+      field.addEventListener('input', () => {
+        const problem = validate(type === 'password' ? field.value : field.value.trim());
+        error.textContent = problem || '';
+        field.setAttribute('aria-invalid', String(Boolean(problem)));
+      });
+    }
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      const value = field.value.trim();
-      if (required && !value) {
-        form.querySelector('.form-error').textContent = `${label} is required.`;
+      const value = type === 'password' ? field.value : field.value.trim();
+      if (required && !value.trim()) {
+        error.textContent = `${label} is required.`;
+        field.focus();
+        return;
+      }
+      const problem = validate ? validate(value) : null;
+      if (problem) {
+        error.textContent = problem;
         field.focus();
         return;
       }
@@ -143,7 +163,7 @@ function progressBlock() {
  * Shared upload dialog: fields, a progress bar while sending and a Cancel that aborts the upload.
  * start(formData, onProgress) -> { promise, abort } (see api.upload).
  */
-function uploadModal({ title, testid, fields, submitLabel, buildForm, start, onDone, toast }) {
+function uploadModal({ title, testid, fields, submitLabel, buildForm, start, onDone, toast, confirm = () => Promise.resolve(true) }) {
   const progress = progressBlock();
   const error = h('p', { class: 'form-error', role: 'alert', dataset: { testid: 'upload-error' } });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'upload-submit' } }, submitLabel);
@@ -178,6 +198,16 @@ function uploadModal({ title, testid, fields, submitLabel, buildForm, start, onD
       if (field) field.focus();
     });
     if (!data) return;
+    // A confirmation step (its own dialog) comes before anything is sent; "no" returns to the form.
+    submit.disabled = true;
+    confirm().then((go) => {
+      submit.disabled = false;
+      if (!go || running || !modal.dialog.isConnected) return;
+      send(data);
+    });
+  });
+
+  function send(data) {
     setBusy(true);
     progress.set(0);
     running = start(data, progress.set);
@@ -198,20 +228,33 @@ function uploadModal({ title, testid, fields, submitLabel, buildForm, start, onD
         }
         error.textContent = err.message;
       });
-  });
+  }
   return modal;
 }
 
-/** "Check In: {filename}": file, required message, minor/major, keep locked, progress, cancel. */
+/**
+ * "Check In: {filename}": file, required message, minor/major, keep locked, progress, cancel. A
+ * chosen file with another name than the vault file is flagged at once and sent only after the
+ * user confirms it in a dialog of its own: that is how the wrong program reaches a machine.
+ */
 export function openCheckinModal(file, { onDone, toast }) {
   const fileInput = h('input', { id: 'checkin-file', type: 'file', name: 'file', required: true, dataset: { testid: 'checkin-file' } });
   const message = h('textarea', { id: 'checkin-message', name: 'message', rows: 3, required: true, maxlength: 2000, dataset: { testid: 'checkin-message' } });
   const minor = h('input', { id: 'checkin-minor', type: 'radio', name: 'increment', value: 'minor', checked: true, dataset: { testid: 'checkin-minor' } });
   const major = h('input', { id: 'checkin-major', type: 'radio', name: 'increment', value: 'major', dataset: { testid: 'checkin-major' } });
   const keep = h('input', { id: 'checkin-keep', type: 'checkbox', name: 'keepLocked', dataset: { testid: 'checkin-keep-locked' } });
+  const nameWarning = h('p', { class: 'warning', role: 'status', dataset: { testid: 'checkin-name-warning' }, hidden: true });
+  fileInput.addEventListener('change', () => {
+    const chosen = fileInput.files.length ? fileInput.files[0].name : '';
+    const differs = chosen !== '' && nameDiffers(chosen, file.filename);
+    nameWarning.hidden = !differs;
+    nameWarning.textContent = differs
+      ? `The chosen file is named ${baseName(chosen)}, not ${file.filename}. It would become the next revision of ${file.filename}.`
+      : '';
+  });
   const fields = [
     h('p', { class: 'muted' }, `Current revision ${file.revision || '?'}`),
-    h('label', { for: 'checkin-file' }, 'New version of the file'), fileInput,
+    h('label', { for: 'checkin-file' }, 'New version of the file'), fileInput, nameWarning,
     h('label', { for: 'checkin-message' }, 'Check-in message'), message,
     h('fieldset', { class: 'inline' }, h('legend', null, 'Revision'),
       h('label', { for: 'checkin-minor' }, minor, ' Minor'), h('label', { for: 'checkin-major' }, major, ' Major')),
@@ -228,6 +271,16 @@ export function openCheckinModal(file, { onDone, toast }) {
       data.append('keepLocked', String(keep.checked));
       data.append('file', fileInput.files[0]);
       return data;
+    },
+    confirm: () => {
+      const chosen = fileInput.files[0].name;
+      if (!nameDiffers(chosen, file.filename)) return Promise.resolve(true);
+      return confirmModal({
+        title: 'Check in a file with another name?', testid: 'name-mismatch-modal',
+        text: `You chose ${baseName(chosen)} to check in as ${file.filename}. Everyone who downloads ${file.filename} `
+          + `gets its content from now on. Check in only if ${baseName(chosen)} is the new version of this program.`,
+        confirmLabel: `Check in as ${file.filename}`, danger: true,
+      });
     },
     start: (data, onProgress) => api.checkin(file.filename, data, onProgress),
     onDone,
@@ -258,14 +311,20 @@ export function openNewFileModal({ onDone, toast, settings }) {
   });
 }
 
-/** History: every revision with author, time, message and download; diff of two revisions. */
-export function openHistoryModal(filename, { toast }) {
+/**
+ * History: every revision with author, time, message, a viewer and a download (saved under a name
+ * with its revision when it is not the current one); differences between two revisions. A binary
+ * file (by the server's extension list, or by its first bytes) offers neither viewer nor differences.
+ */
+export function openHistoryModal(filename, { toast, settings }) {
   const body = h('div', { class: 'history' }, h('p', { class: 'muted' }, 'Loading history\u2026'));
   const modal = openModal({ title: `History: ${filename}`, testid: 'history-modal', content: body, wide: true });
-  api.history(filename)
-    .then((data) => {
+  const binaryByName = isBinaryName(filename, settings && settings.binaryExtensions);
+  const binary = binaryByName ? Promise.resolve(true) : sniffBinary(filename).catch(() => false);
+  Promise.all([api.history(filename), binary])
+    .then(([data, isBinary]) => {
       if (!modal.dialog.isConnected) return;
-      body.replaceChildren(historyContent(filename, (data && data.revisions) || []));
+      body.replaceChildren(historyContent(filename, (data && data.revisions) || [], { binary: isBinary, toast }));
     })
     .catch((err) => {
       body.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, `Cannot load the history: ${err.message}`));
@@ -274,26 +333,43 @@ export function openHistoryModal(filename, { toast }) {
   return modal;
 }
 
-function historyContent(filename, revisions) {
+/** A table cell that shows its column's name before the value when the table is stacked (phone width). */
+function cell(label, props, ...children) {
+  return h('td', { ...(props || {}), dataset: { ...((props && props.dataset) || {}), label } }, ...children);
+}
+
+function historyContent(filename, revisions, { binary, toast }) {
   if (revisions.length === 0) return h('p', null, 'No revisions.');
+  const current = revisions[0].revision;
+  const compare = !binary && revisions.length > 1;
   const diffArea = h('div', { class: 'diff-area', dataset: { testid: 'diff-area' }, 'aria-live': 'polite' });
-  const rows = revisions.map((r, i) => h('tr', { dataset: { testid: 'history-row', revision: r.revision } },
-    h('td', null, r.revision),
-    h('td', null, r.author || ''),
-    h('td', null, timeEl(r.timestamp, formatTime(r.timestamp))),
-    h('td', { class: 'wrap' }, r.message || ''),
-    h('td', { class: 'num' }, formatSize(r.size)),
-    h('td', { class: 'pick' }, revisions.length > 1
-      ? h('input', { type: 'radio', name: 'diff-from', value: r.revision, checked: i === 1, 'aria-label': `Compare from ${r.revision}`, dataset: { testid: 'diff-from' } })
-      : null),
-    h('td', { class: 'pick' }, revisions.length > 1
-      ? h('input', { type: 'radio', name: 'diff-to', value: r.revision, checked: i === 0, 'aria-label': `Compare to ${r.revision}`, dataset: { testid: 'diff-to' } })
-      : null),
-    h('td', null, h('a', { href: contentUrl(filename, r.revision), download: '', class: 'link', dataset: { testid: 'history-download' } },
-      'Download', h('span', { class: 'visually-hidden' }, ` revision ${r.revision}`)))));
-  const table = h('div', { class: 'table-wrap' }, h('table', { class: 'table', dataset: { testid: 'history-table' } },
-    h('thead', null, h('tr', null, ['Rev', 'Author', 'Time', 'Message', 'Size', 'From', 'To', ''].map((t) => h('th', { scope: 'col' }, t)))),
+  const rows = revisions.map((r, i) => {
+    const saveAs = downloadName(filename, r.revision, current);
+    const view = binary ? null : h('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'history-view' },
+      'aria-label': `View revision ${r.revision}` }, 'View');
+    if (view) view.addEventListener('click', () => openViewer(filename, r.revision, { toast }));
+    return h('tr', { dataset: { testid: 'history-row', revision: r.revision } },
+      cell('Rev', null, r.revision),
+      cell('Author', null, r.author || ''),
+      cell('Time', null, timeEl(r.timestamp, formatTime(r.timestamp))),
+      cell('Message', { class: 'wrap' }, r.message || ''),
+      cell('Size', { class: 'num' }, formatSize(r.size)),
+      compare ? cell('From', { class: 'pick' }, h('input', { type: 'radio', name: 'diff-from', value: r.revision, checked: i === 1,
+        'aria-label': `Compare from ${r.revision}`, dataset: { testid: 'diff-from' } })) : null,
+      compare ? cell('To', { class: 'pick' }, h('input', { type: 'radio', name: 'diff-to', value: r.revision, checked: i === 0,
+        'aria-label': `Compare to ${r.revision}`, dataset: { testid: 'diff-to' } })) : null,
+      cell('', { class: 'history-actions' }, view,
+        h('a', { href: contentUrl(filename, r.revision), download: saveAs, class: 'btn btn-small',
+          dataset: { testid: 'history-download', saveAs }, 'aria-label': `Download revision ${r.revision} as ${saveAs}` }, 'Download')));
+  });
+  const heads = ['Rev', 'Author', 'Time', 'Message', 'Size', ...(compare ? ['From', 'To'] : []), ''];
+  const table = h('div', { class: 'table-wrap' }, h('table', { class: 'table table-stack', dataset: { testid: 'history-table' } },
+    h('thead', null, h('tr', null, heads.map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', null, rows)));
+  if (binary) {
+    return h('div', null, table, h('p', { class: 'muted', dataset: { testid: 'binary-note' } },
+      'A binary file: no viewer and no differences. Download a revision to open it in its program.'));
+  }
   if (revisions.length < 2) return h('div', null, table, h('p', { class: 'muted' }, 'Only one revision so far: nothing to compare.'));
 
   const show = h('button', { type: 'button', class: 'btn', dataset: { testid: 'show-diff' } }, 'Show differences');

@@ -2,10 +2,29 @@
 import { h } from './dom.js';
 import { openModal } from './modals.js';
 import { setTooltipsEnabled, tooltipsEnabled } from './tooltips.js';
-import { formatSize } from './format.js';
+import { formatDuration, formatSize } from './format.js';
 
 const THEME_KEY = 'ncvault.theme';
 export const THEMES = ['system', 'light', 'dark'];
+
+const LIST_MODE_KEY = 'ncvault.listMode.';
+
+/** The file list's form a user chose last in this browser: "cards" (the default) or "table". */
+export function listModeOf(username, storage = globalThis.localStorage) {
+  try {
+    return storage.getItem(LIST_MODE_KEY + username) === 'table' ? 'table' : 'cards';
+  } catch (e) {
+    return 'cards';
+  }
+}
+
+export function rememberListMode(username, mode, storage = globalThis.localStorage) {
+  try {
+    storage.setItem(LIST_MODE_KEY + username, mode);
+  } catch (e) {
+    // Not remembered; the choice lasts for this page.
+  }
+}
 
 /** The theme to apply: an explicit choice wins, "system" follows the OS. */
 export function resolveTheme(preference, prefersDark) {
@@ -99,7 +118,7 @@ export function openSettings({ user, serverSettings }) {
       ['Version', serverSettings.version],
       ['Largest upload', formatSize(serverSettings.maxUploadBytes)],
       ['Allowed extensions', (serverSettings.allowedExtensions || []).join(' ')],
-      ['Stale lock after', `${Math.round((serverSettings.staleLockSeconds || 0) / 3600)} h`],
+      ['Stale lock after', formatDuration(serverSettings.staleLockSeconds || 0)],
     ];
     content.push(h('h3', null, 'Server'), h('dl', { class: 'facts', dataset: { testid: 'server-settings' } },
       rows.map(([k, v]) => [h('dt', null, k), h('dd', null, v == null ? '' : String(v))])));

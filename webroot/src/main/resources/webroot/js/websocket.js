@@ -12,6 +12,9 @@ export const HOME_PROBE_MS = 5000;
 /** An attempt that has not opened by then is given up: a switched-off host may never refuse. */
 export const CONNECT_TIMEOUT_MS = 10000;
 
+/** The server's ping interval until the settings say otherwise (wsPingSeconds). */
+export const HEARTBEAT_MS = 30000;
+
 export const CLOSE_RESYNC = 4000;
 export const CLOSE_SESSION = 4001;
 
@@ -100,11 +103,18 @@ function probeSignal(ms) {
  * the one that dies), and again when a peer attempt finds none; without a token the peer
  * attempts fall back to the own node. While on a peer, the own node's /health is asked every
  * probeMs; when it answers 200 the page goes home with since=lastSeq.
+ *
+ * Heartbeat: the server's pings are answered by the browser unseen, so the page listens for itself.
+ * After heartbeatMs without a frame it sends the text frame "ping" (the server answers PONG); after
+ * twice that without one the connection counts as lost and a new one is opened at once
+ * ("reconnecting"). goOffline() (the browser's offline event) closes the socket and waits for
+ * reconnectNow() (its online event) instead of retrying into a network that is not there.
  */
 export class LiveConnection {
   constructor({ onMessage, onState, onSessionExpired, onFailedAttempt, location: loc = globalThis.location,
     WebSocketImpl = globalThis.WebSocket, random = Math.random, failover = null,
-    fetchImpl = (...args) => globalThis.fetch(...args), probeMs = HOME_PROBE_MS }) {
+    fetchImpl = (...args) => globalThis.fetch(...args), probeMs = HOME_PROBE_MS, heartbeatMs = HEARTBEAT_MS,
+    now = () => Date.now() }) {
     this.onMessage = onMessage;
     this.onState = onState || (() => {});
     this.onSessionExpired = onSessionExpired || (() => {});
@@ -115,6 +125,12 @@ export class LiveConnection {
     this.failover = failover;
     this.fetchImpl = fetchImpl;
     this.probeMs = probeMs;
+    this.heartbeatMs = heartbeatMs;
+    this.now = now;
+    this.heartbeatTimer = null;
+    this.lastHeard = 0;
+    this.pinged = false;
+    this.browserOffline = false;
     this.sequencer = createSequencer();
     this.socket = null;
     this.timer = null;
@@ -153,6 +169,7 @@ export class LiveConnection {
     clearTimeout(this.timer);
     this.timer = null;
     this.stopProbe();
+    this.stopHeartbeat();
     this.token = null;
     this.tokenRequest = null;
     const socket = this.socket;
@@ -173,11 +190,36 @@ export class LiveConnection {
 
   /** Reconnect now, starting from the own node (the browser came back online, or the user asked), unless already connected. */
   reconnectNow() {
+    this.browserOffline = false;
     if (this.stopped || this.state === 'connected' || (this.socket && this.socket.readyState === 0)) return;
     clearTimeout(this.timer);
     this.timer = null;
     this.endpoint = 0;
     this.open();
+  }
+
+  /** The server's ping interval from the settings: the heartbeat follows it from the next check on. */
+  setHeartbeat(ms) {
+    if (Number.isFinite(ms) && ms > 0) this.heartbeatMs = ms;
+  }
+
+  /**
+   * The browser says it has no network: nothing can be reached, so the socket is closed now and
+   * no attempt is made until reconnectNow() (the online event). The state turns "offline" at once.
+   */
+  goOffline() {
+    if (this.stopped) return;
+    this.browserOffline = true;
+    this.opening++;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.stopProbe();
+    this.stopHeartbeat();
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) socket.close();
+    this.everFailed = true;
+    this.setState('offline', null);
   }
 
   send(message) {
@@ -217,6 +259,7 @@ export class LiveConnection {
   }
 
   open() {
+    if (this.browserOffline) return;
     const endpoints = this.endpoints();
     if (this.endpoint >= endpoints.length) this.endpoint = 0;
     const endpoint = endpoints[this.endpoint];
@@ -266,11 +309,13 @@ export class LiveConnection {
       if (this.socket !== socket) return;
       opened = true;
       this.attempt = 0;
+      this.heard(socket);
       this.setState('connected', endpoint.via);
       if (endpoint.url) this.scheduleProbe(socket);
     };
     socket.onmessage = (event) => {
       if (this.socket !== socket) return;
+      this.heard(socket);
       let msg;
       try {
         msg = JSON.parse(event.data);
@@ -285,6 +330,7 @@ export class LiveConnection {
       if (this.socket !== socket) return;
       this.socket = null;
       this.stopProbe();
+      this.stopHeartbeat();
       if (this.stopped) return;
       if (event.code === CLOSE_SESSION) {
         this.stopped = true;
@@ -300,6 +346,50 @@ export class LiveConnection {
     };
   }
 
+  /** Something arrived on `socket`: the silence starts again, and so does the heartbeat's wait. */
+  heard(socket) {
+    this.lastHeard = this.now();
+    this.pinged = false;
+    if (!this.heartbeatTimer) this.scheduleHeartbeat(socket, this.heartbeatMs);
+  }
+
+  /**
+   * One timer per socket, set for when the silence reaches one interval (send "ping") or two (lost).
+   * Frames that arrive meanwhile only move lastHeard; the timer looks at it when it fires.
+   */
+  scheduleHeartbeat(socket, delay) {
+    clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = setTimeout(() => {
+      this.heartbeatTimer = null;
+      this.checkHeartbeat(socket);
+    }, Math.max(0, delay));
+  }
+
+  stopHeartbeat() {
+    clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+
+  checkHeartbeat(socket) {
+    if (this.stopped || this.socket !== socket) return;
+    const silence = this.now() - this.lastHeard;
+    if (silence >= 2 * this.heartbeatMs) {
+      // Lost without a close (a dead network, a frozen server): detach, close, and try again now.
+      this.socket = null;
+      this.stopProbe();
+      socket.close();
+      this.everFailed = true;
+      this.onFailedAttempt({ wasOpen: true, delay: 0 });
+      this.open();
+      return;
+    }
+    if (silence >= this.heartbeatMs && !this.pinged) {
+      this.pinged = true;
+      this.send('ping');
+    }
+    this.scheduleHeartbeat(socket, this.lastHeard + (silence >= this.heartbeatMs ? 2 : 1) * this.heartbeatMs - this.now());
+  }
+
   /** A drop of an open socket starts the round again at the own node; a failed attempt moves to the next endpoint. */
   scheduleReconnect(wasOpen) {
     this.everFailed = true;
@@ -309,6 +399,7 @@ export class LiveConnection {
     this.setState('offline', null);
     this.onFailedAttempt({ wasOpen, delay });
     clearTimeout(this.timer);
+    if (this.browserOffline) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       if (!this.stopped) this.open();
@@ -342,6 +433,7 @@ export class LiveConnection {
         }
         // Detach first: whatever the peer still sends is ignored, the own node replays it from lastSeq.
         this.socket = null;
+        this.stopHeartbeat();
         socket.close(1000, 'home');
         this.attempt = 0;
         this.endpoint = 0;

@@ -25,6 +25,9 @@ record ApiConfig(
   long staleLockSeconds,
   Path dataDir,
   JsonArray allowedExtensions,
+  JsonArray binaryExtensions,
+  int zipMaxFiles,
+  long zipMaxBytes,
   String clusterSecret,
   List<String> peerUrls) {
 
@@ -54,6 +57,9 @@ record ApiConfig(
       c.getLong(ConfigKeys.STALE_LOCK_SECONDS),
       Path.of(c.getString(ConfigKeys.DATA_DIR)),
       c.getJsonArray(ConfigKeys.ALLOWED_EXTENSIONS),
+      extensions(c.getValue(ConfigKeys.BINARY_EXTENSIONS)),
+      c.getInteger(ConfigKeys.ZIP_MAX_FILES),
+      c.getLong(ConfigKeys.ZIP_MAX_BYTES),
       c.getString(ConfigKeys.CLUSTER_SECRET, ""),
       strings(c.getValue(ConfigKeys.PEER_URLS)));
   }
@@ -64,6 +70,11 @@ record ApiConfig(
    */
   List<String> liveOrigins() {
     return java.util.stream.Stream.concat(wsAllowedOrigins.stream(), peerUrls.stream()).distinct().toList();
+  }
+
+  /** Extensions in lower case, from a JSON array or a comma-separated text (environment variables). */
+  private static JsonArray extensions(Object value) {
+    return new JsonArray(strings(value).stream().map(e -> e.toLowerCase(java.util.Locale.ROOT)).toList());
   }
 
   /** A list of strings from a JSON array or a comma-separated text. */

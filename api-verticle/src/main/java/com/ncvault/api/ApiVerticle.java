@@ -60,6 +60,7 @@ public class ApiVerticle extends VerticleBase {
         new FileRoutes(storage, new Uploads(vertx, config.incomingDir(), config.maxUploadBytes(), uploadSlots),
           new ContentResponder(),
           new ListCompression(vertx)),
+        new ZipDownload(vertx, storage, config.zipMaxFiles(), config.zipMaxBytes()),
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new AdminRoutes(vertx, storage, authenticator),
         new SystemRoutes(vertx, storage, config, version.result(), openApi.result()),

@@ -13,13 +13,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Streams one revision's content from the blob store: ETag = SHA-256 (304 on If-None-Match),
  * single byte ranges (206/416), download as an attachment with a safe name. The file is sent with
- * sendFile, so nothing of it passes through the heap.
+ * sendFile, so nothing of it passes through the heap. {@code downloadName} is the name the browser saves it as.
  */
 final class ContentResponder {
 
   private static final Logger LOG = LoggerFactory.getLogger(ContentResponder.class);
 
-  void send(RoutingContext ctx, BlobLocation blob) {
+  void send(RoutingContext ctx, BlobLocation blob, String downloadName) {
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = ctx.response();
     String etag = "\"" + blob.sha256() + "\"";
@@ -41,7 +41,7 @@ final class ContentResponder {
     }
     response
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream")
-      .putHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment(blob.filename()));
+      .putHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment(downloadName));
     if (blob.size() == 0) {
       response.putHeader(HttpHeaders.CONTENT_LENGTH, "0").end();
       return;

@@ -1,5 +1,6 @@
 package com.ncvault.api;
 
+import com.ncvault.contract.BlobLocation;
 import com.ncvault.contract.FileInfo;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.Roles;
@@ -77,11 +78,23 @@ final class FileRoutes {
       Input.queryString(ctx, "to", StorageLimits.MAX_REVISION))));
   }
 
+  /** A revision other than the current one is saved under a name with its revision (see DownloadName). */
   void content(RoutingContext ctx) {
-    storage.content(new ContentQuery(filename(ctx), Input.queryString(ctx, "rev", StorageLimits.MAX_REVISION)))
-      .onSuccess(blob -> content.send(ctx, blob))
+    String filename = filename(ctx);
+    String rev = Input.queryString(ctx, "rev", StorageLimits.MAX_REVISION);
+    Future<BlobLocation> located = storage.content(new ContentQuery(filename, rev));
+    // Without rev the current revision is sent; with one, the file's record says whether it is current.
+    Future<String> current = rev == null ? Future.succeededFuture(null)
+      : storage.getFile(filename).map(FileInfo::revision);
+    Future.all(located, current)
+      .onSuccess(both -> {
+        BlobLocation blob = located.result();
+        String name = rev == null ? blob.filename() : DownloadName.of(blob.filename(), blob.revision(), current.result());
+        content.send(ctx, blob, name);
+      })
       .onFailure(ctx::fail);
   }
+
 
   void checkout(RoutingContext ctx) {
     JsonObject body = Input.jsonBody(ctx);

@@ -47,6 +47,10 @@ final class SystemRoutes {
       .put("nodeName", config.nodeName())
       .put("maxUploadBytes", config.maxUploadBytes())
       .put("allowedExtensions", config.allowedExtensions().copy())
+      .put("binaryExtensions", config.binaryExtensions().copy())
+      .put("zipMaxFiles", config.zipMaxFiles())
+      .put("zipMaxBytes", config.zipMaxBytes())
+      .put("wsPingSeconds", config.wsPingSeconds())
       .put("staleLockSeconds", config.staleLockSeconds())
       .put("peerUrls", new io.vertx.core.json.JsonArray(config.peerUrls()))
       .put("version", version);

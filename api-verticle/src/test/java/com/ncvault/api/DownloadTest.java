@@ -3,6 +3,8 @@ package com.ncvault.api;
 import static com.ncvault.api.Checks.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ncvault.contract.StorageApi.Checkin;
+import com.ncvault.contract.StorageApi.Checkout;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -12,6 +14,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,6 +34,11 @@ class DownloadTest {
   @AfterAll
   static void stop() {
     api.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    api.storage.reset();
   }
 
   private HttpRequest<Buffer> download() {
@@ -65,6 +73,30 @@ class DownloadTest {
         assertThat(call.body().getString("rev")).isEqualTo("1.0");
       });
     });
+  }
+
+  @Test
+  void anOlderRevisionIsSavedUnderANameWithItsRevisionTheCurrentOneUnderItsOwn(VertxTestContext ctx) {
+    Future<?> revised = api.vertx.executeBlocking(() -> api.storage.stage("G0 X1\n".getBytes()))
+      .compose(staged -> api.storage.checkout(new Checkout(FakeStorage.SAMPLE, "paul", null, null))
+        .compose(v -> api.storage.checkin(new Checkin(FakeStorage.SAMPLE, "paul", null, "1.1", false, false, staged))));
+    verify(ctx, revised.compose(v -> Future.all(download().addQueryParam("rev", "1.0").send(),
+        download().addQueryParam("rev", "1.1").send())),
+      both -> {
+        assertThat(both.<HttpResponse<Buffer>>resultAt(0).getHeader("Content-Disposition"))
+          .isEqualTo("attachment; filename=\"1234567_AB1_rev1.0.nc\"; filename*=UTF-8''1234567_AB1_rev1.0.nc");
+        assertThat(both.<HttpResponse<Buffer>>resultAt(1).getHeader("Content-Disposition"))
+          .isEqualTo("attachment; filename=\"1234567_AB1.nc\"; filename*=UTF-8''1234567_AB1.nc");
+      });
+  }
+
+  @Test
+  void revisionNamesPutTheRevisionBeforeTheExtension() {
+    assertThat(DownloadName.of("1234567_AB1.nc", "1.0", "2.0")).isEqualTo("1234567_AB1_rev1.0.nc");
+    assertThat(DownloadName.of("1234567_AB1.nc", "2.0", "2.0")).isEqualTo("1234567_AB1.nc");
+    assertThat(DownloadName.of("fixture.plate.mcam", "1.3", "1.4")).isEqualTo("fixture.plate_rev1.3.mcam");
+    assertThat(DownloadName.of("PROGRAM", "1.1", "1.2")).isEqualTo("PROGRAM_rev1.1");
+    assertThat(DownloadName.of(".nc", "1.1", "1.2")).isEqualTo(".nc_rev1.1");
   }
 
   @Test

@@ -74,6 +74,12 @@ final class FakeStorage extends MemoryStorage {
       .mapEmpty();
   }
 
+  /** Another file with content, at revision 1.0 (kept until {@link #reset}). */
+  Future<FileInfo> addFile(String name, Buffer content) {
+    return vertx.executeBlocking(() -> stage(content.getBytes()))
+      .compose(staged -> super.createFile(new CreateFile(name, "", null, "paul", Roles.PROGRAMMER, staged)));
+  }
+
   String sampleSha256() {
     return sha256(sampleContent);
   }

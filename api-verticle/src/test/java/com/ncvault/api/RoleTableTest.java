@@ -105,6 +105,8 @@ class RoleTableTest {
       new Case(GET, "/api/auth/live-token", "/api/auth/live-token", v, 200, empty()),
       new Case(GET, "/api/files", "/api/files?status=locked", v, 200, empty()),
       new Case(POST, "/api/files", "/api/files", p, 201, upload()),
+      new Case(POST, "/api/files/download.zip", "/api/files/download.zip", v, 200,
+        json(new JsonObject().put("filenames", new io.vertx.core.json.JsonArray().add(F)))),
       new Case(GET, "/api/files/:filename", "/api/files/" + F, v, 200, empty()),
       new Case(GET, "/api/files/:filename/content", "/api/files/" + F + "/content", v, 200, empty()),
       new Case(GET, "/api/files/:filename/history", "/api/files/" + F + "/history", v, 200, empty()),

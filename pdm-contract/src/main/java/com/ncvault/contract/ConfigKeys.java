@@ -40,6 +40,15 @@ public final class ConfigKeys {
   public static final String MAX_UPLOADS_PER_USER = "maxUploadsPerUser";
   /** Allowed filename extensions, lower case with the dot. */
   public static final String ALLOWED_EXTENSIONS = "allowedExtensions";
+  /**
+   * Extensions whose content is binary (lower case with the dot): the page offers no viewer and no
+   * differences for them. Content is also sniffed, so a binary file with another extension is caught.
+   */
+  public static final String BINARY_EXTENSIONS = "binaryExtensions";
+  /** Most files one zip download may hold (413 above it). */
+  public static final String ZIP_MAX_FILES = "zipMaxFiles";
+  /** Most bytes (before compression) one zip download may hold (413 above it). */
+  public static final String ZIP_MAX_BYTES = "zipMaxBytes";
   /** Optional regular expression the name before the extension must match; empty = none. */
   public static final String FILENAME_PATTERN = "filenamePattern";
   /** How many activity events are kept for catch-up (0 = all). */
@@ -139,6 +148,9 @@ public final class ConfigKeys {
       .put(MAX_UPLOADS_PER_USER, 4)
       .put(ALLOWED_EXTENSIONS, new JsonArray().add(".mcam").add(".vnc").add(".nc").add(".tap")
         .add(".gcode").add(".mpf").add(".txt"))
+      .put(BINARY_EXTENSIONS, new JsonArray().add(".mcam"))
+      .put(ZIP_MAX_FILES, 500)
+      .put(ZIP_MAX_BYTES, 1024L * 1024 * 1024)
       .put(FILENAME_PATTERN, "")
       .put(EVENT_RETENTION, 0)
       .put(JWT_SECRET, "")

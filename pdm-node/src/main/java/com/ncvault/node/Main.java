@@ -38,6 +38,10 @@ public final class Main {
       System.out.println(CommandLine.USAGE);
       return;
     }
+    if (cli.resetAdminPassword()) {
+      System.exit(AdminPasswordCommand.run(cli));
+      return;
+    }
     // The main thread is not an event loop: it may wait for each step of the start.
     try {
       // The configuration decides whether Vert.x is clustered, so it is read with a short-lived instance.
@@ -96,7 +100,7 @@ public final class Main {
   }
 
   /** The command-line arguments; each option overrides the config file and the environment. */
-  record CommandLine(String configFile, JsonObject overrides, boolean help) {
+  record CommandLine(String configFile, JsonObject overrides, boolean help, boolean resetAdminPassword) {
 
     static final String USAGE = """
       Usage: java -jar ncvault.jar [options]
@@ -105,6 +109,9 @@ public final class Main {
         --data DIR    data directory (dataDir, default ./data)
         --demo        seed demo users and sample files into an empty vault
         --cluster     join the cluster (Hazelcast event bus; see clusterMembers, dbKind=postgres)
+        --reset-admin-password
+                      set a new password for admin on a stopped node (PDM_ADMIN_PASSWORD, else a
+                      random one printed once), end admin's sessions, and exit
         --help        this text
       Every configuration key can also be set as an environment variable PDM_<KEY>, see README.""";
 
@@ -112,6 +119,7 @@ public final class Main {
       String conf = null;
       JsonObject overrides = new JsonObject();
       boolean help = false;
+      boolean resetAdminPassword = false;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         switch (arg) {
@@ -120,11 +128,12 @@ public final class Main {
           case "--data" -> overrides.put(ConfigKeys.DATA_DIR, value(args, ++i, arg));
           case "--demo" -> overrides.put(ConfigKeys.DEMO, true);
           case "--cluster" -> overrides.put(ConfigKeys.CLUSTER, true);
+          case "--reset-admin-password" -> resetAdminPassword = true;
           case "--help", "-h" -> help = true;
           default -> throw new IllegalArgumentException("Unknown option: " + arg);
         }
       }
-      return new CommandLine(conf, overrides, help);
+      return new CommandLine(conf, overrides, help, resetAdminPassword);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -97,8 +97,8 @@ public final class PdmNode {
       })
       .compose(v -> deploy(vertx, new BridgeVerticle(), config, 1, ids))
       .map(v -> {
-        LOG.info("Node {} serving http://{}:{} (data in {})", config.getString(ConfigKeys.NODE_NAME),
-          config.getString(ConfigKeys.HTTP_HOST), config.getInteger(ConfigKeys.HTTP_PORT), dataDir);
+        LOG.info("Node {} serving {} (bound to {}; data in {})", config.getString(ConfigKeys.NODE_NAME),
+          pageUrl(config), config.getString(ConfigKeys.HTTP_HOST), dataDir);
         return new PdmNode(vertx, config, ids);
       })
       .recover(failure -> undeployAll(vertx, ids).transform(ignored -> Future.failedFuture(failure)));
@@ -108,6 +108,21 @@ public final class PdmNode {
   static String nodeName(JsonObject config) {
     String name = config.getString(ConfigKeys.NODE_NAME, "");
     return name.isBlank() ? "node-" + config.getValue(ConfigKeys.HTTP_PORT) : name;
+  }
+
+  /**
+   * The page's URL to open on this machine, for the start-up line: a wildcard bind address is no
+   * address to open, localhost is.
+   */
+  static String pageUrl(JsonObject config) {
+    String host = config.getString(ConfigKeys.HTTP_HOST, "");
+    if (host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      host = "localhost";
+    } else if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    boolean tls = !config.getString(ConfigKeys.TLS_CERT, "").isBlank() && !config.getString(ConfigKeys.TLS_KEY, "").isBlank();
+    return (tls ? "https" : "http") + "://" + host + ":" + config.getInteger(ConfigKeys.HTTP_PORT) + "/";
   }
 
   private static Future<Void> deploy(Vertx vertx, io.vertx.core.Deployable verticle, JsonObject config,

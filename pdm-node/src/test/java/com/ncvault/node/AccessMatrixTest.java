@@ -151,6 +151,12 @@ class AccessMatrixTest {
     });
   }
 
+  /** A zip download of the file {@code fixture} makes. */
+  private static Call zipOf(Fixture fixture) {
+    return token -> fixture.make().compose(name -> status(request(HttpMethod.POST, "/api/files/download.zip", token)
+      .sendJsonObject(new JsonObject().put("filenames", new io.vertx.core.json.JsonArray().add(name)))));
+  }
+
   private static Call upload(Fixture fixture, String uri) {
     return token -> fixture.make().compose(name -> status(api.upload(uri.replace("{}", name), token, name,
       Buffer.buffer("G0 X1 (" + name + ")\n"), Map.of("message", "edit"))));
@@ -216,6 +222,7 @@ class AccessMatrixTest {
       row("GET /api/files",                                "any",                    plain(get, "/api/files?status=locked"),             401, 200, 200, 200, 200),
       row("POST /api/files",                               "a new name",             upload(() -> Future.succeededFuture(freshName()), "/api/files"),
                                                                                                                                          401, 403, 201, 201, 201),
+      row("POST /api/files/download.zip",                  "a free file",            zipOf(AccessMatrixTest::freeFile),                  401, 200, 200, 200, 200),
       row("GET /api/files/{filename}",                     "a free file",            on(AccessMatrixTest::freeFile, get, "/api/files/{}", null),
                                                                                                                                          401, 200, 200, 200, 200),
       row("GET /api/files/{filename}/content",             "a free file",            on(AccessMatrixTest::freeFile, get, "/api/files/{}/content", null),

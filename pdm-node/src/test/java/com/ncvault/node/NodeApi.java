@@ -24,7 +24,7 @@ import java.util.Map;
  * own JVM), and the two views of its stored state they compare: every file (deleted ones too)
  * and every event.
  */
-final class NodeApi {
+final class NodeApi implements AutoCloseable {
 
   /** What a node has stored, as its API shows it: files by name (deleted ones included) and the latest seq. */
   record Stored(JsonObject files, long latestSeq) {
@@ -51,7 +51,8 @@ final class NodeApi {
     return client;
   }
 
-  void close() {
+  @Override
+  public void close() {
     client.close();
   }
 

@@ -157,6 +157,37 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** What a command of the launcher that ends by itself printed, and its exit status. */
+  public record Finished(int exitCode, List<String> output) {
+    public String text() {
+      return String.join("\n", output);
+    }
+  }
+
+  /**
+   * Runs {@code java -cp <test classpath> com.ncvault.node.Main --data D [args]} to its end (at
+   * most 60 s), with only the PDM_* variables of {@code env}.
+   */
+  public static Finished runToEnd(Path dataDir, Map<String, String> env, List<String> args)
+    throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--data", dataDir.toString()));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(name -> name.startsWith("PDM_"));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    List<String> output;
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      output = in.lines().toList();
+    }
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IOException("still running after 60 s:\n" + String.join("\n", output));
+    }
+    return new Finished(process.exitValue(), output);
+  }
+
   /** Convenience for tests: the same classpath and defaults with nothing extra. */
   public static NodeProcess start(int port, Path dataDir) throws IOException {
     return start(port, dataDir, List.of(), Map.of(), List.of());

@@ -161,20 +161,28 @@ final class UserService {
         UserRules.requirePassword(r.password());
         return r.username();
       }))
-      .compose(username -> Database.run(pool, Sql.USER, Map.of("username", username))
-        .compose(rows -> rows.size() == 1 ? Future.succeededFuture() : Future.failedFuture(unknown(username)))
-        .compose(v -> crypto.run(() -> Passwords.hash(r.password())))
-        .compose(hash -> commits.submit(key(username), tx -> tx.row(Sql.USER_FOR_UPDATE, Map.of("username", username))
-          .compose(row -> {
-            if (row == null) {
-              return Future.failedFuture(unknown(username));
-            }
-            long now = clock.millis();
-            return tx.update(Sql.UPDATE_PASSWORD, Map.of("username", username, "hash", hash, "now", now))
-              .map(u -> userEvent(EventTypes.USER_CHANGED, actor, now, "Set a new password for " + username,
-                new JsonObject().put("username", username).put("passwordChanged", true),
-                new UserInfo(username, (String) row.get("role"), FileRow.iso(Rows.number(row.get("created_at"))))));
-          }))));
+      .compose(username -> setPassword(actor, username, r.password()));
+  }
+
+  /**
+   * Sets a user's password (checked by the caller) and ends the user's sessions: tokens issued
+   * before now are refused. Also the launcher's {@code --reset-admin-password}, as {@link #SYSTEM}.
+   */
+  Future<UserInfo> setPassword(String actor, String username, String password) {
+    return Database.run(pool, Sql.USER, Map.of("username", username))
+      .compose(rows -> rows.size() == 1 ? Future.succeededFuture() : Future.failedFuture(unknown(username)))
+      .compose(v -> crypto.run(() -> Passwords.hash(password)))
+      .compose(hash -> commits.submit(key(username), tx -> tx.row(Sql.USER_FOR_UPDATE, Map.of("username", username))
+        .compose(row -> {
+          if (row == null) {
+            return Future.failedFuture(unknown(username));
+          }
+          long now = clock.millis();
+          return tx.update(Sql.UPDATE_PASSWORD, Map.of("username", username, "hash", hash, "now", now))
+            .map(u -> userEvent(EventTypes.USER_CHANGED, actor, now, "Set a new password for " + username,
+              new JsonObject().put("username", username).put("passwordChanged", true),
+              new UserInfo(username, (String) row.get("role"), FileRow.iso(Rows.number(row.get("created_at"))))));
+        })));
   }
 
   /** Admin only; nobody deletes themselves or the last admin. */

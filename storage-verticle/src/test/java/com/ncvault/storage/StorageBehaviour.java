@@ -103,6 +103,21 @@ abstract class StorageBehaviour extends StorageTestBase {
   }
 
   @Test
+  void theSearchFindsFilesWithEveryWordInNameOrDescriptionInAnyOrder() {
+    create("1234567_OP20.mcam", NC, "alice");
+    create("1234567_OP10.nc", NC, "alice");
+    storage.call(StorageActions.FILES_CREATE, new JsonObject().put("filename", "7654321_OP20.nc")
+      .put("description", "Flange roughing").put("user", "alice").put("staged", stage(NC)));
+
+    assertThat(listNames(new JsonObject().put("q", "OP20 mcam"))).containsExactly("1234567_OP20.mcam");
+    assertThat(listNames(new JsonObject().put("q", "mcam  op20"))).containsExactly("1234567_OP20.mcam");
+    assertThat(listNames(new JsonObject().put("q", "roughing op20"))).as("one word in the description, one in the name")
+      .containsExactly("7654321_OP20.nc");
+    assertThat(listNames(new JsonObject().put("q", "op20 finishing"))).as("every word must be found").isEmpty();
+    assertThat(listNames(new JsonObject().put("q", "  "))).hasSize(3);
+  }
+
+  @Test
   void theListIsGroupedSortedAndFiltered() {
     create("2345678_B.nc", NC, "alice");
     create("1234567_b.nc", NC, "alice");

@@ -20,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -42,16 +43,32 @@ public final class Browser implements AutoCloseable {
   private final ChromeDriver driver;
   private final Path profile;
   private final String baseUrl;
+  private final Path downloads;
 
   private Browser(ChromeDriver driver, Path profile, String baseUrl) {
     this.driver = driver;
     this.profile = profile;
     this.baseUrl = baseUrl;
+    this.downloads = profile.resolve("downloads");
+    try {
+      Files.createDirectories(downloads);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
   }
 
   /** True when the machine has the Debian chromium and chromedriver the tests need. */
   public static boolean available() {
     return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+  }
+
+  /** Skips the calling test class without Chromium, except under CI (CI=true), where a missing browser is a failure. */
+  public static void requireAvailable() {
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      org.junit.jupiter.api.Assertions.assertTrue(available(), "CI needs /usr/bin/chromium and /usr/bin/chromedriver");
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(available(), "chromium and chromedriver are installed");
   }
 
   public static Browser open(String baseUrl) {
@@ -124,6 +141,22 @@ public final class Browser implements AutoCloseable {
     return waitFor(timeout).until(ExpectedConditions.presenceOfElementLocated(card(filename)));
   }
 
+  /** Waits until the card of {@code filename} is on the page and its lock line starts with {@code prefix}. */
+  public WebElement waitForLock(String filename, String prefix, Duration timeout) {
+    WebElement card = cardOf(filename, timeout);
+    waitFor(timeout).until(d -> lockText(filename).startsWith(prefix));
+    return card;
+  }
+
+  /** Waits until the card of {@code filename} offers {@code action} (the live state has reached it) and returns the card. */
+  public WebElement cardWithAction(String filename, String action, Duration timeout) {
+    return waitFor(timeout).until(d -> {
+      List<WebElement> cards = d.findElements(card(filename));
+      return !cards.isEmpty() && !cards.get(0).findElements(By.cssSelector("[data-action='" + action + "']")).isEmpty()
+        ? cards.get(0) : null;
+    });
+  }
+
   /** The lock line of a card: "Free", "Locked by alice since ...", "Checked out by you since ...". */
   public String lockText(String filename) {
     return textIn(filename, "lock-state");
@@ -138,7 +171,21 @@ public final class Browser implements AutoCloseable {
 
   /** Clicks the card button with data-action {@code action} (checkout, checkin, history, ...). */
   public void clickAction(String filename, String action) {
-    cardOf(filename, Duration.ofSeconds(5)).findElement(By.cssSelector("[data-action='" + action + "']")).click();
+    WebElement button = cardOf(filename, Duration.ofSeconds(5)).findElement(By.cssSelector("[data-action='" + action + "']"));
+    // In the middle of the screen: a toast at the bottom (a phone's whole width) may cover it otherwise.
+    js("arguments[0].scrollIntoView({block: 'center'})", button);
+    button.click();
+  }
+
+  /** Waits until the dialog with data-testid {@code testid} is open and returns it. */
+  public WebElement dialog(String testid, Duration timeout) {
+    return waitFor(timeout).until(ExpectedConditions.visibilityOfElementLocated(testId(testid)));
+  }
+
+  /** Closes the dialog {@code testid} with its x button and waits until it is gone. */
+  public void closeDialog(String testid, Duration timeout) {
+    driver.findElement(By.cssSelector("[data-testid='" + testid + "'] .modal-x")).click();
+    waitFor(timeout).until(d -> d.findElements(testId(testid)).isEmpty());
   }
 
   /** Waits for a toast whose text contains {@code part} and returns its text. */
@@ -181,6 +228,43 @@ public final class Browser implements AutoCloseable {
       return value == null || String.valueOf(value).isEmpty() ? null : String.valueOf(value);
     });
     return Double.parseDouble(ms);
+  }
+
+  /** Waits until the browser has saved a download named {@code name} completely, and returns it. */
+  public Path waitForDownload(String name, Duration timeout) {
+    Path file = downloads.resolve(name);
+    waitFor(timeout).until(d -> Files.exists(file) && !Files.exists(downloads.resolve(name + ".crdownload")));
+    return file;
+  }
+
+  /** The names of the files saved so far. */
+  public List<String> downloadedNames() {
+    try (Stream<Path> files = Files.list(downloads)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Lays the page out as a phone or another screen would: a viewport of exactly width x height CSS
+   * pixels (the window's own size includes what headless Chromium keeps for itself).
+   */
+  public void viewport(int width, int height) {
+    driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+      Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+  }
+
+  /** Back to the window's own size. */
+  public void resetViewport() {
+    driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+  }
+
+  /** Browser network emulation: offline (true) or back to normal (false); the page gets offline/online events. */
+  public void offline(boolean offline) {
+    driver.executeCdpCommand("Network.enable", Map.of());
+    driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", offline, "latency", 0,
+      "downloadThroughput", -1, "uploadThroughput", -1));
   }
 
   /** Saves a PNG under target/screenshots. */

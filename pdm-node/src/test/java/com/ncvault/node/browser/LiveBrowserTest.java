@@ -16,6 +16,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static com.ncvault.node.browser.Browser.testId;
 import static com.ncvault.node.browser.VaultCalls.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two people in two browsers on one node: what each sees of the other's work, live.
@@ -49,7 +49,7 @@ class LiveBrowserTest {
 
   @BeforeAll
   static void start(Vertx vertx) {
-    assumeTrue(Browser.available(), "chromium and chromedriver are installed");
+    Browser.requireAvailable();
     node = await(TestNode.start(vertx));
     String adminToken = await(node.adminToken());
     admin = new VaultCalls(node, adminToken);
@@ -126,14 +126,14 @@ class LiveBrowserTest {
     String file = newPart("_OP20.nc");
     alice.createFile(file, "Pocket finishing", "G21\nG0 X0 Y0\nM30\n");
     alice.checkout(file, "new pocket depth");
-    alicePage.cardOf(file, SLOW);
-    alicePage.waitFor(SLOW).until(d -> alicePage.lockText(file).startsWith("Checked out by you"));
+    alicePage.waitForLock(file, "Checked out by you", SLOW);
 
-    Path upload = Files.createTempFile("ncvault-upload-", ".nc");
+    // Under the vault file's own name: another name asks for a confirmation first (ShopFloorBrowserTest).
+    Path upload = Files.createTempDirectory("ncvault-upload-").resolve(file);
     Files.writeString(upload, "G21\nG0 X0 Y0\n" + "G1 X10 Y10 F300\n".repeat(200_000) + "M30\n");
     try {
       alicePage.clickAction(file, "checkin");
-      WebElement dialog = alicePage.waitFor(SLOW).until(ExpectedConditions.visibilityOfElementLocated(testId("checkin-modal")));
+      WebElement dialog = alicePage.dialog("checkin-modal", SLOW);
       assertThat(dialog.findElement(By.tagName("h2")).getText()).isEqualTo("Check In: " + file);
       dialog.findElement(testId("checkin-file")).sendKeys(upload.toString());
       dialog.findElement(testId("checkin-message")).sendKeys("deeper pocket");
@@ -154,6 +154,7 @@ class LiveBrowserTest {
     } finally {
       alicePage.driver().deleteNetworkConditions();
       Files.deleteIfExists(upload);
+      Files.deleteIfExists(upload.getParent());
     }
   }
 
@@ -162,13 +163,12 @@ class LiveBrowserTest {
     String file = newPart("_OP25.nc");
     alice.createFile(file, "Drilling", "G21\nM30\n");
     alice.checkout(file, "");
-    alicePage.cardOf(file, SLOW);
-    alicePage.waitFor(SLOW).until(d -> alicePage.lockText(file).startsWith("Checked out by you"));
-    Path upload = Files.createTempFile("ncvault-upload-", ".nc");
+    alicePage.waitForLock(file, "Checked out by you", SLOW);
+    Path upload = Files.createTempDirectory("ncvault-upload-").resolve(file);
     Files.writeString(upload, "G1 X1 Y1 F100\n".repeat(400_000));
     try {
       alicePage.clickAction(file, "checkin");
-      WebElement dialog = alicePage.waitFor(SLOW).until(ExpectedConditions.visibilityOfElementLocated(testId("checkin-modal")));
+      WebElement dialog = alicePage.dialog("checkin-modal", SLOW);
       dialog.findElement(testId("checkin-file")).sendKeys(upload.toString());
       dialog.findElement(testId("checkin-message")).sendKeys("never arrives");
       alicePage.driver().setNetworkConditions(slowUpload());
@@ -183,6 +183,7 @@ class LiveBrowserTest {
     } finally {
       alicePage.driver().deleteNetworkConditions();
       Files.deleteIfExists(upload);
+      Files.deleteIfExists(upload.getParent());
     }
   }
 
@@ -199,8 +200,7 @@ class LiveBrowserTest {
     String file = newPart("_OP30.nc");
     alice.createFile(file, "Contour", "G21\nM30\n");
     alice.checkout(file, "lunch break");
-    alicePage.cardOf(file, SLOW);
-    alicePage.waitFor(SLOW).until(d -> alicePage.lockText(file).startsWith("Checked out by you"));
+    alicePage.waitForLock(file, "Checked out by you", SLOW);
 
     admin.override(file, "machine waiting");
 
@@ -215,8 +215,7 @@ class LiveBrowserTest {
     String file = newPart("_OP40.nc");
     alice.createFile(file, XSS, "G21\nM30\n");
     alice.checkout(file, XSS);
-    bobPage.cardOf(file, SLOW);
-    bobPage.waitFor(SLOW).until(d -> bobPage.lockText(file).startsWith("Locked by alice"));
+    bobPage.waitForLock(file, "Locked by alice", SLOW);
     alice.checkin(file, "G21\nG0 X1\nM30\n", XSS);
     bobPage.waitFor(SLOW).until(d -> bobPage.textIn(file, "file-revision").equals("rev 1.1"));
     alice.checkout(file, XSS);
@@ -230,7 +229,7 @@ class LiveBrowserTest {
 
     assertThat(bobPage.alertShown()).as("an alert was opened").isFalse();
     assertThat(bobPage.js("return document.querySelectorAll(\"img[src='x']\").length")).isEqualTo(0L);
-    bobPage.driver().findElement(By.cssSelector("[data-testid='history-modal'] .modal-x")).click();
+    bobPage.closeDialog("history-modal", SLOW);
     assertThat(alicePage.alertShown()).isFalse();
   }
 
@@ -258,7 +257,7 @@ class LiveBrowserTest {
     assertThat(removed.get(0).findElement(By.className("diff-old")).getText()).isEqualTo("4");
     assertThat(added.get(1).findElement(By.className("diff-new")).getText()).isEqualTo("5");
     bobPage.screenshot("history-diff");
-    bobPage.driver().findElement(By.cssSelector("[data-testid='history-modal'] .modal-x")).click();
+    bobPage.closeDialog("history-modal", SLOW);
   }
 
   @Test
@@ -286,6 +285,15 @@ class LiveBrowserTest {
     String other = newPart("_OP61.nc");
     bob.createFile(other, "Chamfer", "G21\nM30\n");
     bob.checkout(other, "chamfer size");
+    alicePage.waitFor(SLOW).until(d -> d.findElement(testId("activity-feed")).getText().contains("bob checked out " + other));
+    Select events = new Select(alicePage.driver().findElement(testId("activity-type")));
+    assertThat(events.getOptions()).extracting(WebElement::getText).contains("All events", "checked out", "checked in");
+    events.selectByValue("checkin");
+    // Read in one script: the feed is redrawn when the filter's answer arrives.
+    alicePage.waitFor(SLOW).until(d -> Boolean.TRUE.equals(alicePage.js(
+      "const types = [...document.querySelectorAll(\"[data-testid='activity-item']\")].map(i => i.dataset.type);"
+        + "return types.length > 0 && types.every(t => t === 'checkin');")));
+    events.selectByValue("");
     alicePage.waitFor(SLOW).until(d -> d.findElement(testId("activity-feed")).getText().contains("bob checked out " + other));
     alicePage.waitFor(SLOW).until(ExpectedConditions.presenceOfElementLocated(
       By.cssSelector("[data-testid='checkout-row'][data-filename='" + other + "']")));
@@ -320,13 +328,11 @@ class LiveBrowserTest {
     String file = newPart("_OP80.nc");
     alice.createFile(file, "Threading", "G21\nM30\n");
     alice.checkout(file, "thread pitch");
-    bobPage.cardOf(file, SLOW);
-    bobPage.waitFor(SLOW).until(d -> bobPage.lockText(file).startsWith("Locked by alice"));
+    bobPage.waitForLock(file, "Locked by alice", SLOW);
 
     bobPage.clickAction(file, "watch");
     bobPage.waitFor(SLOW).until(d -> !d.findElements(By.cssSelector("[data-filename='" + file + "'] [data-action='unwatch']")).isEmpty());
-    alicePage.cardOf(file, SLOW);
-    alicePage.waitFor(SLOW).until(d -> alicePage.lockText(file).startsWith("Checked out by you"));
+    alicePage.waitForLock(file, "Checked out by you", SLOW);
     alicePage.clickAction(file, "cancel-checkout");
 
     bobPage.waitFor(SLOW).until(d -> bobPage.lockText(file).equals("Free"));
@@ -351,7 +357,7 @@ class LiveBrowserTest {
     Files.writeString(upload, "%\nO2000\nG21\nM30\n%\n");
     try {
       alicePage.driver().findElement(testId("new-file")).click();
-      WebElement dialog = alicePage.waitFor(SLOW).until(ExpectedConditions.visibilityOfElementLocated(testId("new-file-modal")));
+      WebElement dialog = alicePage.dialog("new-file-modal", SLOW);
       dialog.findElement(testId("new-file-input")).sendKeys(upload.toString());
       dialog.findElement(testId("new-file-description")).sendKeys("Spindle housing, op 90");
       dialog.findElement(testId("upload-submit")).click();
@@ -373,7 +379,7 @@ class LiveBrowserTest {
     alice.createFile(file, "Old fixture", "G21\nM30\n");
     try (Browser adminPage = Browser.open(node.baseUrl()).login("admin", TestNode.ADMIN_PASSWORD)) {
       adminPage.clickAction(file, "delete");
-      WebElement confirm = adminPage.waitFor(SLOW).until(ExpectedConditions.visibilityOfElementLocated(testId("confirm-modal")));
+      WebElement confirm = adminPage.dialog("confirm-modal", SLOW);
       confirm.findElement(testId("modal-confirm")).click();
       bobPage.waitFor(SLOW).until(d -> d.findElements(Browser.card(file)).isEmpty());
 
@@ -408,7 +414,7 @@ class LiveBrowserTest {
   }
 
   @Test
-  void history_of_a_binary_file_says_there_is_no_diff() {
+  void history_of_a_binary_file_offers_no_differences() {
     String file = newPart("_FIX.mcam");
     alice.createFile(file, "Fixture model", "MCAM\u0000\u0001\u0002binary");
     alice.checkout(file, "");
@@ -417,9 +423,9 @@ class LiveBrowserTest {
     bobPage.cardOf(file, SLOW);
     bobPage.waitFor(SLOW).until(d -> bobPage.textIn(file, "file-revision").equals("rev 1.1"));
     bobPage.clickAction(file, "history");
-    bobPage.waitFor(SLOW).until(ExpectedConditions.elementToBeClickable(testId("show-diff"))).click();
-    WebElement message = bobPage.waitFor(SLOW).until(ExpectedConditions.visibilityOfElementLocated(testId("diff-message")));
-    assertThat(message.getText()).isEqualTo("Binary file, no diff.");
-    bobPage.driver().findElement(By.cssSelector("[data-testid='history-modal'] .modal-x")).click();
+    WebElement note = bobPage.waitFor(SLOW).until(ExpectedConditions.visibilityOfElementLocated(testId("binary-note")));
+    assertThat(note.getText()).startsWith("A binary file: no viewer and no differences.");
+    assertThat(bobPage.driver().findElements(testId("show-diff"))).isEmpty();
+    bobPage.closeDialog("history-modal", SLOW);
   }
 }

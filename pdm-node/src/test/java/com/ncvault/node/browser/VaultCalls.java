@@ -76,6 +76,21 @@ final class VaultCalls {
       .map(HttpResponse::bodyAsJsonObject));
   }
 
+  JsonObject cancelCheckout(String filename) {
+    return await(node.client().post(path(filename) + "/cancel-checkout").bearerTokenAuthentication(token)
+      .sendJsonObject(new JsonObject())
+      .compose(resp -> TestNode.expect(resp, 200))
+      .map(HttpResponse::bodyAsJsonObject));
+  }
+
+  /** The role of a user, as an admin reads it. */
+  String roleOf(String username) {
+    return await(node.client().get("/api/admin/users").bearerTokenAuthentication(token).send()
+      .compose(resp -> TestNode.expect(resp, 200))
+      .map(resp -> resp.bodyAsJsonObject().getJsonArray("users").stream().map(JsonObject.class::cast)
+        .filter(u -> username.equals(u.getString("username"))).map(u -> u.getString("role")).findFirst().orElse(null)));
+  }
+
   JsonObject file(String filename) {
     return await(node.client().get(path(filename)).bearerTokenAuthentication(token).send()
       .compose(resp -> TestNode.expect(resp, 200))
