@@ -68,15 +68,17 @@ const enc = encodeURIComponent;
 const filePath = (f) => `/api/files/${enc(f)}`;
 
 /**
- * Multipart upload with progress: returns { promise, abort }. onProgress gets 0..1.
- * XMLHttpRequest because fetch has no upload progress.
+ * Upload with progress: the file is the request body, the fields go in the query string, so the
+ * server checks them (and the lock or the name) before it reads a byte. Returns { promise, abort };
+ * onProgress gets 0..1. XMLHttpRequest because fetch has no upload progress.
  */
-export function upload(path, formData, onProgress) {
+export function upload(path, { params, file }, onProgress) {
   const xhr = new XMLHttpRequest();
   const promise = new Promise((resolve, reject) => {
-    xhr.open('POST', path);
+    xhr.open('POST', `${path}?${new URLSearchParams(params)}`);
     xhr.setRequestHeader('X-PDM-CSRF', '1');
     xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total);
     };
@@ -97,7 +99,7 @@ export function upload(path, formData, onProgress) {
     };
     xhr.onerror = () => reject(new ApiError(0, 'network', 'Upload failed: cannot reach the server'));
     xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload cancelled'));
-    xhr.send(formData);
+    xhr.send(file);
   });
   return { promise, abort: () => xhr.abort() };
 }
@@ -163,8 +165,8 @@ export const api = {
   override: (f, reason) => request('POST', `${filePath(f)}/override`, { json: { reason } }),
   remove: (f) => request('DELETE', filePath(f)),
   restore: (f) => request('POST', `${filePath(f)}/restore`, { json: {} }),
-  uploadNew: (formData, onProgress) => upload('/api/files', formData, onProgress),
-  checkin: (f, formData, onProgress) => upload(`${filePath(f)}/checkin`, formData, onProgress),
+  uploadNew: (upload_, onProgress) => upload('/api/files', upload_, onProgress),
+  checkin: (f, upload_, onProgress) => upload(`${filePath(f)}/checkin`, upload_, onProgress),
 
   stats: () => request('GET', '/api/dashboard/stats'),
   activity: (query) => request('GET', '/api/dashboard/activity', { query }),

@@ -161,7 +161,7 @@ function progressBlock() {
 
 /**
  * Shared upload dialog: fields, a progress bar while sending and a Cancel that aborts the upload.
- * start(formData, onProgress) -> { promise, abort } (see api.upload).
+ * start({ params, file }, onProgress) -> { promise, abort } (see api.upload).
  */
 function uploadModal({ title, testid, fields, submitLabel, buildForm, start, onDone, toast, confirm = () => Promise.resolve(true) }) {
   const progress = progressBlock();
@@ -265,12 +265,10 @@ export function openCheckinModal(file, { onDone, toast }) {
     buildForm: (form, fail) => {
       if (!fileInput.files.length) return fail('Choose the file to check in.', fileInput);
       if (!message.value.trim()) return fail('A check-in message is required.', message);
-      const data = new FormData();
-      data.append('message', message.value.trim());
-      data.append('major', String(major.checked));
-      data.append('keepLocked', String(keep.checked));
-      data.append('file', fileInput.files[0]);
-      return data;
+      return {
+        params: { message: message.value.trim(), major: String(major.checked), keepLocked: String(keep.checked) },
+        file: fileInput.files[0],
+      };
     },
     confirm: () => {
       const chosen = fileInput.files[0].name;
@@ -301,10 +299,8 @@ export function openNewFileModal({ onDone, toast, settings }) {
     title: 'New file', testid: 'new-file-modal', fields, submitLabel: 'Upload', toast,
     buildForm: (form, fail) => {
       if (!fileInput.files.length) return fail('Choose a file to upload.', fileInput);
-      const data = new FormData();
-      data.append('description', description.value.trim());
-      data.append('file', fileInput.files[0]);
-      return data;
+      const chosen = fileInput.files[0];
+      return { params: { filename: baseName(chosen.name), description: description.value.trim() }, file: chosen };
     },
     start: (data, onProgress) => api.uploadNew(data, onProgress),
     onDone,

@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * The benchmark harness: {@code java -cp ... com.ncvault.bench.Bench [--smoke] [--root DIR]
- * [--results DIR] [--tmp DIR] [--ws-prefix DIR] [--only fanout,cluster,locks,transfers,list]}.
+ * [--results DIR] [--tmp DIR] [--ws-prefix DIR] [--only fanout,cluster,locks,transfers,isolation,list]}.
  * Normally started by bench/run.sh, which builds the jar, installs ws (and nginx) and raises the
  * open-file limit first. Writes latest.json and latest.md to the results directory.
  */
@@ -78,6 +78,10 @@ public final class Bench {
       if (settings.runs("transfers")) {
         results.put("transfers", FanoutScenario.guarded(() -> new TransferScenario(harness).run()));
         log("transfers done");
+      }
+      if (settings.runs("isolation")) {
+        results.put("isolation", FanoutScenario.guarded(() -> new IsolationScenario(harness).run()));
+        log("isolation done");
       }
       if (settings.runs("list")) {
         results.put("list", FanoutScenario.guarded(() -> new ListScenario(harness).run()));

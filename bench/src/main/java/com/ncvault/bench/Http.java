@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -21,7 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Http {
 
   static final String HOST = "127.0.0.1";
-  private static final String BOUNDARY = "----ncvault-bench-boundary-7d1f";
 
   private final Vertx vertx;
   private final HttpClient client;
@@ -58,6 +58,18 @@ final class Http {
       .compose(response -> response.body().map(buffer -> new Response(response.statusCode(), buffer)));
   }
 
+  /** A GET with extra headers (e.g. Accept-Encoding); the body as it came over the wire. */
+  Future<Response> get(int port, String uri, String token, java.util.Map<String, String> headers) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(HOST).setPort(port).setURI(uri);
+    if (token != null) {
+      options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+    }
+    headers.forEach(options::putHeader);
+    return client.request(options)
+      .compose(HttpClientRequest::send)
+      .compose(response -> response.body().map(buffer -> new Response(response.statusCode(), buffer)));
+  }
+
   /** A JSON request that must succeed (2xx); a failure carries the status and the body. */
   Future<JsonObject> json(HttpMethod method, int port, String uri, String token, JsonObject body) {
     return send(method, port, uri, token, body == null ? null : "application/json",
@@ -67,48 +79,21 @@ final class Http {
         : Future.failedFuture(method + " " + uri + " -> " + response.status() + " " + response.body()));
   }
 
-  /** A multipart/form-data body with text fields and one file part, for small uploads built in memory. */
-  static Buffer multipart(JsonObject fields, String fileField, String filename, Buffer content) {
-    Buffer body = Buffer.buffer();
-    fields.forEach(field -> body.appendString("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\""
-      + field.getKey() + "\"\r\n\r\n" + field.getValue() + "\r\n"));
-    body.appendString(filePartHeader(fileField, filename)).appendBuffer(content).appendString(epilogue());
-    return body;
-  }
-
-  static String multipartType() {
-    return "multipart/form-data; boundary=" + BOUNDARY;
-  }
-
-  private static String filePartHeader(String field, String filename) {
-    return "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + filename
-      + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
-  }
-
-  private static String epilogue() {
-    return "\r\n--" + BOUNDARY + "--\r\n";
-  }
-
   /**
-   * Streams a file from disk as the single file part of a multipart upload (known Content-Length, no
-   * chunking), so that a 1 GiB upload needs no memory on this side either.
+   * Streams a file from disk as the whole request body (application/octet-stream, known
+   * Content-Length, the fields in the URI's query), the way the web page uploads.
    */
-  Future<Response> uploadFile(int port, String uri, String token, String fileField, Path file, String filename,
-                              long size) {
-    Buffer head = Buffer.buffer(filePartHeader(fileField, filename), StandardCharsets.UTF_8.name());
-    Buffer tail = Buffer.buffer(epilogue());
+  Future<Response> uploadRaw(int port, String uri, String token, Path file, long size) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(HOST).setPort(port).setURI(uri)
       .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-      .putHeader(HttpHeaders.CONTENT_TYPE, multipartType())
-      .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(head.length() + size + tail.length()))
+      .putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream")
+      .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(size))
       .setIdleTimeout(120_000);
     return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true))
       .compose(asyncFile -> client.request(options).compose(request -> {
         asyncFile.setReadBufferSize(256 * 1024);
         Future<HttpClientResponse> response = request.response();
-        request.write(head);
-        return asyncFile.pipe().endOnSuccess(false).to(request)
-          .compose(v -> request.end(tail))
+        return asyncFile.pipeTo(request)
           .compose(v -> response)
           .compose(r -> r.body().map(body -> new Response(r.statusCode(), body)))
           .eventually(asyncFile::close);

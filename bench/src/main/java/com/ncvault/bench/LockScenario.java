@@ -7,6 +7,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
@@ -14,9 +18,19 @@ import java.util.List;
 
 /**
  * Scenario 4: checkout+cancel pairs per second with 1, 8 and 64 concurrent actors (closed loop, each
- * on its own file), on the embedded H2 and on PostgreSQL.
+ * on its own file), on the embedded H2 and on PostgreSQL. Each level is first run in windows until
+ * its throughput is steady (the first window is the cold figure; the time it took is recorded), then
+ * measured in several runs whose median is the figure. On PostgreSQL the same checkout and cancel SQL
+ * is then run through pgbench at the same concurrency, one transaction per operation, as a baseline.
  */
 final class LockScenario {
+
+  /** A window of the warm-up, and how steady the last windows must be (their spread over their median). */
+  static final long WINDOW_MS = 2_000;
+  static final double STEADY_SPREAD = 0.10;
+  static final int STEADY_WINDOWS = 3;
+  static final long MAX_WARMUP_MS = 60_000;
+  static final int RUNS = 3;
 
   private final Harness harness;
   private final Settings settings;
@@ -41,8 +55,11 @@ final class LockScenario {
         return new JsonObject().put("skipped", "PostgreSQL is not reachable on 127.0.0.1:5432 with psql");
       }
       try (Postgres db = Postgres.create("locks")) {
-        return measure(Node.Options.embedded("locks-postgres", "1g")
+        JsonObject json = measure(Node.Options.embedded("locks-postgres", "1g")
           .with(ConfigKeys.DB_KIND, "postgres").with(ConfigKeys.PG_URI, db.uri()));
+        // after the node stopped, so that the two never share the cores
+        json.put("pgbench", FanoutScenario.guarded(() -> pgbench(db)));
+        return json;
       }
     }
     return measure(Node.Options.embedded("locks-h2", "1g"));
@@ -60,18 +77,114 @@ final class LockScenario {
         uploads.add(node.upload(token, name, Buffer.buffer("%\nO2000 (" + name + ")\nM30\n%\n")));
       }
       Future.all(uploads).await();
-      // warm-up, not recorded: the first requests load classes and compile the hot paths
-      level(node, token, filenames, Math.min(8, files), Math.min(1_000, settings.lockMs() / 2));
-      if (!settings.smoke()) {
-        node.startProfile();
-      }
       JsonArray levels = new JsonArray();
+      boolean profiling = false;
       for (int concurrency : settings.lockConcurrency()) {
-        levels.add(level(node, token, filenames, concurrency, settings.lockMs()));
+        JsonObject warmup = warmUp(node, token, filenames, concurrency);
+        if (!profiling && !settings.smoke()) {
+          node.startProfile();
+          profiling = true;
+        }
+        List<JsonObject> runs = new ArrayList<>();
+        for (int i = 0; i < (settings.smoke() ? 1 : RUNS); i++) {
+          runs.add(level(node, token, filenames, concurrency, settings.lockMs()));
+        }
+        JsonObject level = median(runs);
+        level.put("warmup", warmup).put("coldPairsPerSecond", warmup.getDouble("coldPairsPerSecond"))
+          .put("runs", new JsonArray(runs));
+        levels.add(level);
       }
-      JsonObject json = new JsonObject().put("levels", levels).put("serverAlive", node.process().alive());
+      JsonObject json = new JsonObject().put("levels", levels).put("serverAlive", node.process().alive())
+        .put("method", "per level: windows of " + WINDOW_MS + " ms until " + STEADY_WINDOWS
+          + " in a row are within " + (int) (STEADY_SPREAD * 100) + " % of their median (at most "
+          + MAX_WARMUP_MS / 1000 + " s); then " + RUNS + " runs of " + settings.lockMs() + " ms, median");
       return json.put("profile", node.profile());
     }
+  }
+
+  /** Windows until the last few agree; the first window is the cold figure. */
+  private JsonObject warmUp(Node node, String token, List<String> filenames, int concurrency) {
+    List<Double> rates = new ArrayList<>();
+    long started = System.nanoTime();
+    long limit = settings.smoke() ? WINDOW_MS / 2 : MAX_WARMUP_MS;
+    while (true) {
+      rates.add(level(node, token, filenames, concurrency, settings.smoke() ? WINDOW_MS / 4 : WINDOW_MS)
+        .getDouble("pairsPerSecond"));
+      long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+      if (steady(rates) || elapsedMs >= limit) {
+        return new JsonObject().put("seconds", FanoutRun.round(elapsedMs / 1000.0))
+          .put("windows", new JsonArray(rates)).put("steady", steady(rates))
+          .put("coldPairsPerSecond", rates.get(0));
+      }
+    }
+  }
+
+  static boolean steady(List<Double> rates) {
+    if (rates.size() < STEADY_WINDOWS) {
+      return false;
+    }
+    List<Double> last = rates.subList(rates.size() - STEADY_WINDOWS, rates.size());
+    double median = TransferScenario.median(last);
+    double spread = last.stream().mapToDouble(Double::doubleValue).max().orElse(0)
+      - last.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    return median > 0 && spread / median <= STEADY_SPREAD;
+  }
+
+  /** The run whose pairs/s is the median, with the median pair latency figures of all runs. */
+  private static JsonObject median(List<JsonObject> runs) {
+    List<JsonObject> byRate = runs.stream()
+      .sorted(java.util.Comparator.comparingDouble(r -> r.getDouble("pairsPerSecond"))).toList();
+    JsonObject middle = byRate.get(byRate.size() / 2).copy();
+    for (String key : List.of("p50Ms", "p99Ms")) {
+      middle.getJsonObject("pairLatency").put(key, TransferScenario.median(runs.stream()
+        .map(r -> r.getJsonObject("pairLatency").getDouble(key)).toList()));
+    }
+    return middle;
+  }
+
+  /**
+   * The node's checkout and cancel SQL (a conditional UPDATE, the seq counter, the activity row), one
+   * transaction per operation, through pgbench at each concurrency, each client on its own file.
+   */
+  private JsonObject pgbench(Postgres db) {
+    if (!Harness.onPath("pgbench")) {
+      return new JsonObject().put("skipped", "pgbench is not installed (Debian's postgresql package has it)");
+    }
+    Path script = harness.tmp("pgbench").resolve("pair.sql");
+    String event = "x".repeat(600);
+    String sql = """
+      BEGIN;
+      UPDATE files SET locked_by = 'bench', locked_at = 1, lock_message = NULL WHERE filename = 'lock-' || lpad(:client_id::text, 2, '0') || '.nc' AND deleted = FALSE AND locked_by IS NULL RETURNING *;
+      UPDATE counters SET current_value = current_value + 1 WHERE name = 'seq' RETURNING current_value;
+      INSERT INTO activity (seq, event_type, filename, username, created_at, revision, message, event_json) SELECT current_value, 'checkout', 'lock-' || lpad(:client_id::text, 2, '0') || '.nc', 'bench', 1, '1.0', NULL, '%1$s' FROM counters WHERE name = 'seq';
+      COMMIT;
+      BEGIN;
+      UPDATE files SET locked_by = NULL, locked_at = NULL, lock_message = NULL WHERE filename = 'lock-' || lpad(:client_id::text, 2, '0') || '.nc' AND deleted = FALSE AND locked_by = 'bench' RETURNING *;
+      UPDATE counters SET current_value = current_value + 1 WHERE name = 'seq' RETURNING current_value;
+      INSERT INTO activity (seq, event_type, filename, username, created_at, revision, message, event_json) SELECT current_value, 'cancel', 'lock-' || lpad(:client_id::text, 2, '0') || '.nc', 'bench', 1, '1.0', NULL, '%1$s' FROM counters WHERE name = 'seq';
+      COMMIT;
+      """.formatted(event);
+    try {
+      Files.writeString(script, sql);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    JsonArray levels = new JsonArray();
+    long seconds = Math.max(1, settings.lockMs() / 1000);
+    for (int clients : settings.lockConcurrency()) {
+      List<String> command = List.of("pgbench", "-h", "127.0.0.1", "-U", "postgres", "-n", "-c", String.valueOf(clients),
+        "-j", String.valueOf(Math.min(clients, 2)), "-T", String.valueOf(seconds * RUNS), "-f", script.toString(),
+        db.name());
+      String output = Harness.run(command, 120);
+      java.util.regex.Matcher tps = java.util.regex.Pattern.compile("tps = ([0-9.]+)").matcher(output);
+      if (!tps.find()) {
+        throw new IllegalStateException("pgbench gave no tps:\n" + output);
+      }
+      levels.add(new JsonObject().put("concurrency", clients).put("pairsPerSecond",
+        FanoutRun.round(Double.parseDouble(tps.group(1)))));
+    }
+    return new JsonObject().put("levels", levels).put("command", "pgbench -c N -j min(N,2) -T "
+      + seconds * RUNS + " -f pair.sql (checkout and cancel, one transaction each, the node's SQL)");
   }
 
   private JsonObject level(Node node, String token, List<String> filenames, int concurrency, long ms) {

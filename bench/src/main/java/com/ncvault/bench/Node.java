@@ -157,8 +157,8 @@ final class Node implements AutoCloseable {
   }
 
   Future<Void> upload(String token, String filename, Buffer content) {
-    Buffer body = Http.multipart(new JsonObject().put("description", "benchmark file"), "file", filename, content);
-    return harness.http().send(HttpMethod.POST, port(), "/api/files", token, Http.multipartType(), body)
+    return harness.http().send(HttpMethod.POST, port(), "/api/files?filename=" + filename + "&description=benchmark",
+        token, "application/octet-stream", content)
       .compose(r -> r.ok() ? Future.succeededFuture()
         : Future.failedFuture("upload " + filename + " -> " + r.status() + " " + r.body()));
   }

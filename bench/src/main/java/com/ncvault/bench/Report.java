@@ -25,6 +25,7 @@ final class Report {
     cluster(md, r.getJsonObject("cluster"));
     locks(md, r.getJsonObject("locks"));
     transfers(md, r.getJsonObject("transfers"));
+    isolation(md, r.getJsonObject("isolation"));
     list(md, r.getJsonObject("list"));
     targets(md, r.getJsonArray("targets"));
     profiles(md, r);
@@ -171,28 +172,62 @@ final class Report {
       return;
     }
     md.append("#### Locks: checkout + cancel pairs per second (closed loop, one file per actor)\n\n");
-    md.append("| database | actors | pairs/s | pair p50 ms | pair p99 ms | errors | server CPU % | gen CPU % |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    JsonObject any = locks.fieldNames().stream().map(locks::getJsonObject).filter(b -> b.containsKey("method"))
+      .findFirst().orElse(null);
+    if (any != null) {
+      md.append("Method: ").append(any.getString("method")).append(".\n\n");
+    }
+    md.append("| database | actors | pairs/s (warm) | cold pairs/s | warm-up s | pair p50 ms | pair p99 ms | errors "
+      + "| server CPU % | gen CPU % | pgbench pairs/s (same SQL) |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String backend : locks.fieldNames()) {
       JsonObject b = locks.getJsonObject(backend);
       if (b.containsKey("skipped") || b.containsKey("error")) {
         md.append("| ").append(backend).append(" | ").append(b.getString("skipped", b.getString("error")))
-          .append(" ||||||\n");
+          .append(" ||||||||||\n");
         continue;
       }
       JsonArray levels = b.getJsonArray("levels", new JsonArray());
       for (int i = 0; i < levels.size(); i++) {
         JsonObject l = levels.getJsonObject(i);
         JsonObject lat = l.getJsonObject("pairLatency", new JsonObject());
+        JsonObject pgbench = Targets.pgbenchLevel(locks, l.getInteger("concurrency"));
         md.append("| ").append(backend).append(" | ").append(l.getValue("concurrency"))
           .append(" | ").append(num(l.getValue("pairsPerSecond")))
+          .append(" | ").append(num(l.getValue("coldPairsPerSecond")))
+          .append(" | ").append(num(Targets.path(l, "warmup", "seconds")))
           .append(" | ").append(num(lat.getValue("p50Ms"))).append(" | ").append(num(lat.getValue("p99Ms")))
           .append(" | ").append(l.getValue("errors"))
           .append(" | ").append(num(l.getValue("serverCpuPercent"))).append(" | ").append(num(l.getValue("generatorCpuPercent")))
+          .append(" | ").append(backend.equals("postgres") && pgbench != null ? num(pgbench.getValue("pairsPerSecond")) : "-")
           .append(" |\n");
       }
     }
     md.append("\n");
+  }
+
+  private static void isolation(StringBuilder md, JsonObject iso) {
+    if (iso == null) {
+      return;
+    }
+    md.append("#### Isolation: another user's requests during a flood of ").append(iso.getValue("floodClients"))
+      .append(" concurrent logins for unknown names (").append(num(iso.getValue("seconds"))).append(" s each)\n\n");
+    if (iso.containsKey("error")) {
+      md.append("failed: ").append(iso.getString("error")).append("\n\n");
+      return;
+    }
+    md.append("| request | p50 ms quiet | p99 ms quiet | p50 ms flood | p99 ms flood | max ms flood |\n"
+      + "|---|---:|---:|---:|---:|---:|\n");
+    for (String kind : new String[] {"download1KiB", "checkoutAndCancel", "health"}) {
+      md.append("| ").append(kind)
+        .append(" | ").append(num(Targets.path(iso, "withoutFlood", kind, "p50Ms")))
+        .append(" | ").append(num(Targets.path(iso, "withoutFlood", kind, "p99Ms")))
+        .append(" | ").append(num(Targets.path(iso, "duringFlood", kind, "p50Ms")))
+        .append(" | ").append(num(Targets.path(iso, "duringFlood", kind, "p99Ms")))
+        .append(" | ").append(num(Targets.path(iso, "duringFlood", kind, "maxMs"))).append(" |\n");
+    }
+    md.append("\nFlood logins answered: ").append(iso.getJsonObject("floodLoginStatuses", new JsonObject()).encode())
+      .append(" (401 = bcrypt ran; 503 = refused at once, Retry-After).\n\n");
   }
 
   private static void transfers(StringBuilder md, JsonObject t) {
@@ -208,12 +243,13 @@ final class Report {
     JsonObject node = t.getJsonObject("ncvault", new JsonObject());
     JsonObject nginx = t.getJsonObject("nginx", new JsonObject());
     JsonObject dd = t.getJsonObject("dd", new JsonObject());
-    md.append("| what | MB/s | seconds | compared with | ratio |\n|---|---:|---:|---|---:|\n");
-    md.append("| upload through the API (multipart, SHA-256, fsync) | ").append(num(node.getValue("uploadMBps")))
-      .append(" | ").append(num(node.getValue("uploadSeconds"))).append(" | dd conv=fsync ")
+    md.append(t.getString("method", "")).append("\n\n");
+    md.append("| what | MB/s warm | MB/s cold | compared with | ratio |\n|---|---:|---:|---|---:|\n");
+    md.append("| upload through the API (file as the body, SHA-256, fsync) | ").append(num(node.getValue("uploadMBps")))
+      .append(" | ").append(num(node.getValue("uploadMBpsCold"))).append(" | dd conv=fsync ")
       .append(num(dd.getValue("writeMBps"))).append(" MB/s | ").append(num(t.getValue("uploadVsDd"))).append(" |\n");
     md.append("| download through the API | ").append(num(node.getValue("downloadMBps")))
-      .append(" | ").append(num(node.getValue("downloadSeconds"))).append(" | nginx ")
+      .append(" | ").append(num(node.getValue("downloadMBpsCold"))).append(" | nginx ")
       .append(nginx.containsKey("downloadMBps") ? num(nginx.getValue("downloadMBps")) + " MB/s"
         : nginx.getString("skipped", nginx.getString("error", "-")))
       .append(" | ").append(num(t.getValue("downloadVsNginx"))).append(" |\n");
@@ -231,12 +267,13 @@ final class Report {
       md.append("failed: ").append(l.getString("error")).append("\n\n");
       return;
     }
-    md.append("| files listed | response bytes | first GET ms | best of ").append(l.getJsonArray("getMs", new JsonArray()).size())
-      .append(" ms | files created via | API uploads/s |\n|---:|---:|---:|---:|---|---:|\n");
+    md.append("| files listed | response bytes | gzip bytes | first GET ms | median GET ms | median GET ms (gzip) "
+      + "| GET after one change ms (gzip) | files created via |\n|---:|---:|---:|---:|---:|---:|---:|---|\n");
     md.append("| ").append(l.getValue("listedFiles")).append(" | ").append(l.getValue("responseBytes"))
-      .append(" | ").append(num(l.getValue("firstGetMs"))).append(" | ").append(num(l.getValue("bestGetMs")))
-      .append(" | ").append(l.getString("createdVia")).append(" | ").append(num(l.getValue("apiPerSecond")))
-      .append(" |\n\n");
+      .append(" | ").append(l.getValue("gzipBytes"))
+      .append(" | ").append(num(l.getValue("firstGetMs"))).append(" | ").append(num(l.getValue("medianGetMs")))
+      .append(" | ").append(num(l.getValue("medianGzipGetMs"))).append(" | ").append(num(l.getValue("afterChangeGzipMs")))
+      .append(" | ").append(l.getString("createdVia")).append(" |\n\n");
   }
 
   private static void targets(StringBuilder md, JsonArray targets) {

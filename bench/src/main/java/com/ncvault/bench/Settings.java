@@ -48,7 +48,7 @@ record Settings(
   int listConcurrency,
   long listCreateCapMs) {
 
-  static final List<String> ALL_SCENARIOS = List.of("fanout", "cluster", "locks", "transfers", "list");
+  static final List<String> ALL_SCENARIOS = List.of("fanout", "cluster", "locks", "transfers", "isolation", "list");
 
   static Settings full(Path root, Path resultsDir, Path tmpDir, Path wsPrefix, Set<String> scenarios) {
     return new Settings(false, root, resultsDir, tmpDir, wsPrefix, scenarios, 2,

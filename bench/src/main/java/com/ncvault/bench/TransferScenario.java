@@ -33,12 +33,15 @@ final class TransferScenario {
     Path dir = harness.tmp("transfers");
     Path source = dir.resolve("transfer.bin");
     long size = settings.transferBytes();
-    JsonObject json = new JsonObject().put("bytes", size).put("nodeHeap", NODE_HEAP);
+    int runs = settings.smoke() ? 1 : TRANSFER_RUNS;
+    JsonObject json = new JsonObject().put("bytes", size).put("nodeHeap", NODE_HEAP).put("runs", runs)
+      .put("method", "each side runs " + runs + " times; the first run is reported as cold, the median of the"
+        + " others as warm (the figure compared)");
     try {
-      writeRandomFile(source, size);
-      json.put("dd", FanoutScenario.guarded(() -> dd(dir.resolve("dd.bin"), size)));
-      json.put("ncvault", FanoutScenario.guarded(() -> node(source, size)));
-      json.put("nginx", FanoutScenario.guarded(() -> nginx(dir, source, size)));
+      json.put("dd", FanoutScenario.guarded(() -> repeat(runs, i -> dd(dir.resolve("dd.bin"), size),
+        "writeMBps")));
+      json.put("ncvault", FanoutScenario.guarded(() -> node(source, size, runs)));
+      json.put("nginx", FanoutScenario.guarded(() -> nginx(dir, source, size, runs)));
     } finally {
       deleteQuietly(source);
       deleteQuietly(dir.resolve("dd.bin"));
@@ -46,6 +49,32 @@ final class TransferScenario {
     ratio(json, "uploadVsDd", "ncvault", "uploadMBps", "dd", "writeMBps");
     ratio(json, "downloadVsNginx", "ncvault", "downloadMBps", "nginx", "downloadMBps");
     return json;
+  }
+
+  static final int TRANSFER_RUNS = 4;
+
+  /**
+   * The figure {@code key} of {@code runs} runs: every run's value, the first (cold) and the median
+   * of the others (warm; the first alone when there is only one), as {@code key}.
+   */
+  static JsonObject repeat(int runs, java.util.function.IntFunction<JsonObject> run, String... keys) {
+    List<JsonObject> results = new java.util.ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      results.add(run.apply(i));
+    }
+    JsonObject json = new JsonObject().put("runs", new io.vertx.core.json.JsonArray(results));
+    for (String key : keys) {
+      List<Double> values = results.stream().map(r -> r.getDouble(key)).toList();
+      List<Double> warm = values.size() > 1 ? values.subList(1, values.size()) : values;
+      json.put(key + "Cold", values.get(0)).put(key, median(warm));
+    }
+    return json;
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : FanoutRun.round((sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2);
   }
 
   private static void ratio(JsonObject json, String name, String a, String aKey, String b, String bKey) {
@@ -56,10 +85,10 @@ final class TransferScenario {
     }
   }
 
-  /** Incompressible content, so that no layer can shortcut it: a random MiB, varied per block. */
-  private static void writeRandomFile(Path file, long size) {
+  /** Incompressible content, so that no layer can shortcut it: a random MiB, varied per block and per seed. */
+  private static void writeRandomFile(Path file, long size, int seed) {
     byte[] block = new byte[1 << 20];
-    new Random(42).nextBytes(block);
+    new Random(42 + seed).nextBytes(block);
     ByteBuffer buffer = ByteBuffer.wrap(block);
     try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
       StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -89,31 +118,36 @@ final class TransferScenario {
       .put("command", "dd if=/dev/zero of=<same disk> bs=1M count=" + blocks + " conv=fsync");
   }
 
-  private JsonObject node(Path source, long size) {
+  /** Uploads and downloads a different 1 GiB file in each run, on one node. */
+  private JsonObject node(Path source, long size, int runs) {
     try (Node node = Node.start(harness, Node.Options.embedded("transfers-node", NODE_HEAP))) {
       String token = node.user("bench-transfer", "programmer");
       if (!settings.smoke()) {
         node.startProfile();
       }
-      String filename = "transfer-1g.nc";
-      long started = System.nanoTime();
-      Http.Response uploaded = harness.http().uploadFile(node.port(), "/api/files", token, "file", source, filename, size)
-        .await();
-      double uploadSeconds = (System.nanoTime() - started) / 1e9;
-      if (!uploaded.ok()) {
-        throw new IllegalStateException("upload -> " + uploaded.status() + " " + uploaded.body());
-      }
-      started = System.nanoTime();
-      long downloaded = harness.http().download(node.port(), "/api/files/" + filename + "/content", token).await();
-      double downloadSeconds = (System.nanoTime() - started) / 1e9;
-      if (downloaded != size) {
-        throw new IllegalStateException("downloaded " + downloaded + " bytes of " + size);
-      }
-      return new JsonObject()
-        .put("uploadSeconds", FanoutRun.round(uploadSeconds))
-        .put("uploadMBps", mbps(size, uploadSeconds))
-        .put("downloadSeconds", FanoutRun.round(downloadSeconds))
-        .put("downloadMBps", mbps(size, downloadSeconds))
+      JsonObject json = repeat(runs, i -> {
+        writeRandomFile(source, size, i);
+        String filename = "transfer-" + i + ".nc";
+        long started = System.nanoTime();
+        Http.Response uploaded = harness.http().uploadRaw(node.port(), "/api/files?filename=" + filename, token, source,
+          size).await();
+        double uploadSeconds = (System.nanoTime() - started) / 1e9;
+        if (!uploaded.ok()) {
+          throw new IllegalStateException("upload -> " + uploaded.status() + " " + uploaded.body());
+        }
+        started = System.nanoTime();
+        long downloaded = harness.http().download(node.port(), "/api/files/" + filename + "/content", token).await();
+        double downloadSeconds = (System.nanoTime() - started) / 1e9;
+        if (downloaded != size) {
+          throw new IllegalStateException("downloaded " + downloaded + " bytes of " + size);
+        }
+        return new JsonObject()
+          .put("uploadSeconds", FanoutRun.round(uploadSeconds))
+          .put("uploadMBps", mbps(size, uploadSeconds))
+          .put("downloadSeconds", FanoutRun.round(downloadSeconds))
+          .put("downloadMBps", mbps(size, downloadSeconds));
+      }, "uploadMBps", "downloadMBps");
+      return json
         .put("peakHeapBytes", node.peakHeapFromGcLog())
         .put("rssBytesAfter", ProcStats.rssBytes(node.pid()))
         .put("serverAlive", node.process().alive())
@@ -121,7 +155,7 @@ final class TransferScenario {
     }
   }
 
-  private JsonObject nginx(Path dir, Path source, long size) {
+  private JsonObject nginx(Path dir, Path source, long size, int runs) {
     if (!Harness.onPath("nginx")) {
       return new JsonObject().put("skipped", "nginx is not installed (bench/run.sh installs Debian's package)");
     }
@@ -159,15 +193,17 @@ final class TransferScenario {
     try (ServerProcess nginx = ServerProcess.start("nginx", command, Map.of(), prefix.resolve("logs/out.log"), port)) {
       String uri = "/" + source.getFileName();
       waitForPort(nginx);
-      long started = System.nanoTime();
-      long downloaded = harness.http().download(port, uri, null).await();
-      double seconds = (System.nanoTime() - started) / 1e9;
-      if (downloaded != size) {
-        throw new IllegalStateException("nginx sent " + downloaded + " bytes of " + size);
-      }
-      String version = Harness.run(List.of("nginx", "-v"), 10).trim();
-      return new JsonObject().put("downloadSeconds", FanoutRun.round(seconds)).put("downloadMBps", mbps(size, seconds))
-        .put("version", version);
+      writeRandomFile(source, size, runs);
+      JsonObject json = repeat(runs, i -> {
+        long started = System.nanoTime();
+        long downloaded = harness.http().download(port, uri, null).await();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (downloaded != size) {
+          throw new IllegalStateException("nginx sent " + downloaded + " bytes of " + size);
+        }
+        return new JsonObject().put("downloadSeconds", FanoutRun.round(seconds)).put("downloadMBps", mbps(size, seconds));
+      }, "downloadMBps");
+      return json.put("version", Harness.run(List.of("nginx", "-v"), 10).trim());
     }
   }
 
