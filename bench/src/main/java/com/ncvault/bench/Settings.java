@@ -57,7 +57,7 @@ record Settings(
       1_500, 10, 6_000,
       List.of(1, 8, 64), 3_000, List.of("h2", "postgres"),
       1L << 30,
-      100_000, 2_000, 32, 10_000);
+      100_000, 2_000, 4, 10_000);
   }
 
   static Settings smoke(Path root, Path resultsDir, Path tmpDir, Path wsPrefix, Set<String> scenarios) {
@@ -67,7 +67,7 @@ record Settings(
       30, 5, 1_000,
       List.of(1, 8), 1_000, List.of("h2"),
       16L << 20,
-      100, 50, 8, 30_000);
+      100, 50, 4, 30_000);
   }
 
   /** The node's runnable jar, built by mvn package. */
