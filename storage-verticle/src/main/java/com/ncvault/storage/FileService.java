@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -64,6 +65,7 @@ final class FileService {
   private final Access access;
   private final NodeRegistry registry;
   private final BlobFetcher fetcher;
+  private final ProgramFactsService programs;
   private final Clock clock;
 
   private final Map<String, Diff> diffs = new LinkedHashMap<>(16, 0.75f, true);
@@ -76,7 +78,7 @@ final class FileService {
   private long diffChars;
 
   FileService(Lanes lanes, Database db, BlobStore blobs, FilenameRules names, GroupCommit commits, Access access,
-              NodeRegistry registry, BlobFetcher fetcher, Clock clock) {
+              NodeRegistry registry, BlobFetcher fetcher, ProgramFactsService programs, Clock clock) {
     this.lanes = lanes;
     this.pool = db.pool();
     this.dialect = db.dialect();
@@ -86,18 +88,25 @@ final class FileService {
     this.access = access;
     this.registry = registry;
     this.fetcher = fetcher;
+    this.programs = programs;
     this.clock = clock;
   }
 
-  /** The list grouped by part number; seq read first, in the same transaction. */
+  /**
+   * The list grouped by part number; seq read first, in the same transaction. A facts filter is
+   * the set of contents whose stored facts pass it (facts of a content never change).
+   */
   Future<FileList> list(ListFiles query) {
     String needle = query.q() == null ? null : query.q().toLowerCase(Locale.ROOT);
-    return pool.withTransaction(conn -> conn.query(Sql.LATEST_SEQ).execute()
+    Future<Set<String>> passing = query.facts() == null ? Future.succeededFuture(null)
+      : programs.matching(query.facts());
+    return passing.compose(contents -> pool.withTransaction(conn -> conn.query(Sql.LATEST_SEQ).execute()
       .compose(seqRows -> conn.query(Sql.ALL_FILES).execute().map(rows -> {
         TreeMap<String, List<FileRow>> groups = new TreeMap<>();
         for (Row row : rows) {
           FileRow f = Rows.file(row);
-          if (matches(f, needle, query.status(), query.user(), query.includeDeleted())) {
+          if (matches(f, needle, query.status(), query.user(), query.includeDeleted())
+            && (contents == null || contents.contains(f.sha256()))) {
             groups.computeIfAbsent(f.group(), g -> new ArrayList<>()).add(f);
           }
         }
@@ -109,7 +118,7 @@ final class FileService {
           body.put(group, array);
         });
         return new FileList(Rows.single(seqRows), body.toBuffer(), null);
-      })));
+      }))));
   }
 
   private static boolean matches(FileRow f, String needle, String status, String user, boolean includeDeleted) {
@@ -409,6 +418,11 @@ final class FileService {
       oldest.remove();
     }
     return diff;
+  }
+
+  /** A revision as a request names it (the current one when rev is null); 400 malformed, 404 unknown. */
+  Future<RevisionInfo> revision(String filename, String rev) {
+    return attempt(() -> rev == null ? null : Revision.parse(rev)).compose(parsed -> revisionOf(filename, parsed));
   }
 
   /** The given revision of a file (its current one when rev is null); 404 for unknown ones. */
