@@ -45,6 +45,8 @@ public class ApiVerticle extends VerticleBase {
     LocalMap<String, Object> shared = vertx.sharedData().getLocalMap(SHARED_MAP);
     shared.putIfAbsent("userCache", new UserCache(Clock.systemUTC(), UserCache.TTL));
     UserCache users = (UserCache) shared.get("userCache");
+    shared.putIfAbsent("drawings", new Drawings(Drawings.MAX_CHARS));
+    Drawings drawings = (Drawings) shared.get("drawings");
     Tokens tokens = new Tokens(vertx, config.jwtSecret(), config.tokenTtlSeconds());
     Authenticator authenticator = new Authenticator(tokens, storage, users);
 
@@ -56,6 +58,7 @@ public class ApiVerticle extends VerticleBase {
       router = ApiRouter.create(vertx, ApiRoutes.table(
         new AuthRoutes(storage, tokens, throttle.result(), config.tls(), config.tokenTtlSeconds()),
         new FileRoutes(storage, new Uploads(vertx, config.incomingDir(), config.maxUploadBytes()), new ContentResponder()),
+        new ProgramRoutes(storage, drawings, vertx.createSharedWorkerExecutor("pdm-drawing", Drawings.THREADS)),
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new AdminRoutes(vertx, storage, authenticator),
         new SystemRoutes(vertx, storage, config, version.result(), openApi.result()),

@@ -9,6 +9,7 @@ import com.ncvault.contract.StorageApi.Checkout;
 import com.ncvault.contract.StorageApi.ContentQuery;
 import com.ncvault.contract.StorageApi.CreateFile;
 import com.ncvault.contract.StorageApi.DiffQuery;
+import com.ncvault.contract.StorageApi.FactsFilter;
 import com.ncvault.contract.StorageApi.FileAction;
 import com.ncvault.contract.StorageApi.HistoryQuery;
 import com.ncvault.contract.StorageApi.ListFiles;
@@ -39,7 +40,8 @@ final class FileRoutes {
   void list(RoutingContext ctx) {
     String status = Input.queryString(ctx, "status", 20);
     ListFiles query = new ListFiles(Input.queryString(ctx, "q", StorageLimits.MAX_QUERY), status,
-      ApiRouter.user(ctx).username(), StorageLimits.STATUS_DELETED.equals(status));
+      ApiRouter.user(ctx).username(), StorageLimits.STATUS_DELETED.equals(status),
+      FactsFilter.parse(name -> Input.queryString(ctx, name, 30)));
     storage.listFiles(query)
       .onSuccess(list -> ctx.response()
         .putHeader("X-PDM-Seq", String.valueOf(list.seq()))
