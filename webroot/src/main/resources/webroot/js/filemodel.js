@@ -50,8 +50,12 @@ function modifiedTime(file) {
   return t;
 }
 
-/** Whether `file` passes the search text (filename + description) and the status filter. */
+/**
+ * Whether `file` passes the search text (filename + description), the status filter, and
+ * `filter.only` (a Set of filenames, e.g. those the server found by program facts) when set.
+ */
 export function matchesFilter(file, filter, me) {
+  if (filter.only && !filter.only.has(file.filename)) return false;
   const q = (filter.q || '').trim().toLowerCase();
   if (q && !haystack(file).includes(q)) return false;
   switch (filter.status || 'all') {
@@ -98,9 +102,9 @@ export function buildView(files, filter, me) {
   return { groups: list, matched, total: files.size };
 }
 
-/** True when a filter narrows the list (search text or a status other than "all"). */
+/** True when a filter narrows the list (search text, a status other than "all", or a set of names). */
 export function isFiltering(filter) {
-  return Boolean((filter.q || '').trim()) || (filter.status || 'all') !== 'all';
+  return Boolean((filter.q || '').trim()) || (filter.status || 'all') !== 'all' || Boolean(filter.only);
 }
 
 const ROLE_RANK = { viewer: 0, programmer: 1, admin: 2 };

@@ -12,6 +12,7 @@ import { createAdmin } from './admin.js';
 import { initToasts, showError, showToast } from './toasts.js';
 import { initTooltips } from './tooltips.js';
 import { initTheme, notifyBrowser, openSettings } from './settings.js';
+import { mountFactFilter } from './factfilter.js';
 
 const SEARCH_DEBOUNCE_MS = 150;
 const SNAPSHOT_WAIT_MS = 2500;
@@ -54,6 +55,9 @@ const el = {
 const me = () => (store.state.user ? store.state.user.username : null);
 
 const fileList = new FileList({ root: byId('file-groups'), summary: byId('files-summary'), store });
+mountFactFilter(el.search.closest('.toolbar'), {
+  store, onMatches: (only) => store.set({ filter: { ...store.state.filter, only } }),
+});
 const dashboard = createDashboard({ store, toast: showToast });
 const admin = createAdmin({ store, toast: showToast });
 

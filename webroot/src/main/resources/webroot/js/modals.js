@@ -3,6 +3,7 @@ import { h, timeEl } from './dom.js';
 import { api, contentUrl } from './api.js';
 import { formatSize, formatTime } from './format.js';
 import { parseUnifiedDiff, renderDiff } from './diff.js';
+import { backplotPanel } from './backplot.js';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), '
   + 'textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -294,13 +295,23 @@ function historyContent(filename, revisions) {
   const table = h('div', { class: 'table-wrap' }, h('table', { class: 'table', dataset: { testid: 'history-table' } },
     h('thead', null, h('tr', null, ['Rev', 'Author', 'Time', 'Message', 'Size', 'From', 'To', ''].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', null, rows)));
-  if (revisions.length < 2) return h('div', null, table, h('p', { class: 'muted' }, 'Only one revision so far: nothing to compare.'));
+  const toolpaths = backplotPanel(filename, revisions);
+  if (revisions.length < 2) {
+    return h('div', null, table, h('p', { class: 'muted' }, 'Only one revision so far: nothing to compare.'), toolpaths.element);
+  }
+  const picked = () => {
+    const root = table.closest('.history') || table.parentNode;
+    return [root.querySelector('input[name=diff-from]:checked'), root.querySelector('input[name=diff-to]:checked')];
+  };
+  const compare = h('button', { type: 'button', class: 'btn', dataset: { testid: 'show-toolpaths' } }, 'Compare toolpaths');
+  compare.addEventListener('click', () => {
+    const [from, to] = picked();
+    if (from && to) toolpaths.show(to.value, from.value);
+  });
 
   const show = h('button', { type: 'button', class: 'btn', dataset: { testid: 'show-diff' } }, 'Show differences');
   show.addEventListener('click', () => {
-    const root = table.closest('.history') || table.parentNode;
-    const from = root.querySelector('input[name=diff-from]:checked');
-    const to = root.querySelector('input[name=diff-to]:checked');
+    const [from, to] = picked();
     if (!from || !to || from.value === to.value) {
       diffArea.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, 'Choose two different revisions.'));
       return;
@@ -318,5 +329,5 @@ function historyContent(filename, revisions) {
         diffArea.replaceChildren(h('p', { class: err.status === 415 ? 'muted' : 'form-error', dataset: { testid: 'diff-message' } }, text));
       });
   });
-  return h('div', null, table, h('div', { class: 'diff-controls' }, show), diffArea);
+  return h('div', null, table, h('div', { class: 'diff-controls' }, show, compare), diffArea, toolpaths.element);
 }

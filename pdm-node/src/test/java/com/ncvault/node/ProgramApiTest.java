@@ -30,33 +30,8 @@ import org.w3c.dom.NodeList;
 class ProgramApiTest {
 
   static final String FILE = "3456789_PLATE.nc";
-  /** Face the 120 x 80 plate with T1, mill a pocket at X40 Y20 with T2, drill two holes with T3. */
-  static final String V1 = """
-    %
-    O3001 (PLATE)
-    G21 G90 G17
-    T1 M6 (50MM FACE MILL)
-    G0 X-30. Y0 Z5.
-    G1 Z0 F800.
-    X150.
-    Y40.
-    X-30.
-    G0 Z5.
-    T2 M6 (10MM ENDMILL)
-    G0 X40. Y20.
-    G1 Z-3. F200.
-    G3 X40. Y20. I10. J0 F400.
-    G0 Z5.
-    T3 M6 (6.8MM DRILL)
-    G98 G81 X10. Y70. Z-12. R2. F120.
-    X110.
-    G80
-    M30
-    %
-    """;
-  /** The pocket 2 mm further in Y, another end mill, a chamfer tool added. */
-  static final String V2 = V1.replace("X40. Y20.", "X40. Y22.").replace("10MM ENDMILL", "10MM ENDMILL 3FL")
-    .replace("G80\n", "G80\nT5 M6 (CHAMFER)\nG0 X0 Y0\nG1 Z-1. F300.\nX20.\nG0 Z5.\n");
+  static final String V1 = SamplePrograms.PLATE;
+  static final String V2 = SamplePrograms.PLATE_MOVED_POCKET;
 
   private static Vertx vertx;
   private static TestNode node;
