@@ -26,6 +26,7 @@ final class Report {
     locks(md, r.getJsonObject("locks"));
     transfers(md, r.getJsonObject("transfers"));
     list(md, r.getJsonObject("list"));
+    program(md, r.getJsonObject("program"));
     targets(md, r.getJsonArray("targets"));
     profiles(md, r);
     return md.toString();
@@ -236,6 +237,27 @@ final class Report {
     md.append("| ").append(l.getValue("listedFiles")).append(" | ").append(l.getValue("responseBytes"))
       .append(" | ").append(num(l.getValue("firstGetMs"))).append(" | ").append(num(l.getValue("bestGetMs")))
       .append(" | ").append(l.getString("createdVia")).append(" | ").append(num(l.getValue("apiPerSecond")))
+      .append(" |\n\n");
+  }
+
+  private static void program(StringBuilder md, JsonObject p) {
+    if (p == null) {
+      return;
+    }
+    md.append("#### Program facts and toolpath: a ").append(num(p.getInteger("programBytes", 0) / 1e6))
+      .append(" MB program through the API\n\n");
+    if (p.containsKey("error")) {
+      md.append("failed: ").append(p.getString("error")).append("\n\n");
+      return;
+    }
+    md.append("Median of ").append(p.getValue("runs")).append(" runs after ").append(p.getValue("warmUpRuns"))
+      .append(" warm-up runs, each on a new program (").append(p.getValue("lines")).append(" lines, ")
+      .append(p.getValue("tools")).append(" tools).\n\n")
+      .append("| upload ms | facts, first ms | facts again ms | toolpath.svg (xy), first ms | again ms | SVG bytes |\n")
+      .append("|---:|---:|---:|---:|---:|---:|\n")
+      .append("| ").append(num(p.getValue("uploadMedianMs"))).append(" | ").append(num(p.getValue("factsMedianMs")))
+      .append(" | ").append(num(p.getValue("factsAgainMedianMs"))).append(" | ").append(num(p.getValue("svgMedianMs")))
+      .append(" | ").append(num(p.getValue("svgAgainMedianMs"))).append(" | ").append(p.getValue("svgBytes"))
       .append(" |\n\n");
   }
 
