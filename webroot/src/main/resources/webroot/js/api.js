@@ -160,6 +160,12 @@ export const api = {
   file: (f) => request('GET', filePath(f)),
   history: (f) => request('GET', `${filePath(f)}/history`),
   diff: (f, from, to) => request('GET', `${filePath(f)}/diff`, { query: { from, to } }),
+  /** ProgramFacts of a revision (the current one without rev). */
+  program: (f, rev) => request('GET', `${filePath(f)}/program`, { query: { rev } }),
+  /** The toolpath SVG as text: { rev, view } or { from, to, view }. */
+  toolpath: (f, query) => request('GET', `${filePath(f)}/toolpath.svg`, { query }),
+  /** The list (groups) of files whose current revision passes a facts filter: { tool, minLengthX, ... }. */
+  filesByFacts: (query) => request('GET', '/api/files', { query }),
   checkout: (f, message) => request('POST', `${filePath(f)}/checkout`, { json: message ? { message } : {} }),
   cancelCheckout: (f) => request('POST', `${filePath(f)}/cancel-checkout`, { json: {} }),
   override: (f, reason) => request('POST', `${filePath(f)}/override`, { json: { reason } }),

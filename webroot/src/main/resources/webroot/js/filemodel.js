@@ -69,11 +69,13 @@ function wordsOf(q) {
 }
 
 /**
- * Whether `file` passes the search and the status filter. The search matches when every word is in
- * the filename or the description, in any order ("OP20 mcam" finds 1234567_OP20.mcam), as the
- * server's q does (storage FileService.list).
+ * Whether `file` passes the search, the status filter, and `filter.only` (a Set of filenames, e.g.
+ * those the server found by program facts) when set. The search matches when every word is in the
+ * filename or the description, in any order ("OP20 mcam" finds 1234567_OP20.mcam), as the server's
+ * q does (storage FileListCache).
  */
 export function matchesFilter(file, filter, me) {
+  if (filter.only && !filter.only.has(file.filename)) return false;
   const words = wordsOf(filter.q || '');
   if (words.length) {
     const text = haystack(file);
@@ -123,9 +125,9 @@ export function buildView(files, filter, me) {
   return { groups: list, matched, total: files.size };
 }
 
-/** True when a filter narrows the list (search text or a status other than "all"). */
+/** True when a filter narrows the list (search text, a status other than "all", or a set of names). */
 export function isFiltering(filter) {
-  return Boolean((filter.q || '').trim()) || (filter.status || 'all') !== 'all';
+  return Boolean((filter.q || '').trim()) || (filter.status || 'all') !== 'all' || Boolean(filter.only);
 }
 
 /**

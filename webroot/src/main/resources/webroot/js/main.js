@@ -16,6 +16,7 @@ import { createAdmin } from './admin.js';
 import { initToasts, showError, showToast } from './toasts.js';
 import { initTooltips } from './tooltips.js';
 import { initTheme, listModeOf, notifyBrowser, openSettings, rememberListMode } from './settings.js';
+import { mountFactFilter } from './factfilter.js';
 
 const SEARCH_DEBOUNCE_MS = 150;
 const SNAPSHOT_WAIT_MS = 2500;
@@ -72,6 +73,9 @@ const me = () => (store.state.user ? store.state.user.username : null);
 
 const fileList = new FileList({ root: byId('file-groups'), summary: byId('files-summary'), store });
 const fileTable = new FileTable({ root: byId('file-table'), store, onSelection: (selection) => renderSelection(selection) });
+mountFactFilter(el.search.closest('.toolbar'), {
+  store, onMatches: (only) => store.set({ filter: { ...store.state.filter, only } }),
+});
 const dashboard = createDashboard({ store, toast: showToast });
 const admin = createAdmin({ store, toast: showToast });
 

@@ -5,6 +5,7 @@ import { formatSize, formatTime } from './format.js';
 import { parseUnifiedDiff, renderDiff } from './diff.js';
 import { baseName, downloadName, isBinaryName, nameDiffers } from './filemodel.js';
 import { openViewer, sniffBinary } from './viewer.js';
+import { backplotPanel } from './backplot.js';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), '
   + 'textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -366,13 +367,23 @@ function historyContent(filename, revisions, { binary, toast }) {
     return h('div', null, table, h('p', { class: 'muted', dataset: { testid: 'binary-note' } },
       'A binary file: no viewer and no differences. Download a revision to open it in its program.'));
   }
-  if (revisions.length < 2) return h('div', null, table, h('p', { class: 'muted' }, 'Only one revision so far: nothing to compare.'));
+  const toolpaths = backplotPanel(filename, revisions);
+  if (revisions.length < 2) {
+    return h('div', null, table, h('p', { class: 'muted' }, 'Only one revision so far: nothing to compare.'), toolpaths.element);
+  }
+  const picked = () => {
+    const root = table.closest('.history') || table.parentNode;
+    return [root.querySelector('input[name=diff-from]:checked'), root.querySelector('input[name=diff-to]:checked')];
+  };
+  const compareToolpaths = h('button', { type: 'button', class: 'btn', dataset: { testid: 'show-toolpaths' } }, 'Compare toolpaths');
+  compareToolpaths.addEventListener('click', () => {
+    const [from, to] = picked();
+    if (from && to) toolpaths.show(to.value, from.value);
+  });
 
   const show = h('button', { type: 'button', class: 'btn', dataset: { testid: 'show-diff' } }, 'Show differences');
   show.addEventListener('click', () => {
-    const root = table.closest('.history') || table.parentNode;
-    const from = root.querySelector('input[name=diff-from]:checked');
-    const to = root.querySelector('input[name=diff-to]:checked');
+    const [from, to] = picked();
     if (!from || !to || from.value === to.value) {
       diffArea.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, 'Choose two different revisions.'));
       return;
@@ -390,5 +401,5 @@ function historyContent(filename, revisions, { binary, toast }) {
         diffArea.replaceChildren(h('p', { class: err.status === 415 ? 'muted' : 'form-error', dataset: { testid: 'diff-message' } }, text));
       });
   });
-  return h('div', null, table, h('div', { class: 'diff-controls' }, show), diffArea);
+  return h('div', null, table, h('div', { class: 'diff-controls' }, show, compareToolpaths), diffArea, toolpaths.element);
 }

@@ -23,7 +23,8 @@ final class ApiRoutes {
   private ApiRoutes() {
   }
 
-  static List<ApiRoute> table(AuthRoutes auth, FileRoutes files, ZipDownload zip, DashboardRoutes dashboard,
+  static List<ApiRoute> table(AuthRoutes auth, FileRoutes files, ZipDownload zip, ProgramRoutes programs,
+                              DashboardRoutes dashboard,
                               AdminRoutes admin, SystemRoutes system, WebSocketGate webSocket, InternalRoutes internal) {
     return List.of(
       new ApiRoute(POST, "/api/auth/login", PUBLIC, JSON, auth::login),
@@ -39,6 +40,8 @@ final class ApiRoutes {
       new ApiRoute(GET, "/api/files/:filename/content", VIEWER, JSON, files::content),
       new ApiRoute(GET, "/api/files/:filename/history", VIEWER, JSON, files::history),
       new ApiRoute(GET, "/api/files/:filename/diff", VIEWER, JSON, files::diff),
+      new ApiRoute(GET, "/api/files/:filename/program", VIEWER, JSON, programs::facts),
+      new ApiRoute(GET, "/api/files/:filename/toolpath.svg", VIEWER, JSON, programs::toolpath),
       new ApiRoute(POST, "/api/files/:filename/checkout", PROGRAMMER, JSON, files::checkout),
       new ApiRoute(POST, "/api/files/:filename/checkin", PROGRAMMER, STREAM, files::checkin),
       new ApiRoute(POST, "/api/files/:filename/cancel-checkout", PROGRAMMER, JSON, files::cancelCheckout),

@@ -47,6 +47,8 @@ public class ApiVerticle extends VerticleBase {
     UserCache users = (UserCache) shared.get("userCache");
     shared.putIfAbsent("uploadSlots", new UploadSlots(config.maxUploadsPerUser()));
     UploadSlots uploadSlots = (UploadSlots) shared.get("uploadSlots");
+    shared.putIfAbsent("drawings", new Drawings(Drawings.MAX_CHARS));
+    Drawings drawings = (Drawings) shared.get("drawings");
     Tokens tokens = new Tokens(vertx, config.jwtSecret(), config.tokenTtlSeconds());
     Authenticator authenticator = new Authenticator(tokens, storage, users);
 
@@ -61,6 +63,7 @@ public class ApiVerticle extends VerticleBase {
           new ContentResponder(),
           new ListCompression(vertx)),
         new ZipDownload(vertx, storage, config.zipMaxFiles(), config.zipMaxBytes()),
+        new ProgramRoutes(storage, drawings, vertx.createSharedWorkerExecutor("pdm-drawing", Drawings.THREADS)),
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new AdminRoutes(vertx, storage, authenticator),
         new SystemRoutes(vertx, storage, config, version.result(), openApi.result()),

@@ -10,6 +10,7 @@ import com.ncvault.contract.StorageApi.Checkout;
 import com.ncvault.contract.StorageApi.ContentQuery;
 import com.ncvault.contract.StorageApi.CreateFile;
 import com.ncvault.contract.StorageApi.DiffQuery;
+import com.ncvault.contract.StorageApi.FactsFilter;
 import com.ncvault.contract.StorageApi.FileAction;
 import com.ncvault.contract.StorageApi.HistoryQuery;
 import com.ncvault.contract.StorageApi.ListFiles;
@@ -47,7 +48,7 @@ final class FileRoutes {
     String status = Input.queryString(ctx, "status", 20);
     String q = Input.queryString(ctx, "q", StorageLimits.MAX_QUERY);
     ListFiles query = new ListFiles(q, status, ApiRouter.user(ctx).username(),
-      StorageLimits.STATUS_DELETED.equals(status));
+      StorageLimits.STATUS_DELETED.equals(status), FactsFilter.parse(name -> Input.queryString(ctx, name, 30)));
     storage.listFiles(query)
       .compose(list -> {
         ctx.response()

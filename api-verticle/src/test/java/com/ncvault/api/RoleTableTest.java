@@ -111,6 +111,8 @@ class RoleTableTest {
       new Case(GET, "/api/files/:filename/content", "/api/files/" + F + "/content", v, 200, empty()),
       new Case(GET, "/api/files/:filename/history", "/api/files/" + F + "/history", v, 200, empty()),
       new Case(GET, "/api/files/:filename/diff", "/api/files/" + F + "/diff?from=1.0&to=1.0", v, 200, empty()),
+      new Case(GET, "/api/files/:filename/program", "/api/files/" + F + "/program?rev=1.0", v, 200, empty()),
+      new Case(GET, "/api/files/:filename/toolpath.svg", "/api/files/" + F + "/toolpath.svg?view=xz", v, 200, empty()),
       new Case(POST, "/api/files/:filename/checkout", "/api/files/" + F + "/checkout", p, 200,
         json(new JsonObject().put("message", "editing"))),
       new Case(POST, "/api/files/:filename/checkin", "/api/files/" + F + "/checkin", p, 200, upload()),

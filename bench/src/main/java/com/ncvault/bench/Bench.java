@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * The benchmark harness: {@code java -cp ... com.ncvault.bench.Bench [--smoke] [--root DIR]
- * [--results DIR] [--tmp DIR] [--ws-prefix DIR] [--only fanout,cluster,locks,transfers,isolation,list]}.
+ * [--results DIR] [--tmp DIR] [--ws-prefix DIR] [--only fanout,cluster,locks,transfers,isolation,list,program]}.
  * Normally started by bench/run.sh, which builds the jar, installs ws (and nginx) and raises the
  * open-file limit first. Writes latest.json and latest.md to the results directory.
  */
@@ -86,6 +86,10 @@ public final class Bench {
       if (settings.runs("list")) {
         results.put("list", FanoutScenario.guarded(() -> new ListScenario(harness).run()));
         log("list done");
+      }
+      if (settings.runs("program")) {
+        results.put("program", FanoutScenario.guarded(() -> new ProgramScenario(harness).run()));
+        log("program done");
       }
     }
     results.put("durationSeconds", FanoutRun.round((System.nanoTime() - started) / 1e9));

@@ -27,6 +27,7 @@ final class Report {
     transfers(md, r.getJsonObject("transfers"));
     isolation(md, r.getJsonObject("isolation"));
     list(md, r.getJsonObject("list"));
+    program(md, r.getJsonObject("program"));
     targets(md, r.getJsonArray("targets"));
     profiles(md, r);
     return md.toString();
@@ -274,6 +275,27 @@ final class Report {
       .append(" | ").append(num(l.getValue("firstGetMs"))).append(" | ").append(num(l.getValue("medianGetMs")))
       .append(" | ").append(num(l.getValue("medianGzipGetMs"))).append(" | ").append(num(l.getValue("afterChangeGzipMs")))
       .append(" | ").append(l.getString("createdVia")).append(" |\n\n");
+  }
+
+  private static void program(StringBuilder md, JsonObject p) {
+    if (p == null) {
+      return;
+    }
+    md.append("#### Program facts and toolpath: a ").append(num(p.getInteger("programBytes", 0) / 1e6))
+      .append(" MB program through the API\n\n");
+    if (p.containsKey("error")) {
+      md.append("failed: ").append(p.getString("error")).append("\n\n");
+      return;
+    }
+    md.append("Median of ").append(p.getValue("runs")).append(" runs after ").append(p.getValue("warmUpRuns"))
+      .append(" warm-up runs, each on a new program (").append(p.getValue("lines")).append(" lines, ")
+      .append(p.getValue("tools")).append(" tools).\n\n")
+      .append("| upload ms | facts, first ms | facts again ms | toolpath.svg (xy), first ms | again ms | SVG bytes |\n")
+      .append("|---:|---:|---:|---:|---:|---:|\n")
+      .append("| ").append(num(p.getValue("uploadMedianMs"))).append(" | ").append(num(p.getValue("factsMedianMs")))
+      .append(" | ").append(num(p.getValue("factsAgainMedianMs"))).append(" | ").append(num(p.getValue("svgMedianMs")))
+      .append(" | ").append(num(p.getValue("svgAgainMedianMs"))).append(" | ").append(p.getValue("svgBytes"))
+      .append(" |\n\n");
   }
 
   private static void targets(StringBuilder md, JsonArray targets) {

@@ -15,6 +15,7 @@ import java.util.Set;
  * @param startMessagesPerSecond first rung of the fan-out ladder, in delivered messages per second
  *                               (the event rate is this divided by N); also the rate at which the
  *                               node and the ws baseline are compared like for like
+ * @param programMegabytes       size of each synthetic program of the program scenario (10^6 bytes)
  */
 record Settings(
   boolean smoke,
@@ -46,9 +47,13 @@ record Settings(
   int listFiles,
   int listApiFiles,
   int listConcurrency,
-  long listCreateCapMs) {
+  long listCreateCapMs,
+  int programMegabytes,
+  int programWarmUp,
+  int programRuns) {
 
-  static final List<String> ALL_SCENARIOS = List.of("fanout", "cluster", "locks", "transfers", "isolation", "list");
+  static final List<String> ALL_SCENARIOS = List.of("fanout", "cluster", "locks", "transfers", "isolation", "list",
+    "program");
 
   static Settings full(Path root, Path resultsDir, Path tmpDir, Path wsPrefix, Set<String> scenarios) {
     return new Settings(false, root, resultsDir, tmpDir, wsPrefix, scenarios, 2,
@@ -57,7 +62,8 @@ record Settings(
       1_500, 10, 6_000,
       List.of(1, 8, 64), 3_000, List.of("h2", "postgres"),
       1L << 30,
-      100_000, 2_000, 4, 10_000);
+      100_000, 2_000, 4, 10_000,
+      20, 3, 7);
   }
 
   static Settings smoke(Path root, Path resultsDir, Path tmpDir, Path wsPrefix, Set<String> scenarios) {
@@ -67,7 +73,8 @@ record Settings(
       30, 5, 1_000,
       List.of(1, 8), 1_000, List.of("h2"),
       16L << 20,
-      100, 50, 4, 30_000);
+      100, 50, 4, 30_000,
+      1, 1, 2);
   }
 
   /** The node's runnable jar, built by mvn package. */

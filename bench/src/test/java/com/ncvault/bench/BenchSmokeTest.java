@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The harness in smoke mode against the real runnable jar (packaged earlier in the same reactor
  * build): 20 clients, a few events, the ws baseline when node and npm are there, locks on H2 for
- * 2 s, a small transfer and a small list (half uploaded, half added with SQL). Proves the harness measures, not how fast anything is.
+ * 2 s, a small transfer, a small list (half uploaded, half added with SQL) and the facts and toolpath of two 1 MB programs. Proves the harness measures, not how fast anything is.
  */
 class BenchSmokeTest {
 
@@ -25,7 +25,7 @@ class BenchSmokeTest {
   @Test
   void smokeRunMeasuresEveryClientReceivingEveryEventAndWritesTheResults(@TempDir Path tmp) throws Exception {
     Settings settings = Settings.smoke(ROOT, tmp.resolve("results"), tmp.resolve("tmp"), installWs(tmp),
-      Set.of("fanout", "locks", "transfers", "list"));
+      Set.of("fanout", "locks", "transfers", "list", "program"));
     assertThat(settings.jar()).as("pdm-node is packaged before bench in mvn verify").isRegularFile();
 
     JsonObject results = Bench.run(settings);
@@ -59,6 +59,13 @@ class BenchSmokeTest {
       .isEqualTo(settings.listFiles() - settings.listApiFiles());
     assertThat(list.getInteger("listedFiles")).isEqualTo(settings.listFiles());
     assertThat(list.getLong("responseBytes")).isPositive();
+
+    JsonObject program = results.getJsonObject("program");
+    assertThat(program.containsKey("error")).as("program scenario failed: %s", program.getString("error")).isFalse();
+    assertThat(program.getInteger("lines")).as("lines of the synthetic program").isPositive();
+    assertThat(program.getDouble("factsMedianMs")).isPositive();
+    assertThat(program.getInteger("svgBytes")).isPositive();
+    assertThat(Files.readString(settings.resultsDir().resolve("latest.md"))).contains("#### Program facts and toolpath");
   }
 
   private static void assertEveryClientGotEveryEvent(JsonObject server) {

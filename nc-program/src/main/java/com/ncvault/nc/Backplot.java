@@ -3,6 +3,9 @@ package com.ncvault.nc;
 import com.ncvault.nc.ProgramFacts.Extents;
 import com.ncvault.nc.ProgramFacts.Point;
 import com.ncvault.nc.ProgramFacts.Tool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,15 +45,24 @@ public final class Backplot {
     }
 
     public static String svg(byte[] program, NcOptions options, View view) {
-        return svg(program, options, view, MAX_COMMANDS);
+        return unchecked(() -> svg(ProgramSource.of(program), options, view, MAX_COMMANDS));
+    }
+
+    /** The drawing of a program read from {@code source} (twice, streamed); only its I/O can fail. */
+    public static String svg(ProgramSource source, NcOptions options, View view) throws IOException {
+        return svg(source, options, view, MAX_COMMANDS);
     }
 
     static String svg(byte[] program, NcOptions options, View view, int maxCommands) {
-        ProgramFacts facts = NcInterpreter.facts(program, options);
+        return unchecked(() -> svg(ProgramSource.of(program), options, view, maxCommands));
+    }
+
+    static String svg(ProgramSource source, NcOptions options, View view, int maxCommands) throws IOException {
+        ProgramFacts facts = interpret(source, options, null);
         Frame frame = new Frame(view, facts.extents(), null);
         Map<Integer, Layer> layers = new LinkedHashMap<>();
         int[] counts = new int[2]; // all segments, drawn segments
-        NcInterpreter.interpret(program, options, segment -> {
+        interpret(source, options, segment -> {
             counts[0]++;
             if (commands(layers.values()) < maxCommands) {
                 Layer layer = layers.computeIfAbsent(segment.tool(),
@@ -93,12 +105,24 @@ public final class Backplot {
         return overlay(from, fromLabel, to, toLabel, options, view, MAX_COMMANDS);
     }
 
+    /** The overlay of two programs read from their sources (each once, streamed); only their I/O can fail. */
+    public static String overlay(ProgramSource from, String fromLabel, ProgramSource to, String toLabel,
+            NcOptions options, View view) throws IOException {
+        return overlay(from, fromLabel, to, toLabel, options, view, MAX_COMMANDS);
+    }
+
     static String overlay(byte[] from, String fromLabel, byte[] to, String toLabel, NcOptions options,
             View view, int maxCommands) {
+        return unchecked(() -> overlay(ProgramSource.of(from), fromLabel, ProgramSource.of(to), toLabel, options,
+                view, maxCommands));
+    }
+
+    static String overlay(ProgramSource from, String fromLabel, ProgramSource to, String toLabel,
+            NcOptions options, View view, int maxCommands) throws IOException {
         List<Segment> before = new ArrayList<>();
         List<Segment> after = new ArrayList<>();
-        ProgramFacts fromFacts = NcInterpreter.interpret(from, options, capped(before));
-        ProgramFacts toFacts = NcInterpreter.interpret(to, options, capped(after));
+        ProgramFacts fromFacts = interpret(from, options, capped(before));
+        ProgramFacts toFacts = interpret(to, options, capped(after));
         Frame frame = new Frame(view, fromFacts.extents(), toFacts.extents());
 
         SameSegments index = new SameSegments(before, SAME_TOLERANCE);
@@ -146,6 +170,26 @@ public final class Backplot {
         out.append("</g>\n");
         frame.close(out, legend, fromFacts.extents() == null && toFacts.extents() == null);
         return out.toString();
+    }
+
+    private static ProgramFacts interpret(ProgramSource source, NcOptions options,
+            java.util.function.Consumer<Segment> sink) throws IOException {
+        try (InputStream in = source.open()) {
+            return NcInterpreter.interpret(in, options, sink);
+        }
+    }
+
+    private interface Drawing {
+        String draw() throws IOException;
+    }
+
+    /** A drawing of bytes in memory, which cannot fail to be read. */
+    private static String unchecked(Drawing drawing) {
+        try {
+            return drawing.draw();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static java.util.function.Consumer<Segment> capped(List<Segment> list) {

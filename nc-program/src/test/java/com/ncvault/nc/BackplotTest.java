@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.ncvault.nc.ProgramFacts.Tool;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +18,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -213,6 +220,34 @@ class BackplotTest {
                 .isEqualTo("M20 -12L30 -12");
         assertThat(texts(doc, "//g[@class='legend']//text"))
                 .contains("only in rev 1.2 (4)", "only in rev 1.3 (4)", "in both (5)");
+    }
+
+    @Test
+    void programs_in_files_are_streamed_and_drawn_as_from_memory(@TempDir Path dir)
+            throws Exception {
+        Path before = Files.write(dir.resolve("a.nc"), bytes(PART));
+        Path after = Files.write(dir.resolve("b.nc"), bytes(PART.replace("X60.", "X70.")));
+        List<InputStream> opened = new ArrayList<>();
+        ProgramSource counted = () -> {
+            InputStream in = new BufferedInputStream(Files.newInputStream(before)) {
+                @Override
+                public void close() throws IOException {
+                    opened.remove(this);
+                    super.close();
+                }
+            };
+            opened.add(in);
+            return in;
+        };
+
+        assertThat(Backplot.svg(counted, NcOptions.DEFAULTS, View.XY))
+                .isEqualTo(Backplot.svg(bytes(PART), NcOptions.DEFAULTS, View.XY));
+        assertThat(Backplot.overlay(counted, "a", ProgramSource.of(after), "b", NcOptions.DEFAULTS, View.XZ))
+                .isEqualTo(Backplot.overlay(bytes(PART), "a", bytes(PART.replace("X60.", "X70.")), "b",
+                        NcOptions.DEFAULTS, View.XZ));
+        assertThat(opened).as("streams left open").isEmpty();
+        assertThatThrownBy(() -> Backplot.svg(ProgramSource.of(dir.resolve("gone.nc")), NcOptions.DEFAULTS, View.XY))
+                .isInstanceOf(NoSuchFileException.class);
     }
 
     @Test

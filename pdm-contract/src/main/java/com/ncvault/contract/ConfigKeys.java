@@ -87,6 +87,12 @@ public final class ConfigKeys {
   /** Bytes a socket may have waiting to be sent; a delta client beyond it is closed with "resync". */
   public static final String WS_WRITE_QUEUE_BYTES = "wsWriteQueueMaxBytes";
 
+  /**
+   * Rapid rate (mm/min) of the estimated cycle times in program facts, until machines carry their
+   * own. Facts computed at another rate are computed again; nodes of a cluster should agree on it.
+   */
+  public static final String RAPID_MM_PER_MIN = "rapidMmPerMin";
+
   /** Age in seconds after which the dashboard marks a checkout as stale (24 h). */
   public static final String STALE_LOCK_SECONDS = "staleLockSeconds";
 
@@ -168,6 +174,7 @@ public final class ConfigKeys {
       .put(WS_SNAPSHOT_COALESCE_MS, 100)
       .put(WS_GAP_WAIT_MS, 200)
       .put(WS_WRITE_QUEUE_BYTES, 1024 * 1024)
+      .put(RAPID_MM_PER_MIN, 10_000)
       .put(STALE_LOCK_SECONDS, 24 * 3600)
       .put(CLUSTER, false)
       .put(CLUSTER_HOST, "127.0.0.1")

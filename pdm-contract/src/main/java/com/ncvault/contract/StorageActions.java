@@ -34,6 +34,8 @@ public final class StorageActions {
   public static final String FILES_CONTENT = "files.content";
   /** {@link StorageApi#diff}. */
   public static final String FILES_DIFF = "files.diff";
+  /** {@link StorageApi#programFacts}. */
+  public static final String FILES_PROGRAM = "files.program";
 
   /** {@link StorageApi#dashboard}. */
   public static final String DASHBOARD_STATS = "dashboard.stats";

@@ -89,6 +89,15 @@ public interface StorageApi {
   /** Unified diff of two revisions; 415 for binary content, 413 above the size limit. */
   Future<Diff> diff(DiffQuery query);
 
+  /**
+   * What the NC program of a revision (the current one without rev) holds: its {@code ProgramFacts}
+   * (docs/nc-program.md), computed once per content off the event loops and kept by SHA-256. 404
+   * unknown revision; 415 unsupported_media_type for binary content; 413 above
+   * {@link StorageLimits#MAX_PROGRAM_BYTES}; 503 when the content is on no reachable node or the
+   * node is too busy to compute it now.
+   */
+  Future<ProgramInfo> programFacts(ProgramQuery query);
+
   // --- activity ---
 
   Future<DashboardStats> dashboard(DashboardQuery query);
@@ -143,8 +152,14 @@ public interface StorageApi {
   /**
    * status: one of {@link StorageLimits#STATUS_FILTERS} or null; {@code mine} needs the user. q: the
    * search; a file matches when every word of it is in its name or description (any case, any order).
+   * facts: null, or a filter by the program facts of each file's current revision.
    */
-  record ListFiles(String q, String status, String user, boolean includeDeleted) {
+  record ListFiles(String q, String status, String user, boolean includeDeleted, FactsFilter facts) {
+
+    public ListFiles(String q, String status, String user, boolean includeDeleted) {
+      this(q, status, user, includeDeleted, null);
+    }
+
     public ListFiles {
       if (q != null && q.length() > StorageLimits.MAX_QUERY) {
         throw StorageLimits.invalid(ErrorCode.VALIDATION, "q", "q must be at most " + StorageLimits.MAX_QUERY
@@ -155,10 +170,115 @@ public interface StorageApi {
       if (StorageLimits.STATUS_MINE.equals(status) && (user == null || user.isBlank())) {
         throw new PdmError(ErrorCode.BAD_REQUEST, "status=mine needs the user");
       }
+      facts = facts == null || facts.isEmpty() ? null : facts;
     }
 
     public static ListFiles all() {
       return new ListFiles(null, null, null, false);
+    }
+  }
+
+  /**
+   * Narrows the list by the facts of each file's current revision: it loads tool {@code tool}, and
+   * its extents are at least ({@code minLength*}) or at most ({@code maxLength*}) so long along an
+   * axis (max - min, mm). Every field is optional. A file whose facts are not known (binary content,
+   * facts not computed yet) passes no filter; one whose program does not move has no lengths. 400
+   * validation_failed naming the field for a value out of range or a minimum above its maximum.
+   */
+  record FactsFilter(Integer tool, Double minLengthX, Double maxLengthX, Double minLengthY, Double maxLengthY,
+                     Double minLengthZ, Double maxLengthZ) {
+
+    /** The query parameters of {@code GET /api/files} that make a filter, in the order of the fields. */
+    public static final List<String> PARAMETERS = List.of("tool", "minLengthX", "maxLengthX", "minLengthY",
+      "maxLengthY", "minLengthZ", "maxLengthZ");
+    /** The axes, in the order {@link #minLength} and {@link #maxLength} number them. */
+    public static final String AXES = "XYZ";
+
+    public FactsFilter {
+      if (tool != null && (tool < 0 || tool > StorageLimits.MAX_TOOL_NUMBER)) {
+        throw StorageLimits.invalid(ErrorCode.VALIDATION, "tool", "tool must be a whole number from 0 to "
+          + StorageLimits.MAX_TOOL_NUMBER);
+      }
+      Double[] bounds = {minLengthX, maxLengthX, minLengthY, maxLengthY, minLengthZ, maxLengthZ};
+      for (int i = 0; i < bounds.length; i++) {
+        Double value = bounds[i];
+        if (value != null && !(value >= 0 && value <= StorageLimits.MAX_FILTER_LENGTH)) {
+          throw StorageLimits.invalid(ErrorCode.VALIDATION, PARAMETERS.get(i + 1), PARAMETERS.get(i + 1)
+            + " must be a length in mm from 0 to " + (long) StorageLimits.MAX_FILTER_LENGTH);
+        }
+      }
+      for (int axis = 0; axis < 3; axis++) {
+        if (bounds[2 * axis] != null && bounds[2 * axis + 1] != null && bounds[2 * axis] > bounds[2 * axis + 1]) {
+          throw StorageLimits.invalid(ErrorCode.VALIDATION, PARAMETERS.get(2 * axis + 1), PARAMETERS.get(2 * axis + 1)
+            + " must not be greater than " + PARAMETERS.get(2 * axis + 2));
+        }
+      }
+    }
+
+    /**
+     * A filter from text parameters (a query string), blank meaning absent; 400 naming the
+     * parameter for text that is not a number.
+     */
+    public static FactsFilter parse(java.util.function.Function<String, String> parameter) {
+      Double[] lengths = new Double[6];
+      for (int i = 0; i < lengths.length; i++) {
+        String name = PARAMETERS.get(i + 1);
+        String text = blankToNull(parameter.apply(name));
+        try {
+          lengths[i] = text == null ? null : Double.valueOf(text);
+        } catch (NumberFormatException e) {
+          throw StorageLimits.invalid(ErrorCode.VALIDATION, name, name + " must be a number of mm");
+        }
+      }
+      String tool = blankToNull(parameter.apply("tool"));
+      Integer number;
+      try {
+        number = tool == null ? null : Integer.valueOf(tool);
+      } catch (NumberFormatException e) {
+        throw StorageLimits.invalid(ErrorCode.VALIDATION, "tool", "tool must be a whole number from 0 to "
+          + StorageLimits.MAX_TOOL_NUMBER);
+      }
+      return new FactsFilter(number, lengths[0], lengths[1], lengths[2], lengths[3], lengths[4], lengths[5]);
+    }
+
+    private static String blankToNull(String text) {
+      return text == null || text.isBlank() ? null : text.strip();
+    }
+
+    @JsonIgnore
+    public boolean isEmpty() {
+      return tool == null && minLengthX == null && maxLengthX == null && minLengthY == null && maxLengthY == null
+        && minLengthZ == null && maxLengthZ == null;
+    }
+
+    /** The least length along axis 0 (X), 1 (Y) or 2 (Z), or null. */
+    public Double minLength(int axis) {
+      return new Double[] {minLengthX, minLengthY, minLengthZ}[axis];
+    }
+
+    /** The greatest length along axis 0 (X), 1 (Y) or 2 (Z), or null. */
+    public Double maxLength(int axis) {
+      return new Double[] {maxLengthX, maxLengthY, maxLengthZ}[axis];
+    }
+
+    /**
+     * Whether a program passes: the tools it loads, and its lengths along X, Y and Z (null when it
+     * does not move). The storage's SQL applies the same rule to the stored facts.
+     */
+    public boolean matches(java.util.Collection<Integer> tools, double[] lengths) {
+      if (tool != null && !tools.contains(tool)) {
+        return false;
+      }
+      for (int axis = 0; axis < 3; axis++) {
+        Double min = minLength(axis);
+        Double max = maxLength(axis);
+        if ((min != null || max != null) && lengths == null
+          || min != null && lengths[axis] < min
+          || max != null && lengths[axis] > max) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
@@ -244,6 +364,14 @@ public interface StorageApi {
       filename = StorageLimits.filename(filename);
       from = required("from", from);
       to = required("to", to);
+    }
+  }
+
+  /** rev null (or blank) = the current revision. */
+  record ProgramQuery(String filename, String rev) {
+    public ProgramQuery {
+      filename = StorageLimits.filename(filename);
+      rev = rev == null || rev.isBlank() ? null : rev;
     }
   }
 
@@ -341,6 +469,18 @@ public interface StorageApi {
   }
 
   record Diff(String filename, String from, String to, String diff) {
+  }
+
+  /**
+   * The program facts of one revision: {@code json} is the {@code ProgramFacts} JSON
+   * (docs/nc-program.md) exactly as it was encoded when the content was first interpreted.
+   */
+  record ProgramInfo(String filename, String revision, String sha256, long size, Buffer json) {
+    /** The facts decoded (for tests and the JSON face; the api sends {@link #json} as it is). */
+    @JsonIgnore
+    public JsonObject facts() {
+      return new JsonObject(json);
+    }
   }
 
   record DashboardStats(

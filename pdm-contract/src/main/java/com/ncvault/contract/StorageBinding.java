@@ -111,6 +111,7 @@ public final class StorageBinding {
     Map.entry(StorageActions.FILES_HISTORY, op(StorageApi.HistoryQuery.class, StorageApi::history)),
     Map.entry(StorageActions.FILES_CONTENT, op(StorageApi.ContentQuery.class, StorageApi::content)),
     Map.entry(StorageActions.FILES_DIFF, op(StorageApi.DiffQuery.class, StorageApi::diff)),
+    Map.entry(StorageActions.FILES_PROGRAM, op(StorageApi.ProgramQuery.class, StorageApi::programFacts)),
     Map.entry(StorageActions.DASHBOARD_STATS, op(StorageApi.DashboardQuery.class, StorageApi::dashboard)),
     Map.entry(StorageActions.ACTIVITY_LIST, op(StorageApi.ActivityQuery.class, StorageApi::activity)),
     Map.entry(StorageActions.EVENTS_SINCE, op(StorageApi.EventsQuery.class, StorageApi::eventsSince)),
@@ -217,6 +218,12 @@ public final class StorageBinding {
     @Override
     public Future<Diff> diff(DiffQuery query) {
       return call(StorageActions.FILES_DIFF, query);
+    }
+
+    @Override
+    public Future<ProgramInfo> programFacts(ProgramQuery query) {
+      // The content may first be copied from another node, then interpreted.
+      return call(StorageActions.FILES_PROGRAM, query, CONTENT_TIMEOUT_MS);
     }
 
     @Override

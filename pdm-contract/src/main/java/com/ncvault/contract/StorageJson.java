@@ -9,12 +9,14 @@ import com.ncvault.contract.StorageApi.Credentials;
 import com.ncvault.contract.StorageApi.DashboardQuery;
 import com.ncvault.contract.StorageApi.DiffQuery;
 import com.ncvault.contract.StorageApi.EventsQuery;
+import com.ncvault.contract.StorageApi.FactsFilter;
 import com.ncvault.contract.StorageApi.FileAction;
 import com.ncvault.contract.StorageApi.HistoryQuery;
 import com.ncvault.contract.StorageApi.ListFiles;
 import com.ncvault.contract.StorageApi.NewUser;
 import com.ncvault.contract.StorageApi.OverrideLock;
 import com.ncvault.contract.StorageApi.PasswordChange;
+import com.ncvault.contract.StorageApi.ProgramQuery;
 import com.ncvault.contract.StorageApi.RoleChange;
 import com.ncvault.contract.StorageApi.UserAction;
 import io.vertx.core.Future;
@@ -90,7 +92,7 @@ public final class StorageJson {
 
   private static final Map<String, BiFunction<StorageApi, JsonObject, Future<?>>> OPERATIONS = Map.ofEntries(
     Map.entry(StorageActions.FILES_LIST, (s, b) -> s.listFiles(new ListFiles(text(b, "q"), text(b, "status"),
-        text(b, "user"), flag(b, "includeDeleted")))
+        text(b, "user"), flag(b, "includeDeleted"), factsFilter(b)))
       .map(list -> new JsonObject().put("groups", new JsonObject(list.json())).put("seq", list.seq()))),
     Map.entry(StorageActions.FILES_GET, (s, b) -> s.getFile(text(b, "filename"))),
     Map.entry(StorageActions.FILES_CREATE, (s, b) -> s.createFile(new CreateFile(text(b, "filename"),
@@ -111,6 +113,10 @@ public final class StorageJson {
       text(b, "rev")))),
     Map.entry(StorageActions.FILES_DIFF, (s, b) -> s.diff(new DiffQuery(text(b, "filename"), text(b, "from"),
       text(b, "to")))),
+    Map.entry(StorageActions.FILES_PROGRAM, (s, b) -> s.programFacts(new ProgramQuery(text(b, "filename"),
+        text(b, "rev")))
+      .map(p -> new JsonObject().put("filename", p.filename()).put("revision", p.revision()).put("sha256", p.sha256())
+        .put("size", p.size()).put("facts", p.facts()))),
     Map.entry(StorageActions.DASHBOARD_STATS, (s, b) -> s.dashboard(new DashboardQuery(b.getLong("staleSeconds")))),
     Map.entry(StorageActions.ACTIVITY_LIST, (s, b) -> s.activity(new ActivityQuery(
       b.getInteger("limit", StorageLimits.DEFAULT_ACTIVITY_LIMIT), b.getInteger("offset", 0), text(b, "user"),
@@ -133,6 +139,16 @@ public final class StorageJson {
     Map.entry(StorageActions.BLOBS_LOCAL, (s, b) -> s.localBlob(text(b, "sha256"))),
     Map.entry(StorageActions.NODES_LIST, (s, b) -> s.nodes()),
     Map.entry(StorageActions.HEALTH, (s, b) -> s.health()));
+
+  /** The facts filter of a list request: numbers under the names of {@link FactsFilter#PARAMETERS}. */
+  private static FactsFilter factsFilter(JsonObject body) {
+    Double[] lengths = new Double[6];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = body.getDouble(FactsFilter.PARAMETERS.get(i + 1));
+    }
+    return new FactsFilter(body.getInteger("tool"), lengths[0], lengths[1], lengths[2], lengths[3], lengths[4],
+      lengths[5]);
+  }
 
   private static FileAction fileAction(JsonObject body) {
     return new FileAction(text(body, "filename"), text(body, "user"), text(body, "role"));

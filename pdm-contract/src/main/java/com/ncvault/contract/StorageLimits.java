@@ -26,6 +26,15 @@ public final class StorageLimits {
   public static final String USERNAME_PATTERN = "[a-z0-9_.-]{1,32}";
   /** A revision as typed in a query ("1.0", "12.3"). */
   public static final int MAX_REVISION = 20;
+  /**
+   * Content above this size gets no program facts and no drawing (413): interpreting it would hold
+   * a worker for tens of seconds. 100 MB; a 20 MB program is interpreted in well under a second.
+   */
+  public static final long MAX_PROGRAM_BYTES = 100L * 1024 * 1024;
+  /** The largest tool number a list filter accepts. */
+  public static final int MAX_TOOL_NUMBER = 999_999_999;
+  /** The largest length (mm) a list filter accepts: 100 m. */
+  public static final double MAX_FILTER_LENGTH = 100_000;
 
   public static final String STATUS_LOCKED = "locked";
   public static final String STATUS_UNLOCKED = "unlocked";

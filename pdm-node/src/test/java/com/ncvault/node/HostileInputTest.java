@@ -292,6 +292,10 @@ class HostileInputTest {
         refusedAsBadOrUnknownName()));
       rows.add(row("GET diff: " + what, () -> http("GET", file + "/diff?from=1.0&to=1.0", admin, null, null),
         refusedAsBadOrUnknownName()));
+      rows.add(row("GET program: " + what, () -> http("GET", file + "/program", admin, null, null),
+        refusedAsBadOrUnknownName()));
+      rows.add(row("GET toolpath: " + what, () -> http("GET", file + "/toolpath.svg?from=1.0&to=1.0", admin, null,
+        null), refusedAsBadOrUnknownName()));
       rows.add(row("checkout: " + what, () -> http("POST", file + "/checkout", admin, "application/json",
         utf8("{\"message\":\"x\"}")), refusedAsBadOrUnknownName()));
       rows.add(row("checkin: " + what, () -> http("POST", file + "/checkin", admin, MULTIPART,

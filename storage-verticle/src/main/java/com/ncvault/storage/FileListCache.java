@@ -1,5 +1,6 @@
 package com.ncvault.storage;
 
+import com.ncvault.contract.StorageApi.FactsFilter;
 import com.ncvault.contract.StorageApi.FileList;
 import com.ncvault.contract.StorageApi.ListFiles;
 import com.ncvault.contract.StorageLimits;
@@ -15,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -47,22 +50,32 @@ final class FileListCache {
 
   private final Pool pool;
   private final Lane lane;
+  private final Function<FactsFilter, Future<Set<String>>> contentsMatching;
   private Snapshot current;
   private Future<Snapshot> refreshing;
 
-  FileListCache(Database db, Lane lane) {
+  /** {@code contentsMatching}: the contents (SHA-256) whose program facts pass a facts filter. */
+  FileListCache(Database db, Lane lane, Function<FactsFilter, Future<Set<String>>> contentsMatching) {
     this.pool = db.pool();
     this.lane = lane;
+    this.contentsMatching = contentsMatching;
   }
 
   Future<FileList> list(ListFiles query) {
-    return snapshot().compose(snapshot -> isDefault(query)
-      ? Future.succeededFuture(new FileList(snapshot.seq(), snapshot.all()))
-      : lane.run(() -> new FileList(snapshot.seq(), encode(snapshot.items(), filter(query)))));
+    if (isDefault(query)) {
+      return snapshot().map(snapshot -> new FileList(snapshot.seq(), snapshot.all()));
+    }
+    Future<Set<String>> contents = query.facts() == null ? Future.succeededFuture(null)
+      : contentsMatching.apply(query.facts());
+    return contents.compose(passing -> snapshot().compose(snapshot -> lane.run(() -> {
+      Predicate<Item> keep = filter(query);
+      return new FileList(snapshot.seq(), encode(snapshot.items(),
+        passing == null ? keep : keep.and(item -> passing.contains(item.row().sha256()))));
+    })));
   }
 
   private static boolean isDefault(ListFiles q) {
-    return q.q() == null && q.status() == null && !q.includeDeleted();
+    return q.q() == null && q.status() == null && !q.includeDeleted() && q.facts() == null;
   }
 
   /** A snapshot at least as new as the latest committed seq when this was called. */

@@ -61,6 +61,7 @@ final class FileService {
   private final Access access;
   private final NodeRegistry registry;
   private final BlobFetcher fetcher;
+  private final ProgramFactsService programs;
   private final Clock clock;
 
   private final Map<String, Diff> diffs = new LinkedHashMap<>(16, 0.75f, true);
@@ -73,17 +74,18 @@ final class FileService {
   private long diffChars;
 
   FileService(Lanes lanes, Database db, BlobStore blobs, FilenameRules names, GroupCommit commits, Access access,
-              NodeRegistry registry, BlobFetcher fetcher, Clock clock) {
+              NodeRegistry registry, BlobFetcher fetcher, ProgramFactsService programs, Clock clock) {
     this.lanes = lanes;
     this.pool = db.pool();
     this.dialect = db.dialect();
     this.blobs = blobs;
     this.names = names;
     this.commits = commits;
-    this.listCache = new FileListCache(db, lanes.blob());
+    this.listCache = new FileListCache(db, lanes.blob(), programs::matching);
     this.access = access;
     this.registry = registry;
     this.fetcher = fetcher;
+    this.programs = programs;
     this.clock = clock;
   }
 
@@ -390,6 +392,11 @@ final class FileService {
       oldest.remove();
     }
     return diff;
+  }
+
+  /** A revision as a request names it (the current one when rev is null); 400 malformed, 404 unknown. */
+  Future<RevisionInfo> revision(String filename, String rev) {
+    return attempt(() -> rev == null ? null : Revision.parse(rev)).compose(parsed -> revisionOf(filename, parsed));
   }
 
   /** The given revision of a file (its current one when rev is null); 404 for unknown ones. */

@@ -59,6 +59,10 @@ final class Lane {
     return new LaneState(threads, Math.min(n, threads), Math.max(0, n - threads), refused.get());
   }
 
+  int threads() {
+    return threads;
+  }
+
   String name() {
     return name;
   }

@@ -24,7 +24,8 @@ public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
   /** version -> resource; append only. */
-  static final List<String> SCRIPTS = List.of("db/V1__init.sql", "db/V2__replication.sql", "db/V3__sessions.sql");
+  static final List<String> SCRIPTS = List.of("db/V1__init.sql", "db/V2__replication.sql", "db/V3__sessions.sql",
+    "db/V4__program_facts.sql");
 
   private static final String VERSION_TABLE_EXISTS = "SELECT COUNT(*) AS n FROM information_schema.tables "
     + "WHERE table_name = 'schema_version' AND table_schema = CURRENT_SCHEMA";

@@ -118,6 +118,25 @@ final class Sql {
     return params;
   }
 
+  static final String FACTS_OF = "SELECT is_binary, rapid_rate, facts_json FROM program_facts WHERE sha256 = #{sha256}";
+  static final String DELETE_FACTS = "DELETE FROM program_facts WHERE sha256 = #{sha256}";
+  static final String INSERT_FACTS = "INSERT INTO program_facts (sha256, is_binary, tools, min_x, min_y, min_z, "
+    + "max_x, max_y, max_z, estimated_seconds, rapid_rate, facts_json, computed_at) VALUES (#{sha256}, #{binary}, "
+    + "#{tools}, #{minX}, #{minY}, #{minZ}, #{maxX}, #{maxY}, #{maxZ}, #{seconds}, #{rate}, #{json}, #{now})";
+  /** Content without facts, or with facts of another rapid rate, the most recently stored first. */
+  static final String FACTS_MISSING = "SELECT r.sha256, MAX(r.size) AS size, MAX(r.created_at) AS newest "
+    + "FROM revisions r WHERE NOT EXISTS (SELECT 1 FROM program_facts p WHERE p.sha256 = r.sha256 "
+    + "AND (p.is_binary = TRUE OR p.rapid_rate = #{rate})) GROUP BY r.sha256 ORDER BY newest DESC";
+  /** The list's facts filter: this, then a condition per given field (a NULL length passes none). */
+  static final String FACTS_MATCHING = "SELECT sha256 FROM program_facts WHERE is_binary = FALSE";
+  static final String FACTS_WITH_TOOL = " AND tools LIKE #{tool}";
+
+  /** " AND max_x - min_x >= #{minX}": the length along an axis against the parameter {@code param + axis}. */
+  static String factsLength(char axis, String comparison, String param) {
+    String a = String.valueOf(Character.toLowerCase(axis));
+    return " AND max_" + a + " - min_" + a + " " + comparison + " #{" + param + axis + "}";
+  }
+
   private Sql() {
   }
 }

@@ -22,7 +22,8 @@ public record StorageConfig(
   long staleLockSeconds,
   String nodeName,
   String internalUrl,
-  String clusterSecret) {
+  String clusterSecret,
+  double rapidMmPerMin) {
 
   public static final String H2 = "h2";
   public static final String POSTGRES = "postgres";
@@ -52,7 +53,22 @@ public record StorageConfig(
       number(c, ConfigKeys.STALE_LOCK_SECONDS),
       nodeName(c),
       internalUrl(c),
-      string(c, ConfigKeys.CLUSTER_SECRET));
+      string(c, ConfigKeys.CLUSTER_SECRET),
+      rapidRate(c));
+  }
+
+  private static double rapidRate(JsonObject c) {
+    Object v = c.getValue(ConfigKeys.RAPID_MM_PER_MIN);
+    double rate;
+    try {
+      rate = v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v).trim());
+    } catch (NumberFormatException e) {
+      rate = Double.NaN;
+    }
+    if (!(rate > 0) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException(ConfigKeys.RAPID_MM_PER_MIN + " must be a positive number of mm/min, not " + v);
+    }
+    return rate;
   }
 
   /** Content is exchanged with other nodes only when they share a cluster secret. */

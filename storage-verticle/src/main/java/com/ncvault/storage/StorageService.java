@@ -42,6 +42,7 @@ public final class StorageService implements StorageApi {
   private final NodeRegistry registry;
   private final Replication replication;
   private final FileService files;
+  private final ProgramFactsService programs;
   private final UserService users;
   private final ActivityService activity;
   private final Lanes lanes;
@@ -56,8 +57,8 @@ public final class StorageService implements StorageApi {
   }
 
   private StorageService(Vertx vertx, Database db, BlobStore blobs, HttpClient peers, NodeRegistry registry,
-                         Replication replication, FileService files, UserService users, ActivityService activity,
-                         Lanes lanes, GroupCommit commits) {
+                         Replication replication, FileService files, ProgramFactsService programs, UserService users,
+                         ActivityService activity, Lanes lanes, GroupCommit commits) {
     this.lanes = lanes;
     this.commits = commits;
     this.vertx = vertx;
@@ -67,6 +68,7 @@ public final class StorageService implements StorageApi {
     this.registry = registry;
     this.replication = replication;
     this.files = files;
+    this.programs = programs;
     this.users = users;
     this.activity = activity;
     this.prober = vertx.createSharedWorkerExecutor("pdm-probe", 1);
@@ -100,17 +102,21 @@ public final class StorageService implements StorageApi {
         .compose(present -> registry.announce().compose(v2 -> registry.reconcile(present)))
         .compose(v2 -> {
           Access access = new Access(db.pool());
-          FileService files = new FileService(lanes, db, blobs, names, commits, access, registry, fetcher, clock);
+          ProgramFactsService programs = new ProgramFactsService(lanes.facts(), db, blobs, fetcher,
+            config.rapidMmPerMin(), clock);
+          FileService files = new FileService(lanes, db, blobs, names, commits, access, registry, fetcher, programs,
+            clock);
           ActivityService activity = new ActivityService(db, clock, config.staleLockSeconds());
           Replication replication = new Replication(vertx, registry, fetcher, config.replicates());
           return UserService.create(db, commits, lanes.crypto(), access, clock)
             .compose(users -> new Bootstrap(vertx, config, db, blobs, users, files).run()
-              .map(v3 -> new StorageService(vertx, db, blobs, peers, registry, replication, files, users,
+              .map(v3 -> new StorageService(vertx, db, blobs, peers, registry, replication, files, programs, users,
                 activity, lanes, commits)));
         })
         .compose(service -> service.probe().map(service))
         .onSuccess(service -> {
           service.replication.start();
+          service.programs.backfill(lanes.facts().threads());
           service.probeTimer = vertx.setPeriodic(PROBE_MS, id -> service.probe());
         })
         .recover(e -> commits.close().eventually(lanes::close).eventually(peers::close).eventually(db::close)
@@ -153,7 +159,7 @@ public final class StorageService implements StorageApi {
 
   @Override
   public Future<FileInfo> createFile(CreateFile request) {
-    return guard("files.create", () -> files.create(request));
+    return guard("files.create", () -> files.create(request)).onSuccess(this::computeFacts);
   }
 
   @Override
@@ -168,7 +174,12 @@ public final class StorageService implements StorageApi {
 
   @Override
   public Future<FileInfo> checkin(Checkin request) {
-    return guard("files.checkin", () -> files.checkin(request));
+    return guard("files.checkin", () -> files.checkin(request)).onSuccess(this::computeFacts);
+  }
+
+  /** The facts of a new revision's content are computed after it is stored, off the caller's way. */
+  private void computeFacts(FileInfo stored) {
+    programs.computeLater(stored.sha256(), stored.size());
   }
 
   @Override
@@ -204,6 +215,12 @@ public final class StorageService implements StorageApi {
   @Override
   public Future<Diff> diff(DiffQuery query) {
     return guard("files.diff", () -> files.diff(query));
+  }
+
+  @Override
+  public Future<ProgramInfo> programFacts(ProgramQuery query) {
+    return guard("files.program", () -> files.revision(query.filename(), query.rev())
+      .compose(revision -> programs.of(query.filename(), revision)));
   }
 
   @Override
@@ -342,6 +359,7 @@ public final class StorageService implements StorageApi {
 
   public Future<Void> close() {
     replication.stop();
+    programs.stop();
     vertx.cancelTimer(probeTimer);
     return commits.close().eventually(peers::close).eventually(db::close).eventually(lanes::close)
       .eventually(prober::close);

@@ -8,8 +8,13 @@ import com.github.difflib.patch.Chunk;
 import com.github.difflib.patch.Patch;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import io.vertx.core.json.JsonObject;
@@ -34,6 +39,7 @@ public final class TextDiff {
   public static final Duration BUDGET = Duration.ofSeconds(1);
   static final int CONTEXT_LINES = 3;
   private static final int SNIFF_BYTES = 8192;
+  private static final int CHUNK = 64 * 1024;
 
   /** The comparison ran out of its time budget. */
   static final class OverBudget extends RuntimeException {
@@ -71,20 +77,45 @@ public final class TextDiff {
 
   /** True for content with a NUL byte in its first 8 KiB or that is not valid UTF-8. */
   public static boolean isBinary(byte[] content) {
-    int sniff = Math.min(content.length, SNIFF_BYTES);
-    for (int i = 0; i < sniff; i++) {
-      if (content[i] == 0) {
+    try {
+      return isBinary(new ByteArrayInputStream(content));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a byte array does not fail to read
+    }
+  }
+
+  /**
+   * The same rule for content read from a stream, in pieces (a large file is never held whole):
+   * stops at the first NUL of the first 8 KiB or the first byte that is not UTF-8.
+   */
+  public static boolean isBinary(InputStream in) throws IOException {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT)
+      .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer bytes = ByteBuffer.allocate(CHUNK);
+    CharBuffer chars = CharBuffer.allocate(CHUNK);
+    long sniffed = 0;
+    while (true) {
+      int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+      for (int i = 0; i < n && sniffed < SNIFF_BYTES; i++, sniffed++) {
+        if (bytes.array()[bytes.position() + i] == 0) {
+          return true;
+        }
+      }
+      if (n > 0) {
+        bytes.position(bytes.position() + n);
+      }
+      boolean end = n < 0;
+      bytes.flip();
+      // Decoded characters are not needed, only whether every byte decodes: chars are dropped each round.
+      if (decoder.decode(bytes, chars, end).isError()) {
         return true;
       }
-    }
-    try {
-      StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(ByteBuffer.wrap(content));
-      return false;
-    } catch (CharacterCodingException e) {
-      return true;
+      chars.clear();
+      bytes.compact();
+      if (end) {
+        return decoder.flush(chars).isError();
+      }
     }
   }
 

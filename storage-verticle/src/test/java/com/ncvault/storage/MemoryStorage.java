@@ -16,6 +16,7 @@ import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.StorageBinding;
 import com.ncvault.contract.StorageLimits;
 import com.ncvault.contract.UserInfo;
+import com.ncvault.nc.NcOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -64,6 +65,10 @@ public class MemoryStorage implements StorageApi {
   private final Map<String, User> users = new TreeMap<>();
   private final Map<String, FileRow> files = new TreeMap<>();
   private final Map<String, List<RevisionInfo>> revisions = new HashMap<>();
+  /** Program facts by content, as storage keeps them in program_facts. */
+  private final Map<String, ProgramAnalysis> programs = new HashMap<>();
+  private final NcOptions programOptions = NcOptions.DEFAULTS.withRapid(
+    ConfigKeys.defaults().getDouble(ConfigKeys.RAPID_MM_PER_MIN));
   private final List<JsonObject> log = new ArrayList<>();
   private long oldestKept = 1;
   private boolean holding;
@@ -84,6 +89,7 @@ public class MemoryStorage implements StorageApi {
     users.clear();
     files.clear();
     revisions.clear();
+    programs.clear();
     log.clear();
     oldestKept = 1;
     long now = clock.millis();
@@ -208,7 +214,7 @@ public class MemoryStorage implements StorageApi {
         String needle = query.q() == null ? null : query.q().toLowerCase(Locale.ROOT);
         TreeMap<String, List<FileRow>> groups = new TreeMap<>();
         for (FileRow f : files.values()) {
-          if (matches(f, needle, query)) {
+          if (matches(f, needle, query) && passesFacts(f, query)) {
             groups.computeIfAbsent(f.group(), g -> new ArrayList<>()).add(f);
           }
         }
@@ -244,6 +250,15 @@ public class MemoryStorage implements StorageApi {
       .allMatch(w -> name.contains(w) || description.contains(w));
   }
 
+  /** The facts filter against the facts computed so far, as storage's SQL applies it to program_facts. */
+  private boolean passesFacts(FileRow f, ListFiles query) {
+    if (query.facts() == null) {
+      return true;
+    }
+    ProgramAnalysis program = programs.get(f.sha256());
+    return program != null && !program.binary() && query.facts().matches(program.tools(), program.lengths());
+  }
+
   @Override
   public synchronized Future<FileInfo> getFile(String filename) {
     return attempt(() -> existing(StorageLimits.filename(filename)).toInfo());
@@ -274,7 +289,7 @@ public class MemoryStorage implements StorageApi {
       commit(EventTypes.CREATE, row.filename(), r.user(), now, row.revision(), message,
         new JsonObject().put("size", staged.size()), row.toJson());
       return row.toInfo();
-    }));
+    })).onSuccess(this::computeFactsLater);
   }
 
   @Override
@@ -331,7 +346,7 @@ public class MemoryStorage implements StorageApi {
       commit(EventTypes.CHECKIN, row.filename(), r.user(), now, next.toString(), r.message(),
         new JsonObject().put("major", r.major()).put("keepLocked", keep).put("size", staged.size()), updated.toJson());
       return updated.toInfo();
-    }));
+    })).onSuccess(this::computeFactsLater);
   }
 
   @Override
@@ -426,6 +441,43 @@ public class MemoryStorage implements StorageApi {
         TextDiff.unified(q.filename(), pair[0].revision(), blobs.read(pair[0].sha256()), pair[1].revision(),
           blobs.read(pair[1].sha256()))));
     });
+  }
+
+  @Override
+  public Future<ProgramInfo> programFacts(ProgramQuery q) {
+    return attempt(() -> {
+      synchronized (this) {
+        return revision(q.filename(), q.rev() == null ? null : Revision.parse(q.rev()));
+      }
+    }).compose(info -> info.size() > StorageLimits.MAX_PROGRAM_BYTES
+      ? Future.failedFuture(ProgramFactsService.tooLarge())
+      : analysed(info.sha256()).compose(program -> program.binary()
+        ? Future.failedFuture(ProgramFactsService.notAProgram())
+        : Future.succeededFuture(new ProgramInfo(q.filename(), info.revision(), info.sha256(), info.size(),
+          program.json()))));
+  }
+
+  /** The facts of a content, interpreted on a worker the first time they are asked for. */
+  private Future<ProgramAnalysis> analysed(String sha256) {
+    synchronized (this) {
+      ProgramAnalysis known = programs.get(sha256);
+      if (known != null) {
+        return Future.succeededFuture(known);
+      }
+    }
+    return vertx.executeBlocking(() -> ProgramAnalysis.of(blobs.pathOf(sha256), programOptions), false)
+      .map(program -> {
+        synchronized (this) {
+          programs.put(sha256, program);
+        }
+        return program;
+      });
+  }
+
+  private void computeFactsLater(FileInfo stored) {
+    if (stored.size() <= StorageLimits.MAX_PROGRAM_BYTES) {
+      analysed(stored.sha256());
+    }
   }
 
   // --- activity ---

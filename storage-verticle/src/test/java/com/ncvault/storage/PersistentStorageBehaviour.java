@@ -10,6 +10,8 @@ import com.ncvault.contract.Roles;
 import com.ncvault.contract.StorageActions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
@@ -79,4 +81,28 @@ abstract class PersistentStorageBehaviour extends StorageBehaviour {
     Files.move(dataDir.resolve("blobs-moved"), dataDir.resolve("blobs"));
   }
 
+  @Test
+  void atStartFactsThatAreMissingOrOfAnotherRapidRateAreComputedInTheBackground() {
+    create("1234567_BR.nc", BRACKET, "alice");
+    create("1234567_HO.nc", HOLES, "alice");
+    assertThat(facts("1234567_BR.nc", null).getJsonObject("facts").getDouble("estimatedSeconds")).isEqualTo(22.54);
+    facts("1234567_HO.nc", null);
+    undeploy();
+    // as in a vault from before program facts: none stored for the holes
+    Database db = Database.open(vertx, StorageConfig.from(config(new JsonObject())));
+    StorageClient.await(Database.run(db.pool(), "DELETE FROM program_facts WHERE sha256 = #{sha256}",
+      Map.of("sha256", BlobStore.sha256(HOLES.getBytes(StandardCharsets.UTF_8)))));
+    StorageClient.await(db.close());
+
+    deploy(new JsonObject().put(ConfigKeys.RAPID_MM_PER_MIN, 5000));
+
+    // the list filters by stored facts only: the holes are found once the backfill has reached them
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (listNames(new JsonObject().put("tool", 3)).isEmpty() && System.nanoTime() < deadline) {
+      StorageClient.await(vertx.timer(50));
+    }
+    assertThat(listNames(new JsonObject().put("tool", 3))).containsExactly("1234567_HO.nc");
+    assertThat(facts("1234567_BR.nc", null).getJsonObject("facts").getDouble("estimatedSeconds"))
+      .as("the 7 mm rapid at 5,000 instead of 10,000 mm/min").isEqualTo(22.58);
+  }
 }

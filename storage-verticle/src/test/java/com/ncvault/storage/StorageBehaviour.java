@@ -153,7 +153,7 @@ abstract class StorageBehaviour extends StorageTestBase {
       "validation_failed");
   }
 
-  private List<String> listNames(JsonObject query) {
+  List<String> listNames(JsonObject query) {
     JsonObject groups = storage.call(StorageActions.FILES_LIST, query).getJsonObject("groups");
     List<String> out = new ArrayList<>();
     groups.fieldNames().forEach(g -> out.addAll(names(groups.getJsonArray(g))));
@@ -410,6 +410,107 @@ abstract class StorageBehaviour extends StorageTestBase {
     checkin("huge.nc", "alice", "small", "shrink");
     assertError(storage.failure(StorageActions.FILES_DIFF, new JsonObject().put("filename", "huge.nc")
       .put("from", "1.0").put("to", "1.1")), 413, "payload_too_large");
+  }
+
+  // --- program facts ---
+
+  /** A slot 300 mm long in X with tool 12: hand-worked lengths and time below. */
+  static final String BRACKET = "%\nO2001 (BRACKET)\nG21 G90 G17\nT12 M6 (10MM ENDMILL)\nG0 X0 Y0 Z5.\n"
+    + "G1 Z-2. F200.\nG1 X300. F1000.\nG1 Y40.\nG0 Z5.\nM30\n%\n";
+  /** Two holes 50 mm apart with tool 3. */
+  static final String HOLES = "O2002\nT3 M6 (6.8 DRILL)\nG90 G0 X10. Y10. Z5.\nG98 G81 X10. Y10. Z-10. R2. F100.\n"
+    + "X60.\nG80\nM30\n";
+
+  JsonObject facts(String filename, String rev) {
+    return storage.call(StorageActions.FILES_PROGRAM, new JsonObject().put("filename", filename).put("rev", rev));
+  }
+
+  @Test
+  void aRevisionsProgramFactsAreItsToolsExtentsLengthsAndTime() {
+    create("1234567_BR.nc", BRACKET, "alice");
+    checkout("1234567_BR.nc", "alice");
+    checkin("1234567_BR.nc", "alice", HOLES, "drilled instead");
+
+    JsonObject first = facts("1234567_BR.nc", "1.0");
+    assertThat(first.getString("revision")).isEqualTo("1.0");
+    assertThat(first.getString("sha256")).isEqualTo(BlobStore.sha256(BRACKET.getBytes(StandardCharsets.UTF_8)));
+    assertThat(first.getLong("size")).isEqualTo(BRACKET.length());
+    JsonObject bracket = first.getJsonObject("facts");
+    assertThat(bracket.getLong("programNumber")).isEqualTo(2001);
+    assertThat(bracket.getString("units")).isEqualTo("mm");
+    assertThat(bracket.getInteger("lines")).isEqualTo(11);
+    assertThat(bracket.getJsonArray("tools")).containsExactly(new JsonObject().put("number", 12)
+      .put("comment", "10MM ENDMILL").put("line", 4));
+    assertThat(bracket.getJsonObject("extents")).isEqualTo(new JsonObject()
+      .put("min", new JsonObject().put("x", 0.0).put("y", 0.0).put("z", -2.0))
+      .put("max", new JsonObject().put("x", 300.0).put("y", 40.0).put("z", 5.0)));
+    // feeds: 7 mm at 200 + 340 mm at 1000 mm/min; the rapid up 7 mm at 10,000 mm/min (the first
+    // rapid starts where the machine stands, which the program does not say: not counted)
+    assertThat(bracket.getDouble("feedDistance")).isEqualTo(347.0);
+    assertThat(bracket.getDouble("rapidDistance")).isEqualTo(7.0);
+    assertThat(bracket.getDouble("estimatedSeconds")).as("2.1 + 20.4 + 0.042 s, to 0.01 s").isEqualTo(22.54);
+    assertThat(bracket.getJsonArray("subprograms")).isEmpty();
+    assertThat(bracket.getJsonArray("warnings")).isEmpty();
+
+    JsonObject current = facts("1234567_BR.nc", null);
+    assertThat(current.getString("revision")).isEqualTo("1.1");
+    assertThat(current.getJsonObject("facts").getJsonArray("tools").getJsonObject(0).getInteger("number")).isEqualTo(3);
+    assertThat(current.getJsonObject("facts").getJsonObject("extents").getJsonObject("max").getDouble("x"))
+      .isEqualTo(60.0);
+    assertThat(facts("1234567_BR.nc", "1.0")).as("asked again").isEqualTo(first);
+  }
+
+  @Test
+  void binaryContentHasNoFactsAndUnknownRevisionsNone() {
+    storage.call(StorageActions.FILES_CREATE, new JsonObject().put("filename", "part.mcam").put("user", "alice")
+      .put("staged", storage.stage(new byte[] {'M', 'C', 0, 1, 2, (byte) 0xff})));
+    create("part.nc", BRACKET, "alice");
+
+    assertError(storage.failure(StorageActions.FILES_PROGRAM, new JsonObject().put("filename", "part.mcam")), 415,
+      "unsupported_media_type");
+    assertError(storage.failure(StorageActions.FILES_PROGRAM, new JsonObject().put("filename", "part.nc")
+      .put("rev", "2.0")), 404, "not_found");
+    assertError(storage.failure(StorageActions.FILES_PROGRAM, new JsonObject().put("filename", "part.nc")
+      .put("rev", "newest")), 400, "bad_request");
+    assertError(storage.failure(StorageActions.FILES_PROGRAM, new JsonObject().put("filename", "none.nc")), 404,
+      "not_found");
+  }
+
+  @Test
+  void theListFiltersByToolAndLengthsOfEachFilesCurrentRevision() {
+    create("1234567_BR.nc", BRACKET, "alice");
+    create("1234567_HO.nc", HOLES, "alice");
+    storage.call(StorageActions.FILES_CREATE, new JsonObject().put("filename", "part.mcam").put("user", "alice")
+      .put("staged", storage.stage(new byte[] {'M', 'C', 0, 1})));
+    // the list filters by the facts storage has: asking for them makes sure they are there
+    facts("1234567_BR.nc", null);
+    facts("1234567_HO.nc", null);
+    storage.failure(StorageActions.FILES_PROGRAM, new JsonObject().put("filename", "part.mcam"));
+
+    assertThat(listNames(new JsonObject().put("tool", 12))).containsExactly("1234567_BR.nc");
+    assertThat(listNames(new JsonObject().put("tool", 1))).isEmpty();
+    assertThat(listNames(new JsonObject().put("minLengthX", 300))).containsExactly("1234567_BR.nc");
+    assertThat(listNames(new JsonObject().put("minLengthX", 300.001))).isEmpty();
+    assertThat(listNames(new JsonObject().put("maxLengthX", 100))).containsExactly("1234567_HO.nc");
+    assertThat(listNames(new JsonObject().put("minLengthZ", 15).put("maxLengthZ", 15))).containsExactly("1234567_HO.nc");
+    assertThat(listNames(new JsonObject().put("tool", 12).put("maxLengthY", 10))).isEmpty();
+    assertThat(listNames(new JsonObject().put("tool", 3).put("q", "BR"))).isEmpty();
+    assertThat(listNames(new JsonObject())).hasSize(3);
+
+    checkout("1234567_HO.nc", "bob");
+    checkin("1234567_HO.nc", "bob", BRACKET.replace("O2001", "O2003"), "the bracket again");
+    facts("1234567_HO.nc", null);
+    assertThat(listNames(new JsonObject().put("tool", 12))).containsExactly("1234567_BR.nc", "1234567_HO.nc");
+    assertThat(listNames(new JsonObject().put("tool", 3))).as("only current revisions count").isEmpty();
+
+    assertError(storage.failure(StorageActions.FILES_LIST, new JsonObject().put("tool", -1)), 400,
+      "validation_failed");
+    assertError(storage.failure(StorageActions.FILES_LIST, new JsonObject().put("minLengthY", 5).put("maxLengthY", 4)),
+      400, "validation_failed");
+    assertError(storage.failure(StorageActions.FILES_LIST, new JsonObject().put("maxLengthZ", 1e9)), 400,
+      "validation_failed");
+    assertError(storage.failure(StorageActions.FILES_LIST, new JsonObject().put("tool", "twelve")), 400,
+      "bad_request");
   }
 
   // --- events, seq, activity, dashboard ---

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -65,5 +68,35 @@ class TextDiffTest {
       v2.getBytes(StandardCharsets.UTF_8));
     assertThat(diff).isEqualTo("--- a/part.nc@1.0\n+++ b/part.nc@1.1\n@@ -2,7 +2,7 @@\n G21 G90\n T1 M06\n"
       + " S3000 M03\n-G01 X10. F600.\n+G01 X10. F450.\n G01 Y20.\n G01 X0.\n M30\n");
+  }
+
+  @Test
+  void contentIsBinaryWithANulEarlyOnOrAnyByteThatIsNotUtf8ReadInPiecesOrWhole() throws Exception {
+    byte[] umlauts = "(Ø6.8 BOHRER, Fräser)\nG01 X1.\n".repeat(4000).getBytes(StandardCharsets.UTF_8);
+    byte[] lateNul = Arrays.copyOf(umlauts, umlauts.length + 1);
+    byte[] earlyNul = umlauts.clone();
+    earlyNul[100] = 0;
+    byte[] badLate = umlauts.clone();
+    badLate[badLate.length - 5] = (byte) 0xff;
+    byte[] cutCharacter = Arrays.copyOf(umlauts, 2); // "(" and the first byte of "Ø"
+
+    for (byte[] text : new byte[][] {umlauts, lateNul, new byte[0]}) {
+      assertThat(TextDiff.isBinary(text)).isFalse();
+      assertThat(TextDiff.isBinary(trickle(text))).as("read 7 bytes at a time").isFalse();
+    }
+    for (byte[] binary : new byte[][] {earlyNul, badLate, cutCharacter}) {
+      assertThat(TextDiff.isBinary(binary)).isTrue();
+      assertThat(TextDiff.isBinary(trickle(binary))).as("read 7 bytes at a time").isTrue();
+    }
+  }
+
+  /** A stream that hands out at most 7 bytes per read, so that characters are split between reads. */
+  private static InputStream trickle(byte[] content) {
+    return new ByteArrayInputStream(content) {
+      @Override
+      public synchronized int read(byte[] b, int off, int len) {
+        return super.read(b, off, Math.min(len, 7));
+      }
+    };
   }
 }
