@@ -7,7 +7,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import com.ncvault.contract.Addresses;
 import com.ncvault.contract.ClusterStatus;
-import com.ncvault.contract.StorageActions;
+import com.ncvault.contract.StorageBinding;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -167,15 +167,11 @@ final class MembershipVerticle extends VerticleBase {
   }
 
   private Future<Void> refreshRegistry() {
-    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.HEADER_ACTION, StorageActions.NODES_LIST)
-      .setSendTimeout(REGISTRY_TIMEOUT_MS);
-    return vertx.eventBus().<JsonObject>request(Addresses.STORAGE, new JsonObject(), options)
-      .map(reply -> {
+    return StorageBinding.proxy(vertx).nodes()
+      .timeout(REGISTRY_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+      .map(list -> {
         Map<String, Long> seen = new HashMap<>();
-        reply.body().getJsonArray("nodes").forEach(entry -> {
-          JsonObject node = (JsonObject) entry;
-          seen.put(node.getString("name"), Instant.parse(node.getString("lastSeen")).toEpochMilli());
-        });
+        list.nodes().forEach(node -> seen.put(node.name(), Instant.parse(node.lastSeen()).toEpochMilli()));
         return seen;
       })
       .onSuccess(seen -> {
