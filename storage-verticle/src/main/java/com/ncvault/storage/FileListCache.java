@@ -82,7 +82,7 @@ final class FileListCache {
   private Future<Snapshot> snapshot() {
     if (refreshing != null) {
       // A refresh that started before this request may predate a change the caller has seen.
-      return refreshing.transform(done -> snapshot());
+      return afterRefresh(refreshing);
     }
     return pool.query(Sql.LATEST_SEQ).execute().map(Rows::single).compose(latest -> {
       Snapshot snapshot = current;
@@ -90,16 +90,26 @@ final class FileListCache {
         return Future.succeededFuture(snapshot);
       }
       if (refreshing != null) {
-        return refreshing.transform(done -> snapshot());
+        return afterRefresh(refreshing);
       }
-      refreshing = refresh(snapshot, latest).andThen(done -> {
-        refreshing = null;
+      Future<Snapshot> refresh = refresh(snapshot, latest);
+      refreshing = refresh;
+      // Registered after the field is set, so that a refresh that is already over clears it too.
+      refresh.onComplete(done -> {
+        if (refreshing == refresh) {
+          refreshing = null;
+        }
         if (done.succeeded() && (current == null || done.result().seq() >= current.seq())) {
           current = done.result();
         }
       });
-      return refreshing;
+      return refresh;
     });
+  }
+
+  /** Asks again once a running refresh is over; its failure is the caller's too. */
+  private Future<Snapshot> afterRefresh(Future<Snapshot> refresh) {
+    return refresh.transform(done -> done.succeeded() ? snapshot() : Future.failedFuture(done.cause()));
   }
 
   private Future<Snapshot> refresh(Snapshot old, long latest) {
