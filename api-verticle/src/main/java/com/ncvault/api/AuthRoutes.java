@@ -37,22 +37,15 @@ final class AuthRoutes {
     JsonObject credentials = credentials(ctx);
     String username = Input.requiredString(credentials, "username", MAX_USERNAME);
     String password = Input.requiredString(credentials, "password", MAX_PASSWORD);
-    throttle.retryAfter(username)
-      .compose(wait -> {
-        if (!wait.isZero()) {
-          long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+    throttle.reserve(username)
+      .compose(attempt -> {
+        if (!attempt.granted()) {
+          long seconds = Math.max(1, (attempt.retryAfter().toMillis() + 999) / 1000);
           return Future.failedFuture(new PdmError(ErrorCode.TOO_MANY_REQUESTS,
-            "Too many failed logins - try again in " + seconds + " s", new JsonObject().put("retryAfterSeconds", seconds)));
+            "Too many login attempts for this name - try again in " + seconds + " s", new JsonObject().put("retryAfterSeconds", seconds)));
         }
+        // reserved before the password is checked, the attempt counts whatever the answer but a login
         return storage.authenticate(new Credentials(username, password))
-          .recover(t -> {
-            PdmError error = PdmError.from(t);
-            if (error.code() != ErrorCode.UNAUTHENTICATED) {
-              return Future.failedFuture(error);
-            }
-            // counted before the answer, so the next attempt, at any node, sees it
-            return throttle.recordFailure(username).transform(recorded -> Future.failedFuture(error));
-          })
           .compose(user -> throttle.recordSuccess(username).transform(cleared -> Future.succeededFuture(user)));
       })
       .onSuccess(user -> {

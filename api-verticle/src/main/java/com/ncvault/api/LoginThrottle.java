@@ -10,105 +10,103 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Counts failed logins per username over the last minute, for the whole cluster. Once a name has
- * {@code maxFailures} failures in that window, further attempts are refused (429) until the oldest
- * failure is a minute old.
+ * At most {@code maxAttempts} login attempts per username in any minute, for the whole cluster. An
+ * attempt is reserved before its password is checked; once a name's attempts of the last minute are
+ * all taken, further ones are refused (429) whatever their password, until the oldest is a minute old.
+ * A reserved attempt counts whatever its answer (a wrong password, or a node too busy to check it),
+ * except a right password, which clears the name.
  *
- * <p>The failures live in the shared data's async map {@value #MAP}: on a single node a local map,
- * in a cluster the Hazelcast map every node sees. Each name has {@code maxFailures} slots holding
- * the time of one failure; a failure takes a free slot (or one whose failure is over a minute old)
- * with {@code putIfAbsent}, so two nodes recording at once never take the same slot, and every
- * entry expires a minute after it was written, so names that stop failing leave nothing behind.
+ * <p>The reservations live in the shared data's async map {@value #MAP}: on a single node a local
+ * map, in a cluster the Hazelcast map every node sees. Each name has {@code maxAttempts} slots
+ * holding the time of one attempt. A reservation takes a free slot with {@code putIfAbsent}, and a
+ * slot whose attempt is over a minute old by first removing exactly that old value
+ * ({@code removeIfPresent}), so two attempts racing, on one node or on several, never share a slot
+ * and never exceed the limit. Every entry expires a minute after it was written, so names that stop
+ * failing leave nothing behind.
  */
 final class LoginThrottle {
 
   static final Duration WINDOW = Duration.ofMinutes(1);
   static final String MAP = "pdm.login-failures";
-  /** Attempts to take a slot when another node takes the same free slot at the same time. */
-  private static final int TAKE_ATTEMPTS = 5;
 
-  private final AsyncMap<String, Long> failures;
-  private final int maxFailures;
+  /**
+   * One login attempt: reserved in {@code slot} at {@code at}, or refused ({@code slot} -1) with
+   * the time until the name may try again.
+   */
+  record Attempt(String username, int slot, long at, Duration retryAfter) {
+    boolean granted() {
+      return slot >= 0;
+    }
+  }
+
+  private final AsyncMap<String, Long> attempts;
+  private final int maxAttempts;
   private final long windowMs;
   private final Clock clock;
 
-  LoginThrottle(AsyncMap<String, Long> failures, int maxFailures, Duration window, Clock clock) {
-    this.failures = failures;
-    this.maxFailures = maxFailures;
+  LoginThrottle(AsyncMap<String, Long> attempts, int maxAttempts, Duration window, Clock clock) {
+    this.attempts = attempts;
+    this.maxAttempts = maxAttempts;
     this.windowMs = window.toMillis();
     this.clock = clock;
   }
 
-  /** The throttle over this Vert.x instance's (in a cluster: the cluster's) failure map. */
-  static Future<LoginThrottle> create(Vertx vertx, int maxFailures, Clock clock) {
-    return vertx.sharedData().<String, Long>getAsyncMap(MAP).map(map -> new LoginThrottle(map, maxFailures, WINDOW, clock));
+  /** The throttle over this Vert.x instance's (in a cluster: the cluster's) attempt map. */
+  static Future<LoginThrottle> create(Vertx vertx, int maxAttempts, Clock clock) {
+    return vertx.sharedData().<String, Long>getAsyncMap(MAP).map(map -> new LoginThrottle(map, maxAttempts, WINDOW, clock));
   }
 
-  /** How long until {@code username} may try again; zero when it may try now. */
-  Future<Duration> retryAfter(String username) {
-    return slots(username).map(times -> {
-      long now = clock.millis();
-      long oldest = Long.MAX_VALUE;
-      int recent = 0;
-      for (Long at : times) {
-        if (isRecent(at, now)) {
-          recent++;
-          oldest = Math.min(oldest, at);
-        }
-      }
-      if (recent < maxFailures) {
-        return Duration.ZERO;
-      }
-      long waitMs = oldest + windowMs - now;
-      return waitMs <= 0 ? Duration.ofSeconds(1) : Duration.ofMillis(waitMs);
-    });
+  /** Reserves one attempt for {@code username}, or says how long until it may try again. */
+  Future<Attempt> reserve(String username) {
+    return slots(username).compose(times -> take(username, times, 0, clock.millis(), Long.MAX_VALUE));
   }
 
-  Future<Void> recordFailure(String username) {
-    return take(username, TAKE_ATTEMPTS);
-  }
-
+  /** A right password: the name's attempts of the last minute no longer count. */
   Future<Void> recordSuccess(String username) {
-    List<Future<Long>> removed = new ArrayList<>(maxFailures);
-    for (int i = 0; i < maxFailures; i++) {
-      removed.add(failures.remove(slot(username, i)));
+    List<Future<Long>> removed = new ArrayList<>(maxAttempts);
+    for (int i = 0; i < maxAttempts; i++) {
+      removed.add(attempts.remove(key(username, i)));
     }
     return Future.all(removed).mapEmpty();
   }
 
-  private Future<Void> take(String username, int attemptsLeft) {
-    return slots(username).compose(times -> {
-      long now = clock.millis();
-      for (int i = 0; i < times.size(); i++) {
-        if (times.get(i) == null) {
-          return failures.putIfAbsent(slot(username, i), now, windowMs).compose(taken -> {
-            if (taken == null || attemptsLeft <= 1) {
-              return Future.<Void>succeededFuture();
-            }
-            return take(username, attemptsLeft - 1);
-          });
+  /**
+   * Tries the slots from {@code index} on, in order: a free one is taken, one over a minute old is
+   * freed and taken, a recent one is passed. {@code oldestRecent} is the oldest recent attempt seen.
+   */
+  private Future<Attempt> take(String username, List<Long> times, int index, long now, long oldestRecent) {
+    if (index == times.size()) {
+      long waitMs = oldestRecent == Long.MAX_VALUE ? windowMs : oldestRecent + windowMs - now;
+      return Future.succeededFuture(new Attempt(username, -1, now, Duration.ofMillis(Math.max(1000, waitMs))));
+    }
+    Long at = times.get(index);
+    if (isRecent(at, now)) {
+      return take(username, times, index + 1, now, Math.min(oldestRecent, at));
+    }
+    String key = key(username, index);
+    // a stale attempt (another node's clock, or a test's) is removed only if no one replaced it meanwhile
+    Future<Boolean> freed = at == null ? Future.succeededFuture(true) : attempts.removeIfPresent(key, at);
+    return freed
+      .compose(ignored -> attempts.putIfAbsent(key, now, windowMs))
+      .compose(holder -> {
+        if (holder == null) {
+          return Future.succeededFuture(new Attempt(username, index, now, Duration.ZERO));
         }
-      }
-      for (int i = 0; i < times.size(); i++) {
-        if (!isRecent(times.get(i), now)) {
-          // over a minute old but not yet expired from the map (another node's clock, or a test's)
-          return failures.put(slot(username, i), now, windowMs);
-        }
-      }
-      // every slot holds a recent failure: the name is blocked already
-      return Future.<Void>succeededFuture();
-    });
+        // another attempt took the slot first
+        long oldest = isRecent(holder, now) ? Math.min(oldestRecent, holder) : oldestRecent;
+        return take(username, times, index + 1, now, oldest);
+      });
   }
 
-  /** The failure time in each slot of {@code username}, null where the slot is free. */
+  /** The attempt time in each slot of {@code username}, null where the slot is free. */
   private Future<List<Long>> slots(String username) {
-    List<Future<Long>> reads = new ArrayList<>(maxFailures);
-    for (int i = 0; i < maxFailures; i++) {
-      reads.add(failures.get(slot(username, i)));
+    List<Future<Long>> reads = new ArrayList<>(maxAttempts);
+    for (int i = 0; i < maxAttempts; i++) {
+      reads.add(attempts.get(key(username, i)));
     }
     return Future.all(reads).map(all -> {
-      List<Long> times = new ArrayList<>(maxFailures);
-      for (int i = 0; i < maxFailures; i++) {
+      List<Long> times = new ArrayList<>(maxAttempts);
+      for (int i = 0; i < maxAttempts; i++) {
         times.add(all.resultAt(i));
       }
       return times;
@@ -120,7 +118,7 @@ final class LoginThrottle {
   }
 
   /** Case-insensitive, so that "Alice" and "alice" share one budget. */
-  private static String slot(String username, int index) {
+  private static String key(String username, int index) {
     return username.toLowerCase(Locale.ROOT) + "#" + index;
   }
 }

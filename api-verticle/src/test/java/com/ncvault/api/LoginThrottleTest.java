@@ -32,14 +32,21 @@ class LoginThrottleTest {
     vertx.close().await();
   }
 
+  /** {@code times} wrong passwords, one after another: each keeps the attempt it reserved. */
   private void fail(String user, int times) {
     for (int i = 0; i < times; i++) {
-      throttle.recordFailure(user).await();
+      assertThat(throttle.reserve(user).await().granted()).as("attempt %d of %s", i + 1, user).isTrue();
     }
   }
 
+  /** Zero when {@code user} may try now (the attempt reserved to find out is removed again), else the wait. */
   private Duration retryAfter(String user) {
-    return throttle.retryAfter(user).await();
+    LoginThrottle.Attempt attempt = throttle.reserve(user).await();
+    if (!attempt.granted()) {
+      return attempt.retryAfter();
+    }
+    map.remove(user.toLowerCase(java.util.Locale.ROOT) + "#" + attempt.slot()).await();
+    return Duration.ZERO;
   }
 
   @Test
@@ -91,13 +98,55 @@ class LoginThrottleTest {
   @Test
   void nodesSharingTheMapShareTheCountEvenWhenTheyRecordAtTheSameTime() {
     LoginThrottle otherNode = new LoginThrottle(map, 3, LoginThrottle.WINDOW, clock);
-    List<Future<Void>> atOnce = new ArrayList<>();
-    atOnce.add(throttle.recordFailure("alice"));
-    atOnce.add(otherNode.recordFailure("alice"));
-    atOnce.add(otherNode.recordFailure("alice"));
+    List<Future<LoginThrottle.Attempt>> atOnce = new ArrayList<>();
+    atOnce.add(throttle.reserve("alice"));
+    atOnce.add(otherNode.reserve("alice"));
+    atOnce.add(otherNode.reserve("alice"));
     Future.all(atOnce).await();
+    assertThat(atOnce).allSatisfy(attempt -> assertThat(attempt.result().granted()).isTrue());
     assertThat(retryAfter("alice")).as("three failures, each in its own slot").isEqualTo(Duration.ofMinutes(1));
-    assertThat(otherNode.retryAfter("alice").await()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(otherNode.reserve("alice").await().retryAfter()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void sixtyAttemptsAtOnceAgainstALimitOfTenGetTenReservationsAndFiftyRefusalsOverTwoNodes() {
+    LoginThrottle node1 = new LoginThrottle(map, 10, LoginThrottle.WINDOW, clock);
+    LoginThrottle node2 = new LoginThrottle(map, 10, LoginThrottle.WINDOW, clock);
+    List<Future<LoginThrottle.Attempt>> atOnce = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      atOnce.add((i % 2 == 0 ? node1 : node2).reserve("alice"));
+    }
+    Future.all(atOnce).await();
+    List<LoginThrottle.Attempt> attempts = atOnce.stream().map(Future::result).toList();
+    assertThat(attempts).filteredOn(LoginThrottle.Attempt::granted).hasSize(10)
+      .extracting(LoginThrottle.Attempt::slot).as("each in its own slot").doesNotHaveDuplicates();
+    assertThat(attempts).filteredOn(attempt -> !attempt.granted())
+      .hasSize(50).allSatisfy(refused -> assertThat(refused.retryAfter()).isEqualTo(Duration.ofMinutes(1)));
+    assertThat(node1.reserve("alice").await().granted()).as("the next attempt, right password or not").isFalse();
+  }
+
+  @Test
+  void anAttemptIsCountedFromItsReservationNotFromItsAnswer() {
+    List<LoginThrottle.Attempt> inFlight = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      inFlight.add(throttle.reserve("alice").await());
+    }
+    // none of the three has been answered yet, and no fourth may start
+    assertThat(inFlight).allMatch(LoginThrottle.Attempt::granted);
+    assertThat(throttle.reserve("alice").await().granted()).isFalse();
+  }
+
+  @Test
+  void aStaleSlotTakenByTwoAttemptsAtOnceGoesToOneOfThem() {
+    fail("alice", 3);
+    clock.advance(Duration.ofSeconds(61));
+    // the three stale entries are still in the map (the test's clock moved, not the map's)
+    List<Future<LoginThrottle.Attempt>> atOnce = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      atOnce.add(throttle.reserve("alice"));
+    }
+    Future.all(atOnce).await();
+    assertThat(atOnce).filteredOn(attempt -> attempt.result().granted()).hasSize(3);
   }
 
   @Test
@@ -113,7 +162,7 @@ class LoginThrottleTest {
   void namesThatStopFailingLeaveNothingBehind() {
     LoginThrottle shortWindow = new LoginThrottle(map, 3, Duration.ofMillis(200), java.time.Clock.systemUTC());
     for (int i = 0; i < 50; i++) {
-      shortWindow.recordFailure("user" + i).await();
+      shortWindow.reserve("user" + i).await();
     }
     assertThat(map.size().await()).isEqualTo(50);
     long start = System.nanoTime();

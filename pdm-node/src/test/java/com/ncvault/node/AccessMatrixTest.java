@@ -405,6 +405,40 @@ class AccessMatrixTest {
   }
 
   @Test
+  @Timeout(120)
+  void sixtyWrongPasswordsAtOnceGetTenTriesAndTheRightPasswordAfterThemIsRefused() {
+    api.createUser(admin, "tara", "programmer").await();
+    List<Future<HttpResponse<Buffer>>> burst = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      burst.add(api.client().post("/api/auth/login").sendJsonObject(new JsonObject().put("username", "tara")
+        .put("password", "parallel guess " + i)));
+    }
+    // another user, while the burst is being answered
+    long started = System.nanoTime();
+    int otherStatus = status(request(HttpMethod.GET, "/api/auth/me", tokens.get("viewer")).send()).await();
+    long otherMs = (System.nanoTime() - started) / 1_000_000;
+    Future.all(burst).await();
+    HttpResponse<Buffer> right = api.client().post("/api/auth/login").sendJsonObject(new JsonObject()
+      .put("username", "tara").put("password", TestNode.passwordOf("tara"))).await();
+
+    Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+    burst.forEach(response -> statuses.merge(response.result().statusCode(), 1, Integer::sum));
+    assertThat(statuses.keySet()).as("tried (401), refused untried (429), or too many for the node to check at once (503)")
+      .isSubsetOf(401, 429, 503);
+    assertThat(statuses.get(429)).as("refused untried").isEqualTo(50);
+    assertThat(statuses.getOrDefault(401, 0) + statuses.getOrDefault(503, 0)).as("reserved attempts").isEqualTo(10);
+    assertThat(statuses.get(401)).as("passwords tried").isPositive();
+    assertThat(burst).filteredOn(response -> response.result().statusCode() == 429)
+      .allSatisfy(response -> assertThat(Integer.parseInt(response.result().getHeader("Retry-After"))).isBetween(1, 60));
+    assertThat(right.statusCode()).as("the right password after the burst").isEqualTo(429);
+    assertThat(right.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("too_many_requests");
+    assertThat(right.getHeader("Retry-After")).isNotNull();
+    assertThat(otherStatus).as("another user is served during the burst").isEqualTo(200);
+    assertThat(otherMs).as("and without waiting for it (ms)").isLessThan(2_000);
+    assertThat(errors.drain()).as("errors the node logged").isEmpty();
+  }
+
+  @Test
   @Timeout(60)
   void theSessionCookieIsHttpOnlyStrictAndNotReadableByScripts() {
     HttpResponse<Buffer> login = api.client().post("/api/auth/login").sendJsonObject(new JsonObject()
