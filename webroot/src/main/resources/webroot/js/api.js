@@ -150,7 +150,7 @@ export function contentUrl(filename, rev) {
 
 export const api = {
   login: (username, password) => request('POST', '/api/auth/login', { json: { username, password }, session: false }),
-  logout: () => request('POST', '/api/auth/logout', { session: false }),
+  logout: () => request('POST', '/api/auth/logout', { json: {}, session: false }),
   me: () => request('GET', '/api/auth/me', { session: false }),
   settings: () => request('GET', '/api/settings'),
   /** { token, expiresAt }: opens live connections at the other nodes (the session cookie stays with this origin). Memory only. */

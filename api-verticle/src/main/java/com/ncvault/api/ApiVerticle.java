@@ -56,9 +56,10 @@ public class ApiVerticle extends VerticleBase {
     Future<String> version = vertx.fileSystem().readFile(VERSION_RESOURCE).map(ApiVerticle::version);
     Future<LoginThrottle> throttle = LoginThrottle.create(vertx, config.loginMaxFailuresPerMinute(), Clock.systemUTC());
     SecurityHeaders headers = new SecurityHeaders(config.peerUrls());
+    OriginPolicy origins = new OriginPolicy(config.liveOrigins());
     return Future.all(openApi, version, throttle).compose(loaded -> {
       router = ApiRouter.create(vertx, ApiRoutes.table(
-        new AuthRoutes(storage, tokens, throttle.result(), config.tls(), config.tokenTtlSeconds()),
+        new AuthRoutes(storage, tokens, throttle.result(), origins, config.tls(), config.tokenTtlSeconds()),
         new FileRoutes(storage, new Uploads(vertx, config.incomingDir(), config.maxUploadBytes(), uploadSlots),
           new ContentResponder(),
           new ListCompression(vertx)),
@@ -67,7 +68,7 @@ public class ApiVerticle extends VerticleBase {
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new AdminRoutes(vertx, storage, authenticator),
         new SystemRoutes(vertx, storage, config, version.result(), openApi.result()),
-        new WebSocketGate(vertx, new OriginPolicy(config.liveOrigins())),
+        new WebSocketGate(vertx, origins),
         new InternalRoutes(storage, ClusterSecret.of(config.clusterSecret()))), authenticator, headers);
       return vertx.createHttpServer(serverOptions(config))
         .requestHandler(router)

@@ -5,15 +5,20 @@ import com.ncvault.contract.StorageApi.Credentials;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 
-/** Login (JSON or form), logout and "who am I". */
+/**
+ * Login, logout and "who am I". Login and logout change whose session a browser holds, so they
+ * take JSON only (a page of another site can send a form or text/plain without asking, but JSON
+ * only after a CORS preflight this node never grants) and refuse an Origin other than the pages
+ * that may open /ws ({@link OriginPolicy}): no site can log a visitor in as someone else, or out.
+ */
 final class AuthRoutes {
 
   private static final int MAX_USERNAME = 100;
@@ -22,19 +27,23 @@ final class AuthRoutes {
   private final StorageApi storage;
   private final Tokens tokens;
   private final LoginThrottle throttle;
+  private final OriginPolicy origins;
   private final boolean secureCookie;
   private final long tokenTtlSeconds;
 
-  AuthRoutes(StorageApi storage, Tokens tokens, LoginThrottle throttle, boolean secureCookie, long tokenTtlSeconds) {
+  AuthRoutes(StorageApi storage, Tokens tokens, LoginThrottle throttle, OriginPolicy origins, boolean secureCookie,
+             long tokenTtlSeconds) {
     this.storage = storage;
     this.tokens = tokens;
     this.throttle = throttle;
+    this.origins = origins;
     this.secureCookie = secureCookie;
     this.tokenTtlSeconds = tokenTtlSeconds;
   }
 
   void login(RoutingContext ctx) {
-    JsonObject credentials = credentials(ctx);
+    requireJsonFromAllowedOrigin(ctx.request());
+    JsonObject credentials = Input.jsonBody(ctx);
     String username = Input.requiredString(credentials, "username", MAX_USERNAME);
     String password = Input.requiredString(credentials, "password", MAX_PASSWORD);
     throttle.reserve(username)
@@ -65,6 +74,7 @@ final class AuthRoutes {
   }
 
   void logout(RoutingContext ctx) {
+    requireJsonFromAllowedOrigin(ctx.request());
     ctx.response().addCookie(sessionCookie("", 0));
     Replies.noContent(ctx);
   }
@@ -93,23 +103,19 @@ final class AuthRoutes {
       .setMaxAge(maxAgeSeconds);
   }
 
-  /** Username and password from a JSON body or an HTML form. */
-  private static JsonObject credentials(RoutingContext ctx) {
-    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-    if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
-      MultiMap form = ctx.request().formAttributes();
-      JsonObject fields = new JsonObject();
-      putIfPresent(fields, "username", form.get("username"));
-      putIfPresent(fields, "password", form.get("password"));
-      return fields;
+  /**
+   * Refuses a page of another origin (403 csrf) and any body but JSON (415). A request without
+   * Origin comes from no browser (browsers send it with every POST) and is not a CSRF.
+   */
+  private void requireJsonFromAllowedOrigin(HttpServerRequest request) {
+    String origin = request.getHeader(HttpHeaders.ORIGIN);
+    if (origin != null && !origins.allows(origin, request.scheme(), request.getHeader(HttpHeaders.HOST))) {
+      throw new PdmError(ErrorCode.CSRF, "This origin may not log in or out here");
     }
-    return Input.jsonBody(ctx);
-  }
-
-  private static void putIfPresent(JsonObject fields, String name, String value) {
-    if (value != null) {
-      fields.put(name, value);
+    String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (!mediaType.equals("application/json")) {
+      throw new PdmError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send this as application/json");
     }
   }
 }

@@ -64,13 +64,72 @@ class AuthTest {
       });
   }
 
+  /** The answer to a login or logout with this body, content type and Origin (none when null). */
+  private static Future<HttpResponse<Buffer>> post(String path, String contentType, String body, String origin) {
+    var request = api.client.post(path);
+    if (contentType != null) {
+      request.putHeader("Content-Type", contentType);
+    }
+    if (origin != null) {
+      request.putHeader("Origin", origin);
+    }
+    return request.sendBuffer(Buffer.buffer(body));
+  }
+
+  private static String rightCredentials(String username) {
+    return new JsonObject().put("username", username).put("password", FakeStorage.PASSWORD).encode();
+  }
+
+  private static void refused(HttpResponse<Buffer> response, int status, String code, String what) {
+    assertThat(response.statusCode()).as(what).isEqualTo(status);
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).as(what).isEqualTo(code);
+    assertThat(response.cookies()).as(what + ": no cookie set or cleared").isEmpty();
+  }
+
   @Test
-  void loginWithAnHtmlFormWorksToo(VertxTestContext ctx) {
+  void loginAndLogoutTakeJsonOnlySoAnotherSitesFormCannotSendThem(VertxTestContext ctx) {
     MultiMap form = MultiMap.caseInsensitiveMultiMap().add("username", "vera").add("password", FakeStorage.PASSWORD);
-    verify(ctx, api.client.post("/api/auth/login").sendForm(form), response -> {
-      assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.bodyAsJsonObject().getString("role")).isEqualTo("viewer");
-      assertThat(response.cookies()).anyMatch(c -> c.startsWith("pdm_session="));
+    verify(ctx, Future.all(List.of(
+        api.client.post("/api/auth/login").sendForm(form),
+        post("/api/auth/login", "text/plain", rightCredentials("vera"), null),
+        post("/api/auth/login", null, rightCredentials("vera"), null),
+        api.client.post("/api/auth/logout").sendForm(MultiMap.caseInsensitiveMultiMap()),
+        post("/api/auth/logout", "text/plain;charset=UTF-8", "{}", null),
+        post("/api/auth/login", "application/json; charset=UTF-8", rightCredentials("vera"), null))), all -> {
+      refused(all.resultAt(0), 415, "unsupported_media_type", "a login form");
+      refused(all.resultAt(1), 415, "unsupported_media_type", "a text/plain login");
+      refused(all.resultAt(2), 415, "unsupported_media_type", "a login without content type");
+      refused(all.resultAt(3), 415, "unsupported_media_type", "a logout form");
+      refused(all.resultAt(4), 415, "unsupported_media_type", "a text/plain logout");
+      assertThat(all.<HttpResponse<Buffer>>resultAt(5).statusCode()).as("JSON with a charset").isEqualTo(200);
+    });
+  }
+
+  @Test
+  void aPageOfAnotherSiteCannotLogAVisitorInOrOut(VertxTestContext ctx) {
+    verify(ctx, Future.all(List.of(
+        post("/api/auth/login", "application/json", rightCredentials("vera"), "https://evil.example"),
+        post("/api/auth/login", "application/json", rightCredentials("vera"), "null"),
+        post("/api/auth/login", "application/json", rightCredentials("vera"), "http://localhost:" + (api.port + 1)),
+        post("/api/auth/logout", "application/json", "{}", "https://evil.example"))), all -> {
+      refused(all.resultAt(0), 403, "csrf", "a login from another site");
+      refused(all.resultAt(1), 403, "csrf", "a login from an opaque origin (a sandboxed frame)");
+      refused(all.resultAt(2), 403, "csrf", "a login from another port of the same host");
+      refused(all.resultAt(3), 403, "csrf", "a logout from another site");
+    });
+  }
+
+  @Test
+  void theNodesOwnPageLogsInAndOutWithJson(VertxTestContext ctx) {
+    String own = "http://localhost:" + api.port;
+    verify(ctx, Future.all(List.of(
+        post("/api/auth/login", "application/json", rightCredentials("vera"), own),
+        post("/api/auth/logout", "application/json", "{}", own))), all -> {
+      HttpResponse<Buffer> login = all.resultAt(0);
+      assertThat(login.statusCode()).isEqualTo(200);
+      assertThat(login.bodyAsJsonObject().getString("role")).isEqualTo("viewer");
+      assertThat(login.cookies()).anyMatch(c -> c.startsWith("pdm_session="));
+      assertThat(all.<HttpResponse<Buffer>>resultAt(1).statusCode()).isEqualTo(204);
     });
   }
 
@@ -209,7 +268,7 @@ class AuthTest {
 
   @Test
   void logoutClearsTheCookie(VertxTestContext ctx) {
-    verify(ctx, api.client.post("/api/auth/logout").send(), response -> {
+    verify(ctx, api.client.post("/api/auth/logout").sendJsonObject(new JsonObject()), response -> {
       assertThat(response.statusCode()).isEqualTo(204);
       assertThat(response.cookies()).singleElement().satisfies(cookie ->
         assertThat(cookie).startsWith("pdm_session=;").contains("Max-Age=0").containsIgnoringCase("HttpOnly"));

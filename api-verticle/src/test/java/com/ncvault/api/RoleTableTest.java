@@ -100,7 +100,7 @@ class RoleTableTest {
     JsonObject login = new JsonObject().put("username", "paul").put("password", FakeStorage.PASSWORD);
     return List.of(
       new Case(POST, "/api/auth/login", "/api/auth/login", null, 200, json(login)),
-      new Case(POST, "/api/auth/logout", "/api/auth/logout", null, 204, empty()),
+      new Case(POST, "/api/auth/logout", "/api/auth/logout", null, 204, json(new JsonObject())),
       new Case(GET, "/api/auth/me", "/api/auth/me", v, 200, empty()),
       new Case(GET, "/api/auth/live-token", "/api/auth/live-token", v, 200, empty()),
       new Case(GET, "/api/files", "/api/files?status=locked", v, 200, empty()),

@@ -492,21 +492,36 @@ class ApiEndToEndTest {
     Future<Void> flow = node.client().post("/api/auth/login")
       .sendForm(MultiMap.caseInsensitiveMultiMap().add("username", "pat").add("password", TestNode.passwordOf("pat")))
       .compose(form -> {
-        seen.put("form", form.statusCode()).put("cookie", form.cookies().get(0));
+        seen.put("form", form.statusCode()).put("formCookies", form.cookies().size());
+        return node.client().post("/api/auth/login")
+          .putHeader("Origin", "http://127.0.0.1:" + node.port())
+          .sendJsonObject(new JsonObject().put("username", "pat").put("password", TestNode.passwordOf("pat")));
+      })
+      .compose(login -> {
+        seen.put("login", login.statusCode()).put("cookie", login.cookies().get(0));
         return node.client().post("/api/auth/login")
           .sendJsonObject(new JsonObject().put("username", "pat").put("password", "wrong password"));
       })
       .compose(wrong -> {
         seen.put("wrong", wrong.statusCode());
-        return node.client().post("/api/auth/logout").send();
+        return node.client().post("/api/auth/logout").putHeader("Origin", "https://evil.example")
+          .sendJsonObject(new JsonObject());
+      })
+      .compose(foreignLogout -> {
+        seen.put("foreignLogout", foreignLogout.statusCode()).put("foreignLogoutCookies", foreignLogout.cookies().size());
+        return node.client().post("/api/auth/logout").sendJsonObject(new JsonObject());
       })
       .map(logout -> {
         seen.put("logout", logout.statusCode()).put("cleared", logout.cookies().get(0));
         return null;
       });
     verify(ctx, flow, v -> {
-      assertThat(seen.getInteger("form")).isEqualTo(200);
+      assertThat(seen.getInteger("form")).as("a login form (login CSRF)").isEqualTo(415);
+      assertThat(seen.getInteger("formCookies")).isZero();
+      assertThat(seen.getInteger("login")).as("JSON from the node's own page").isEqualTo(200);
       assertThat(seen.getString("cookie")).startsWith("pdm_session=").contains("SameSite=Strict");
+      assertThat(seen.getInteger("foreignLogout")).as("a logout from another site").isEqualTo(403);
+      assertThat(seen.getInteger("foreignLogoutCookies")).isZero();
       assertThat(seen.getInteger("wrong")).isEqualTo(401);
       assertThat(seen.getInteger("logout")).isEqualTo(204);
       assertThat(seen.getString("cleared")).startsWith("pdm_session=;").contains("Max-Age=0");
