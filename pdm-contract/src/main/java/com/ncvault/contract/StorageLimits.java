@@ -24,6 +24,13 @@ public final class StorageLimits {
   public static final int MIN_PASSWORD = 8;
   public static final int MAX_PASSWORD_BYTES = 72;
   public static final String USERNAME_PATTERN = "[a-z0-9_.-]{1,32}";
+  /** The name the server writes in the history for its own changes (the first admin, a password reset). */
+  public static final String SYSTEM_ACTOR = "system";
+  /**
+   * Names no account may have, whatever their case: the names the server uses for itself, which an
+   * account of that name could otherwise be mistaken for in the history.
+   */
+  public static final List<String> RESERVED_USERNAMES = List.of(SYSTEM_ACTOR);
   /** A revision as typed in a query ("1.0", "12.3"). */
   public static final int MAX_REVISION = 20;
   /**

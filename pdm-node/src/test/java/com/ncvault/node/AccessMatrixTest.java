@@ -382,6 +382,24 @@ class AccessMatrixTest {
     assertThat(TestTokens.claimsOf(pat).getString("iss")).isEqualTo("ncvault");
   }
 
+  // ---------------------------------------------------------------- reserved names
+
+  @Test
+  @Timeout(60)
+  void anAdminCannotCreateAnAccountNamedAsTheServerWritesItselfInTheHistory() {
+    for (String name : List.of("system", "SYSTEM")) {
+      HttpResponse<Buffer> refused = request(HttpMethod.POST, "/api/admin/users", admin).sendJsonObject(new JsonObject()
+        .put("username", name).put("password", "a long enough password").put("role", "admin")).await();
+      assertThat(refused.statusCode()).as(name).isEqualTo(400);
+      JsonObject error = refused.bodyAsJsonObject().getJsonObject("error");
+      assertThat(error.getString("code")).isEqualTo("validation_failed");
+      assertThat(error.getString("message")).contains("system is reserved");
+    }
+    assertThat(request(HttpMethod.GET, "/api/admin/users", admin).send().await().bodyAsJsonObject().getJsonArray("users").stream()
+      .map(user -> ((JsonObject) user).getString("username"))).doesNotContain("system");
+    assertThat(errors.drain()).as("errors the node logged").isEmpty();
+  }
+
   // ---------------------------------------------------------------- login throttle and cookie
 
   @Test

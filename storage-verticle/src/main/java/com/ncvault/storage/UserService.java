@@ -29,7 +29,7 @@ import java.util.Map;
  */
 final class UserService {
 
-  static final String SYSTEM = "system";
+  static final String SYSTEM = StorageLimits.SYSTEM_ACTOR;
 
   private final Pool pool;
   private final GroupCommit commits;

@@ -699,6 +699,20 @@ abstract class StorageBehaviour extends StorageTestBase {
   }
 
   @Test
+  void noAccountMayTakeTheNameTheServerWritesForItselfWhateverItsCase() {
+    JsonObject request = new JsonObject().put("password", "long-enough").put("role", Roles.ADMIN).put("user", ADMIN);
+    for (String name : List.of("system", "SYSTEM", "System")) {
+      PdmError refused = storage.failure(StorageActions.USERS_CREATE, request.copy().put("username", name));
+      assertError(refused, 400, "validation_failed");
+      assertThat(refused.getMessage()).as(name).contains("system is reserved");
+      assertThat(refused.details().getString("field")).isEqualTo("username");
+    }
+    assertThat(storage.call(StorageActions.USERS_LIST, new JsonObject()).getJsonArray("users").stream()
+      .map(u -> ((JsonObject) u).getString("username"))).containsExactly(ADMIN);
+    assertThat(createUser("systems", Roles.VIEWER).getString("username")).as("a name that only begins so").isEqualTo("systems");
+  }
+
+  @Test
   void anAdminManagesUsersWithinTheRules() {
     JsonObject carol = createUser("carol", Roles.PROGRAMMER);
     assertThat(carol.getString("role")).isEqualTo(Roles.PROGRAMMER);
