@@ -15,4 +15,12 @@ public final class EventTypes {
 
   private EventTypes() {
   }
+
+  /**
+   * True for the events of user administration, which only admins may read (the user list is
+   * theirs): in the event log, the activity feed and the live connection.
+   */
+  public static boolean isUserAdministration(String type) {
+    return USER_CREATED.equals(type) || USER_CHANGED.equals(type) || USER_DELETED.equals(type);
+  }
 }

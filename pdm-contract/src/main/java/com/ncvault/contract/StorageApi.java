@@ -379,21 +379,38 @@ public interface StorageApi {
   record DashboardQuery(Long staleSeconds) {
   }
 
-  /** user and type filter when given; limit is kept within 1..{@link StorageLimits#MAX_ACTIVITY_LIMIT}. */
-  record ActivityQuery(int limit, int offset, String user, String type) {
+  /**
+   * user and type filter when given; limit is kept within 1..{@link StorageLimits#MAX_ACTIVITY_LIMIT}.
+   * {@code withoutUserAdministration}: leaves out the events only admins may read
+   * ({@link EventTypes#isUserAdministration}), for everyone else.
+   */
+  record ActivityQuery(int limit, int offset, String user, String type, boolean withoutUserAdministration) {
     public ActivityQuery {
       limit = StorageLimits.clamp(limit, 1, StorageLimits.MAX_ACTIVITY_LIMIT);
       offset = Math.max(0, offset);
       user = user == null || user.isBlank() ? null : user;
       type = type == null || type.isBlank() ? null : type;
     }
+
+    /** Every event, user administration included. */
+    public ActivityQuery(int limit, int offset, String user, String type) {
+      this(limit, offset, user, type, false);
+    }
   }
 
-  /** limit is kept within 1..{@link StorageLimits#MAX_EVENTS_LIMIT}. */
-  record EventsQuery(long since, int limit) {
+  /**
+   * limit is kept within 1..{@link StorageLimits#MAX_EVENTS_LIMIT}. {@code withoutUserAdministration}:
+   * leaves out the events only admins may read; the page's latestSeq still counts them.
+   */
+  record EventsQuery(long since, int limit, boolean withoutUserAdministration) {
     public EventsQuery {
       since = Math.max(0, since);
       limit = StorageLimits.clamp(limit, 1, StorageLimits.MAX_EVENTS_LIMIT);
+    }
+
+    /** Every event, user administration included (what sync reads). */
+    public EventsQuery(long since, int limit) {
+      this(since, limit, false);
     }
   }
 

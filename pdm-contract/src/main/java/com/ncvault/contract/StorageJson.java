@@ -120,9 +120,9 @@ public final class StorageJson {
     Map.entry(StorageActions.DASHBOARD_STATS, (s, b) -> s.dashboard(new DashboardQuery(b.getLong("staleSeconds")))),
     Map.entry(StorageActions.ACTIVITY_LIST, (s, b) -> s.activity(new ActivityQuery(
       b.getInteger("limit", StorageLimits.DEFAULT_ACTIVITY_LIMIT), b.getInteger("offset", 0), text(b, "user"),
-      text(b, "type")))),
+      text(b, "type"), b.getBoolean("withoutUserAdministration", false)))),
     Map.entry(StorageActions.EVENTS_SINCE, (s, b) -> s.eventsSince(new EventsQuery(b.getLong("since", 0L),
-      b.getInteger("limit", StorageLimits.DEFAULT_EVENTS_LIMIT)))),
+      b.getInteger("limit", StorageLimits.DEFAULT_EVENTS_LIMIT), b.getBoolean("withoutUserAdministration", false)))),
     Map.entry(StorageActions.EVENTS_LATEST, (s, b) -> s.latestSeq().map(seq -> new JsonObject().put("seq", seq))),
     Map.entry(StorageActions.USERS_AUTHENTICATE, (s, b) -> s.authenticate(new Credentials(text(b, "username"),
       text(b, "password")))),

@@ -400,6 +400,59 @@ class AccessMatrixTest {
     assertThat(errors.drain()).as("errors the node logged").isEmpty();
   }
 
+  // ---------------------------------------------------------------- who reads user administration
+
+  @Test
+  @Timeout(120)
+  void userAdministrationIsReadByAdminsOnlyInTheEventLogTheFeedAndTheLiveConnectionWhileFileEventsReachEveryone() {
+    long before = api.latestSeq(admin).await();
+    List<String> readers = List.of("viewer", "programmer", "admin");
+    Map<String, DeltaSocket> live = new LinkedHashMap<>();
+    for (String reader : readers) {
+      live.put(reader, DeltaSocket.connect(vertx, node.port(), tokens.get(reader), before).await());
+    }
+    JsonObject ulla = new JsonObject().put("username", "ulla").put("password", "a long enough password").put("role", "viewer");
+    NodeApi.json(request(HttpMethod.POST, "/api/admin/users", admin).sendJsonObject(ulla), 201).await();
+    String file = freeFile().await();
+    NodeApi.json(request(HttpMethod.PATCH, "/api/admin/users/ulla", admin).sendJsonObject(new JsonObject()
+      .put("role", "programmer")), 200).await();
+    NodeApi.json(request(HttpMethod.POST, "/api/admin/users/ulla/password", admin).sendJsonObject(new JsonObject()
+      .put("password", "another long password")), 200).await();
+    assertThat(request(HttpMethod.DELETE, "/api/admin/users/ulla", admin).send().await().statusCode()).isLessThan(300);
+    api.checkout(pat, file).await();
+    long last = api.latestSeq(admin).await();
+
+    List<JsonObject> history = api.eventsSince(admin, before).await();
+    List<Long> userAdministration = history.stream().filter(e -> e.getString("type").startsWith("user_"))
+      .map(e -> e.getLong("seq")).toList();
+    List<Long> fileEvents = history.stream().filter(e -> !e.getString("type").startsWith("user_"))
+      .map(e -> e.getLong("seq")).toList();
+    assertThat(history.stream().map(e -> e.getString("type"))).as("the admin's event log")
+      .containsExactly("user_created", "create", "user_changed", "user_changed", "user_deleted", "checkout");
+    for (String reader : List.of("viewer", "programmer")) {
+      assertThat(api.eventsSince(tokens.get(reader), before).await().stream().map(e -> e.getLong("seq")))
+        .as(reader + "'s event log").containsExactlyElementsOf(fileEvents);
+      assertThat(feed(tokens.get(reader))).as(reader + "'s activity feed").noneMatch(type -> type.startsWith("user_"))
+        .contains("create", "checkout");
+    }
+    assertThat(feed(admin)).as("the admin's activity feed").contains("user_created", "user_changed", "user_deleted");
+
+    Future.all(live.values().stream().map(socket -> socket.activity(last)).toList()).await();
+    assertThat(live.get("viewer").activitySeqs()).as("the viewer's live connection").containsExactlyElementsOf(fileEvents);
+    assertThat(live.get("programmer").activitySeqs()).as("a programmer's live connection").containsExactlyElementsOf(fileEvents);
+    assertThat(live.get("admin").activitySeqs()).as("the admin's live connection").containsAll(userAdministration)
+      .containsAll(fileEvents);
+    assertThat(live.get("viewer").messages()).noneMatch(message -> message.encode().contains("ulla"));
+    Future.all(live.values().stream().map(DeltaSocket::close).toList()).await();
+    assertThat(errors.drain()).as("errors the node logged").isEmpty();
+  }
+
+  /** The event types of the newest entries of the activity feed, as {@code token} reads it. */
+  private static List<String> feed(String token) {
+    return NodeApi.json(request(HttpMethod.GET, "/api/dashboard/activity?limit=50", token).send(), 200).await()
+      .getJsonArray("activities").stream().map(a -> ((JsonObject) a).getString("event_type")).toList();
+  }
+
   // ---------------------------------------------------------------- login throttle and cookie
 
   @Test

@@ -109,6 +109,10 @@ final class ActivityService {
     if (type != null) {
       sql.append(joiner).append("event_type = #{type}");
       params.put("type", type);
+      joiner = " AND ";
+    }
+    if (query.withoutUserAdministration()) {
+      sql.append(joiner).append(Sql.NOT_USER_ADMINISTRATION);
     }
     sql.append(Sql.ACTIVITY_PAGE);
     return Database.run(pool, sql.toString(), params).map(rows -> {
@@ -137,7 +141,9 @@ final class ActivityService {
     // the queries gave an empty page with a newer latestSeq, which sync took for lost history.
     return pool.query(Sql.LATEST_SEQ).execute().map(Rows::single)
       .compose(latest -> pool.query(Sql.OLDEST_SEQ).execute().map(Rows::single)
-        .compose(oldest -> Database.run(pool, Sql.EVENTS_SINCE, Map.of("since", since, "limit", limit))
+        .compose(oldest -> Database.run(pool,
+            query.withoutUserAdministration() ? Sql.EVENTS_SINCE_WITHOUT_USER_ADMINISTRATION : Sql.EVENTS_SINCE,
+            Map.of("since", since, "limit", limit))
           .map(rows -> {
             List<DomainEvent> events = new ArrayList<>(rows.size());
             rows.forEach(row -> events.add(new JsonObject(row.getString("event_json")).mapTo(DomainEvent.class)));

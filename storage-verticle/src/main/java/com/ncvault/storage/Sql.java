@@ -56,6 +56,10 @@ final class Sql {
   static final String TRIM_ACTIVITY = "DELETE FROM activity WHERE seq <= #{cutoff}";
   static final String EVENTS_SINCE = "SELECT event_json FROM activity WHERE seq > #{since} ORDER BY seq "
     + "LIMIT #{limit}";
+  /** The events only admins may read ({@code EventTypes.isUserAdministration}), as an SQL condition. */
+  static final String NOT_USER_ADMINISTRATION = "event_type NOT IN ('user_created', 'user_changed', 'user_deleted')";
+  static final String EVENTS_SINCE_WITHOUT_USER_ADMINISTRATION = "SELECT event_json FROM activity WHERE seq > #{since} AND "
+    + NOT_USER_ADMINISTRATION + " ORDER BY seq LIMIT #{limit}";
   static final String ACTIVITY = "SELECT seq, event_type, filename, username, created_at, revision, message "
     + "FROM activity";
   static final String ACTIVITY_PAGE = " ORDER BY seq DESC LIMIT #{limit} OFFSET #{offset}";

@@ -523,7 +523,8 @@ public class MemoryStorage implements StorageApi {
     for (int i = log.size() - 1; i >= 0 && page.size() < q.limit(); i--) {
       JsonObject e = log.get(i);
       if (e.getLong("seq") < oldestKept || q.user() != null && !q.user().equals(e.getString("user"))
-        || q.type() != null && !q.type().equals(e.getString("type"))) {
+        || q.type() != null && !q.type().equals(e.getString("type"))
+        || q.withoutUserAdministration() && EventTypes.isUserAdministration(e.getString("type"))) {
         continue;
       }
       if (skipped++ < q.offset()) {
@@ -540,7 +541,8 @@ public class MemoryStorage implements StorageApi {
     List<DomainEvent> page = new ArrayList<>();
     for (JsonObject e : log) {
       long seq = e.getLong("seq");
-      if (seq > q.since() && seq >= oldestKept && page.size() < q.limit()) {
+      boolean hidden = q.withoutUserAdministration() && EventTypes.isUserAdministration(e.getString("type"));
+      if (seq > q.since() && seq >= oldestKept && !hidden && page.size() < q.limit()) {
         page.add(e.mapTo(DomainEvent.class));
       }
     }

@@ -617,6 +617,41 @@ abstract class StorageBehaviour extends StorageTestBase {
   }
 
   @Test
+  void userAdministrationCanBeLeftOutOfTheEventLogAndTheFeedForThoseWhoAreNotAdmins() {
+    long start = latestSeq();
+    createUser("carol", Roles.VIEWER);
+    create("part.nc", NC, "alice");
+    storage.call(StorageActions.USERS_UPDATE, new JsonObject().put("username", "carol").put("role", Roles.PROGRAMMER)
+      .put("user", ADMIN));
+    storage.call(StorageActions.USERS_PASSWORD, new JsonObject().put("username", "carol")
+      .put("password", "new-password-9").put("user", ADMIN));
+    checkout("part.nc", "alice");
+    storage.call(StorageActions.USERS_DELETE, new JsonObject().put("username", "carol").put("user", ADMIN));
+
+    JsonObject everything = storage.call(StorageActions.EVENTS_SINCE, new JsonObject().put("since", start));
+    assertThat(types(everything.getJsonArray("events"), "type"))
+      .containsExactly("user_created", "create", "user_changed", "user_changed", "checkout", "user_deleted");
+    JsonObject forOthers = storage.call(StorageActions.EVENTS_SINCE, new JsonObject().put("since", start)
+      .put("withoutUserAdministration", true));
+    assertThat(types(forOthers.getJsonArray("events"), "type")).containsExactly("create", "checkout");
+    assertThat(forOthers.getLong("latestSeq")).as("the log's end still counts every event").isEqualTo(start + 6);
+    assertThat(storage.call(StorageActions.EVENTS_SINCE, new JsonObject().put("since", start).put("limit", 1)
+      .put("withoutUserAdministration", true)).getJsonArray("events").getJsonObject(0).getString("type"))
+      .as("a page is filled with what may be read").isEqualTo("create");
+
+    assertThat(types(storage.call(StorageActions.ACTIVITY_LIST, new JsonObject()).getJsonArray("activities"),
+      "event_type")).contains("user_created", "user_changed", "user_deleted");
+    assertThat(types(storage.call(StorageActions.ACTIVITY_LIST, new JsonObject().put("withoutUserAdministration", true))
+      .getJsonArray("activities"), "event_type")).containsExactly("checkout", "create");
+    assertThat(storage.call(StorageActions.ACTIVITY_LIST, new JsonObject().put("type", "user_created")
+      .put("withoutUserAdministration", true)).getJsonArray("activities")).as("asked for by type").isEmpty();
+  }
+
+  private static List<String> types(JsonArray entries, String field) {
+    return entries.stream().map(e -> ((JsonObject) e).getString(field)).toList();
+  }
+
+  @Test
   void theActivityFeedIsNewestFirstAndFilters() {
     create("part.nc", NC, "alice");
     checkout("part.nc", "alice");

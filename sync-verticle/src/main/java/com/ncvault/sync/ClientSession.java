@@ -3,6 +3,7 @@ package com.ncvault.sync;
 import com.ncvault.contract.DomainEvent;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
+import com.ncvault.contract.Roles;
 import com.ncvault.contract.WsCloseCodes;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
@@ -44,6 +45,8 @@ final class ClientSession {
 
   private final ServerWebSocket socket;
   private final String user;
+  /** Whether this socket receives user administration; follows the account's role changes event by event. */
+  private boolean admin;
   private final int proto;
   private final long since;
   private final long expiresAt;
@@ -76,10 +79,11 @@ final class ClientSession {
   private boolean binaryFragments;
   private long expiryTimer = -1;
 
-  ClientSession(ServerWebSocket socket, String user, int proto, long since, long expiresAt, Hub hub, SyncNode node,
-                SyncSettings settings, StorageClient storage, RecentEvents recent, Vertx vertx) {
+  ClientSession(ServerWebSocket socket, String user, String role, int proto, long since, long expiresAt, Hub hub,
+                SyncNode node, SyncSettings settings, StorageClient storage, RecentEvents recent, Vertx vertx) {
     this.socket = socket;
     this.user = user;
+    this.admin = Roles.ADMIN.equals(role);
     this.proto = proto;
     this.since = since;
     this.expiresAt = expiresAt;
@@ -98,6 +102,7 @@ final class ClientSession {
   int proto() {
     return proto;
   }
+
 
   Set<String> watches() {
     return watches;
@@ -419,10 +424,18 @@ final class ClientSession {
   }
 
   private void write(OutboundEvent event) {
-    for (String frame : event.frames()) {
-      socket.writeTextMessage(frame);
+    // An event this socket may not see still counts as passed: the client's stream skips its seq.
+    if (admin || !event.adminOnly()) {
+      for (String frame : event.frames()) {
+        socket.writeTextMessage(frame);
+      }
     }
     lastSeq = event.seq();
+    OutboundEvent.RoleChange change = event.roleChange();
+    if (change != null && change.username().equals(user)) {
+      // the events after this one are for the account's new role
+      admin = Roles.ADMIN.equals(change.role());
+    }
   }
 
   private boolean full() {

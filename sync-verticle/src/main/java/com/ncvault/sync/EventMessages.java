@@ -63,6 +63,14 @@ final class EventMessages {
     return event.type() != null && !event.type().startsWith("user_");
   }
 
+  /**
+   * True for user administration (an account created, deleted, given a role or a password): the
+   * user list is for admins, so are these events.
+   */
+  static boolean adminOnly(DomainEvent event) {
+    return EventTypes.isUserAdministration(event.type());
+  }
+
   /** The activity entry, the same shape as GET /api/dashboard/activity lists. */
   static JsonObject activityEntry(DomainEvent event) {
     return new JsonObject()

@@ -165,7 +165,7 @@ final class SyncNode {
     socketContext.runOnContext(v -> {
       Hub hub = hubs.computeIfAbsent(Thread.currentThread(), thread -> new Hub(socketContext));
       int proto = handoff.proto() == 2 ? 2 : 1;
-      new ClientSession(handoff.socket(), handoff.user(), proto, handoff.since(), handoff.expiresAt(), hub, this,
+      new ClientSession(handoff.socket(), handoff.user(), handoff.role(), proto, handoff.since(), handoff.expiresAt(), hub, this,
         settings, storage, recent, vertx).start();
     });
   }

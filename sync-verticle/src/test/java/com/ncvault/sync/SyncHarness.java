@@ -97,6 +97,12 @@ final class SyncHarness {
       .compose(socket -> socket.await(m -> "FILE_LIST_UPDATED".equals(m.getString("type"))).map(socket));
   }
 
+  /** {@link #connectReady(String)} for a user of this role (others are programmers). */
+  Future<TestSocket> connectReady(String user, String role) {
+    return connect(query(user, 2, null, null) + "&role=" + role)
+      .compose(socket -> socket.await(m -> "FILE_LIST_UPDATED".equals(m.getString("type"))).map(socket));
+  }
+
   Future<JsonObject> status() {
     return vertx.eventBus().<JsonObject>request(Addresses.SYNC_STATUS, new JsonObject()).map(m -> m.body());
   }
@@ -154,9 +160,10 @@ final class SyncHarness {
       int proto = Integer.parseInt(request.getParam("proto", "1"));
       long since = Long.parseLong(request.getParam("since", "-1"));
       long expiresAt = Long.parseLong(request.getParam("expiresAt", "0"));
+      String role = request.getParam("role", "programmer");
       request.toWebSocket().onSuccess(socket -> {
         socket.pause();
-        SocketHandoff handoff = new SocketHandoff(socket, user, "programmer", since, proto, expiresAt);
+        SocketHandoff handoff = new SocketHandoff(socket, user, role, since, proto, expiresAt);
         vertx.eventBus().send(Addresses.SYNC_CONNECT, handoff,
           new DeliveryOptions().setCodecName(SocketHandoff.CODEC));
       });

@@ -244,6 +244,50 @@ class WatchNotifyPresenceTest {
   }
 
   @Test
+  void userAdministrationReachesAdminsSocketsOnlyLiveAndInCatchUpWhileFileEventsReachEveryone(Vertx vertx,
+                                                                                             VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> Future.all(node.connectReady("vic", "viewer"),
+      node.connectReady("bob", "programmer"), node.connectReady("ada", "admin")).compose(all -> {
+        long before = node.storage.lastSeq();
+        long created = node.storage.commitAndPublishUserEvent(EventTypes.USER_CREATED, "ulla", "ada",
+          new JsonObject().put("role", "viewer")).seq();
+        long file = node.storage.commitAndPublish(EventTypes.CREATE, FILE, "bob").seq();
+        long promoted = node.storage.commitAndPublishUserEvent(EventTypes.USER_CHANGED, "ulla", "ada",
+          new JsonObject().put("role", "programmer")).seq();
+        long deleted = node.storage.commitAndPublishUserEvent(EventTypes.USER_DELETED, "ulla", "ada", new JsonObject()).seq();
+        long checkout = node.storage.commitAndPublish(EventTypes.CHECKOUT, FILE, "bob").seq();
+        List<TestSocket> sockets = List.of(all.resultAt(0), all.resultAt(1), all.resultAt(2));
+        return Future.all(sockets.stream().map(s -> s.awaitActivity(checkout)).toList())
+          // a viewer coming back after all this reads the same from the history
+          .compose(v -> node.connect("vic", 2, before)).compose(late -> late.awaitActivity(checkout).map(late))
+          .map(late -> {
+            assertThat(sockets.get(0).activitySeqs()).as("the viewer").containsExactly(file, checkout);
+            assertThat(sockets.get(1).activitySeqs()).as("a programmer").containsExactly(file, checkout);
+            assertThat(sockets.get(2).activitySeqs()).as("the admin").containsExactly(created, file, promoted, deleted,
+              checkout);
+            assertThat(late.activitySeqs()).as("the viewer catching up").containsExactly(file, checkout);
+            assertThat(sockets.get(0).messages()).as("nothing of it in any message")
+              .noneMatch(m -> m.encode().contains("ulla"));
+            return sockets;
+          });
+      }).compose(sockets -> {
+        // vic is made an admin: what follows reaches him; ada is made a viewer: it no longer reaches her
+        long vicPromoted = node.storage.commitAndPublishUserEvent(EventTypes.USER_CHANGED, "vic", "ada",
+          new JsonObject().put("role", "admin")).seq();
+        long adaDemoted = node.storage.commitAndPublishUserEvent(EventTypes.USER_CHANGED, "ada", "vic",
+          new JsonObject().put("role", "viewer")).seq();
+        long zoe = node.storage.commitAndPublishUserEvent(EventTypes.USER_CREATED, "zoe", "vic",
+          new JsonObject().put("role", "viewer")).seq();
+        long checkin = node.storage.commitAndPublish(EventTypes.CHECKIN, FILE, "bob").seq();
+        return Future.all(sockets.get(0).awaitActivity(checkin), sockets.get(2).awaitActivity(checkin)).map(v -> {
+          assertThat(sockets.get(0).activitySeqs()).as("vic, promoted").contains(adaDemoted, zoe).doesNotContain(vicPromoted);
+          assertThat(sockets.get(2).activitySeqs()).as("ada, demoted").contains(vicPromoted, adaDemoted).doesNotContain(zoe);
+          return null;
+        });
+      })).onComplete(ctx.succeeding(v -> ctx.completeNow()));
+  }
+
+  @Test
   void aRoleChangeLeavesTheSocketsOpen(Vertx vertx, VertxTestContext ctx) {
     SyncHarness.start(vertx).compose(node -> node.connectReady("bob").compose(bob -> {
       node.storage.commitAndPublishUserEvent(EventTypes.USER_CHANGED, "bob", "admin", new JsonObject().put("role", "viewer"));
