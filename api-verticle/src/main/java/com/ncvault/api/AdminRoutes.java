@@ -45,6 +45,7 @@ final class AdminRoutes {
     NewUser request = new NewUser(Input.requiredString(body, "username", MAX_NAME),
       Input.requiredString(body, "password", MAX_PASSWORD), role(body), ApiRouter.user(ctx).username());
     storage.createUser(request)
+      .onComplete(done -> authenticator.forget(request.username()))
       .onSuccess(user -> Replies.json(ctx, 201, user))
       .onFailure(ctx::fail);
   }

@@ -60,8 +60,8 @@ final class AuthRoutes {
       .onSuccess(user -> {
         String name = user.username();
         String role = user.role();
-        Tokens.Issued issued = tokens.issue(name, role);
-        ctx.put(SessionUser.CONTEXT_KEY, new SessionUser(name, role, SessionUser.Source.BEARER, issued.sessionStartMs(),
+        Tokens.Issued issued = tokens.issue(name, user.id(), role);
+        ctx.put(SessionUser.CONTEXT_KEY, new SessionUser(name, user.id(), role, SessionUser.Source.BEARER, issued.sessionStartMs(),
           issued.expiresAt()));
         ctx.response().addCookie(sessionCookie(issued.token(), tokenTtlSeconds));
         Replies.json(ctx, new JsonObject()

@@ -12,7 +12,8 @@ import io.vertx.core.http.HttpServerRequest;
 /**
  * Finds the caller of a request: a token from {@code Authorization: Bearer}, the session cookie or
  * (for /ws only) {@code ?token=}; checks it (a live token is good for /ws only); then reads the
- * user's current role. The role is read
+ * user's current role, refusing a token of another account of that name (one deleted since) or of
+ * a session ended since (a new password). The role is read
  * per request (through a cache of a few seconds) rather than trusted from the token, so that a
  * demoted or deleted user loses rights within seconds, not at token expiry.
  */
@@ -54,11 +55,15 @@ final class Authenticator {
         return Future.failedFuture(new PdmError(ErrorCode.UNAUTHENTICATED, "This token only opens live connections"));
       }
       return currentUser(verified.username()).compose(account -> {
+        if (!account.id().equals(verified.accountId())) {
+          // the token's account was deleted; this is another account of the same name
+          return Future.failedFuture(new PdmError(ErrorCode.UNAUTHENTICATED, "This account no longer exists"));
+        }
         if (verified.sessionStartMs() < account.sessionsSince()) {
           return Future.failedFuture(new PdmError(ErrorCode.UNAUTHENTICATED,
             "The password of this account was changed - please log in again"));
         }
-        return Future.succeededFuture(new SessionUser(account.username(), account.role(), source,
+        return Future.succeededFuture(new SessionUser(account.username(), account.id(), account.role(), source,
           verified.sessionStartMs(), verified.expiresAt()));
       });
     });

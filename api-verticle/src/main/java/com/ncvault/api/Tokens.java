@@ -14,9 +14,9 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Instant;
 
 /**
- * Login tokens: HS256 JWTs signed with the node's secret, {@code sub} = username, {@code role} at
- * issue time (informational: every request re-reads the current role), {@code exp} = issue time +
- * lifetime. Tokens with another algorithm (including "none"), a bad signature, no expiry or a past
+ * Login tokens: HS256 JWTs signed with the node's secret, {@code sub} = username, {@code aid} = the
+ * account's immutable id, {@code role} at issue time (informational: every request re-reads the
+ * current role), {@code exp} = issue time + lifetime. A token without {@code aid} is refused. Tokens with another algorithm (including "none"), a bad signature, no expiry or a past
  * expiry are refused. A live token ({@code scope} = {@value #LIVE_SCOPE}) only opens /ws: the page
  * uses one to reach another node of the cluster when its own is down, and it expires with the
  * session it was made from.
@@ -35,11 +35,14 @@ final class Tokens {
    * What a token we accept says: whose it is, when its session began (epoch ms), until when, and
    * whether it only opens /ws.
    */
-  record Verified(String username, long sessionStartMs, Instant expiresAt, boolean liveOnly) {
+  record Verified(String username, String accountId, long sessionStartMs, Instant expiresAt, boolean liveOnly) {
   }
 
   /** Claim with the login's time in milliseconds ({@code iat} has whole seconds only). */
   static final String SESSION_START = "sst";
+
+  /** Claim with the account's immutable id: a token of a deleted account never fits a new one of the same name. */
+  static final String ACCOUNT_ID = "aid";
 
   private final JWTAuth jwt;
   private final long ttlSeconds;
@@ -51,10 +54,11 @@ final class Tokens {
       .setJWTOptions(new JWTOptions().setIssuer(ISSUER)));
   }
 
-  Issued issue(String username, String role) {
+  Issued issue(String username, String accountId, String role) {
     long nowMs = System.currentTimeMillis();
     long now = nowMs / 1000;
-    return sign(new JsonObject().put("sub", username).put("role", role).put(SESSION_START, nowMs), now, now + ttlSeconds);
+    return sign(new JsonObject().put("sub", username).put(ACCOUNT_ID, accountId).put("role", role)
+      .put(SESSION_START, nowMs), now, now + ttlSeconds);
   }
 
   /** A token that only opens /ws, for {@code session}'s user, expiring when the session does (to the second). */
@@ -64,7 +68,8 @@ final class Tokens {
     if (sessionEnd <= now) {
       throw invalid();
     }
-    return sign(new JsonObject().put("sub", session.username()).put("role", session.role()).put("scope", LIVE_SCOPE)
+    return sign(new JsonObject().put("sub", session.username()).put(ACCOUNT_ID, session.accountId())
+      .put("role", session.role()).put("scope", LIVE_SCOPE)
       .put(SESSION_START, session.sessionStartMs()), now, sessionEnd);
   }
 
@@ -115,7 +120,9 @@ final class Tokens {
       .compose(user -> {
         JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
         Object sub = claims.getValue("sub");
-        if (!(claims.getValue("exp") instanceof Number exp) || !(sub instanceof String name) || name.isEmpty()) {
+        Object aid = claims.getValue(ACCOUNT_ID);
+        if (!(claims.getValue("exp") instanceof Number exp) || !(sub instanceof String name) || name.isEmpty()
+          || !(aid instanceof String accountId) || accountId.isEmpty()) {
           return Future.failedFuture(invalid());
         }
         Object scope = claims.getValue("scope");
@@ -125,7 +132,7 @@ final class Tokens {
         // a token without the claim counts from its iat (or from the start of time)
         long sessionStart = claims.getValue(SESSION_START) instanceof Number ms ? ms.longValue()
           : claims.getValue("iat") instanceof Number iat ? iat.longValue() * 1000 : 0L;
-        return Future.succeededFuture(new Verified(name, sessionStart, Instant.ofEpochSecond(exp.longValue()),
+        return Future.succeededFuture(new Verified(name, accountId, sessionStart, Instant.ofEpochSecond(exp.longValue()),
           scope != null));
       });
   }

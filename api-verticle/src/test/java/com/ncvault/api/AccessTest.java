@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class AccessTest {
 
   private static SessionUser user(String role, SessionUser.Source source) {
-    return new SessionUser("someone", role, source, 0L, java.time.Instant.now().plusSeconds(60));
+    return new SessionUser("someone", "id-of-someone", role, source, 0L, java.time.Instant.now().plusSeconds(60));
   }
 
   @Test

@@ -10,7 +10,7 @@ class UserCacheTest {
 
   private final MutableClock clock = new MutableClock();
   private final UserCache cache = new UserCache(clock, Duration.ofSeconds(3));
-  private final Account paul = new Account("paul", "programmer", "2025-01-01T00:00:00Z", 0L);
+  private final Account paul = new Account("paul", "programmer", "2025-01-01T00:00:00Z", 0L, "id-of-paul");
 
   @Test
   void aUserIsRememberedForTheTtlOnly() {

@@ -564,8 +564,12 @@ public interface StorageApi {
     }
   }
 
-  /** A user as the vault knows it now; tokens issued before {@code sessionsSince} (epoch ms) are no longer good. */
-  record Account(String username, String role, String createdAt, long sessionsSince) {
+  /**
+   * A user as the vault knows it now; tokens issued before {@code sessionsSince} (epoch ms) are no longer good,
+   * nor tokens of another {@code id} (the immutable id of this account: a token of a deleted account of the
+   * same name carries the deleted one's).
+   */
+  record Account(String username, String role, String createdAt, long sessionsSince, String id) {
   }
 
   /** A blob of this node's store, for sending it to another node. */

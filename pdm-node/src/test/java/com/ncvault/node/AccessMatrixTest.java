@@ -323,35 +323,45 @@ class AccessMatrixTest {
   // ---------------------------------------------------------------- tokens
 
   static Stream<Arguments> forgedTokens() {
-    JsonObject patClaims = TestTokens.claims("pat", "programmer", 3600);
     return Stream.of(
       Arguments.of(Named.of("pat's token with the role changed to admin (signature kept)",
         (TokenMaker) () -> TestTokens.withClaims(pat, TestTokens.claimsOf(pat).put("role", "admin")))),
       Arguments.of(Named.of("pat's token with the user changed to admin (signature kept)",
         (TokenMaker) () -> TestTokens.withClaims(pat, TestTokens.claimsOf(pat).put("sub", "admin")))),
       Arguments.of(Named.of("a token that expired a minute ago",
-        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims("admin", "admin", -60)))),
+        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims("admin", adminId(), "admin", -60)))),
       Arguments.of(Named.of("an unsigned token with alg none",
-        (TokenMaker) () -> TestTokens.unsigned(TestTokens.claims("admin", "admin", 3600)))),
+        (TokenMaker) () -> TestTokens.unsigned(TestTokens.claims("admin", adminId(), "admin", 3600)))),
       Arguments.of(Named.of("an alg none token with pat's signature kept",
-        (TokenMaker) () -> TestTokens.unsigned(TestTokens.claims("admin", "admin", 3600)) + pat.split("\\.")[2])),
+        (TokenMaker) () -> TestTokens.unsigned(TestTokens.claims("admin", adminId(), "admin", 3600)) + pat.split("\\.")[2])),
       Arguments.of(Named.of("a token signed with another key",
-        (TokenMaker) () -> TestTokens.sign("another key entirely", TestTokens.claims("admin", "admin", 3600)))),
+        (TokenMaker) () -> TestTokens.sign("another key entirely", TestTokens.claims("admin", adminId(), "admin", 3600)))),
       Arguments.of(Named.of("a token without an expiry",
-        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims("admin", "admin", 0).copy()
+        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims("admin", adminId(), "admin", 0).copy()
           .put("exp", (Object) null)))),
       Arguments.of(Named.of("a token whose expiry is text",
-        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims("admin", "admin", 0).put("exp", "never")))),
+        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims("admin", adminId(), "admin", 0).put("exp", "never")))),
       Arguments.of(Named.of("a token claiming HS512",
         (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, new JsonObject().put("alg", "HS512").put("typ", "JWT"),
-          TestTokens.claims("admin", "admin", 3600)))),
+          TestTokens.claims("admin", adminId(), "admin", 3600)))),
       Arguments.of(Named.of("a well-signed token for a user that does not exist",
-        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims("mallory", "admin", 3600)))),
+        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims("mallory", adminId(), "admin", 3600)))),
       Arguments.of(Named.of("garbage", (TokenMaker) () -> "not.a.token")),
       Arguments.of(Named.of("pat's claims with a truncated signature",
         (TokenMaker) () -> pat.substring(0, pat.length() - 5))),
       Arguments.of(Named.of("a token for pat signed correctly but issued by someone else",
-        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, patClaims.copy().put("iss", "elsewhere")))));
+        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims("pat", TestTokens.accountIdOf(pat), "programmer", 3600)
+          .put("iss", "elsewhere")))),
+      Arguments.of(Named.of("a well-signed token for admin naming another account id",
+        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims("admin", UUID.randomUUID().toString(),
+          "admin", 3600)))),
+      Arguments.of(Named.of("a well-signed token for admin without an account id",
+        (TokenMaker) () -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims("admin", adminId(), "admin", 3600)
+          .copy().put("aid", (Object) null)))));
+  }
+
+  private static String adminId() {
+    return TestTokens.accountIdOf(admin);
   }
 
   interface TokenMaker {
@@ -377,7 +387,8 @@ class AccessMatrixTest {
   @Timeout(60)
   void theNodesOwnTokenFormatIsWhatTheForgeriesImitate() {
     // guards the forgeries above: a token made the same way with the right key is accepted
-    String made = TestTokens.sign(TestTokens.SECRET, TestTokens.claims("pat", "programmer", 3600));
+    String made = TestTokens.sign(TestTokens.SECRET, TestTokens.claims("pat", TestTokens.accountIdOf(pat), "programmer",
+      3600));
     assertThat(status(request(HttpMethod.GET, "/api/auth/me", made).send()).await()).isEqualTo(200);
     assertThat(TestTokens.claimsOf(pat).getString("iss")).isEqualTo("ncvault");
   }

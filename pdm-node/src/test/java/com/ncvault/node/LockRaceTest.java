@@ -54,8 +54,8 @@ class LockRaceTest {
         .mapToObj(i -> api.call(HttpMethod.POST, "/api/admin/users", admin).sendJsonObject(new JsonObject()
           .put("username", String.format("prog%02d", i)).put("password", TestNode.passwordOf("prog")).put("role",
             "programmer")).compose(r -> TestNode.expect(r, 201))
-          .map(r -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims(String.format("prog%02d", i), "programmer",
-            3600)))).toList())
+          .map(r -> TestTokens.sign(TestTokens.SECRET, TestTokens.claims(String.format("prog%02d", i),
+            r.bodyAsJsonObject().getString("id"), "programmer", 3600)))).toList())
       .map(all -> all.<String>list()).await();
   }
 

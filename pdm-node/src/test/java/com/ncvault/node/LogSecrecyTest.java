@@ -114,10 +114,10 @@ class LogSecrecyTest {
       .send().await();
     api.client().get("/api/files?q=x&tok%65n=" + patAgain).send().await();
 
-    String expired = TestTokens.sign(signingKey, TestTokens.claims("admin", "admin", -60));
-    String unsigned = TestTokens.unsigned(TestTokens.claims("admin", "admin", 3600).put("note", unique("forged")));
-    String nullExpiry = TestTokens.sign(signingKey, TestTokens.claims("admin", "admin", 0).putNull("exp"));
-    String otherKey = TestTokens.sign(unique("other-key"), TestTokens.claims("admin", "admin", 3600));
+    String expired = TestTokens.sign(signingKey, TestTokens.claims("admin", TestTokens.accountIdOf(admin), "admin", -60));
+    String unsigned = TestTokens.unsigned(TestTokens.claims("admin", TestTokens.accountIdOf(admin), "admin", 3600).put("note", unique("forged")));
+    String nullExpiry = TestTokens.sign(signingKey, TestTokens.claims("admin", TestTokens.accountIdOf(admin), "admin", 0).putNull("exp"));
+    String otherKey = TestTokens.sign(unique("other-key"), TestTokens.claims("admin", TestTokens.accountIdOf(admin), "admin", 3600));
     for (String forged : List.of(expired, unsigned, nullExpiry, otherKey)) {
       assertThat(api.call(HttpMethod.GET, "/api/admin/users", forged).send().await().statusCode()).isEqualTo(401);
       secrets.add(forged);

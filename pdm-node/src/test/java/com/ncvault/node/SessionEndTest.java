@@ -73,4 +73,48 @@ class SessionEndTest {
       node.close().await();
     }
   }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void aDeletedAccountsTokensOpenNothingWhenAnAccountOfTheSameNameIsCreated(Vertx vertx) {
+    TestNode node = TestNode.start(vertx).await();
+    try {
+      String admin = node.adminToken().await();
+      String old = node.createUser(admin, "bob", "viewer").await();
+      String oldLive = node.client().get("/api/auth/live-token").bearerTokenAuthentication(old).send().await()
+        .bodyAsJsonObject().getString("token");
+      DeltaSocket open = DeltaSocket.connect(vertx, node.port(), old, -1).await();
+
+      assertThat(node.client().delete("/api/admin/users/bob").bearerTokenAuthentication(admin).send().await()
+        .statusCode()).isEqualTo(204);
+      assertThat(open.closed().await()).isEqualTo(WsCloseCodes.SESSION_EXPIRED);
+      String fresh = node.createUser(admin, "bob", "admin").await();
+
+      assertThat(TestTokens.accountIdOf(fresh)).isNotEqualTo(TestTokens.accountIdOf(old));
+      assertThat(node.client().get("/api/auth/me").bearerTokenAuthentication(old).send().await().statusCode())
+        .as("the old token on REST").isEqualTo(401);
+      assertThat(node.client().get("/api/admin/users").bearerTokenAuthentication(old).send().await().statusCode())
+        .as("the old token on an admin route").isEqualTo(401);
+      assertThat(node.client().get("/api/auth/me").putHeader("Cookie", "pdm_session=" + old).send().await()
+        .statusCode()).as("the old token as the session cookie").isEqualTo(401);
+      assertThat(upgradeStatus(vertx, node, old)).as("the old token on /ws").isEqualTo(401);
+      assertThat(upgradeStatus(vertx, node, oldLive)).as("the old live token on /ws").isEqualTo(401);
+      assertThat(node.client().get("/api/admin/users").bearerTokenAuthentication(fresh).send().await().statusCode())
+        .as("a login of the new account").isEqualTo(200);
+      assertThat(upgradeStatus(vertx, node, fresh)).as("the new account on /ws").isEqualTo(101);
+    } finally {
+      node.close().await();
+    }
+  }
+
+  /** 101 when /ws opens with the token (the socket is closed again), else the status it was refused with. */
+  private static int upgradeStatus(Vertx vertx, TestNode node, String token) {
+    return DeltaSocket.connect(vertx, node.port(), token, -1).transform(ar -> {
+      if (ar.succeeded()) {
+        ar.result().close();
+        return Future.succeededFuture(101);
+      }
+      return Future.succeededFuture(ar.cause() instanceof UpgradeRejectedException refused ? refused.getStatus() : -1);
+    }).await();
+  }
 }

@@ -22,11 +22,19 @@ final class TestTokens {
   private TestTokens() {
   }
 
-  /** The claims of a token for {@code username} that expires {@code secondsLeft} from now. */
-  static JsonObject claims(String username, String role, long secondsLeft) {
+  /**
+   * The claims of a token for {@code username} whose account has the id {@code accountId} (the node's
+   * answer to its creation, or the {@code aid} of a token of that account), expiring {@code secondsLeft} from now.
+   */
+  static JsonObject claims(String username, String accountId, String role, long secondsLeft) {
     long now = System.currentTimeMillis() / 1000;
-    return new JsonObject().put("sub", username).put("role", role).put("iss", "ncvault").put("iat", now)
-      .put("exp", now + secondsLeft);
+    return new JsonObject().put("sub", username).put("aid", accountId).put("role", role).put("iss", "ncvault")
+      .put("iat", now).put("exp", now + secondsLeft);
+  }
+
+  /** The account id a token of the node carries. */
+  static String accountIdOf(String token) {
+    return claimsOf(token).getString("aid");
   }
 
   /** A token the node accepts when it signs with {@code secret}: header, claims, HS256 signature. */

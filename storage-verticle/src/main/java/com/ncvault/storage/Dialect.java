@@ -23,6 +23,11 @@ public enum Dialect {
     }
 
     @Override
+    public String randomUuid() {
+      return "RANDOM_UUID()";
+    }
+
+    @Override
     public String upsertNode() {
       return "MERGE INTO nodes (name, base_url, last_seen) KEY (name) VALUES (#{name}, #{url}, #{now})";
     }
@@ -47,6 +52,11 @@ public enum Dialect {
     }
 
     @Override
+    public String randomUuid() {
+      return "gen_random_uuid()";
+    }
+
+    @Override
     public String upsertNode() {
       return "INSERT INTO nodes (name, base_url, last_seen) VALUES (#{name}, #{url}, #{now}) "
         + "ON CONFLICT (name) DO UPDATE SET base_url = EXCLUDED.base_url, last_seen = EXCLUDED.last_seen";
@@ -64,6 +74,9 @@ public enum Dialect {
 
   /** A statement that serialises schema migrations between nodes, or null when not needed. */
   public abstract String migrationLock();
+
+  /** A random UUID, evaluated per row (written {@code ${random_uuid}} in a migration script). */
+  public abstract String randomUuid();
 
   /** Records a node's name and internal URL as seen now (#{name}, #{url}, #{now}); insert or update. */
   public abstract String upsertNode();

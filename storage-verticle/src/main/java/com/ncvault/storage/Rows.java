@@ -50,7 +50,8 @@ final class Rows {
   }
 
   static UserInfo user(Row r) {
-    return new UserInfo(r.getString("username"), r.getString("role"), FileRow.iso(num(r, "created_at")));
+    return new UserInfo(r.getString("username"), r.getString("role"), FileRow.iso(num(r, "created_at")),
+      r.getString("account_id"));
   }
 
   static long num(Row r, String column) {

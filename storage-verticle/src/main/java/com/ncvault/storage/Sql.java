@@ -79,8 +79,8 @@ final class Sql {
   static final String COUNT_USERS = "SELECT COUNT(*) AS n FROM users";
   /** Locks every admin row, so that two concurrent demotions cannot remove the last admin. */
   static final String ADMINS_FOR_UPDATE = "SELECT username FROM users WHERE role = 'admin' FOR UPDATE";
-  static final String INSERT_USER = "INSERT INTO users (username, password_hash, role, created_at) "
-    + "VALUES (#{username}, #{hash}, #{role}, #{now})";
+  static final String INSERT_USER = "INSERT INTO users (username, password_hash, role, created_at, account_id) "
+    + "VALUES (#{username}, #{hash}, #{role}, #{now}, #{id})";
   static final String UPDATE_ROLE = "UPDATE users SET role = #{role} WHERE username = #{username}";
   static final String UPDATE_PASSWORD = "UPDATE users SET password_hash = #{hash}, sessions_since = #{now} "
     + "WHERE username = #{username}";

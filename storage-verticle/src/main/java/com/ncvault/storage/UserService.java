@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Users: authentication and the admin's user management. Changes append user_* events (no
@@ -83,7 +84,7 @@ final class UserService {
       }
       var row = rows.iterator().next();
       return Future.succeededFuture(new Account(row.getString("username"), row.getString("role"),
-        FileRow.iso(Rows.num(row, "created_at")), Rows.num(row, "sessions_since")));
+        FileRow.iso(Rows.num(row, "created_at")), Rows.num(row, "sessions_since"), row.getString("account_id")));
     });
   }
 
@@ -118,10 +119,13 @@ final class UserService {
               "A user named " + username + " exists already"));
           }
           long now = clock.millis();
-          return tx.update(Sql.INSERT_USER, Map.of("username", username, "hash", hash, "role", role, "now", now))
+          // random, never reused: a token of a deleted account of this name names another id
+          String id = UUID.randomUUID().toString();
+          return tx.update(Sql.INSERT_USER, Map.of("username", username, "hash", hash, "role", role, "now", now,
+              "id", id))
             .map(v -> userEvent(EventTypes.USER_CREATED, actor, now, "Created user " + username,
               new JsonObject().put("username", username).put("role", role),
-              new UserInfo(username, role, FileRow.iso(now))));
+              new UserInfo(username, role, FileRow.iso(now), id)));
         })))
       .recover(e -> Future.failedFuture(Dialect.isUniqueViolation(e)
         ? new PdmError(ErrorCode.ALREADY_EXISTS, "A user named " + username + " exists already") : e));
@@ -149,7 +153,8 @@ final class UserService {
           return tx.update(Sql.UPDATE_ROLE, Map.of("username", username, "role", role))
             .map(u -> userEvent(EventTypes.USER_CHANGED, actor, now, "Changed the role of " + username + " to " + role,
               new JsonObject().put("username", username).put("role", role).put("formerRole", former),
-              new UserInfo(username, role, FileRow.iso(Rows.number(row.get("created_at"))))));
+              new UserInfo(username, role, FileRow.iso(Rows.number(row.get("created_at"))),
+                (String) row.get("account_id"))));
         }))));
   }
 
@@ -181,7 +186,8 @@ final class UserService {
           return tx.update(Sql.UPDATE_PASSWORD, Map.of("username", username, "hash", hash, "now", now))
             .map(u -> userEvent(EventTypes.USER_CHANGED, actor, now, "Set a new password for " + username,
               new JsonObject().put("username", username).put("passwordChanged", true),
-              new UserInfo(username, (String) row.get("role"), FileRow.iso(Rows.number(row.get("created_at"))))));
+              new UserInfo(username, (String) row.get("role"), FileRow.iso(Rows.number(row.get("created_at"))),
+                (String) row.get("account_id"))));
         })));
   }
 

@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -55,7 +56,7 @@ public class MemoryStorage implements StorageApi {
   private static final Comparator<String> BY_NAME =
     String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder());
 
-  private record User(String username, String role, String password, long createdAt, long sessionsSince) {
+  private record User(String username, String role, String password, long createdAt, long sessionsSince, String id) {
   }
 
   private final Vertx vertx;
@@ -93,7 +94,7 @@ public class MemoryStorage implements StorageApi {
     log.clear();
     oldestKept = 1;
     long now = clock.millis();
-    users.put(Bootstrap.ADMIN, new User(Bootstrap.ADMIN, Roles.ADMIN, adminPassword, now, 0));
+    users.put(Bootstrap.ADMIN, new User(Bootstrap.ADMIN, Roles.ADMIN, adminPassword, now, 0, fixtureId(Bootstrap.ADMIN)));
     commit(EventTypes.USER_CREATED, null, UserService.SYSTEM, now, null, "Created user " + Bootstrap.ADMIN,
       new JsonObject().put("username", Bootstrap.ADMIN).put("role", Roles.ADMIN), null);
   }
@@ -147,8 +148,19 @@ public class MemoryStorage implements StorageApi {
 
   /** A user with a role and password, as an admin would create them (without the event). */
   public synchronized void addUser(String username, String role, String password) {
-    users.put(username, new User(username, role, password, clock.millis(), 0));
+    users.put(username, new User(username, role, password, clock.millis(), 0, fixtureId(username)));
   }
+
+  /**
+   * The id of a user put in place by {@link #reset} or {@link #addUser}: the same for a name across
+   * resets (they stand for one fixed account, whose tokens a node running on through resets still
+   * takes); an account created through {@link #createUser} gets a new one.
+   */
+  private String fixtureId(String username) {
+    return fixtureIds.computeIfAbsent(username, name -> UUID.randomUUID().toString());
+  }
+
+  private final Map<String, String> fixtureIds = new HashMap<>();
 
   /**
    * Commits an event of {@code type} by {@code user} on {@code filename} the way the operation
@@ -570,7 +582,7 @@ public class MemoryStorage implements StorageApi {
   public synchronized Future<Account> account(String username) {
     return attempt(() -> {
       User user = existingUser(StorageLimits.required("username", username));
-      return new Account(user.username(), user.role(), FileRow.iso(user.createdAt()), user.sessionsSince());
+      return new Account(user.username(), user.role(), FileRow.iso(user.createdAt()), user.sessionsSince(), user.id());
     });
   }
 
@@ -590,7 +602,7 @@ public class MemoryStorage implements StorageApi {
         throw new PdmError(ErrorCode.ALREADY_EXISTS, "A user named " + r.username() + " exists already");
       }
       long now = clock.millis();
-      User user = new User(r.username(), r.role(), r.password(), now, 0);
+      User user = new User(r.username(), r.role(), r.password(), now, 0, UUID.randomUUID().toString());
       users.put(r.username(), user);
       commit(EventTypes.USER_CREATED, null, r.actor(), now, null, "Created user " + r.username(),
         new JsonObject().put("username", r.username()).put("role", r.role()), null);
@@ -607,7 +619,7 @@ public class MemoryStorage implements StorageApi {
       if (Roles.ADMIN.equals(user.role()) && !Roles.ADMIN.equals(r.role()) && admins() <= 1) {
         throw new PdmError(ErrorCode.CONFLICT, "The last admin cannot lose the admin role");
       }
-      User changed = new User(user.username(), r.role(), user.password(), user.createdAt(), user.sessionsSince());
+      User changed = new User(user.username(), r.role(), user.password(), user.createdAt(), user.sessionsSince(), user.id());
       users.put(user.username(), changed);
       commit(EventTypes.USER_CHANGED, null, r.actor(), clock.millis(), null,
         "Changed the role of " + user.username() + " to " + r.role(),
@@ -623,7 +635,7 @@ public class MemoryStorage implements StorageApi {
       UserRules.requirePassword(r.password());
       User user = existingUser(r.username());
       long now = clock.millis();
-      users.put(user.username(), new User(user.username(), user.role(), r.password(), user.createdAt(), now));
+      users.put(user.username(), new User(user.username(), user.role(), r.password(), user.createdAt(), now, user.id()));
       commit(EventTypes.USER_CHANGED, null, r.actor(), now, null, "Set a new password for " + user.username(),
         new JsonObject().put("username", user.username()).put("passwordChanged", true), null);
       return info(user);
@@ -779,7 +791,7 @@ public class MemoryStorage implements StorageApi {
   }
 
   private static UserInfo info(User user) {
-    return new UserInfo(user.username(), user.role(), FileRow.iso(user.createdAt()));
+    return new UserInfo(user.username(), user.role(), FileRow.iso(user.createdAt()), user.id());
   }
 
   private static FileRow withLock(FileRow row, String holder, Long at, String message) {

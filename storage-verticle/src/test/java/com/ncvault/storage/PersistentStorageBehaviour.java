@@ -11,7 +11,10 @@ import com.ncvault.contract.StorageActions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,32 @@ import org.junit.jupiter.api.Test;
  * restart, honours its retention setting, and watches its blob store.
  */
 abstract class PersistentStorageBehaviour extends StorageBehaviour {
+
+  @Test
+  void theMigrationsRunInOrderAndAccountsFromBeforeVersion5GetEachTheirOwnId() throws Exception {
+    stopOnEmptyData();
+    Database db = Database.open(vertx, StorageConfig.from(config(new JsonObject())));
+    try {
+      assertThat(StorageClient.await(Migrations.migrate(vertx, db, 4))).isEqualTo(4);
+      for (String name : List.of("ann", "ben")) {
+        StorageClient.await(Database.run(db.pool(), "INSERT INTO users (username, password_hash, role, created_at) "
+          + "VALUES (#{name}, 'x', 'viewer', 1)", Map.of("name", name)));
+      }
+      assertThat(StorageClient.await(Migrations.migrate(vertx, db))).isEqualTo(5);
+      List<Integer> versions = new ArrayList<>();
+      StorageClient.await(db.pool().query("SELECT version FROM schema_version ORDER BY version").execute())
+        .forEach(row -> versions.add(((Number) row.getValue("version")).intValue()));
+      assertThat(versions).containsExactly(1, 2, 3, 4, 5);
+    } finally {
+      StorageClient.await(db.close());
+    }
+    deploy(new JsonObject());
+    String ann = storage.call(StorageActions.USERS_GET, new JsonObject().put("username", "ann")).getString("id");
+    String ben = storage.call(StorageActions.USERS_GET, new JsonObject().put("username", "ben")).getString("id");
+    assertThat(UUID.fromString(ann)).isNotEqualTo(UUID.fromString(ben));
+    assertThat(storage.call(StorageActions.USERS_GET, new JsonObject().put("username", "ann")).getString("id"))
+      .as("the id stays as it was given").isEqualTo(ann);
+  }
 
   @Test
   void catchUpReportsWhenRetentionDroppedEventsItWouldNeed() {

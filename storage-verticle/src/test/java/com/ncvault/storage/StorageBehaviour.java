@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -721,7 +722,7 @@ abstract class StorageBehaviour extends StorageTestBase {
       .put("password", ADMIN_PASSWORD));
     assertThat(admin.getString("username")).isEqualTo(ADMIN);
     assertThat(admin.getString("role")).isEqualTo(Roles.ADMIN);
-    assertThat(admin.fieldNames()).containsExactlyInAnyOrder("username", "role", "createdAt");
+    assertThat(admin.fieldNames()).containsExactlyInAnyOrder("username", "role", "createdAt", "id");
 
     PdmError wrongPassword = storage.failure(StorageActions.USERS_AUTHENTICATE, new JsonObject()
       .put("username", ADMIN).put("password", "nope-nope"));
@@ -805,6 +806,26 @@ abstract class StorageBehaviour extends StorageTestBase {
       EventTypes.USER_DELETED, EventTypes.USER_CREATED);
     assertThat(events.encode()).doesNotContain("password\":\"").doesNotContain("new-password-9")
       .doesNotContain(ADMIN_PASSWORD).doesNotContain("$2a$");
+  }
+
+  @Test
+  void anAccountKeepsItsIdForLifeAndANewAccountOfTheSameNameGetsAnother() {
+    String first = createUser("dora", Roles.PROGRAMMER).getString("id");
+    assertThat(UUID.fromString(first)).isNotNull();
+    assertThat(storage.call(StorageActions.USERS_UPDATE, new JsonObject().put("username", "dora")
+      .put("role", Roles.VIEWER).put("user", ADMIN)).getString("id")).isEqualTo(first);
+    assertThat(storage.call(StorageActions.USERS_PASSWORD, new JsonObject().put("username", "dora")
+      .put("password", "another-password").put("user", ADMIN)).getString("id")).isEqualTo(first);
+    assertThat(storage.call(StorageActions.USERS_AUTHENTICATE, new JsonObject().put("username", "dora")
+      .put("password", "another-password")).getString("id")).isEqualTo(first);
+    assertThat(storage.call(StorageActions.USERS_GET, new JsonObject().put("username", "dora")).getString("id"))
+      .isEqualTo(first);
+
+    storage.call(StorageActions.USERS_DELETE, new JsonObject().put("username", "dora").put("user", ADMIN));
+    String second = createUser("dora", Roles.ADMIN).getString("id");
+    assertThat(second).isNotEqualTo(first);
+    assertThat(storage.call(StorageActions.USERS_GET, new JsonObject().put("username", "dora")).getString("id"))
+      .isEqualTo(second);
   }
 
   private void createUser2(String username, String role, String admin) {

@@ -55,11 +55,16 @@ abstract class StorageTestBase {
 
   /** A first start on an empty data directory and database with extra config. */
   void freshStart(JsonObject extra) throws IOException {
+    stopOnEmptyData();
+    deploy(extra);
+  }
+
+  /** Stops the storage and empties its data directory and database. */
+  void stopOnEmptyData() throws IOException {
     undeploy();
     wipe(dataDir);
     Files.createDirectories(dataDir);
     resetDatabase();
-    deploy(extra);
   }
 
   private static void wipe(Path dir) throws IOException {
