@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseName, buildView, cardActions, downloadName, filesFromGroups, groupOf, isBinaryName, isFiltering, matchesFilter,
+import { baseName, buildView, cardActions, checkinParams, downloadName, filesFromGroups, groupOf, isBinaryName, isFiltering, matchesFilter,
   nameDiffers, sameFile, searchWords } from '../../main/resources/webroot/js/filemodel.js';
 
 const file = (filename, extra = {}) => ({
@@ -131,4 +131,16 @@ test('two file objects with the same fields are the same file', () => {
   assert.ok(sameFile(file('a.nc'), file('a.nc')));
   assert.ok(!sameFile(file('a.nc'), file('a.nc', { status: 'locked', lockedBy: 'x' })));
   assert.ok(!sameFile(undefined, file('a.nc')));
+});
+
+test('a check-in names the checkout it was prepared under, and no lock when the file showed none', () => {
+  assert.deepEqual(checkinParams({ message: ' Feed 500 ', major: false, keepLocked: true, lockId: 'f3c1' }),
+    { message: 'Feed 500', major: 'false', keepLocked: 'true', lockId: 'f3c1' });
+  const withoutLock = checkinParams({ message: 'm', major: true, keepLocked: false, lockId: null });
+  assert.equal('lockId' in withoutLock, false);
+  assert.equal(new URLSearchParams(withoutLock).toString(), 'message=m&major=true&keepLocked=false');
+});
+
+test('a new lock id makes a file look changed', () => {
+  assert.equal(sameFile(file('a.nc', { lockId: 'one' }), file('a.nc', { lockId: 'two' })), false);
 });

@@ -162,6 +162,17 @@ export function nameDiffers(chosen, vaultName) {
   return baseName(chosen).normalize('NFC').toLowerCase() !== String(vaultName).normalize('NFC').toLowerCase();
 }
 
+/**
+ * The query of a check-in upload. lockId is the checkout the dialog was opened under (the file's
+ * lockId then): the server refuses the upload once that lock has ended, even if the user has
+ * checked the file out again, so an upload prepared before an override never undoes later work.
+ */
+export function checkinParams({ message, major, keepLocked, lockId }) {
+  const params = { message: String(message).trim(), major: String(Boolean(major)), keepLocked: String(Boolean(keepLocked)) };
+  if (lockId) params.lockId = lockId;
+  return params;
+}
+
 const ROLE_RANK = { viewer: 0, programmer: 1, admin: 2 };
 export function atLeast(role, required) {
   return (ROLE_RANK[role] ?? -1) >= ROLE_RANK[required];
@@ -190,7 +201,7 @@ export function cardActions(file, user, watched, { binary = false } = {}) {
 }
 
 const FIELDS = ['filename', 'group', 'description', 'revision', 'size', 'sha256', 'modifiedAt', 'deleted',
-  'status', 'lockedBy', 'lockedAt', 'lockMessage'];
+  'status', 'lockedBy', 'lockedAt', 'lockMessage', 'lockId'];
 
 /** Whether two FileInfo objects show the same thing. */
 export function sameFile(a, b) {

@@ -3,7 +3,7 @@ import { h, timeEl } from './dom.js';
 import { api, contentUrl } from './api.js';
 import { formatSize, formatTime } from './format.js';
 import { parseUnifiedDiff, renderDiff } from './diff.js';
-import { baseName, downloadName, isBinaryName, nameDiffers } from './filemodel.js';
+import { baseName, checkinParams, downloadName, isBinaryName, nameDiffers } from './filemodel.js';
 import { openViewer, sniffBinary } from './viewer.js';
 import { backplotPanel } from './backplot.js';
 
@@ -239,6 +239,9 @@ function uploadModal({ title, testid, fields, submitLabel, buildForm, start, onD
  * user confirms it in a dialog of its own: that is how the wrong program reaches a machine.
  */
 export function openCheckinModal(file, { onDone, toast }) {
+  // The upload is bound to the checkout it is prepared under: if that lock ends meanwhile (an admin
+  // overrides it), the server refuses this upload instead of letting it undo later revisions.
+  const lockId = file.lockId || null;
   const fileInput = h('input', { id: 'checkin-file', type: 'file', name: 'file', required: true, dataset: { testid: 'checkin-file' } });
   const message = h('textarea', { id: 'checkin-message', name: 'message', rows: 3, required: true, maxlength: 2000, dataset: { testid: 'checkin-message' } });
   const minor = h('input', { id: 'checkin-minor', type: 'radio', name: 'increment', value: 'minor', checked: true, dataset: { testid: 'checkin-minor' } });
@@ -267,7 +270,7 @@ export function openCheckinModal(file, { onDone, toast }) {
       if (!fileInput.files.length) return fail('Choose the file to check in.', fileInput);
       if (!message.value.trim()) return fail('A check-in message is required.', message);
       return {
-        params: { message: message.value.trim(), major: String(major.checked), keepLocked: String(keep.checked) },
+        params: checkinParams({ message: message.value, major: major.checked, keepLocked: keep.checked, lockId }),
         file: fileInput.files[0],
       };
     },

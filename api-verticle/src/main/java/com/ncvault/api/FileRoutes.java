@@ -154,9 +154,10 @@ final class FileRoutes {
   }
 
   /**
-   * New revision: the file as the body ({@code message}, {@code major}, {@code keepLocked} in the
-   * query) or multipart with the file part and those fields. Refused before any byte is staged when
-   * the caller does not hold the lock.
+   * New revision: the file as the body ({@code message}, {@code major}, {@code keepLocked},
+   * {@code lockId} in the query) or multipart with the file part and those fields ({@code lockId}
+   * may also be in the query). Refused before any byte is staged when the caller does not hold the
+   * lock, or when the lock it names has ended (409 lock_ended); the commit checks both again.
    */
   void checkin(RoutingContext ctx) {
     String filename = filename(ctx);
@@ -168,13 +169,14 @@ final class FileRoutes {
         Input.formBoolean(request.getParam("major"), "major");
         Input.formBoolean(request.getParam("keepLocked"), "keepLocked");
       }
-      return new UploadAdmission(filename, user.username(), user.role(), false);
+      return new UploadAdmission(filename, user.username(), user.role(), false, request.getParam("lockId"));
     })
       .compose(storage::admitUpload)
       .compose(v -> uploads.receive(request, user.username()))
       .compose(upload -> handOver(upload, form -> storage.checkin(new Checkin(filename, user.username(), user.role(),
         limited(form.get("message"), "message"), Input.formBoolean(form.get("major"), "major"),
-        Input.formBoolean(form.get("keepLocked"), "keepLocked"), upload.staged()))))
+        Input.formBoolean(form.get("keepLocked"), "keepLocked"), upload.staged(),
+        form.get("lockId") != null ? form.get("lockId") : request.getParam("lockId")))))
       .onSuccess(file -> Replies.json(ctx, file))
       .onFailure(ctx::fail);
   }

@@ -25,7 +25,12 @@ public enum ErrorCode {
   TOO_MANY_REQUESTS(429, "too_many_requests"),
   HEADERS_TOO_LARGE(431, "headers_too_large"),
   INTERNAL(500, "internal_error"),
-  UNAVAILABLE(503, "unavailable");
+  UNAVAILABLE(503, "unavailable"),
+  /**
+   * A check-in names the checkout it was prepared under, and that checkout has ended (overridden,
+   * cancelled or checked in), even if the same user has checked the file out again since.
+   */
+  LOCK_ENDED(409, "lock_ended");
 
   private final int status;
   private final String code;

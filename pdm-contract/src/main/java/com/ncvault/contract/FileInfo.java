@@ -2,7 +2,10 @@ package com.ncvault.contract;
 
 /**
  * One file of the vault as the API and the events show it. Times are ISO-8601 UTC strings.
- * {@code status} is "unlocked" or "locked"; the lock fields are null when unlocked.
+ * {@code status} is "unlocked" or "locked"; the lock fields are null when unlocked. {@code lockId}
+ * names the checkout that holds the lock: a new one for every checkout, kept by a check-in that keeps
+ * the file locked. A check-in that sends it is refused once that checkout has ended. It is a fencing
+ * token, not a secret: only the holder's own session can check in with it.
  */
 public record FileInfo(
   String filename,
@@ -17,7 +20,8 @@ public record FileInfo(
   String status,
   String lockedBy,
   String lockedAt,
-  String lockMessage) {
+  String lockMessage,
+  String lockId) {
 
   public static final String UNLOCKED = "unlocked";
   public static final String LOCKED = "locked";

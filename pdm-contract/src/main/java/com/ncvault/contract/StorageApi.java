@@ -47,17 +47,22 @@ public interface StorageApi {
   /**
    * Whether the user may upload now, asked before any byte of the upload is staged: for a new file,
    * that the name is valid and free (400, 409); for a check-in, that they hold the file's lock (404,
-   * 409). The commit checks the same again.
+   * 409) and, when it names one, that its lock id is still the file's (409 lock_ended). The commit
+   * checks the same again.
    */
   Future<Void> admitUpload(UploadAdmission request);
 
-  /** 404 unknown or deleted; 409 file_locked "File is already locked by X" with {lockedBy, lockedAt}. */
+  /**
+   * 404 unknown or deleted; 409 file_locked "File is already locked by X" with {lockedBy, lockedAt}.
+   * The file returned carries the new lock's {@code lockId}.
+   */
   Future<FileInfo> checkout(Checkout request);
 
   /**
    * A new revision (minor + 1, or major + 1 with minor 0); releases the lock unless keepLocked.
-   * 409 not_lock_holder unless the user holds the lock. The staged upload is always consumed or
-   * deleted.
+   * 409 not_lock_holder unless the user holds the lock; with a lockId, 409 lock_ended unless it is
+   * the lock's id (a lock that ended never lets an upload prepared under it land, even when the same
+   * user holds a new one). The staged upload is always consumed or deleted.
    */
   Future<FileInfo> checkin(Checkin request);
 
@@ -296,12 +301,20 @@ public interface StorageApi {
     }
   }
 
-  /** newFile: a create (the name must be free), else a check-in (the user must hold the lock). */
-  record UploadAdmission(String filename, String user, String role, boolean newFile) {
+  /**
+   * newFile: a create (the name must be free), else a check-in (the user must hold the lock, the
+   * one named by lockId when it is not null).
+   */
+  record UploadAdmission(String filename, String user, String role, boolean newFile, String lockId) {
     public UploadAdmission {
       filename = StorageLimits.filename(filename);
       user = required("user", user);
       role = roleOrNull(role);
+      lockId = StorageLimits.lockIdOrNull(lockId);
+    }
+
+    public UploadAdmission(String filename, String user, String role, boolean newFile) {
+      this(filename, user, role, newFile, null);
     }
   }
 
@@ -314,8 +327,9 @@ public interface StorageApi {
     }
   }
 
+  /** lockId: the lock the upload was prepared under (see {@link FileInfo#lockId}), or null for any lock the user holds. */
   record Checkin(String filename, String user, String role, String message, boolean major, boolean keepLocked,
-                 StagedUpload staged) {
+                 StagedUpload staged, String lockId) {
     public Checkin {
       filename = StorageLimits.filename(filename);
       user = required("user", user);
@@ -324,6 +338,12 @@ public interface StorageApi {
       if (staged == null) {
         throw new PdmError(ErrorCode.BAD_REQUEST, "The upload is missing");
       }
+      lockId = StorageLimits.lockIdOrNull(lockId);
+    }
+
+    public Checkin(String filename, String user, String role, String message, boolean major, boolean keepLocked,
+                   StagedUpload staged) {
+      this(filename, user, role, message, major, keepLocked, staged, null);
     }
   }
 

@@ -101,7 +101,7 @@ public final class StorageJson {
       text(b, "user"), text(b, "role"), text(b, "message")))),
     Map.entry(StorageActions.FILES_CHECKIN, (s, b) -> s.checkin(new Checkin(text(b, "filename"),
       text(b, "user"), text(b, "role"), text(b, "message"), flag(b, "major"), flag(b, "keepLocked"),
-      staged(b)))),
+      staged(b), text(b, "lockId")))),
     Map.entry(StorageActions.FILES_CANCEL, (s, b) -> s.cancelCheckout(fileAction(b))),
     Map.entry(StorageActions.FILES_OVERRIDE, (s, b) -> s.overrideLock(new OverrideLock(text(b, "filename"),
       text(b, "user"), text(b, "role"), text(b, "reason")))),

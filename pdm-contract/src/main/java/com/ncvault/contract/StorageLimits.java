@@ -102,6 +102,21 @@ public final class StorageLimits {
     return value.strip();
   }
 
+  /** A lock id as checkout hands it out (a UUID); longer text is no lock id. */
+  public static final int MAX_LOCK_ID = 64;
+
+  /** The lock id a check-in names, or null when it names none; 400 validation_failed when it cannot be one. */
+  public static String lockIdOrNull(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String id = value.strip();
+    if (id.length() > MAX_LOCK_ID) {
+      throw invalid(ErrorCode.VALIDATION, "lockId", "lockId must be at most " + MAX_LOCK_ID + " characters");
+    }
+    return id;
+  }
+
   /** A file name as a request carries it: present and not longer than {@link #MAX_FILENAME}. */
   public static String filename(String value) {
     if (value == null || value.isBlank() || value.length() > MAX_FILENAME) {

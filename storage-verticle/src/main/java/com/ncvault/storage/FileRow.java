@@ -17,7 +17,8 @@ public record FileRow(
   boolean deleted,
   String lockedBy,
   Long lockedAt,
-  String lockMessage) {
+  String lockMessage,
+  String lockId) {
 
   public boolean locked() {
     return lockedBy != null;
@@ -26,7 +27,7 @@ public record FileRow(
   public FileInfo toInfo() {
     return new FileInfo(filename, group, description, revision, size, sha256, iso(createdAt), iso(modifiedAt),
       deleted, locked() ? FileInfo.LOCKED : FileInfo.UNLOCKED, lockedBy, lockedAt == null ? null : iso(lockedAt),
-      lockMessage);
+      lockMessage, lockId);
   }
 
   /** The FileInfo JSON, the same as {@code JsonObject.mapFrom(toInfo())}, built without reflection. */
@@ -44,7 +45,8 @@ public record FileRow(
       .put("status", locked() ? FileInfo.LOCKED : FileInfo.UNLOCKED)
       .put("lockedBy", lockedBy)
       .put("lockedAt", lockedAt == null ? null : iso(lockedAt))
-      .put("lockMessage", lockMessage);
+      .put("lockMessage", lockMessage)
+      .put("lockId", lockId);
   }
 
   static String iso(long epochMillis) {

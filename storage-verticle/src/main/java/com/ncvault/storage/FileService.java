@@ -110,7 +110,7 @@ final class FileService {
     }).compose(filename -> r.newFile()
       ? Database.run(pool, Sql.FILE_BY_KEY, Map.of("key", nameKey(filename)))
         .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture() : Future.failedFuture(exists(rows)))
-      : find(pool, filename).compose(row -> LockRules.holderRefusal(filename, row, r.user())
+      : find(pool, filename).compose(row -> LockRules.checkinRefusal(filename, row, r.user(), r.lockId())
         .<Future<Void>>map(Future::failedFuture).orElseGet(Future::succeededFuture)));
   }
 
@@ -172,8 +172,8 @@ final class FileService {
   private Future<Outcome<FileInfo>> checkoutAttempt(Tx tx, Checkout r, int attemptsLeft) {
     String filename = r.filename();
     long now = clock.millis();
-    return tx.row(dialect.returning(Sql.CHECKOUT),
-        Params.of("user", r.user(), "now", now, "message", r.message(), "filename", filename))
+    return tx.row(dialect.returning(Sql.CHECKOUT), Params.of("user", r.user(), "now", now, "message", r.message(),
+        "filename", filename, "lockId", java.util.UUID.randomUUID().toString()))
       .compose(updated -> {
         if (updated != null) {
           FileRow row = Rows.file(updated);
@@ -191,15 +191,18 @@ final class FileService {
       });
   }
 
-  /** A new revision; refused before the content is stored when the caller does not hold the lock. */
+  /**
+   * A new revision; refused before the content is stored when the caller does not hold the lock (the
+   * one the check-in names, when it names one), and again in the commit.
+   */
   Future<FileInfo> checkin(Checkin r) {
     StagedUpload staged = r.staged();
     Future<Void> stored = attempt(() -> {
       Access.requireClaimedRole(r.role(), Roles.PROGRAMMER);
       return r.filename();
     })
-      .compose(filename -> find(pool, filename).compose(row -> LockRules.holderRefusal(filename, row,
-        r.user()).<Future<Void>>map(Future::failedFuture).orElseGet(Future::succeededFuture)))
+      .compose(filename -> find(pool, filename).compose(row -> LockRules.checkinRefusal(filename, row,
+        r.user(), r.lockId()).<Future<Void>>map(Future::failedFuture).orElseGet(Future::succeededFuture)))
       .compose(v -> ingest(staged));
     return discardOnFailure(stored, staged)
       .compose(v -> commits.submit(r.filename(), tx -> newRevision(tx, r)));
@@ -213,7 +216,8 @@ final class FileService {
     return tx.row(Sql.FILE_BY_NAME_FOR_UPDATE, Map.of("filename", filename))
       .map(Rows::file)
       .compose(row -> {
-        var refusal = LockRules.holderRefusal(filename, row, user);
+        // Checked again under the row lock: the lock may have ended while the content was stored.
+        var refusal = LockRules.checkinRefusal(filename, row, user, r.lockId());
         if (refusal.isPresent()) {
           return Future.failedFuture(refusal.get());
         }
@@ -222,7 +226,7 @@ final class FileService {
         return tx.row(dialect.returning(Sql.NEW_CONTENT), Params.of("filename", filename,
             "revision", next.toString(), "size", staged.size(), "sha256", staged.sha256(), "now", now,
             "lockedBy", keep ? row.lockedBy() : null, "lockedAt", keep ? row.lockedAt() : null,
-            "lockMessage", keep ? row.lockMessage() : null))
+            "lockMessage", keep ? row.lockMessage() : null, "lockId", keep ? row.lockId() : null))
           .map(Rows::file)
           .compose(updated -> insertRevision(tx, filename, next, user, now, r.message(), staged)
             .compose(v -> registry.recordHere(tx, staged.sha256()))

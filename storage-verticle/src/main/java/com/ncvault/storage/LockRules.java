@@ -38,6 +38,25 @@ public final class LockRules {
     return Optional.empty();
   }
 
+  /**
+   * Check-in: only the holder of the lock, and when the check-in names the lock it was prepared
+   * under ({@code lockId} not null), only while that very lock lasts. A lock that ended (overridden,
+   * cancelled, checked in) is refused with lock_ended even when the same user holds a new one:
+   * otherwise an upload prepared before would land on top of the revisions committed since.
+   */
+  public static Optional<PdmError> checkinRefusal(String filename, FileRow row, String user, String lockId) {
+    if (row == null || row.deleted()) {
+      return Optional.of(notFound(filename));
+    }
+    if (lockId != null && !lockId.equals(row.lockId())) {
+      return Optional.of(new PdmError(ErrorCode.LOCK_ENDED, "The checkout of " + filename + " this upload was "
+        + "prepared under has ended (it was overridden, cancelled or checked in); the file is at revision "
+        + row.revision() + " now. Check it out again and apply your changes to that revision.",
+        new JsonObject().put("revision", row.revision()).put("lockedBy", row.lockedBy())));
+    }
+    return holderRefusal(filename, row, user);
+  }
+
   /** Override needs a lock to break. */
   public static Optional<PdmError> overrideRefusal(String filename, FileRow row) {
     if (row == null || row.deleted()) {

@@ -32,7 +32,8 @@ final class Rows {
       (Boolean) column.apply("deleted"),
       (String) column.apply("locked_by"),
       column.apply("locked_at") == null ? null : number(column.apply("locked_at")),
-      (String) column.apply("lock_message"));
+      (String) column.apply("lock_message"),
+      (String) column.apply("lock_id"));
   }
 
   static long number(Object v) {

@@ -22,16 +22,17 @@ final class Sql {
     + "size, sha256, created_at, modified_at, deleted) VALUES (#{filename}, #{key}, #{grp}, #{description}, "
     + "#{revision}, #{size}, #{sha256}, #{now}, #{now}, FALSE)";
 
-  /** The checkout: wins only when the file exists, is not deleted and nobody holds it. */
+  /** The checkout: wins only when the file exists, is not deleted and nobody holds it; #{lockId} names it. */
   static final String CHECKOUT = "UPDATE files SET locked_by = #{user}, locked_at = #{now}, "
-    + "lock_message = #{message} WHERE filename = #{filename} AND deleted = FALSE AND locked_by IS NULL";
+    + "lock_message = #{message}, lock_id = #{lockId} WHERE filename = #{filename} AND deleted = FALSE AND locked_by IS NULL";
 
-  static final String RELEASE = "UPDATE files SET locked_by = NULL, locked_at = NULL, lock_message = NULL "
+  static final String RELEASE = "UPDATE files SET locked_by = NULL, locked_at = NULL, lock_message = NULL, "
+    + "lock_id = NULL "
     + "WHERE filename = #{filename} AND deleted = FALSE AND locked_by = #{holder}";
 
   static final String NEW_CONTENT = "UPDATE files SET current_revision = #{revision}, size = #{size}, "
     + "sha256 = #{sha256}, modified_at = #{now}, locked_by = #{lockedBy}, locked_at = #{lockedAt}, "
-    + "lock_message = #{lockMessage} WHERE filename = #{filename}";
+    + "lock_message = #{lockMessage}, lock_id = #{lockId} WHERE filename = #{filename}";
 
   static final String DELETE = "UPDATE files SET deleted = TRUE "
     + "WHERE filename = #{filename} AND deleted = FALSE AND locked_by IS NULL";

@@ -177,18 +177,18 @@ public class MemoryStorage implements StorageApi {
     FileRow before = files.get(filename);
     if (before == null) {
       before = new FileRow(filename, StorageLimits.groupOf(filename), "test file", "1.0", 100, "0".repeat(64), now,
-        now, false, null, null, null);
+        now, false, null, null, null, null);
     }
     JsonObject details = new JsonObject();
     String revision = before.revision();
     FileRow after = switch (type) {
       case EventTypes.CREATE -> new FileRow(filename, before.group(), before.description(), "1.0", before.size(),
-        before.sha256(), now, now, false, null, null, null);
+        before.sha256(), now, now, false, null, null, null, null);
       case EventTypes.CHECKOUT -> withLock(before, user, now, message);
       case EventTypes.CHECKIN -> {
         revision = Revision.parse(revision).next(false).toString();
         yield new FileRow(filename, before.group(), before.description(), revision, before.size(), before.sha256(),
-          before.createdAt(), now, false, null, null, null);
+          before.createdAt(), now, false, null, null, null, null);
       }
       case EventTypes.OVERRIDE -> {
         details.put("formerHolder", before.lockedBy()).put("reason", message);
@@ -294,7 +294,7 @@ public class MemoryStorage implements StorageApi {
       StagedUpload staged = r.staged();
       FileRow row = new FileRow(r.filename(), StorageLimits.groupOf(r.filename()),
         r.description() == null ? "" : r.description(), Revision.FIRST.toString(), staged.size(), staged.sha256(),
-        now, now, false, null, null, null);
+        now, now, false, null, null, null, null);
       files.put(row.filename(), row);
       String message = r.message() == null ? "Initial upload" : r.message();
       addRevision(row.filename(), Revision.FIRST.toString(), r.user(), now, message, staged);
@@ -312,7 +312,7 @@ public class MemoryStorage implements StorageApi {
         names.require(r.filename());
         refuseIfNameTaken(r.filename());
       } else {
-        refuseUnlessHolder(r.filename(), r.user());
+        refuseUnlessHolder(r.filename(), r.user(), r.lockId());
       }
       return null;
     });
@@ -340,19 +340,19 @@ public class MemoryStorage implements StorageApi {
     Future<Void> checked = attempt(() -> {
       Access.requireClaimedRole(r.role(), Roles.PROGRAMMER);
       synchronized (this) {
-        refuseUnlessHolder(r.filename(), r.user());
+        refuseUnlessHolder(r.filename(), r.user(), r.lockId());
       }
       return null;
     });
     return ingestOrDiscard(checked, r.staged()).compose(v -> change(() -> {
-      FileRow row = refuseUnlessHolder(r.filename(), r.user());
+      FileRow row = refuseUnlessHolder(r.filename(), r.user(), r.lockId());
       long now = clock.millis();
       Revision next = Revision.parse(row.revision()).next(r.major());
       StagedUpload staged = r.staged();
       boolean keep = r.keepLocked();
       FileRow updated = new FileRow(row.filename(), row.group(), row.description(), next.toString(), staged.size(),
         staged.sha256(), row.createdAt(), now, false, keep ? row.lockedBy() : null, keep ? row.lockedAt() : null,
-        keep ? row.lockMessage() : null);
+        keep ? row.lockMessage() : null, keep ? row.lockId() : null);
       files.put(row.filename(), updated);
       addRevision(row.filename(), next.toString(), r.user(), now, r.message(), staged);
       commit(EventTypes.CHECKIN, row.filename(), r.user(), now, next.toString(), r.message(),
@@ -763,8 +763,12 @@ public class MemoryStorage implements StorageApi {
   }
 
   private FileRow refuseUnlessHolder(String filename, String user) {
+    return refuseUnlessHolder(filename, user, null);
+  }
+
+  private FileRow refuseUnlessHolder(String filename, String user, String lockId) {
     FileRow row = files.get(filename);
-    LockRules.holderRefusal(filename, row, user).ifPresent(refusal -> {
+    LockRules.checkinRefusal(filename, row, user, lockId).ifPresent(refusal -> {
       throw refusal;
     });
     return row;
@@ -794,14 +798,16 @@ public class MemoryStorage implements StorageApi {
     return new UserInfo(user.username(), user.role(), FileRow.iso(user.createdAt()), user.id());
   }
 
+  /** A new lock (with a new id) for a holder, or none for null. */
   private static FileRow withLock(FileRow row, String holder, Long at, String message) {
     return new FileRow(row.filename(), row.group(), row.description(), row.revision(), row.size(), row.sha256(),
-      row.createdAt(), row.modifiedAt(), row.deleted(), holder, at, message);
+      row.createdAt(), row.modifiedAt(), row.deleted(), holder, at, message,
+      holder == null ? null : java.util.UUID.randomUUID().toString());
   }
 
   private static FileRow flag(FileRow row, boolean deleted) {
     return new FileRow(row.filename(), row.group(), row.description(), row.revision(), row.size(), row.sha256(),
-      row.createdAt(), row.modifiedAt(), deleted, row.lockedBy(), row.lockedAt(), row.lockMessage());
+      row.createdAt(), row.modifiedAt(), deleted, row.lockedBy(), row.lockedAt(), row.lockMessage(), row.lockId());
   }
 
   /** Staged content into the blob store after the checks; deleted when the checks or the copy fail. */

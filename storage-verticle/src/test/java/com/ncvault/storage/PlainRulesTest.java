@@ -55,12 +55,30 @@ class PlainRulesTest {
 
   private static FileRow row(String lockedBy, boolean deleted) {
     return new FileRow("a.nc", "Misc", "", "1.0", 1, "x", 1, 1, deleted, lockedBy, lockedBy == null ? null : 0L,
-      null);
+      null, lockedBy == null ? null : "lock-of-" + lockedBy);
+  }
+
+  @Test
+  void aCheckInNamingALockThatEndedIsRefusedEvenForTheHolderOfANewOne() {
+    FileRow aliceAgain = row("alice", false);
+    assertThat(LockRules.checkinRefusal("a.nc", aliceAgain, "alice", "lock-of-alice")).isEmpty();
+    assertThat(LockRules.checkinRefusal("a.nc", aliceAgain, "alice", null)).isEmpty();
+    assertThat(LockRules.checkinRefusal("a.nc", aliceAgain, "alice", "an-earlier-lock"))
+      .hasValueSatisfying(e -> assertThat(e.code()).isEqualTo(ErrorCode.LOCK_ENDED));
+    assertThat(LockRules.checkinRefusal("a.nc", row(null, false), "alice", "lock-of-alice"))
+      .hasValueSatisfying(e -> assertThat(e.code()).isEqualTo(ErrorCode.LOCK_ENDED));
+    assertThat(LockRules.checkinRefusal("a.nc", row("bob", false), "alice", null))
+      .hasValueSatisfying(e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_LOCK_HOLDER));
+    assertThat(LockRules.checkinRefusal("a.nc", row("bob", false), "alice", "lock-of-bob"))
+      .hasValueSatisfying(e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_LOCK_HOLDER));
+    assertThat(LockRules.checkinRefusal("a.nc", row("alice", true), "alice", "lock-of-alice"))
+      .hasValueSatisfying(e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
   }
 
   @Test
   void aFileRowsJsonIsTheFileInfoRecordsJson() {
-    FileRow locked = new FileRow("1234567_A.nc", "12XXXXX", "d", "1.2", 42, "ab", 1000, 2000, false, "bob", 3000L, "m");
+    FileRow locked = new FileRow("1234567_A.nc", "12XXXXX", "d", "1.2", 42, "ab", 1000, 2000, false, "bob", 3000L, "m",
+      "0b6c2f4e-8f7d-4a52-9a39-0d4c1f1e2a77");
     assertThat(locked.toJson()).isEqualTo(io.vertx.core.json.JsonObject.mapFrom(locked.toInfo()));
     FileRow free = row(null, true);
     assertThat(free.toJson()).isEqualTo(io.vertx.core.json.JsonObject.mapFrom(free.toInfo()));
@@ -146,5 +164,14 @@ class PlainRulesTest {
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aMigrationsVersionIsTheNumberInItsNameAndEachIsListedOnceInOrder() {
+    assertThat(Migrations.versionOf("db/V6__lock_ids.sql")).isEqualTo(6);
+    assertThat(Migrations.SCRIPTS).contains("db/V6__lock_ids.sql");
+    assertThat(Migrations.SCRIPTS.stream().map(Migrations::versionOf).toList())
+      .isSorted().doesNotHaveDuplicates();
+    assertThatThrownBy(() -> Migrations.versionOf("db/lock_ids.sql")).isInstanceOf(IllegalStateException.class);
   }
 }

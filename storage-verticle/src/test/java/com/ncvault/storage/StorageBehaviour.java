@@ -12,6 +12,7 @@ import com.ncvault.contract.Notification;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.Roles;
 import com.ncvault.contract.StorageActions;
+import com.ncvault.contract.StorageApi;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -260,6 +261,49 @@ abstract class StorageBehaviour extends StorageTestBase {
     assertThat(newest.getString("message")).isEqualTo("Tidy");
     assertError(storage.failure(StorageActions.FILES_HISTORY, new JsonObject().put("filename", "x.nc")), 404,
       "not_found");
+  }
+
+  @Test
+  void anUploadPreparedUnderALockThatEndedNeverLandsEvenWhenItsUserHoldsANewOne() throws Exception {
+    create("part.nc", NC, "alice");
+    createUser("bob", Roles.PROGRAMMER);
+    String aliceFirst = checkout("part.nc", "alice").getString("lockId");
+    assertThat(aliceFirst).isNotBlank();
+    assertThat(storage.call(StorageActions.FILES_GET, new JsonObject().put("filename", "part.nc"))
+      .getString("lockId")).isEqualTo(aliceFirst);
+    storage.call(StorageActions.FILES_OVERRIDE, fileRequest("part.nc", ADMIN).put("role", Roles.ADMIN)
+      .put("reason", "bob must fix the feed"));
+    String bobs = checkout("part.nc", "bob").getString("lockId");
+    assertThat(bobs).isNotEqualTo(aliceFirst);
+    checkinUnder("part.nc", "bob", bobs, NC + "(bob's fix)\n", "Fix feed");
+    String aliceSecond = checkout("part.nc", "alice").getString("lockId");
+    assertThat(aliceSecond).isNotIn(aliceFirst, bobs);
+
+    // Her old upload is admitted neither before staging nor at the commit.
+    StorageApi.UploadAdmission late = new StorageApi.UploadAdmission("part.nc", "alice", null, false, aliceFirst);
+    assertError(StorageClient.failure(storage.api().admitUpload(late), "admission"), 409, "lock_ended");
+    JsonObject staged = stage(NC + "(alice's old version)\n");
+    PdmError refused = storage.failure(StorageActions.FILES_CHECKIN, fileRequest("part.nc", "alice")
+      .put("message", "old").put("lockId", aliceFirst).put("staged", staged));
+    assertError(refused, 409, "lock_ended");
+    assertThat(refused.details().getString("revision")).isEqualTo("1.1");
+    assertThat(Path.of(staged.getString("path"))).doesNotExist();
+    JsonObject file = storage.call(StorageActions.FILES_GET, new JsonObject().put("filename", "part.nc"));
+    assertThat(file.getString("revision")).isEqualTo("1.1");
+    assertThat(file.getString("lockId")).isEqualTo(aliceSecond);
+
+    // Under the lock she holds now, and kept by a check-in that keeps the file locked.
+    JsonObject kept = storage.call(StorageActions.FILES_CHECKIN, fileRequest("part.nc", "alice")
+      .put("message", "on top of bob's fix").put("keepLocked", true).put("lockId", aliceSecond)
+      .put("staged", stage(NC + "(bob's fix)\n(alice)\n")));
+    assertThat(kept.getString("revision")).isEqualTo("1.2");
+    assertThat(kept.getString("lockId")).isEqualTo(aliceSecond);
+    JsonObject released = checkinUnder("part.nc", "alice", aliceSecond, NC + "(done)\n", "done");
+    assertThat(released.getString("lockId")).isNull();
+    assertError(storage.failure(StorageActions.FILES_CHECKIN, fileRequest("part.nc", "alice")
+      .put("message", "again").put("lockId", aliceSecond).put("staged", stage("x"))), 409, "lock_ended");
+    assertError(storage.failure(StorageActions.FILES_CHECKIN, fileRequest("part.nc", "alice")
+      .put("message", "m").put("lockId", "x".repeat(65)).put("staged", stage("x"))), 400, "validation_failed");
   }
 
   @Test

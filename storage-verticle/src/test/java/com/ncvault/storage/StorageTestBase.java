@@ -121,6 +121,12 @@ abstract class StorageTestBase {
       .put("message", message).put("staged", stage(content)));
   }
 
+  /** A check-in naming the lock it was prepared under. */
+  JsonObject checkinUnder(String filename, String user, String lockId, String content, String message) {
+    return storage.call(StorageActions.FILES_CHECKIN, new JsonObject().put("filename", filename).put("user", user)
+      .put("message", message).put("lockId", lockId).put("staged", stage(content)));
+  }
+
   JsonObject cancel(String filename, String user) {
     return storage.call(StorageActions.FILES_CANCEL, new JsonObject().put("filename", filename).put("user", user));
   }
