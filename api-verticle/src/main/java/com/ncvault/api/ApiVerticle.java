@@ -57,14 +57,15 @@ public class ApiVerticle extends VerticleBase {
     Future<LoginThrottle> throttle = LoginThrottle.create(vertx, config.loginMaxFailuresPerMinute(), Clock.systemUTC());
     SecurityHeaders headers = new SecurityHeaders(config.peerUrls());
     OriginPolicy origins = new OriginPolicy(config.liveOrigins());
+    DeletedContent deletedContent = new DeletedContent(storage);
     return Future.all(openApi, version, throttle).compose(loaded -> {
       router = ApiRouter.create(vertx, ApiRoutes.table(
         new AuthRoutes(storage, tokens, throttle.result(), origins, config.tls(), config.tokenTtlSeconds()),
         new FileRoutes(storage, new Uploads(vertx, config.incomingDir(), config.maxUploadBytes(), uploadSlots),
           new ContentResponder(),
-          new ListCompression(vertx)),
-        new ZipDownload(vertx, storage, config.zipMaxFiles(), config.zipMaxBytes()),
-        new ProgramRoutes(storage, drawings, vertx.createSharedWorkerExecutor("pdm-drawing", Drawings.THREADS)),
+          new ListCompression(vertx), deletedContent),
+        new ZipDownload(vertx, storage, deletedContent, config.zipMaxFiles(), config.zipMaxBytes()),
+        new ProgramRoutes(storage, deletedContent, drawings, vertx.createSharedWorkerExecutor("pdm-drawing", Drawings.THREADS)),
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new AdminRoutes(vertx, storage, authenticator),
         new SystemRoutes(vertx, storage, config, version.result(), openApi.result()),

@@ -35,12 +35,15 @@ final class FileRoutes {
   private final Uploads uploads;
   private final ContentResponder content;
   private final ListCompression compression;
+  private final DeletedContent deletedContent;
 
-  FileRoutes(StorageApi storage, Uploads uploads, ContentResponder content, ListCompression compression) {
+  FileRoutes(StorageApi storage, Uploads uploads, ContentResponder content, ListCompression compression,
+             DeletedContent deletedContent) {
     this.storage = storage;
     this.uploads = uploads;
     this.content = content;
     this.compression = compression;
+    this.deletedContent = deletedContent;
   }
 
   /** The list (gzip-compressed when the client accepts it and it is large). */
@@ -75,15 +78,17 @@ final class FileRoutes {
   }
 
   void diff(RoutingContext ctx) {
-    answer(ctx, storage.diff(new DiffQuery(filename(ctx), Input.queryString(ctx, "from", StorageLimits.MAX_REVISION),
-      Input.queryString(ctx, "to", StorageLimits.MAX_REVISION))));
+    DiffQuery query = new DiffQuery(filename(ctx), Input.queryString(ctx, "from", StorageLimits.MAX_REVISION),
+      Input.queryString(ctx, "to", StorageLimits.MAX_REVISION));
+    answer(ctx, deletedContent.check(ApiRouter.user(ctx), query.filename()).compose(v -> storage.diff(query)));
   }
 
   /** A revision other than the current one is saved under a name with its revision (see DownloadName). */
   void content(RoutingContext ctx) {
     String filename = filename(ctx);
     String rev = Input.queryString(ctx, "rev", StorageLimits.MAX_REVISION);
-    Future<BlobLocation> located = storage.content(new ContentQuery(filename, rev));
+    Future<BlobLocation> located = deletedContent.check(ApiRouter.user(ctx), filename)
+      .compose(v -> storage.content(new ContentQuery(filename, rev)));
     // Without rev the current revision is sent; with one, the file's record says whether it is current.
     Future<String> current = rev == null ? Future.succeededFuture(null)
       : storage.getFile(filename).map(FileInfo::revision);

@@ -35,19 +35,23 @@ final class ProgramRoutes {
   static final String SVG_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
   private final StorageApi storage;
+  private final DeletedContent deletedContent;
   private final Drawings drawings;
   private final WorkerExecutor workers;
   private final Map<String, Future<String>> drawing = new HashMap<>();
 
-  ProgramRoutes(StorageApi storage, Drawings drawings, WorkerExecutor workers) {
+  ProgramRoutes(StorageApi storage, DeletedContent deletedContent, Drawings drawings, WorkerExecutor workers) {
     this.storage = storage;
+    this.deletedContent = deletedContent;
     this.drawings = drawings;
     this.workers = workers;
   }
 
   /** The facts JSON as storage keeps it; the revision in X-PDM-Revision. */
   void facts(RoutingContext ctx) {
-    storage.programFacts(new ProgramQuery(filename(ctx), revision(ctx, "rev")))
+    ProgramQuery query = new ProgramQuery(filename(ctx), revision(ctx, "rev"));
+    deletedContent.check(ApiRouter.user(ctx), query.filename())
+      .compose(v -> storage.programFacts(query))
       .onSuccess(info -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, Replies.JSON)
         .putHeader("X-PDM-Revision", info.revision())
@@ -68,10 +72,10 @@ final class ProgramRoutes {
     if (from != null && rev != null) {
       throw Input.invalid("rev", "cannot be combined with from and to");
     }
-    Future<List<ProgramInfo>> programs = from == null
+    Future<List<ProgramInfo>> programs = deletedContent.check(ApiRouter.user(ctx), filename).compose(v -> from == null
       ? storage.programFacts(new ProgramQuery(filename, rev)).map(List::of)
       : Future.all(storage.programFacts(new ProgramQuery(filename, from)),
-        storage.programFacts(new ProgramQuery(filename, to))).map(both -> List.of(both.resultAt(0), both.resultAt(1)));
+        storage.programFacts(new ProgramQuery(filename, to))).map(both -> List.of(both.resultAt(0), both.resultAt(1))));
     programs.compose(infos -> svg(view, infos))
       .onSuccess(svg -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, SVG)

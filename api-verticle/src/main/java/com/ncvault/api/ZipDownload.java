@@ -47,12 +47,14 @@ final class ZipDownload {
   private static final int MAX_FILENAME = 255;
 
   private final StorageApi storage;
+  private final DeletedContent deletedContent;
   private final WorkerExecutor workers;
   private final int maxFiles;
   private final long maxBytes;
 
-  ZipDownload(Vertx vertx, StorageApi storage, int maxFiles, long maxBytes) {
+  ZipDownload(Vertx vertx, StorageApi storage, DeletedContent deletedContent, int maxFiles, long maxBytes) {
     this.storage = storage;
+    this.deletedContent = deletedContent;
     // Shared by name: every api instance of the node uses the same few threads.
     this.workers = vertx.createSharedWorkerExecutor("pdm-zip", WORKERS, MAX_ZIP_HOURS, TimeUnit.HOURS);
     this.maxFiles = maxFiles;
@@ -61,7 +63,7 @@ final class ZipDownload {
 
   void download(RoutingContext ctx) {
     List<String> names = filenames(Input.jsonBody(ctx));
-    locate(names, 0, new ArrayList<>())
+    locate(ApiRouter.user(ctx), names, 0, new ArrayList<>())
       .onSuccess(blobs -> {
         long total = blobs.stream().mapToLong(BlobLocation::size).sum();
         if (total > maxBytes) {
@@ -97,16 +99,16 @@ final class ZipDownload {
   }
 
   /** Where each file's current revision lies on this node (storage fetches what it lacks), a few at a time. */
-  private Future<List<BlobLocation>> locate(List<String> names, int from, List<BlobLocation> found) {
+  private Future<List<BlobLocation>> locate(SessionUser user, List<String> names, int from, List<BlobLocation> found) {
     if (from >= names.size()) {
       return Future.succeededFuture(found);
     }
     List<Future<BlobLocation>> batch = names.subList(from, Math.min(names.size(), from + LOOKUPS_AT_ONCE)).stream()
-      .map(name -> storage.content(new ContentQuery(name, null)))
+      .map(name -> deletedContent.check(user, name).compose(v -> storage.content(new ContentQuery(name, null))))
       .toList();
     return Future.all(batch).compose(done -> {
       batch.forEach(f -> found.add(f.result()));
-      return locate(names, from + LOOKUPS_AT_ONCE, found);
+      return locate(user, names, from + LOOKUPS_AT_ONCE, found);
     });
   }
 
