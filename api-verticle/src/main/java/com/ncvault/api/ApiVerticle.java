@@ -55,7 +55,9 @@ public class ApiVerticle extends VerticleBase {
     Future<Buffer> openApi = vertx.fileSystem().readFile(OPENAPI_RESOURCE);
     Future<String> version = vertx.fileSystem().readFile(VERSION_RESOURCE).map(ApiVerticle::version);
     Future<LoginThrottle> throttle = LoginThrottle.create(vertx, config.loginMaxFailuresPerMinute(), Clock.systemUTC());
-    SecurityHeaders headers = new SecurityHeaders(config.peerUrls());
+    PeerDirectory peers = new PeerDirectory(config.peerUrls());
+    peers.follow(vertx, storage);
+    SecurityHeaders headers = new SecurityHeaders(peers);
     return Future.all(openApi, version, throttle).compose(loaded -> {
       router = ApiRouter.create(vertx, ApiRoutes.table(
         new AuthRoutes(storage, tokens, throttle.result(), config.tls(), config.tokenTtlSeconds()),
@@ -66,8 +68,8 @@ public class ApiVerticle extends VerticleBase {
         new ProgramRoutes(storage, drawings, vertx.createSharedWorkerExecutor("pdm-drawing", Drawings.THREADS)),
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new AdminRoutes(vertx, storage, authenticator),
-        new SystemRoutes(vertx, storage, config, version.result(), openApi.result()),
-        new WebSocketGate(vertx, new OriginPolicy(config.liveOrigins())),
+        new SystemRoutes(vertx, storage, config, peers, version.result(), openApi.result()),
+        new WebSocketGate(vertx, new OriginPolicy(config.liveOrigins(), peers::origins)),
         new InternalRoutes(storage, ClusterSecret.of(config.clusterSecret()))), authenticator, headers);
       return vertx.createHttpServer(serverOptions(config))
         .requestHandler(router)

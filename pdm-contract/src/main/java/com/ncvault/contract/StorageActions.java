@@ -65,6 +65,10 @@ public final class StorageActions {
   public static final String BLOBS_LOCAL = "blobs.local";
   /** {@link StorageApi#nodes}. */
   public static final String NODES_LIST = "nodes.list";
+  /** {@link StorageApi#decommissionNode}. */
+  public static final String NODES_DECOMMISSION = "nodes.decommission";
+  /** {@link StorageApi#reinstateNode}. */
+  public static final String NODES_REINSTATE = "nodes.reinstate";
   /** {@link StorageApi#health}. */
   public static final String HEALTH = "health";
 

@@ -144,6 +144,17 @@ public interface StorageApi {
   /** The nodes of the cluster and how much of the vault's content each holds. */
   Future<NodeList> nodes();
 
+  /**
+   * Admin only: the node leaves the node list and no node asks it for content any more; started
+   * again, it refuses to serve until {@link #reinstateNode}. 404 unknown node; 409 for the node
+   * answering, or (unless {@code force}) when it holds content no other node holds. Repeating it
+   * changes nothing.
+   */
+  Future<NodeState> decommissionNode(Decommission request);
+
+  /** Admin only: a decommissioned node may serve and be asked for content again. 404 unless decommissioned. */
+  Future<NodeState> reinstateNode(NodeAction request);
+
   /** Database and blob store state; a 503 failure carrying the same fields when one is down. */
   Future<StorageHealth> health();
 
@@ -444,6 +455,21 @@ public interface StorageApi {
     }
   }
 
+  /** {@code force}: decommission even when the node holds the only copy of some content (it is lost). */
+  record Decommission(String name, String actor, boolean force) {
+    public Decommission {
+      name = required("name", name);
+      actor = required("user", actor);
+    }
+  }
+
+  record NodeAction(String name, String actor) {
+    public NodeAction {
+      name = required("name", name);
+      actor = required("user", actor);
+    }
+  }
+
   // --- replies ---
 
   /**
@@ -555,7 +581,8 @@ public interface StorageApi {
   record StoredBlob(String sha256, String path, long size) {
   }
 
-  record NodeList(String self, long blobs, List<NodeState> nodes) {
+  /** {@code nodes}: the node list; {@code decommissioned}: nodes taken out of it by an admin. */
+  record NodeList(String self, long blobs, List<NodeState> nodes, List<NodeState> decommissioned) {
   }
 
   /** A node of the registry: where it is reached, when it was last seen, how many contents it holds. */

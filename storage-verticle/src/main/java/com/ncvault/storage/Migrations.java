@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Versioned schema migrations, applied at start in order. Each script under {@code db/} is applied
- * once and recorded in {@code schema_version}. Add a new script with the next version; never edit
- * one that has shipped.
+ * once and recorded in {@code schema_version} under the version its name carries (V7__... is 7).
+ * Add a new script with a higher version; never edit one that has shipped.
  */
 public final class Migrations {
 
@@ -25,7 +25,8 @@ public final class Migrations {
 
   /** version -> resource; append only. */
   static final List<String> SCRIPTS = List.of("db/V1__init.sql", "db/V2__replication.sql", "db/V3__sessions.sql",
-    "db/V4__program_facts.sql");
+    "db/V4__program_facts.sql",
+    "db/V7__node_decommission.sql");
 
   private static final String VERSION_TABLE_EXISTS = "SELECT COUNT(*) AS n FROM information_schema.tables "
     + "WHERE table_name = 'schema_version' AND table_schema = CURRENT_SCHEMA";
@@ -44,12 +45,15 @@ public final class Migrations {
           Row row = rows.iterator().next();
           int current = row.getValue("v") == null ? 0 : ((Number) row.getValue("v")).intValue();
           Future<Void> chain = Future.succeededFuture();
-          for (int i = current; i < scripts.size(); i++) {
-            int version = i + 1;
-            List<String> statements = scripts.get(i);
-            chain = chain.compose(v -> apply(conn, version, statements));
+          for (int i = 0; i < scripts.size(); i++) {
+            int version = version(SCRIPTS.get(i));
+            if (version > current) {
+              String script = SCRIPTS.get(i);
+              List<String> statements = scripts.get(i);
+              chain = chain.compose(v -> apply(conn, version, script, statements));
+            }
           }
-          return chain.map(v -> scripts.size());
+          return chain.map(v -> Math.max(current, version(SCRIPTS.get(SCRIPTS.size() - 1))));
         })));
   }
 
@@ -58,12 +62,17 @@ public final class Migrations {
     return sql == null ? Future.succeededFuture() : conn.query(sql).execute().mapEmpty();
   }
 
-  private static Future<Void> apply(SqlConnection conn, int version, List<String> statements) {
+  /** The version a script's name carries: db/V7__node_decommission.sql -> 7. */
+  static int version(String script) {
+    String name = script.substring(script.lastIndexOf('/') + 1);
+    return Integer.parseInt(name.substring(1, name.indexOf("__")));
+  }
+
+  private static Future<Void> apply(SqlConnection conn, int version, String script, List<String> statements) {
     Future<Void> chain = Future.succeededFuture();
     for (String statement : statements) {
       chain = chain.compose(v -> conn.query(statement).execute().mapEmpty());
     }
-    String script = SCRIPTS.get(version - 1);
     return chain
       .compose(v -> Database.run(conn,
         "INSERT INTO schema_version (version, script, applied_at) VALUES (#{version}, #{script}, #{at})",

@@ -48,6 +48,7 @@ public final class StorageService implements StorageApi {
   private final Lanes lanes;
   private final GroupCommit commits;
   private final WorkerExecutor prober;
+  private final Access access;
   /** The last probe of database and blob store; /health answers from it without waiting for anything. */
   private volatile Probe lastProbe = new Probe("unknown", "unknown", 0);
   private boolean probing;
@@ -72,6 +73,7 @@ public final class StorageService implements StorageApi {
     this.users = users;
     this.activity = activity;
     this.prober = vertx.createSharedWorkerExecutor("pdm-probe", 1);
+    this.access = new Access(db.pool());
   }
 
   /**
@@ -98,7 +100,13 @@ public final class StorageService implements StorageApi {
       BlobFetcher fetcher = new BlobFetcher(vertx, lanes.blob(), peers, db, blobs, registry, config.clusterSecret());
       GroupCommit commits = new GroupCommit(vertx, db, new EventLog(config.eventRetention(), vertx.eventBus()));
       return Migrations.migrate(vertx, db)
-        .compose(version -> sweep(vertx, db, blobs))
+        .compose(version -> registry.decommissionedSelf())
+        .compose(decommissioned -> decommissioned == null ? Future.succeededFuture()
+          // a configuration refusal: the node exits with its own code and a service manager leaves it down
+          : Future.failedFuture(new IllegalArgumentException("Node " + config.nodeName() + " was decommissioned "
+            + decommissioned + "; it serves again only once an admin reinstates it at another node (POST "
+            + "/api/admin/nodes/" + config.nodeName() + "/reinstate)")))
+        .compose(v2 -> sweep(vertx, db, blobs))
         .compose(present -> registry.announce().compose(v2 -> registry.reconcile(present)))
         .compose(v2 -> {
           Access access = new Access(db.pool());
@@ -286,6 +294,18 @@ public final class StorageService implements StorageApi {
   @Override
   public Future<NodeList> nodes() {
     return guard("nodes.list", registry::list);
+  }
+
+  @Override
+  public Future<NodeState> decommissionNode(Decommission request) {
+    return guard("nodes.decommission", () -> access.requireAdmin(request.actor(), null)
+      .compose(v -> registry.decommission(request.name(), request.actor(), request.force())));
+  }
+
+  @Override
+  public Future<NodeState> reinstateNode(NodeAction request) {
+    return guard("nodes.reinstate", () -> access.requireAdmin(request.actor(), null)
+      .compose(v -> registry.reinstate(request.name(), request.actor())));
   }
 
   @Override

@@ -666,7 +666,25 @@ public class MemoryStorage implements StorageApi {
   public synchronized Future<NodeList> nodes() {
     long contents = revisions.values().stream().flatMap(List::stream).map(RevisionInfo::sha256).distinct().count();
     return Future.succeededFuture(new NodeList(NODE, contents,
-      List.of(new NodeState(NODE, "http://127.0.0.1:0", FileRow.iso(clock.millis()), contents))));
+      List.of(new NodeState(NODE, "http://127.0.0.1:0", FileRow.iso(clock.millis()), contents)), List.of()));
+  }
+
+  /** One node only: the node answering cannot decommission itself, and there is no other. */
+  @Override
+  public synchronized Future<NodeState> decommissionNode(Decommission r) {
+    return attempt(() -> {
+      requireAdmin(r.actor(), null);
+      throw r.name().equals(NODE) ? new PdmError(ErrorCode.CONFLICT, "A node cannot decommission itself")
+        : new PdmError(ErrorCode.NOT_FOUND, "No node " + r.name());
+    });
+  }
+
+  @Override
+  public synchronized Future<NodeState> reinstateNode(NodeAction r) {
+    return attempt(() -> {
+      requireAdmin(r.actor(), null);
+      throw new PdmError(ErrorCode.NOT_FOUND, "No decommissioned node " + r.name());
+    });
   }
 
   @Override
