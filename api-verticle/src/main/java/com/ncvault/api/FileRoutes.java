@@ -35,8 +35,11 @@ final class FileRoutes {
   private final Uploads uploads;
   private final ContentResponder content;
   private final ListCompression compression;
+  private final CopiesGate copies;
 
-  FileRoutes(StorageApi storage, Uploads uploads, ContentResponder content, ListCompression compression) {
+  FileRoutes(StorageApi storage, Uploads uploads, ContentResponder content, ListCompression compression,
+             CopiesGate copies) {
+    this.copies = copies;
     this.storage = storage;
     this.uploads = uploads;
     this.content = content;
@@ -145,11 +148,12 @@ final class FileRoutes {
           : baseName(upload.uploadedFilename()),
         limited(form.get("description"), "description"), limited(form.get("message"), "message"),
         user.username(), user.role(), upload.staged()))))
-      .onSuccess(file -> {
+      .compose(file -> copies.answer(file).map(answer -> {
         ctx.response().putHeader(HttpHeaders.LOCATION,
           "/api/files/" + URLEncoder.encode(file.filename(), StandardCharsets.UTF_8).replace("+", "%20"));
-        Replies.json(ctx, 201, file);
-      })
+        return answer;
+      }))
+      .onSuccess(answer -> Replies.json(ctx, 201, answer))
       .onFailure(ctx::fail);
   }
 
@@ -175,7 +179,8 @@ final class FileRoutes {
       .compose(upload -> handOver(upload, form -> storage.checkin(new Checkin(filename, user.username(), user.role(),
         limited(form.get("message"), "message"), Input.formBoolean(form.get("major"), "major"),
         Input.formBoolean(form.get("keepLocked"), "keepLocked"), upload.staged()))))
-      .onSuccess(file -> Replies.json(ctx, file))
+      .compose(copies::answer)
+      .onSuccess(answer -> Replies.json(ctx, answer))
       .onFailure(ctx::fail);
   }
 

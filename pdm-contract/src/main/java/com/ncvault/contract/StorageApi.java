@@ -155,6 +155,15 @@ public interface StorageApi {
   /** Admin only: a decommissioned node may serve and be asked for content again. 404 unless decommissioned. */
   Future<NodeState> reinstateNode(NodeAction request);
 
+  /**
+   * Succeeds once {@code copies} nodes in service hold the content (each copy was checked against
+   * its SHA-256 when stored), or after {@code waitMs} with the count reached by then.
+   */
+  Future<Copies> awaitCopies(CopiesWait request);
+
+  /** Content copies this node still has to make, and contents held by one node in service only. */
+  Future<ReplicationState> replicationState();
+
   /** Database and blob store state; a 503 failure carrying the same fields when one is down. */
   Future<StorageHealth> health();
 
@@ -463,6 +472,14 @@ public interface StorageApi {
     }
   }
 
+  record CopiesWait(String sha256, int copies, long waitMs) {
+    public CopiesWait {
+      sha256 = required("sha256", sha256);
+      copies = Math.max(1, copies);
+      waitMs = Math.max(0, waitMs);
+    }
+  }
+
   record NodeAction(String name, String actor) {
     public NodeAction {
       name = required("name", name);
@@ -579,6 +596,17 @@ public interface StorageApi {
 
   /** A blob of this node's store, for sending it to another node. */
   record StoredBlob(String sha256, String path, long size) {
+  }
+
+  /** {@code held}: nodes in service holding the content when the wait ended; {@code wanted}: the copies asked for. */
+  record Copies(String sha256, int held, int wanted) {
+    public boolean enough() {
+      return held >= wanted;
+    }
+  }
+
+  /** {@code backlog}: contents this node is to copy; {@code singleCopies}: contents one node in service holds alone. */
+  record ReplicationState(int backlog, long singleCopies) {
   }
 
   /** {@code nodes}: the node list; {@code decommissioned}: nodes taken out of it by an admin. */

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Timeout;
  * later is offered to the pages of the node already running (settings, page policy, live
  * connection) without a configuration change; a decommissioned node is never asked for content
  * again, even while something answers at its address, and started again it refuses to serve until
- * an admin reinstates it.
+ * an admin reinstates it; a check-in is answered only once two nodes hold its content, so killing
+ * its node right after the answer loses nothing.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterNodeLifecycleTest {
@@ -161,6 +162,31 @@ class ClusterNodeLifecycleTest {
     JsonObject back = NodeApi.json(nodes.get(A).call(HttpMethod.GET, "/api/admin/nodes", admin).send(), 200).await();
     assertThat(names(back.getJsonArray("nodes"))).containsExactly("node-a", "node-b", "node-c");
     assertThat(back.getJsonArray("decommissioned")).isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  @Timeout(180)
+  void aCheckinWhoseNodeIsKilledRightAfterTheAnswerDownloadsAtAnotherNode() throws Exception {
+    String filename = "7100002_RF.nc";
+    byte[] second = new byte[3_000_000];
+    new Random(11).nextBytes(second);
+    NodeApi atB = nodes.get(B);
+    JsonObject created = atB.create(admin, filename, Buffer.buffer("G0 X1\n")).await();
+    atB.checkout(admin, filename).await();
+
+    JsonObject checkedIn = atB.checkin(admin, filename, Buffer.buffer(second), "finishing pass").await();
+    cluster.node(B).kill();
+
+    assertThat(created.containsKey("warning")).as("two nodes held the new file when it was answered").isFalse();
+    assertThat(checkedIn.containsKey("warning")).as("two nodes held the revision when it was answered").isFalse();
+    HttpResponse<Buffer> download = nodes.get(A).call(HttpMethod.GET, "/api/files/" + filename + "/content", admin)
+      .send().compose(r -> TestNode.expect(r, 200)).await();
+    assertThat(NodeApi.sha256(download.body())).isEqualTo(NodeApi.sha256(Buffer.buffer(second)))
+      .isEqualTo(checkedIn.getString("sha256"));
+    String metrics = nodes.get(A).call(HttpMethod.GET, "/metrics", null).send().await().bodyAsString();
+    assertThat(metrics).contains("pdm_replication_backlog").contains("pdm_replication_single_copy_contents")
+      .contains("pdm_replication_wait_expired_total");
   }
 
   private static Future<HttpResponse<Buffer>> decommission(int at, String name) {

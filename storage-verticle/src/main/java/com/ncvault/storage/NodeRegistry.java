@@ -149,6 +149,16 @@ final class NodeRegistry {
       Rows.num(row, "blobs"));
   }
 
+  /** How many nodes in service hold a blob. */
+  Future<Integer> copies(String sha256) {
+    return Database.run(pool, Sql.COPIES, Map.of("sha256", sha256)).map(rows -> (int) Rows.single(rows));
+  }
+
+  /** Contents some revision refers to that at most one node in service holds. */
+  Future<Long> singleCopies() {
+    return pool.query(Sql.SINGLE_COPIES).execute().map(Rows::single);
+  }
+
   /** When and by whom this node was decommissioned, or null while it is in service. */
   Future<String> decommissionedSelf() {
     return Database.run(pool, Sql.DECOMMISSIONED, Map.of("name", self)).map(rows -> {

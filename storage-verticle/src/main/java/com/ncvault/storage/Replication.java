@@ -81,6 +81,11 @@ final class Replication {
     }
   }
 
+  /** Contents queued for copying here, being copied, or waiting for a retry. */
+  int backlog() {
+    return queue.outstanding();
+  }
+
   void stop() {
     vertx.cancelTimer(heartbeat);
     vertx.cancelTimer(scan);

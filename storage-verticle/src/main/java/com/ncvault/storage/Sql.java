@@ -115,6 +115,13 @@ final class Sql {
     + "WHERE name = #{name} AND decommissioned_at IS NULL";
   static final String REINSTATE_NODE = "UPDATE nodes SET decommissioned_at = NULL, decommissioned_by = NULL "
     + "WHERE name = #{name} AND decommissioned_at IS NOT NULL";
+  /** Nodes in service that hold a blob. */
+  static final String COPIES = "SELECT COUNT(*) AS n FROM blob_locations l JOIN nodes n ON n.name = l.node "
+    + "WHERE l.sha256 = #{sha256} AND n.decommissioned_at IS NULL";
+  /** Contents a revision refers to that at most one node in service holds. */
+  static final String SINGLE_COPIES = "SELECT COUNT(*) AS n FROM (SELECT DISTINCT sha256 FROM revisions) r WHERE "
+    + "(SELECT COUNT(*) FROM blob_locations l JOIN nodes n ON n.name = l.node WHERE l.sha256 = r.sha256 "
+    + "AND n.decommissioned_at IS NULL) < 2";
   /** Serialises decommissions (see NodeRegistry#decommission). */
   static final String LOCK_NODES = "SELECT name FROM nodes ORDER BY name FOR UPDATE";
   static final String DECOMMISSIONED = "SELECT decommissioned_at, decommissioned_by FROM nodes WHERE name = #{name}";

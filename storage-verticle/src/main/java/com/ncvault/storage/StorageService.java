@@ -8,6 +8,7 @@ import com.ncvault.contract.PdmError;
 import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.UserInfo;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpClient;
@@ -34,6 +35,8 @@ public final class StorageService implements StorageApi {
   private static final long HEALTH_TIMEOUT_SECONDS = 5;
   /** How often the database and the blob store are probed for /health. */
   static final long PROBE_MS = 2_000;
+  /** How often a wait for copies looks at the registry again. */
+  static final long COPIES_POLL_MS = 100;
 
   private final Vertx vertx;
   private final Database db;
@@ -306,6 +309,38 @@ public final class StorageService implements StorageApi {
   public Future<NodeState> reinstateNode(NodeAction request) {
     return guard("nodes.reinstate", () -> access.requireAdmin(request.actor(), null)
       .compose(v -> registry.reinstate(request.name(), request.actor())));
+  }
+
+  @Override
+  public Future<Copies> awaitCopies(CopiesWait request) {
+    return guard("blobs.copies", () -> {
+      Promise<Copies> done = Promise.promise();
+      countCopies(request, System.currentTimeMillis() + request.waitMs(), done);
+      return done.future();
+    });
+  }
+
+  /** Counts the copies now, and again every {@link #COPIES_POLL_MS} until there are enough or time is up. */
+  private void countCopies(CopiesWait request, long deadline, Promise<Copies> done) {
+    registry.copies(request.sha256()).onComplete(counted -> {
+      if (counted.failed()) {
+        done.fail(counted.cause());
+        return;
+      }
+      Copies copies = new Copies(request.sha256(), counted.result(), request.copies());
+      long left = deadline - System.currentTimeMillis();
+      if (copies.enough() || left <= 0) {
+        done.complete(copies);
+      } else {
+        vertx.setTimer(Math.min(COPIES_POLL_MS, left), id -> countCopies(request, deadline, done));
+      }
+    });
+  }
+
+  @Override
+  public Future<ReplicationState> replicationState() {
+    return guard("replication.state", () -> registry.singleCopies()
+      .map(single -> new ReplicationState(replication.backlog(), single)));
   }
 
   @Override

@@ -669,6 +669,18 @@ public class MemoryStorage implements StorageApi {
       List.of(new NodeState(NODE, "http://127.0.0.1:0", FileRow.iso(clock.millis()), contents)), List.of()));
   }
 
+  /** One node, which holds every content it has: one copy, at once. */
+  @Override
+  public synchronized Future<Copies> awaitCopies(CopiesWait r) {
+    return Future.succeededFuture(new Copies(r.sha256(), 1, r.copies()));
+  }
+
+  @Override
+  public synchronized Future<ReplicationState> replicationState() {
+    long contents = revisions.values().stream().flatMap(List::stream).map(RevisionInfo::sha256).distinct().count();
+    return Future.succeededFuture(new ReplicationState(0, contents));
+  }
+
   /** One node only: the node answering cannot decommission itself, and there is no other. */
   @Override
   public synchronized Future<NodeState> decommissionNode(Decommission r) {
