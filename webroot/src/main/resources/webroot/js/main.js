@@ -211,6 +211,11 @@ let bannerShown = false;
 let suppressToastSeq = null;
 const OFFLINE_TEXT = el.bannerText.textContent;
 
+/** An upload answered before enough nodes held its content says so (saved all the same). */
+function warnIfFewCopies(reply) {
+  if (reply && reply.warning && typeof reply.warning.message === 'string') showToast(reply.warning.message, 'warning');
+}
+
 /** The other nodes' URLs from the node's settings (none until they are loaded). */
 function peerUrls() {
   return store.state.settings && Array.isArray(store.state.settings.peerUrls) ? store.state.settings.peerUrls : [];
@@ -403,6 +408,7 @@ const actions = {
     onDone: (file) => {
       applyReply(file);
       showToast(`Added ${file && file.filename ? file.filename : 'the file'}`, 'success');
+      warnIfFewCopies(file);
     },
   }),
   'show-more': (d) => fileList.showMore(d.group),
@@ -432,6 +438,7 @@ const actions = {
       onDone: (reply) => {
         applyReply(reply);
         showToast(`Checked in ${filename}`, 'success');
+        warnIfFewCopies(reply);
       },
     });
   },

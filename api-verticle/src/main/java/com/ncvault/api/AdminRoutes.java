@@ -5,6 +5,13 @@ import com.ncvault.contract.StorageApi.NewUser;
 import com.ncvault.contract.StorageApi.PasswordChange;
 import com.ncvault.contract.StorageApi.RoleChange;
 import com.ncvault.contract.StorageApi.UserAction;
+import com.ncvault.contract.StorageApi.Decommission;
+import com.ncvault.contract.StorageApi.NodeAction;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import java.util.List;
 import java.util.Map;
 import com.ncvault.contract.Addresses;
 import com.ncvault.contract.ErrorCode;
@@ -83,6 +90,45 @@ final class AdminRoutes {
     storage.nodes()
       .onSuccess(nodes -> Replies.json(ctx, nodes))
       .onFailure(ctx::fail);
+  }
+
+  /**
+   * Takes a stopped node out of the cluster: {force: true} optional (see
+   * {@link StorageApi#decommissionNode}). A node that is a member visible from here is running and
+   * is refused with 409: stopping it first means no upload lands on a node no one asks any more.
+   */
+  void decommissionNode(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    Object force = Input.jsonBody(ctx).getValue("force");
+    if (force != null && !(force instanceof Boolean)) {
+      throw Input.invalid("force", "must be true or false");
+    }
+    Decommission request = new Decommission(name, ApiRouter.user(ctx).username(), Boolean.TRUE.equals(force));
+    runningMembers()
+      .compose(members -> members.contains(name)
+        ? Future.failedFuture(new PdmError(ErrorCode.CONFLICT, "Node " + name + " is running (a member of the "
+          + "cluster); stop it before decommissioning it", new JsonObject().put("node", name)))
+        : storage.decommissionNode(request))
+      .onSuccess(node -> Replies.json(ctx, node))
+      .onFailure(ctx::fail);
+  }
+
+  /** A decommissioned node may start, serve and be asked for content again. */
+  void reinstateNode(RoutingContext ctx) {
+    storage.reinstateNode(new NodeAction(ctx.pathParam("name"), ApiRouter.user(ctx).username()))
+      .onSuccess(node -> Replies.json(ctx, node))
+      .onFailure(ctx::fail);
+  }
+
+  /** The vault nodes that are members visible from here; none on a single node. */
+  private Future<List<String>> runningMembers() {
+    return vertx.eventBus().<JsonObject>request(Addresses.CLUSTER_STATUS, new JsonObject(),
+        new DeliveryOptions().setSendTimeout(SystemRoutes.HEALTH_TIMEOUT_MS))
+      .map(reply -> reply.body().getJsonArray("members", new JsonArray()).stream().map(String::valueOf).toList())
+      .recover(e -> e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS
+        ? Future.succeededFuture(List.of())
+        : Future.failedFuture(new PdmError(ErrorCode.UNAVAILABLE, "The cluster's members are not known now; "
+          + "try again")));
   }
 
   /** {to, text}: published to the recipient's browsers on every node (Addresses.NOTIFY). */

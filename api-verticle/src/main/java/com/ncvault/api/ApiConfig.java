@@ -29,7 +29,9 @@ record ApiConfig(
   int zipMaxFiles,
   long zipMaxBytes,
   String clusterSecret,
-  List<String> peerUrls) {
+  List<String> peerUrls,
+  int replicationFactor,
+  long replicationWaitMs) {
 
   static ApiConfig from(JsonObject config) {
     JsonObject c = ConfigKeys.defaults().mergeIn(config == null ? new JsonObject() : config);
@@ -61,7 +63,9 @@ record ApiConfig(
       c.getInteger(ConfigKeys.ZIP_MAX_FILES),
       c.getLong(ConfigKeys.ZIP_MAX_BYTES),
       c.getString(ConfigKeys.CLUSTER_SECRET, ""),
-      strings(c.getValue(ConfigKeys.PEER_URLS)));
+      strings(c.getValue(ConfigKeys.PEER_URLS)),
+      ConfigKeys.replicationFactor(c),
+      c.getLong(ConfigKeys.REPLICATION_WAIT_SECONDS) * 1000);
   }
 
   /**

@@ -60,6 +60,8 @@ final class ApiRoutes {
       new ApiRoute(DELETE, "/api/admin/users/:username", ADMIN, JSON, admin::deleteUser),
       new ApiRoute(POST, "/api/admin/messages", ADMIN, JSON, admin::sendMessage),
       new ApiRoute(GET, "/api/admin/nodes", ADMIN, JSON, admin::nodes),
+      new ApiRoute(POST, "/api/admin/nodes/:name/decommission", ADMIN, JSON, admin::decommissionNode),
+      new ApiRoute(POST, "/api/admin/nodes/:name/reinstate", ADMIN, JSON, admin::reinstateNode),
 
       new ApiRoute(GET, "/api/settings", VIEWER, JSON, system::settings),
       new ApiRoute(GET, "/api/openapi.yaml", PUBLIC, JSON, system::openApi),

@@ -55,20 +55,23 @@ public class ApiVerticle extends VerticleBase {
     Future<Buffer> openApi = vertx.fileSystem().readFile(OPENAPI_RESOURCE);
     Future<String> version = vertx.fileSystem().readFile(VERSION_RESOURCE).map(ApiVerticle::version);
     Future<LoginThrottle> throttle = LoginThrottle.create(vertx, config.loginMaxFailuresPerMinute(), Clock.systemUTC());
-    SecurityHeaders headers = new SecurityHeaders(config.peerUrls());
-    OriginPolicy origins = new OriginPolicy(config.liveOrigins());
+    PeerDirectory peers = new PeerDirectory(config.peerUrls());
+    peers.follow(vertx, storage);
+    SecurityHeaders headers = new SecurityHeaders(peers);
+    OriginPolicy origins = new OriginPolicy(config.liveOrigins(), peers::origins);
     DeletedContent deletedContent = new DeletedContent(storage);
     return Future.all(openApi, version, throttle).compose(loaded -> {
       router = ApiRouter.create(vertx, ApiRoutes.table(
         new AuthRoutes(storage, tokens, throttle.result(), origins, config.tls(), config.tokenTtlSeconds()),
         new FileRoutes(storage, new Uploads(vertx, config.incomingDir(), config.maxUploadBytes(), uploadSlots),
           new ContentResponder(),
-          new ListCompression(vertx), deletedContent),
+          new ListCompression(vertx), deletedContent,
+          new CopiesGate(storage, config.replicationFactor(), config.replicationWaitMs())),
         new ZipDownload(vertx, storage, deletedContent, config.zipMaxFiles(), config.zipMaxBytes()),
         new ProgramRoutes(storage, deletedContent, drawings, vertx.createSharedWorkerExecutor("pdm-drawing", Drawings.THREADS)),
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new AdminRoutes(vertx, storage, authenticator),
-        new SystemRoutes(vertx, storage, config, version.result(), openApi.result()),
+        new SystemRoutes(vertx, storage, config, peers, version.result(), openApi.result()),
         new WebSocketGate(vertx, origins),
         new InternalRoutes(storage, ClusterSecret.of(config.clusterSecret()))), authenticator, headers);
       return vertx.createHttpServer(serverOptions(config))

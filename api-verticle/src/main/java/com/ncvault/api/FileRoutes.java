@@ -36,9 +36,11 @@ final class FileRoutes {
   private final ContentResponder content;
   private final ListCompression compression;
   private final DeletedContent deletedContent;
+  private final CopiesGate copies;
 
   FileRoutes(StorageApi storage, Uploads uploads, ContentResponder content, ListCompression compression,
-             DeletedContent deletedContent) {
+             DeletedContent deletedContent, CopiesGate copies) {
+    this.copies = copies;
     this.storage = storage;
     this.uploads = uploads;
     this.content = content;
@@ -150,11 +152,12 @@ final class FileRoutes {
           : baseName(upload.uploadedFilename()),
         limited(form.get("description"), "description"), limited(form.get("message"), "message"),
         user.username(), user.role(), upload.staged()))))
-      .onSuccess(file -> {
+      .compose(file -> copies.answer(file).map(answer -> {
         ctx.response().putHeader(HttpHeaders.LOCATION,
           "/api/files/" + URLEncoder.encode(file.filename(), StandardCharsets.UTF_8).replace("+", "%20"));
-        Replies.json(ctx, 201, file);
-      })
+        return answer;
+      }))
+      .onSuccess(answer -> Replies.json(ctx, 201, answer))
       .onFailure(ctx::fail);
   }
 
@@ -182,7 +185,8 @@ final class FileRoutes {
         limited(form.get("message"), "message"), Input.formBoolean(form.get("major"), "major"),
         Input.formBoolean(form.get("keepLocked"), "keepLocked"), upload.staged(),
         form.get("lockId") != null ? form.get("lockId") : request.getParam("lockId")))))
-      .onSuccess(file -> Replies.json(ctx, file))
+      .compose(copies::answer)
+      .onSuccess(answer -> Replies.json(ctx, answer))
       .onFailure(ctx::fail);
   }
 

@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Which pages may open /ws: the node's own origin (the scheme and Host of the upgrade request)
- * and the configured extra origins. Compared as scheme, host and port, with default ports filled in.
+ * Which pages may open /ws: the node's own origin (the scheme and Host of the upgrade request),
+ * the configured extra origins and the other nodes of the cluster as the node registry lists them
+ * now. Compared as scheme, host and port, with default ports filled in.
  */
 final class OriginPolicy {
 
@@ -17,9 +19,15 @@ final class OriginPolicy {
   }
 
   private final List<Origin> extra;
+  private final Supplier<List<Origin>> peers;
 
   OriginPolicy(List<String> extraOrigins) {
+    this(extraOrigins, List::of);
+  }
+
+  OriginPolicy(List<String> extraOrigins, Supplier<List<Origin>> peers) {
     this.extra = extraOrigins.stream().map(OriginPolicy::parse).flatMap(Optional::stream).toList();
+    this.peers = peers;
   }
 
   boolean allows(String origin, String requestScheme, String hostHeader) {
@@ -30,7 +38,7 @@ final class OriginPolicy {
     if (hostHeader != null && candidate.equals(parse(requestScheme + "://" + hostHeader))) {
       return true;
     }
-    return extra.contains(candidate.get());
+    return extra.contains(candidate.get()) || peers.get().contains(candidate.get());
   }
 
   static Optional<Origin> parse(String text) {

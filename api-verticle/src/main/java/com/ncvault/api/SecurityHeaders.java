@@ -13,11 +13,11 @@ final class SecurityHeaders {
   /** The policy of a node without peers: the page talks to its own origin only. */
   static final String CONTENT_SECURITY_POLICY = policy(List.of());
 
-  private final String policy;
+  private final PeerDirectory peers;
 
-  /** {@code peerUrls}: the other nodes of the cluster, whose /ws the page may use when its own node is down. */
-  SecurityHeaders(List<String> peerUrls) {
-    this.policy = policy(peerUrls);
+  /** {@code peers}: the other nodes of the cluster, whose /ws the page may use when its own node is down. */
+  SecurityHeaders(PeerDirectory peers) {
+    this.peers = peers;
   }
 
   static String policy(List<String> peerUrls) {
@@ -38,7 +38,7 @@ final class SecurityHeaders {
 
   void apply(MultiMap headers, boolean noStore) {
     headers
-      .set("Content-Security-Policy", policy)
+      .set("Content-Security-Policy", peers.policy())
       .set("X-Content-Type-Options", "nosniff")
       .set("Referrer-Policy", "no-referrer")
       .set("X-Frame-Options", "DENY");

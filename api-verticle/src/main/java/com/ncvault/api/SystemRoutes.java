@@ -15,6 +15,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -34,12 +35,15 @@ final class SystemRoutes {
   private final Vertx vertx;
   private final StorageApi storage;
   private final JsonObject settings;
+  private final PeerDirectory peers;
   private final Buffer openApi;
   private final String nodeName;
   private final Handler<RoutingContext> scraper = PrometheusScrapingHandler.create();
 
-  SystemRoutes(Vertx vertx, StorageApi storage, ApiConfig config, String version, Buffer openApi) {
+  SystemRoutes(Vertx vertx, StorageApi storage, ApiConfig config, PeerDirectory peers, String version,
+               Buffer openApi) {
     this.vertx = vertx;
+    this.peers = peers;
     this.storage = storage;
     this.openApi = openApi;
     this.nodeName = config.nodeName();
@@ -52,12 +56,12 @@ final class SystemRoutes {
       .put("zipMaxBytes", config.zipMaxBytes())
       .put("wsPingSeconds", config.wsPingSeconds())
       .put("staleLockSeconds", config.staleLockSeconds())
-      .put("peerUrls", new io.vertx.core.json.JsonArray(config.peerUrls()))
       .put("version", version);
   }
 
+  /** peerUrls: the configured ones and the other nodes in service in the node registry now. */
   void settings(RoutingContext ctx) {
-    Replies.json(ctx, settings.copy());
+    Replies.json(ctx, settings.copy().put("peerUrls", new JsonArray(peers.urls())));
   }
 
   void openApi(RoutingContext ctx) {

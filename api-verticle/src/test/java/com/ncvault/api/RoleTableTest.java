@@ -136,6 +136,8 @@ class RoleTableTest {
       new Case(POST, "/api/admin/messages", "/api/admin/messages", a, 202,
         json(new JsonObject().put("to", "paul").put("text", "Please check in 1234567_AB1.nc"))),
       new Case(GET, "/api/admin/nodes", "/api/admin/nodes", a, 200, empty()),
+      new Case(POST, "/api/admin/nodes/:name/decommission", "/api/admin/nodes/plant-z/decommission", a, 404, empty()),
+      new Case(POST, "/api/admin/nodes/:name/reinstate", "/api/admin/nodes/plant-z/reinstate", a, 404, empty()),
       new Case(GET, "/api/settings", "/api/settings", v, 200, empty()),
       new Case(GET, "/api/openapi.yaml", "/api/openapi.yaml", null, 200, empty()),
       new Case(GET, "/health", "/health", null, 200, empty()),

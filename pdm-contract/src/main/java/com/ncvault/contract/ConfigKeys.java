@@ -133,6 +133,23 @@ public final class ConfigKeys {
   /** Base URLs of other nodes the page may fail over to, e.g. ["http://plant-b:8080"]. */
   public static final String PEER_URLS = "peerUrls";
 
+  /**
+   * How many nodes must hold the content of a new file or revision before the upload is answered
+   * (each copy checked against its SHA-256). 0 = 2 on a clustered node, 1 on a single node.
+   */
+  public static final String REPLICATION_FACTOR = "replicationFactor";
+  /**
+   * The longest an upload's answer waits for {@link #REPLICATION_FACTOR} copies; then it is answered
+   * with a {@code warning} (the revision is committed either way).
+   */
+  public static final String REPLICATION_WAIT_SECONDS = "replicationWaitSeconds";
+
+  /** {@link #REPLICATION_FACTOR} of a configuration with the defaults in: 0 resolves by {@link #CLUSTER}. */
+  public static int replicationFactor(JsonObject config) {
+    int configured = config.getInteger(REPLICATION_FACTOR, 0);
+    return configured > 0 ? configured : config.getBoolean(CLUSTER, false) ? 2 : 1;
+  }
+
   /** Port of the TCP event-bus bridge for programs in other languages (0 = off). */
   public static final String BRIDGE_PORT = "bridgePort";
   /** Interface the TCP event-bus bridge binds to. */
@@ -189,6 +206,8 @@ public final class ConfigKeys {
       .put(CLUSTER_SECRET, "")
       .put(INTERNAL_URL, "")
       .put(PEER_URLS, new JsonArray())
+      .put(REPLICATION_FACTOR, 0)
+      .put(REPLICATION_WAIT_SECONDS, 15)
       .put(BRIDGE_PORT, 0)
       .put(BRIDGE_HOST, "127.0.0.1");
   }

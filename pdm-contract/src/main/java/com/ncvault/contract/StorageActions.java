@@ -65,6 +65,14 @@ public final class StorageActions {
   public static final String BLOBS_LOCAL = "blobs.local";
   /** {@link StorageApi#nodes}. */
   public static final String NODES_LIST = "nodes.list";
+  /** {@link StorageApi#decommissionNode}. */
+  public static final String NODES_DECOMMISSION = "nodes.decommission";
+  /** {@link StorageApi#reinstateNode}. */
+  public static final String NODES_REINSTATE = "nodes.reinstate";
+  /** {@link StorageApi#awaitCopies}. */
+  public static final String BLOBS_COPIES = "blobs.copies";
+  /** {@link StorageApi#replicationState}. */
+  public static final String REPLICATION_STATE = "replication.state";
   /** {@link StorageApi#health}. */
   public static final String HEALTH = "health";
 

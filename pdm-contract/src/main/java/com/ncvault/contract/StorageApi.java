@@ -149,6 +149,26 @@ public interface StorageApi {
   /** The nodes of the cluster and how much of the vault's content each holds. */
   Future<NodeList> nodes();
 
+  /**
+   * Admin only: the node leaves the node list and no node asks it for content any more; started
+   * again, it refuses to serve until {@link #reinstateNode}. 404 unknown node; 409 for the node
+   * answering, or (unless {@code force}) when it holds content no other node holds. Repeating it
+   * changes nothing.
+   */
+  Future<NodeState> decommissionNode(Decommission request);
+
+  /** Admin only: a decommissioned node may serve and be asked for content again. 404 unless decommissioned. */
+  Future<NodeState> reinstateNode(NodeAction request);
+
+  /**
+   * Succeeds once {@code copies} nodes in service hold the content (each copy was checked against
+   * its SHA-256 when stored), or after {@code waitMs} with the count reached by then.
+   */
+  Future<Copies> awaitCopies(CopiesWait request);
+
+  /** Content copies this node still has to make, and contents held by one node in service only. */
+  Future<ReplicationState> replicationState();
+
   /** Database and blob store state; a 503 failure carrying the same fields when one is down. */
   Future<StorageHealth> health();
 
@@ -481,6 +501,29 @@ public interface StorageApi {
     }
   }
 
+  /** {@code force}: decommission even when the node holds the only copy of some content (it is lost). */
+  record Decommission(String name, String actor, boolean force) {
+    public Decommission {
+      name = required("name", name);
+      actor = required("user", actor);
+    }
+  }
+
+  record CopiesWait(String sha256, int copies, long waitMs) {
+    public CopiesWait {
+      sha256 = required("sha256", sha256);
+      copies = Math.max(1, copies);
+      waitMs = Math.max(0, waitMs);
+    }
+  }
+
+  record NodeAction(String name, String actor) {
+    public NodeAction {
+      name = required("name", name);
+      actor = required("user", actor);
+    }
+  }
+
   // --- replies ---
 
   /**
@@ -596,7 +639,19 @@ public interface StorageApi {
   record StoredBlob(String sha256, String path, long size) {
   }
 
-  record NodeList(String self, long blobs, List<NodeState> nodes) {
+  /** {@code held}: nodes in service holding the content when the wait ended; {@code wanted}: the copies asked for. */
+  record Copies(String sha256, int held, int wanted) {
+    public boolean enough() {
+      return held >= wanted;
+    }
+  }
+
+  /** {@code backlog}: contents this node is to copy; {@code singleCopies}: contents one node in service holds alone. */
+  record ReplicationState(int backlog, long singleCopies) {
+  }
+
+  /** {@code nodes}: the node list; {@code decommissioned}: nodes taken out of it by an admin. */
+  record NodeList(String self, long blobs, List<NodeState> nodes, List<NodeState> decommissioned) {
   }
 
   /** A node of the registry: where it is reached, when it was last seen, how many contents it holds. */

@@ -125,6 +125,10 @@ public final class StorageBinding {
     Map.entry(StorageActions.USERS_DELETE, op(StorageApi.UserAction.class, StorageApi::deleteUser)),
     Map.entry(StorageActions.BLOBS_LOCAL, op(String.class, StorageApi::localBlob)),
     Map.entry(StorageActions.NODES_LIST, noBody(StorageApi::nodes)),
+    Map.entry(StorageActions.NODES_DECOMMISSION, op(StorageApi.Decommission.class, StorageApi::decommissionNode)),
+    Map.entry(StorageActions.NODES_REINSTATE, op(StorageApi.NodeAction.class, StorageApi::reinstateNode)),
+    Map.entry(StorageActions.BLOBS_COPIES, op(StorageApi.CopiesWait.class, StorageApi::awaitCopies)),
+    Map.entry(StorageActions.REPLICATION_STATE, noBody(StorageApi::replicationState)),
     Map.entry(StorageActions.HEALTH, noBody(StorageApi::health)));
 
   /** The actions a binding answers (for tests that check every one is covered). */
@@ -289,6 +293,26 @@ public final class StorageBinding {
     @Override
     public Future<NodeList> nodes() {
       return call(StorageActions.NODES_LIST, null);
+    }
+
+    @Override
+    public Future<NodeState> decommissionNode(Decommission request) {
+      return call(StorageActions.NODES_DECOMMISSION, request);
+    }
+
+    @Override
+    public Future<NodeState> reinstateNode(NodeAction request) {
+      return call(StorageActions.NODES_REINSTATE, request);
+    }
+
+    @Override
+    public Future<Copies> awaitCopies(CopiesWait request) {
+      return call(StorageActions.BLOBS_COPIES, request, request.waitMs() + DEFAULT_TIMEOUT_MS);
+    }
+
+    @Override
+    public Future<ReplicationState> replicationState() {
+      return call(StorageActions.REPLICATION_STATE, null);
     }
 
     @Override

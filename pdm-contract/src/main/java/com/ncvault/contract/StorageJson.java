@@ -19,6 +19,9 @@ import com.ncvault.contract.StorageApi.PasswordChange;
 import com.ncvault.contract.StorageApi.ProgramQuery;
 import com.ncvault.contract.StorageApi.RoleChange;
 import com.ncvault.contract.StorageApi.UserAction;
+import com.ncvault.contract.StorageApi.Decommission;
+import com.ncvault.contract.StorageApi.NodeAction;
+import com.ncvault.contract.StorageApi.CopiesWait;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -138,6 +141,13 @@ public final class StorageJson {
       text(b, "user")))),
     Map.entry(StorageActions.BLOBS_LOCAL, (s, b) -> s.localBlob(text(b, "sha256"))),
     Map.entry(StorageActions.NODES_LIST, (s, b) -> s.nodes()),
+    Map.entry(StorageActions.NODES_DECOMMISSION, (s, b) -> s.decommissionNode(new Decommission(text(b, "name"),
+      text(b, "user"), flag(b, "force")))),
+    Map.entry(StorageActions.NODES_REINSTATE, (s, b) -> s.reinstateNode(new NodeAction(text(b, "name"),
+      text(b, "user")))),
+    Map.entry(StorageActions.BLOBS_COPIES, (s, b) -> s.awaitCopies(new CopiesWait(text(b, "sha256"),
+      b.getInteger("copies", 1), b.getLong("waitMs", 0L)))),
+    Map.entry(StorageActions.REPLICATION_STATE, (s, b) -> s.replicationState()),
     Map.entry(StorageActions.HEALTH, (s, b) -> s.health()));
 
   /** The facts filter of a list request: numbers under the names of {@link FactsFilter#PARAMETERS}. */

@@ -59,10 +59,16 @@ public final class Main {
         clusterManager = ClusterSetup.clusterManager(config);
       }
       Vertx vertx = createVertx(config, clusterManager).await();
-      // A refused node leaves the cluster cleanly before it exits, so the others see it go at once.
-      PdmNode node = PdmNode.deploy(vertx, config, clusterManager)
-        .recover(failure -> vertx.close().transform(closed -> Future.<PdmNode>failedFuture(failure)))
-        .await();
+      PdmNode node;
+      try {
+        node = PdmNode.deploy(vertx, config, clusterManager).await();
+      } catch (RuntimeException failure) {
+        // A refused node leaves the cluster cleanly before it exits, so the others see it go at once.
+        // Closed from this thread: a close begun on one of the node's own event loops (where a
+        // verticle's start failed) would never hear that it finished.
+        vertx.close().await();
+        throw failure;
+      }
       Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(node.vertx()), "shutdown"));
     } catch (IllegalArgumentException refused) {
       // A configuration the node refuses: the message says what to change, a stack trace would not.

@@ -89,6 +89,7 @@ public final class PdmNode {
       .compose(v -> deploy(vertx, new SyncVerticle(), config, 1, ids))
       .compose(v -> hazelcast == null ? Future.<Void>succeededFuture()
         : deploy(vertx, new MembershipVerticle(hazelcast), config, 1, ids))
+      .compose(v -> deploy(vertx, new ReplicationMetricsVerticle(), config, 1, ids))
       .compose(v -> {
         int instances = config.getInteger(ConfigKeys.HTTP_INSTANCES, 0);
         int n = instances > 0 ? instances : Math.max(1, Runtime.getRuntime().availableProcessors());

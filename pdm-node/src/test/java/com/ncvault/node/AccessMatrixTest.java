@@ -114,6 +114,11 @@ class AccessMatrixTest {
       .map(name));
   }
 
+  /** The name of the node under test, as its node list says. */
+  private static Future<String> thisNode() {
+    return NodeApi.json(api.call(HttpMethod.GET, "/api/admin/nodes", admin).send(), 200).map(nodes -> nodes.getString("self"));
+  }
+
   /** A viewer account an admin just created. */
   private static Future<String> freshUser() {
     String name = "user" + fixtures.incrementAndGet();
@@ -279,6 +284,12 @@ class AccessMatrixTest {
       row("POST /api/admin/messages",                      "to pat",                 json(post, "/api/admin/messages", new JsonObject().put("to", "pat").put("text", "check in please")),
                                                                                                                                          401, 403, 403, 403, 202),
       row("GET /api/admin/nodes",                          "any",                    plain(get, "/api/admin/nodes"),                     401, 403, 403, 403, 200),
+      row("POST /api/admin/nodes/{name}/decommission",     "the node answering",     on(AccessMatrixTest::thisNode, post, "/api/admin/nodes/{}/decommission", null),
+                                                                                                                                         401, 403, 403, 403, 409),
+      row("POST /api/admin/nodes/{name}/decommission",     "an unknown node",        plain(post, "/api/admin/nodes/plant-z/decommission"),
+                                                                                                                                         401, 403, 403, 403, 404),
+      row("POST /api/admin/nodes/{name}/reinstate",        "a node in service",      on(AccessMatrixTest::thisNode, post, "/api/admin/nodes/{}/reinstate", null),
+                                                                                                                                         401, 403, 403, 403, 404),
       row("GET /internal/blobs/{sha256}",                  "no cluster secret",      blob(null),                                         401, 401, 401, 401, 401),
       row("GET /internal/blobs/{sha256}",                  "a wrong cluster secret", blob("a guess"),                                    403, 403, 403, 403, 403),
       row("GET /internal/blobs/{sha256}",                  "the cluster secret",     blob(CLUSTER_SECRET),                               200, 200, 200, 200, 200),

@@ -2,7 +2,10 @@ package com.ncvault.storage;
 
 import com.ncvault.contract.StorageApi.NodeList;
 import com.ncvault.contract.StorageApi.NodeState;
+import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.PdmError;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
@@ -13,12 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shared registry of nodes (name, internal URL, last seen) and of which node holds which
- * content. Each node writes only its own rows: its registry entry and its blob locations.
+ * content. Each node writes only its own rows: its registry entry and its blob locations; an admin
+ * may decommission a node (it leaves the list and is never asked for content) or reinstate it.
  */
 final class NodeRegistry {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeRegistry.class);
 
   /** A node that holds some content, as the registry knows it. */
   record Peer(String name, String baseUrl, long lastSeen) {
@@ -122,14 +130,98 @@ final class NodeRegistry {
     });
   }
 
-  /** The cluster's replication state: every node, where it is reached, how much content it holds. */
+  /**
+   * The cluster's replication state: every node in service, where it is reached, how much content
+   * it holds; the decommissioned nodes apart.
+   */
   Future<NodeList> list() {
     return pool.query(Sql.COUNT_CONTENTS).execute().map(Rows::single)
       .compose(total -> pool.query(Sql.ALL_NODES).execute().map(rows -> {
         List<NodeState> nodes = new ArrayList<>();
-        rows.forEach(row -> nodes.add(new NodeState(row.getString("name"), row.getString("base_url"),
-          FileRow.iso(Rows.num(row, "last_seen")), Rows.num(row, "blobs"))));
-        return new NodeList(self, total, List.copyOf(nodes));
+        List<NodeState> decommissioned = new ArrayList<>();
+        rows.forEach(row -> (row.getValue("decommissioned_at") == null ? nodes : decommissioned).add(state(row)));
+        return new NodeList(self, total, List.copyOf(nodes), List.copyOf(decommissioned));
       }));
+  }
+
+  private static NodeState state(Row row) {
+    return new NodeState(row.getString("name"), row.getString("base_url"), FileRow.iso(Rows.num(row, "last_seen")),
+      Rows.num(row, "blobs"));
+  }
+
+  /** How many nodes in service hold a blob. */
+  Future<Integer> copies(String sha256) {
+    return Database.run(pool, Sql.COPIES, Map.of("sha256", sha256)).map(rows -> (int) Rows.single(rows));
+  }
+
+  /** Contents some revision refers to that at most one node in service holds. */
+  Future<Long> singleCopies() {
+    return pool.query(Sql.SINGLE_COPIES).execute().map(Rows::single);
+  }
+
+  /** When and by whom this node was decommissioned, or null while it is in service. */
+  Future<String> decommissionedSelf() {
+    return Database.run(pool, Sql.DECOMMISSIONED, Map.of("name", self)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      return row.getValue("decommissioned_at") == null ? null
+        : FileRow.iso(Rows.num(row, "decommissioned_at")) + " by " + row.getString("decommissioned_by");
+    });
+  }
+
+  /**
+   * Takes a node out of service (see {@link com.ncvault.contract.StorageApi#decommissionNode}). The
+   * node rows are locked first, so two decommissions at once cannot each leave the other's content
+   * as the only copy.
+   */
+  Future<NodeState> decommission(String name, String actor, boolean force) {
+    if (name.equals(self)) {
+      return Future.failedFuture(new PdmError(ErrorCode.CONFLICT, "A node cannot decommission itself; "
+        + "ask another node", new JsonObject().put("node", name)));
+    }
+    return pool.withTransaction(conn -> conn.query(Sql.LOCK_NODES).execute()
+      .compose(locked -> Database.run(conn, Sql.NODE, Map.of("name", name)))
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.failedFuture(unknown(name));
+        }
+        if (rows.iterator().next().getValue("decommissioned_at") != null) {
+          return Future.succeededFuture(state(rows.iterator().next()));
+        }
+        return Database.run(conn, Sql.ONLY_COPIES_ON, Map.of("name", name)).map(Rows::single).compose(only -> {
+          if (only > 0 && !force) {
+            return Future.failedFuture(new PdmError(ErrorCode.CONFLICT, "Node " + name + " holds the only copy of "
+              + only + " contents; copy them to another node first, or decommission with force to give them up",
+              new JsonObject().put("node", name).put("onlyCopies", only)));
+          }
+          return Database.run(conn, Sql.DECOMMISSION_NODE, Params.of("name", name, "actor", actor,
+              "now", clock.millis()))
+            .compose(v -> Database.run(conn, Sql.NODE, Map.of("name", name)))
+            .map(after -> {
+              LOG.info("Node {} decommissioned by {}{}", name, actor,
+                only > 0 ? " (the only copy of " + only + " contents given up)" : "");
+              return state(after.iterator().next());
+            });
+        });
+      }));
+  }
+
+  /** Puts a decommissioned node back in service; 404 unless it is decommissioned. */
+  Future<NodeState> reinstate(String name, String actor) {
+    return Database.run(pool, Sql.REINSTATE_NODE, Map.of("name", name))
+      .compose(changed -> changed.rowCount() == 0
+        ? Future.failedFuture(new PdmError(ErrorCode.NOT_FOUND, "No decommissioned node " + name,
+          new JsonObject().put("node", name)))
+        : Database.run(pool, Sql.NODE, Map.of("name", name)))
+      .map(rows -> {
+        LOG.info("Node {} reinstated by {}", name, actor);
+        return state(rows.iterator().next());
+      });
+  }
+
+  private static PdmError unknown(String name) {
+    return new PdmError(ErrorCode.NOT_FOUND, "No node " + name, new JsonObject().put("node", name));
   }
 }

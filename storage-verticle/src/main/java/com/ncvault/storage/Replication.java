@@ -49,6 +49,14 @@ final class Replication {
   /** Starts the heartbeat and, when copying, the first scan; call on the storage-verticle's context. */
   void start() {
     heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> registry.announce()
+      .compose(v -> registry.decommissionedSelf())
+      .onSuccess(decommissioned -> {
+        if (decommissioned != null) {
+          // Possible only when it was not a visible member then (cut off); its next start is refused.
+          LOG.error("This node was decommissioned {} while running: no other node asks it for content and "
+            + "content uploaded here reaches no other node; stop it", decommissioned);
+        }
+      })
       .onFailure(e -> LOG.warn("Could not refresh this node in the registry: {}", e.getMessage())));
     if (copying) {
       scanNow();
@@ -71,6 +79,11 @@ final class Replication {
     if (BlobStore.isSha256(sha256) && size instanceof Number n) {
       queue.offer(sha256, n.longValue());
     }
+  }
+
+  /** Contents queued for copying here, being copied, or waiting for a retry. */
+  int backlog() {
+    return queue.outstanding();
   }
 
   void stop() {

@@ -91,18 +91,45 @@ final class Sql {
 
   static final String LOCATIONS_OF_NODE = "SELECT sha256 FROM blob_locations WHERE node = #{node}";
   static final String DELETE_LOCATION = "DELETE FROM blob_locations WHERE sha256 = #{sha256} AND node = #{node}";
-  /** Other nodes holding a blob, the most recently seen first (the likeliest to answer). */
+  /**
+   * Other nodes holding a blob, the most recently seen first (the likeliest to answer); a
+   * decommissioned node is never asked.
+   */
   static final String HOLDERS = "SELECT n.name, n.base_url, n.last_seen FROM blob_locations l "
     + "JOIN nodes n ON n.name = l.node WHERE l.sha256 = #{sha256} AND l.node <> #{node} "
-    + "ORDER BY n.last_seen DESC, n.name";
-  static final String REPLICAS_OF_FILE = "SELECT sha256, node FROM blob_locations WHERE sha256 IN "
-    + "(SELECT sha256 FROM revisions WHERE filename = #{filename}) ORDER BY node";
+    + "AND n.decommissioned_at IS NULL ORDER BY n.last_seen DESC, n.name";
+  /** Copies on decommissioned nodes are not counted: they are not served. */
+  static final String REPLICAS_OF_FILE = "SELECT sha256, node FROM blob_locations l WHERE sha256 IN "
+    + "(SELECT sha256 FROM revisions WHERE filename = #{filename}) AND NOT EXISTS (SELECT 1 FROM nodes n "
+    + "WHERE n.name = l.node AND n.decommissioned_at IS NOT NULL) ORDER BY node";
   /** Content some revision refers to that this node does not hold, with its size. */
   static final String MISSING_HERE = "SELECT sha256, MAX(size) AS size FROM revisions r WHERE NOT EXISTS "
     + "(SELECT 1 FROM blob_locations l WHERE l.sha256 = r.sha256 AND l.node = #{node}) GROUP BY sha256";
-  static final String ALL_NODES = "SELECT n.name, n.base_url, n.last_seen, "
+  static final String ALL_NODES = "SELECT n.name, n.base_url, n.last_seen, n.decommissioned_at, "
     + "(SELECT COUNT(*) FROM blob_locations l WHERE l.node = n.name "
     + "AND l.sha256 IN (SELECT sha256 FROM revisions)) AS blobs FROM nodes n ORDER BY n.name";
+  static final String NODE = "SELECT n.name, n.base_url, n.last_seen, n.decommissioned_at, "
+    + "(SELECT COUNT(*) FROM blob_locations l WHERE l.node = n.name "
+    + "AND l.sha256 IN (SELECT sha256 FROM revisions)) AS blobs FROM nodes n WHERE n.name = #{name}";
+  /** Content a revision refers to that #{name} holds and no other node in service does. */
+  static final String ONLY_COPIES_ON = "SELECT COUNT(DISTINCT r.sha256) AS n FROM revisions r WHERE EXISTS "
+    + "(SELECT 1 FROM blob_locations l WHERE l.sha256 = r.sha256 AND l.node = #{name}) AND NOT EXISTS "
+    + "(SELECT 1 FROM blob_locations l JOIN nodes n ON n.name = l.node WHERE l.sha256 = r.sha256 "
+    + "AND l.node <> #{name} AND n.decommissioned_at IS NULL)";
+  static final String DECOMMISSION_NODE = "UPDATE nodes SET decommissioned_at = #{now}, decommissioned_by = #{actor} "
+    + "WHERE name = #{name} AND decommissioned_at IS NULL";
+  static final String REINSTATE_NODE = "UPDATE nodes SET decommissioned_at = NULL, decommissioned_by = NULL "
+    + "WHERE name = #{name} AND decommissioned_at IS NOT NULL";
+  /** Nodes in service that hold a blob. */
+  static final String COPIES = "SELECT COUNT(*) AS n FROM blob_locations l JOIN nodes n ON n.name = l.node "
+    + "WHERE l.sha256 = #{sha256} AND n.decommissioned_at IS NULL";
+  /** Contents a revision refers to that at most one node in service holds. */
+  static final String SINGLE_COPIES = "SELECT COUNT(*) AS n FROM (SELECT DISTINCT sha256 FROM revisions) r WHERE "
+    + "(SELECT COUNT(*) FROM blob_locations l JOIN nodes n ON n.name = l.node WHERE l.sha256 = r.sha256 "
+    + "AND n.decommissioned_at IS NULL) < 2";
+  /** Serialises decommissions (see NodeRegistry#decommission). */
+  static final String LOCK_NODES = "SELECT name FROM nodes ORDER BY name FOR UPDATE";
+  static final String DECOMMISSIONED = "SELECT decommissioned_at, decommissioned_by FROM nodes WHERE name = #{name}";
   static final String COUNT_CONTENTS = "SELECT COUNT(DISTINCT sha256) AS n FROM revisions";
 
   /** The files with one of {@code count} names #{n0}, #{n1}, ... (see {@link #names}). */

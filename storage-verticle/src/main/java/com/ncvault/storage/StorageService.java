@@ -8,6 +8,7 @@ import com.ncvault.contract.PdmError;
 import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.UserInfo;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpClient;
@@ -34,6 +35,8 @@ public final class StorageService implements StorageApi {
   private static final long HEALTH_TIMEOUT_SECONDS = 5;
   /** How often the database and the blob store are probed for /health. */
   static final long PROBE_MS = 2_000;
+  /** How often a wait for copies looks at the registry again. */
+  static final long COPIES_POLL_MS = 100;
 
   private final Vertx vertx;
   private final Database db;
@@ -48,6 +51,7 @@ public final class StorageService implements StorageApi {
   private final Lanes lanes;
   private final GroupCommit commits;
   private final WorkerExecutor prober;
+  private final Access access;
   /** The last probe of database and blob store; /health answers from it without waiting for anything. */
   private volatile Probe lastProbe = new Probe("unknown", "unknown", 0);
   private boolean probing;
@@ -72,6 +76,7 @@ public final class StorageService implements StorageApi {
     this.users = users;
     this.activity = activity;
     this.prober = vertx.createSharedWorkerExecutor("pdm-probe", 1);
+    this.access = new Access(db.pool());
   }
 
   /**
@@ -98,7 +103,13 @@ public final class StorageService implements StorageApi {
       BlobFetcher fetcher = new BlobFetcher(vertx, lanes.blob(), peers, db, blobs, registry, config.clusterSecret());
       GroupCommit commits = new GroupCommit(vertx, db, new EventLog(config.eventRetention(), vertx.eventBus()));
       return Migrations.migrate(vertx, db)
-        .compose(version -> sweep(vertx, db, blobs))
+        .compose(version -> registry.decommissionedSelf())
+        .compose(decommissioned -> decommissioned == null ? Future.succeededFuture()
+          // a configuration refusal: the node exits with its own code and a service manager leaves it down
+          : Future.failedFuture(new IllegalArgumentException("Node " + config.nodeName() + " was decommissioned "
+            + decommissioned + "; it serves again only once an admin reinstates it at another node (POST "
+            + "/api/admin/nodes/" + config.nodeName() + "/reinstate)")))
+        .compose(v2 -> sweep(vertx, db, blobs))
         .compose(present -> registry.announce().compose(v2 -> registry.reconcile(present)))
         .compose(v2 -> {
           Access access = new Access(db.pool());
@@ -286,6 +297,50 @@ public final class StorageService implements StorageApi {
   @Override
   public Future<NodeList> nodes() {
     return guard("nodes.list", registry::list);
+  }
+
+  @Override
+  public Future<NodeState> decommissionNode(Decommission request) {
+    return guard("nodes.decommission", () -> access.requireAdmin(request.actor(), null)
+      .compose(v -> registry.decommission(request.name(), request.actor(), request.force())));
+  }
+
+  @Override
+  public Future<NodeState> reinstateNode(NodeAction request) {
+    return guard("nodes.reinstate", () -> access.requireAdmin(request.actor(), null)
+      .compose(v -> registry.reinstate(request.name(), request.actor())));
+  }
+
+  @Override
+  public Future<Copies> awaitCopies(CopiesWait request) {
+    return guard("blobs.copies", () -> {
+      Promise<Copies> done = Promise.promise();
+      countCopies(request, System.currentTimeMillis() + request.waitMs(), done);
+      return done.future();
+    });
+  }
+
+  /** Counts the copies now, and again every {@link #COPIES_POLL_MS} until there are enough or time is up. */
+  private void countCopies(CopiesWait request, long deadline, Promise<Copies> done) {
+    registry.copies(request.sha256()).onComplete(counted -> {
+      if (counted.failed()) {
+        done.fail(counted.cause());
+        return;
+      }
+      Copies copies = new Copies(request.sha256(), counted.result(), request.copies());
+      long left = deadline - System.currentTimeMillis();
+      if (copies.enough() || left <= 0) {
+        done.complete(copies);
+      } else {
+        vertx.setTimer(Math.min(COPIES_POLL_MS, left), id -> countCopies(request, deadline, done));
+      }
+    });
+  }
+
+  @Override
+  public Future<ReplicationState> replicationState() {
+    return guard("replication.state", () -> registry.singleCopies()
+      .map(single -> new ReplicationState(replication.backlog(), single)));
   }
 
   @Override

@@ -4,10 +4,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static com.ncvault.storage.StorageClient.assertError;
 import static com.ncvault.storage.StorageClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.ncvault.contract.Addresses;
 import com.ncvault.contract.ClusterHttp;
 import com.ncvault.contract.ConfigKeys;
+import com.ncvault.contract.PdmError;
 import com.ncvault.contract.StorageActions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
@@ -158,6 +160,47 @@ class ContentReplicationTest {
 
     assertThat(replicasAt(b, "1234567_OP80.nc")).isEmpty();
     assertError(a.storage.failure(StorageActions.BLOBS_LOCAL, new JsonObject().put("sha256", sha)), 404, "not_found");
+  }
+
+  @Test
+  void aDecommissionedNodeIsNeverAskedForContentAndStartsAgainOnlyOnceReinstated() {
+    JsonObject created = a.create("1234567_OP90.nc", PROGRAM);
+    a.storage.call(StorageActions.USERS_CREATE, new JsonObject().put("username", "vic").put("password",
+      "a long enough password").put("role", "viewer").put("user", "admin"));
+    JsonObject nodeA = new JsonObject().put("name", "node-a").put("user", "admin");
+
+    assertError(b.storage.failure(StorageActions.NODES_DECOMMISSION, nodeA.copy().put("user", "vic")), 403,
+      "forbidden");
+    assertError(a.storage.failure(StorageActions.NODES_DECOMMISSION, nodeA), 409, "conflict");
+    assertError(b.storage.failure(StorageActions.NODES_DECOMMISSION, nodeA.copy().put("name", "node-z")), 404,
+      "not_found");
+    PdmError onlyCopy = b.storage.failure(StorageActions.NODES_DECOMMISSION, nodeA);
+    assertError(onlyCopy, 409, "conflict");
+    assertThat(onlyCopy.details().getLong("onlyCopies")).isEqualTo(1L);
+    assertThat(b.storage.call(StorageActions.NODES_LIST, new JsonObject()).getJsonArray("decommissioned")).isEmpty();
+
+    JsonObject decommissioned = b.storage.call(StorageActions.NODES_DECOMMISSION, nodeA.copy().put("force", true));
+
+    assertThat(decommissioned.getString("name")).isEqualTo("node-a");
+    JsonObject state = b.storage.call(StorageActions.NODES_LIST, new JsonObject());
+    assertThat(state.getJsonArray("nodes").stream().map(n -> ((JsonObject) n).getString("name"))).containsExactly("node-b");
+    assertThat(state.getJsonArray("decommissioned").getJsonObject(0).getString("name")).isEqualTo("node-a");
+    assertThat(replicasAt(b, "1234567_OP90.nc")).isEmpty();
+    // A's endpoint still serves the content: B does not ask it
+    assertError(b.storage.failure(StorageActions.FILES_CONTENT, new JsonObject().put("filename", "1234567_OP90.nc")),
+      503, "unavailable");
+    assertThat(b.holds(created.getString("sha256"))).isFalse();
+    a.stopStorage();
+    assertThatThrownBy(a::startStorage).hasMessageContaining("Node node-a was decommissioned")
+      .hasMessageContaining("by admin");
+
+    b.storage.call(StorageActions.NODES_REINSTATE, nodeA);
+
+    a.startStorage();
+    JsonObject location = b.storage.call(StorageActions.FILES_CONTENT, new JsonObject()
+      .put("filename", "1234567_OP90.nc"));
+    assertThat(location.getString("sha256")).isEqualTo(created.getString("sha256"));
+    assertError(b.storage.failure(StorageActions.NODES_REINSTATE, nodeA), 404, "not_found");
   }
 
   @Test

@@ -680,7 +680,37 @@ public class MemoryStorage implements StorageApi {
   public synchronized Future<NodeList> nodes() {
     long contents = revisions.values().stream().flatMap(List::stream).map(RevisionInfo::sha256).distinct().count();
     return Future.succeededFuture(new NodeList(NODE, contents,
-      List.of(new NodeState(NODE, "http://127.0.0.1:0", FileRow.iso(clock.millis()), contents))));
+      List.of(new NodeState(NODE, "http://127.0.0.1:0", FileRow.iso(clock.millis()), contents)), List.of()));
+  }
+
+  /** One node, which holds every content it has: one copy, at once. */
+  @Override
+  public synchronized Future<Copies> awaitCopies(CopiesWait r) {
+    return Future.succeededFuture(new Copies(r.sha256(), 1, r.copies()));
+  }
+
+  @Override
+  public synchronized Future<ReplicationState> replicationState() {
+    long contents = revisions.values().stream().flatMap(List::stream).map(RevisionInfo::sha256).distinct().count();
+    return Future.succeededFuture(new ReplicationState(0, contents));
+  }
+
+  /** One node only: the node answering cannot decommission itself, and there is no other. */
+  @Override
+  public synchronized Future<NodeState> decommissionNode(Decommission r) {
+    return attempt(() -> {
+      requireAdmin(r.actor(), null);
+      throw r.name().equals(NODE) ? new PdmError(ErrorCode.CONFLICT, "A node cannot decommission itself")
+        : new PdmError(ErrorCode.NOT_FOUND, "No node " + r.name());
+    });
+  }
+
+  @Override
+  public synchronized Future<NodeState> reinstateNode(NodeAction r) {
+    return attempt(() -> {
+      requireAdmin(r.actor(), null);
+      throw new PdmError(ErrorCode.NOT_FOUND, "No decommissioned node " + r.name());
+    });
   }
 
   @Override
