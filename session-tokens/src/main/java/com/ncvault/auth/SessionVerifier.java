@@ -5,6 +5,9 @@ import com.ncvault.contract.PdmError;
 import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.StorageApi.Account;
 import io.vertx.core.Future;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one check of a login token, for every door of a node (REST, /ws and the TCP bridge): what
@@ -19,6 +22,8 @@ public final class SessionVerifier {
   private final Tokens tokens;
   private final StorageApi storage;
   private final UserCache cache;
+  /** Storage lookups under way, by username; used from one event loop (each api instance and the bridge has its own verifier). */
+  private final Map<String, Future<Account>> asking = new HashMap<>();
 
   public SessionVerifier(Tokens tokens, StorageApi storage, UserCache cache) {
     this.tokens = tokens;
@@ -41,23 +46,37 @@ public final class SessionVerifier {
     }));
   }
 
-  /** The user as storage knows it now; 401 when the account no longer exists. */
+  /**
+   * The user as storage knows it now; 401 when the account no longer exists. Checks that arrive
+   * while storage is being asked wait for that answer, in the order they came: a bridge client's
+   * register and the request after it are decided in the order it sent them.
+   */
   public Future<Account> currentUser(String username) {
-    return cache.get(username)
-      .map(Future::succeededFuture)
-      .orElseGet(() -> storage.account(username)
-        .onSuccess(cache::put)
-        .recover(t -> {
-          PdmError error = PdmError.from(t);
-          if (error.code() == ErrorCode.NOT_FOUND) {
-            return Future.failedFuture(new PdmError(ErrorCode.UNAUTHENTICATED, "This account no longer exists"));
-          }
-          return Future.failedFuture(error);
-        }));
+    Optional<Account> cached = cache.get(username);
+    if (cached.isPresent()) {
+      return Future.succeededFuture(cached.get());
+    }
+    Future<Account> pending = asking.get(username);
+    if (pending != null) {
+      return pending;
+    }
+    Future<Account> asked = storage.account(username)
+      .onSuccess(cache::put)
+      .recover(t -> {
+        PdmError error = PdmError.from(t);
+        if (error.code() == ErrorCode.NOT_FOUND) {
+          return Future.failedFuture(new PdmError(ErrorCode.UNAUTHENTICATED, "This account no longer exists"));
+        }
+        return Future.failedFuture(error);
+      });
+    asking.put(username, asked);
+    asked.onComplete(done -> asking.remove(username, asked));
+    return asked;
   }
 
   /** After a change to the account (here or, told by its event, anywhere): the next check asks storage. */
   public void forget(String username) {
     cache.forget(username);
+    asking.remove(username);
   }
 }
