@@ -1,5 +1,8 @@
 package com.ncvault.api;
 
+import com.ncvault.auth.SessionVerifier;
+import com.ncvault.auth.Tokens;
+import com.ncvault.auth.UserCache;
 import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.StorageBinding;
 import com.ncvault.contract.ErrorCode;
@@ -50,7 +53,7 @@ public class ApiVerticle extends VerticleBase {
     shared.putIfAbsent("drawings", new Drawings(Drawings.MAX_CHARS));
     Drawings drawings = (Drawings) shared.get("drawings");
     Tokens tokens = new Tokens(vertx, config.jwtSecret(), config.tokenTtlSeconds());
-    Authenticator authenticator = new Authenticator(tokens, storage, users);
+    Authenticator authenticator = new Authenticator(new SessionVerifier(tokens, storage, users));
 
     Future<Buffer> openApi = vertx.fileSystem().readFile(OPENAPI_RESOURCE);
     Future<String> version = vertx.fileSystem().readFile(VERSION_RESOURCE).map(ApiVerticle::version);

@@ -1,5 +1,7 @@
 package com.ncvault.api;
 
+import com.ncvault.auth.Session;
+import com.ncvault.auth.Tokens;
 import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.StorageApi.Credentials;
 import com.ncvault.contract.ErrorCode;
@@ -61,8 +63,8 @@ final class AuthRoutes {
         String name = user.username();
         String role = user.role();
         Tokens.Issued issued = tokens.issue(name, user.id(), role);
-        ctx.put(SessionUser.CONTEXT_KEY, new SessionUser(name, user.id(), role, SessionUser.Source.BEARER, issued.sessionStartMs(),
-          issued.expiresAt()));
+        ctx.put(SessionUser.CONTEXT_KEY, new SessionUser(new Session(name, user.id(), role, issued.sessionStartMs(),
+          issued.expiresAt(), false), SessionUser.Source.BEARER));
         ctx.response().addCookie(sessionCookie(issued.token(), tokenTtlSeconds));
         Replies.json(ctx, new JsonObject()
           .put("username", name)
@@ -85,7 +87,7 @@ final class AuthRoutes {
    * belongs to this origin). It expires with the caller's session.
    */
   void liveToken(RoutingContext ctx) {
-    Tokens.Issued issued = tokens.issueLive(ApiRouter.user(ctx));
+    Tokens.Issued issued = tokens.issueLive(ApiRouter.user(ctx).session());
     Replies.json(ctx, new JsonObject().put("token", issued.token()).put("expiresAt", issued.expiresAt().toString()));
   }
 

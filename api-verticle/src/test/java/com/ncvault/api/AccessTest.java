@@ -2,15 +2,18 @@ package com.ncvault.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ncvault.auth.Session;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
 import io.vertx.core.http.HttpMethod;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class AccessTest {
 
   private static SessionUser user(String role, SessionUser.Source source) {
-    return new SessionUser("someone", "id-of-someone", role, source, 0L, java.time.Instant.now().plusSeconds(60));
+    return new SessionUser(new Session("someone", "id-of-someone", role, 0L, Instant.now().plusSeconds(60), false),
+      source);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package com.ncvault.api;
 
+import com.ncvault.auth.Tokens;
 import static com.ncvault.api.Checks.verify;
 import static com.ncvault.api.TestApi.expectStatus;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -154,6 +154,11 @@ public final class ConfigKeys {
   public static final String BRIDGE_PORT = "bridgePort";
   /** Interface the TCP event-bus bridge binds to. */
   public static final String BRIDGE_HOST = "bridgeHost";
+  /**
+   * Largest frame (its declared length, in bytes) a bridge client may send; a longer one closes the
+   * connection before any of it is buffered or any token is checked.
+   */
+  public static final String BRIDGE_MAX_FRAME_BYTES = "bridgeMaxFrameBytes";
 
   /** Defaults for every key. */
   public static JsonObject defaults() {
@@ -209,7 +214,8 @@ public final class ConfigKeys {
       .put(REPLICATION_FACTOR, 0)
       .put(REPLICATION_WAIT_SECONDS, 15)
       .put(BRIDGE_PORT, 0)
-      .put(BRIDGE_HOST, "127.0.0.1");
+      .put(BRIDGE_HOST, "127.0.0.1")
+      .put(BRIDGE_MAX_FRAME_BYTES, 64 * 1024);
   }
 
   /** The environment variable that sets {@code key}: httpPort -> PDM_HTTP_PORT. */

@@ -2,9 +2,9 @@ package com.ncvault.sync;
 
 import com.ncvault.contract.Addresses;
 import com.ncvault.contract.DomainEvent;
-import com.ncvault.contract.EventTypes;
 import com.ncvault.contract.NodePresence;
 import com.ncvault.contract.Notification;
+import com.ncvault.contract.SessionEnds;
 import com.ncvault.contract.SocketHandoff;
 import com.ncvault.contract.WsCloseCodes;
 import io.vertx.core.AsyncResult;
@@ -223,10 +223,10 @@ final class SyncNode {
       hub.run(() -> hub.deliver(batch));
     }
     for (DomainEvent event : events) {
-      String ended = sessionsEndedBy(event);
+      String ended = SessionEnds.reason(event.type(), event.details());
       if (ended != null) {
         // Otherwise the account's open sockets would go on receiving the vault's changes.
-        String username = event.details().getString("username");
+        String username = SessionEnds.username(event.details());
         for (Hub hub : hubs.values()) {
           hub.run(() -> hub.closeUser(username, WsCloseCodes.SESSION_EXPIRED, ended));
         }
@@ -235,20 +235,6 @@ final class SyncNode {
     if (filesChanged && snapshotClients > 0) {
       coalescer.changed();
     }
-  }
-
-  /** Why the event ends the sessions of the account it names (the close reason), or null when it does not. */
-  private static String sessionsEndedBy(DomainEvent event) {
-    if (event.details() == null || event.details().getString("username") == null) {
-      return null;
-    }
-    if (EventTypes.USER_DELETED.equals(event.type())) {
-      return "account deleted";
-    }
-    if (EventTypes.USER_CHANGED.equals(event.type()) && event.details().getBoolean("passwordChanged", false)) {
-      return "password changed";
-    }
-    return null;
   }
 
   private void broadcastSnapshot(Snapshot snapshot) {

@@ -1,4 +1,4 @@
-package com.ncvault.api;
+package com.ncvault.auth;
 
 import com.ncvault.contract.StorageApi.Account;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package com.ncvault.api;
+package com.ncvault.auth;
 
 import com.ncvault.contract.StorageApi.Account;
 import io.vertx.core.shareddata.Shareable;
@@ -9,13 +9,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who a username is right now (role, since when its sessions are good), remembered for a few seconds so that not every request asks
- * storage. Shared by all api-verticle instances of a node. An admin change made through this node
- * is forgotten at once; a change made on another node shows here within {@link #TTL}.
+ * Who a username is right now (account id, role, since when its sessions are good), remembered for a
+ * few seconds so that not every token check asks storage. The api-verticle instances of a node share
+ * one, the bridge has its own. An admin change made through this node, or an account's sessions
+ * ending anywhere, is forgotten at once; any other change shows here within {@link #TTL}.
  */
-final class UserCache implements Shareable {
+public final class UserCache implements Shareable {
 
-  static final Duration TTL = Duration.ofSeconds(3);
+  public static final Duration TTL = Duration.ofSeconds(3);
   private static final int PRUNE_ABOVE = 10_000;
 
   private record Entry(Account user, Instant fetchedAt) {
@@ -25,12 +26,12 @@ final class UserCache implements Shareable {
   private final Clock clock;
   private final Duration ttl;
 
-  UserCache(Clock clock, Duration ttl) {
+  public UserCache(Clock clock, Duration ttl) {
     this.clock = clock;
     this.ttl = ttl;
   }
 
-  Optional<Account> get(String username) {
+  public Optional<Account> get(String username) {
     Entry entry = entries.get(username);
     if (entry == null || isStale(entry, clock.instant())) {
       return Optional.empty();
@@ -38,7 +39,7 @@ final class UserCache implements Shareable {
     return Optional.of(entry.user());
   }
 
-  void put(Account user) {
+  public void put(Account user) {
     Instant now = clock.instant();
     if (entries.size() > PRUNE_ABOVE) {
       entries.values().removeIf(e -> isStale(e, now));
@@ -46,7 +47,7 @@ final class UserCache implements Shareable {
     entries.put(user.username(), new Entry(user, now));
   }
 
-  void forget(String username) {
+  public void forget(String username) {
     entries.remove(username);
   }
 

@@ -1,4 +1,4 @@
-package com.ncvault.api;
+package com.ncvault.auth;
 
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
@@ -21,40 +21,40 @@ import java.time.Instant;
  * uses one to reach another node of the cluster when its own is down, and it expires with the
  * session it was made from.
  */
-final class Tokens {
+public final class Tokens {
 
-  static final String ALGORITHM = "HS256";
-  static final String ISSUER = "ncvault";
-  static final String LIVE_SCOPE = "live";
+  public static final String ALGORITHM = "HS256";
+  public static final String ISSUER = "ncvault";
+  public static final String LIVE_SCOPE = "live";
 
   /** A freshly signed token and when it stops being accepted. */
-  record Issued(String token, long sessionStartMs, Instant expiresAt) {
+  public record Issued(String token, long sessionStartMs, Instant expiresAt) {
   }
 
   /**
    * What a token we accept says: whose it is, when its session began (epoch ms), until when, and
    * whether it only opens /ws.
    */
-  record Verified(String username, String accountId, long sessionStartMs, Instant expiresAt, boolean liveOnly) {
+  public record Verified(String username, String accountId, long sessionStartMs, Instant expiresAt, boolean liveOnly) {
   }
 
   /** Claim with the login's time in milliseconds ({@code iat} has whole seconds only). */
-  static final String SESSION_START = "sst";
+  public static final String SESSION_START = "sst";
 
   /** Claim with the account's immutable id: a token of a deleted account never fits a new one of the same name. */
-  static final String ACCOUNT_ID = "aid";
+  public static final String ACCOUNT_ID = "aid";
 
   private final JWTAuth jwt;
   private final long ttlSeconds;
 
-  Tokens(Vertx vertx, String secret, long ttlSeconds) {
+  public Tokens(Vertx vertx, String secret, long ttlSeconds) {
     this.ttlSeconds = ttlSeconds;
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
       .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(secret))
       .setJWTOptions(new JWTOptions().setIssuer(ISSUER)));
   }
 
-  Issued issue(String username, String accountId, String role) {
+  public Issued issue(String username, String accountId, String role) {
     long nowMs = System.currentTimeMillis();
     long now = nowMs / 1000;
     return sign(new JsonObject().put("sub", username).put(ACCOUNT_ID, accountId).put("role", role)
@@ -62,7 +62,7 @@ final class Tokens {
   }
 
   /** A token that only opens /ws, for {@code session}'s user, expiring when the session does (to the second). */
-  Issued issueLive(SessionUser session) {
+  public Issued issueLive(Session session) {
     long now = System.currentTimeMillis() / 1000;
     long sessionEnd = session.expiresAt().getEpochSecond();
     if (sessionEnd <= now) {
@@ -84,9 +84,9 @@ final class Tokens {
    * Whose the token is and until when; fails with 401 for any token we would not accept. A token
    * verified before is not verified again (the same bytes carry the same valid signature), only its
    * expiry: every request of a session presents the same token, and checking its signature each time
-   * cost more than the request. Used from one event loop (each api instance has its own Tokens).
+   * cost more than the request. Used from one event loop (each api instance, and the bridge, has its own Tokens).
    */
-  Future<Verified> verify(String token) {
+  public Future<Verified> verify(String token) {
     Verified known = verified.get(token);
     if (known != null) {
       if (known.expiresAt().isAfter(Instant.now())) {
@@ -137,7 +137,7 @@ final class Tokens {
       });
   }
 
-  private static PdmError invalid() {
+  static PdmError invalid() {
     return new PdmError(ErrorCode.UNAUTHENTICATED, "Session expired or invalid - please log in again");
   }
 }
