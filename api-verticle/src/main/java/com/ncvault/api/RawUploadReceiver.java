@@ -5,28 +5,31 @@ import com.ncvault.contract.PdmError;
 import com.ncvault.contract.StagedUpload;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
  * One upload whose request body is the file itself. Succeeds when the body has ended and every byte
- * is on disk; fails (after closing and deleting the partial file) on a body over the limit, a
- * malformed or truncated body, or a client that goes away.
+ * is on disk; fails (closing and deleting the partial file) on a body over the limit, a malformed
+ * or truncated body, or a connection that closes ({@code connectionLost} fails) for whatever reason.
  */
 final class RawUploadReceiver {
 
-  private final Vertx vertx;
   private final HttpServerRequest request;
   private final StagingSink sink;
+  private final Future<Void> connectionLost;
   private final Promise<ReceivedUpload> result = Promise.promise();
 
-  RawUploadReceiver(Vertx vertx, HttpServerRequest request, StagingSink sink) {
-    this.vertx = vertx;
+  RawUploadReceiver(HttpServerRequest request, StagingSink sink, Future<Void> connectionLost) {
     this.request = request;
     this.sink = sink;
+    this.connectionLost = connectionLost;
   }
 
   Future<ReceivedUpload> receive() {
+    connectionLost.onFailure(this::fail);
+    if (connectionLost.failed()) {
+      return result.future();
+    }
     try {
       request.pipeTo(sink).onComplete(done -> {
         if (done.succeeded()) {
@@ -42,13 +45,10 @@ final class RawUploadReceiver {
     return result.future();
   }
 
-  /** Deletes the partial file, then fails with a 4xx for input problems. */
   private void fail(Throwable cause) {
     if (result.future().isComplete()) {
       return;
     }
-    PdmError error = cause instanceof PdmError e ? e
-      : new PdmError(ErrorCode.BAD_REQUEST, "The upload was interrupted or malformed");
-    sink.abort().onComplete(v -> result.tryFail(error));
+    StagingSink.failAndDiscard(result, sink, cause);
   }
 }

@@ -235,6 +235,22 @@ final class StagingSink implements WriteStream<Buffer> {
     return this;
   }
 
+  /**
+   * Ends an upload that failed: a refusal (a PdmError: too large, malformed form) is answered once
+   * its staged file is gone, so the client never sees a refusal while a partial file remains; a
+   * broken stream (the HTTP decoder rejected the body, the connection is closing) is answered at
+   * once, while the connection may still carry the answer, and the file is deleted right after.
+   * Either way the file is closed and deleted.
+   */
+  static <T> void failAndDiscard(Promise<T> result, StagingSink sink, Throwable cause) {
+    if (cause instanceof PdmError refusal) {
+      sink.abort().onComplete(v -> result.tryFail(refusal));
+      return;
+    }
+    result.tryFail(new PdmError(ErrorCode.BAD_REQUEST, "The upload was interrupted or malformed"));
+    sink.abort();
+  }
+
   static PdmError tooLarge(long maxBytes) {
     return new PdmError(ErrorCode.PAYLOAD_TOO_LARGE, "The file is larger than the limit of " + maxBytes + " bytes",
       new JsonObject().put("maxUploadBytes", maxBytes));

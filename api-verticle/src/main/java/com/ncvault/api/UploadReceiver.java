@@ -12,14 +12,15 @@ import io.vertx.core.streams.Pipe;
 
 /**
  * One multipart request being received. Succeeds when the request has ended and its single file
- * part is on disk; fails (after closing and deleting the partial file) on a missing or second file
- * part, an oversized file, a malformed body or a client that goes away.
+ * part is on disk; fails (closing and deleting the partial file) on a missing or second file
+ * part, an oversized file, a malformed body or a connection that closes ({@code connectionLost}).
  */
 final class UploadReceiver {
 
   private final HttpServerRequest request;
   private final StagingSink sink;
   private final MultipartTail tail;
+  private final Future<Void> connectionLost;
   private final Promise<ReceivedUpload> result = Promise.promise();
 
   private Pipe<Buffer> pipe;
@@ -28,13 +29,18 @@ final class UploadReceiver {
   private boolean fileWritten;
   private boolean finished;
 
-  UploadReceiver(HttpServerRequest request, StagingSink sink, String boundary) {
+  UploadReceiver(HttpServerRequest request, StagingSink sink, String boundary, Future<Void> connectionLost) {
     this.request = request;
     this.sink = sink;
     this.tail = new MultipartTail(boundary);
+    this.connectionLost = connectionLost;
   }
 
   Future<ReceivedUpload> receive() {
+    connectionLost.onFailure(this::fail);
+    if (connectionLost.failed()) {
+      return result.future();
+    }
     try {
       request.setExpectMultipart(true);
       request.uploadHandler(this::onFilePart);
@@ -77,7 +83,7 @@ final class UploadReceiver {
   }
 
   private void onRequestFailure(Throwable cause) {
-    fail(cause instanceof PdmError ? cause : new PdmError(ErrorCode.BAD_REQUEST, "The upload was interrupted or malformed"));
+    fail(cause);
   }
 
   private void finishIfComplete() {
@@ -89,7 +95,7 @@ final class UploadReceiver {
     result.complete(new ReceivedUpload(staged, uploadedFilename, request.formAttributes()));
   }
 
-  /** Stops writing, deletes the partial file, then fails with a 4xx for input problems. */
+  /** Stops writing, deletes the partial file and fails with a 4xx (see {@link StagingSink#failAndDiscard}). */
   private void fail(Throwable cause) {
     if (finished) {
       return;
@@ -98,8 +104,6 @@ final class UploadReceiver {
     if (pipe != null) {
       pipe.close();
     }
-    PdmError error = cause instanceof PdmError e ? e
-      : new PdmError(ErrorCode.BAD_REQUEST, "The upload was interrupted or malformed");
-    sink.abort().onComplete(v -> result.fail(error));
+    StagingSink.failAndDiscard(result, sink, cause);
   }
 }

@@ -3,6 +3,7 @@ package com.ncvault.api;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpHeaders;
@@ -42,7 +43,9 @@ final class Uploads {
 
   /**
    * Reads the paused request of {@code user}; the future fails with a 4xx PdmError (and no file
-   * left behind) on bad input. The user's upload slot is held until the returned future completes.
+   * left behind) on bad input, and whenever the request ends otherwise than complete: refused,
+   * truncated, malformed (chunking the decoder rejects), reset, timed out. The user's upload slot is
+   * held until the returned future completes.
    */
   Future<ReceivedUpload> receive(HttpServerRequest request, String user) {
     String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
@@ -66,11 +69,25 @@ final class Uploads {
     if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
       request.response().writeContinue();
     }
+    // From here on every way the request can end must end the upload: the connection may close (a
+    // reset, the idle timeout, a malformed body the HTTP decoder gave up on) before a receiver reads
+    // a byte, while the staged file is being created, or while it is written.
+    Promise<Void> connectionLost = Promise.promise();
+    if (request.response().closed()) {
+      slots.give(user);
+      return Future.failedFuture(closed());
+    }
+    request.response().closeHandler(v -> connectionLost.tryFail(closed()));
+    request.exceptionHandler(connectionLost::tryFail);
     Path part = incomingDir.resolve(UUID.randomUUID() + ".part").toAbsolutePath();
     return StagingSink.open(workers, part, maxBytes)
-      .compose(sink -> raw ? new RawUploadReceiver(vertx, request, sink).receive()
-        : new UploadReceiver(request, sink, boundary).receive())
+      .compose(sink -> raw ? new RawUploadReceiver(request, sink, connectionLost.future()).receive()
+        : new UploadReceiver(request, sink, boundary, connectionLost.future()).receive())
       .andThen(done -> slots.give(user));
+  }
+
+  private static PdmError closed() {
+    return new PdmError(ErrorCode.BAD_REQUEST, "The upload ended before it was complete: the connection closed");
   }
 
   /** Deletes a staged file that storage never received. */

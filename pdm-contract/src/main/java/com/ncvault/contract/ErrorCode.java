@@ -30,7 +30,9 @@ public enum ErrorCode {
    * A check-in names the checkout it was prepared under, and that checkout has ended (overridden,
    * cancelled or checked in), even if the same user has checked the file out again since.
    */
-  LOCK_ENDED(409, "lock_ended");
+  LOCK_ENDED(409, "lock_ended"),
+  /** The database cannot be reached (an outage, not a refusal): answered with Retry-After; nothing was changed. */
+  SERVICE_UNAVAILABLE(503, "service_unavailable");
 
   private final int status;
   private final String code;

@@ -1,8 +1,13 @@
 package com.ncvault.storage;
 
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 
 /**
  * Everything that differs between H2 and PostgreSQL. The rest of the storage code runs the same
@@ -100,6 +105,30 @@ public enum Dialect {
       // H2: HYT00 lock timeout, 40001 deadlock; PostgreSQL: 40P01 deadlock, 55P03 lock not available.
       String state = c instanceof SQLException e ? e.getSQLState() : c instanceof PgException e ? e.getSqlState() : null;
       if ("HYT00".equals(state) || "40001".equals(state) || "40P01".equals(state) || "55P03".equals(state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True when the failure says the database cannot be reached: the connection could not be made or
+   * was lost, the server is shutting down or refuses connections, the database is gone. Such a
+   * request changed nothing (a transaction without its commit is rolled back by the server), so it
+   * is answered 503 with Retry-After, not 500.
+   */
+  public static boolean isUnreachable(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ClosedConnectionException || c instanceof ConnectException
+        || c instanceof ClosedChannelException || c instanceof SQLNonTransientConnectionException
+        || c instanceof SQLTransientConnectionException) {
+        return true;
+      }
+      String state = c instanceof SQLException e ? e.getSQLState() : c instanceof PgException e ? e.getSqlState() : null;
+      // 08: connection exception; 57P01-03: admin/crash shutdown, cannot connect now; 3D000: no such
+      // database; 53300: too many connections. H2: 90098 database closed, 90121 closed at shutdown.
+      if (state != null && (state.startsWith("08") || state.startsWith("57P") || "3D000".equals(state)
+        || "53300".equals(state) || "90098".equals(state) || "90121".equals(state))) {
         return true;
       }
     }

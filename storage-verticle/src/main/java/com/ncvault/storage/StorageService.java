@@ -27,12 +27,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The storage of one node, ready to serve: database migrated, blob store swept, first users in
  * place. Implements {@link StorageApi}; {@link StorageVerticle} binds it to {@link Addresses#STORAGE}.
- * Every failure leaves here as a {@link PdmError} (unexpected ones are logged once, here).
+ * Every failure leaves here as a {@link PdmError} (unexpected ones are logged once, here): a database
+ * that cannot be reached is 503 service_unavailable with Retry-After, a lock wait 503 unavailable,
+ * anything else 500.
  */
 public final class StorageService implements StorageApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(StorageService.class);
   private static final long HEALTH_TIMEOUT_SECONDS = 5;
+  /** What a client is told to wait (Retry-After) when the database cannot be reached. */
+  static final int OUTAGE_RETRY_AFTER_SECONDS = 5;
+  /** An outage is logged once per this interval, not once per request. */
+  private static final long OUTAGE_LOG_INTERVAL_MS = 10_000;
   /** How often the database and the blob store are probed for /health. */
   static final long PROBE_MS = 2_000;
   /** How often a wait for copies looks at the registry again. */
@@ -55,6 +61,7 @@ public final class StorageService implements StorageApi {
   /** The last probe of database and blob store; /health answers from it without waiting for anything. */
   private volatile Probe lastProbe = new Probe("unknown", "unknown", 0);
   private boolean probing;
+  private volatile long lastOutageLog;
   private long probeTimer = -1;
 
   private record Probe(String database, String blobStore, long at) {
@@ -362,6 +369,15 @@ public final class StorageService implements StorageApi {
   private PdmError asError(String action, Throwable e) {
     if (e instanceof PdmError error) {
       return error;
+    }
+    if (Dialect.isUnreachable(e)) {
+      long now = System.currentTimeMillis();
+      if (now - lastOutageLog > OUTAGE_LOG_INTERVAL_MS) {
+        lastOutageLog = now;
+        LOG.warn("The database cannot be reached ({}); requests are answered 503 until it is back", e.toString());
+      }
+      return new PdmError(ErrorCode.SERVICE_UNAVAILABLE, "The database cannot be reached; please try again shortly",
+        new JsonObject().put("retryAfterSeconds", OUTAGE_RETRY_AFTER_SECONDS));
     }
     if (Dialect.isBusy(e)) {
       return new PdmError(ErrorCode.UNAVAILABLE, "The vault is busy; please try again");

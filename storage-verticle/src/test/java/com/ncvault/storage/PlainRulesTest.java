@@ -174,4 +174,23 @@ class PlainRulesTest {
       .isSorted().doesNotHaveDuplicates();
     assertThatThrownBy(() -> Migrations.versionOf("db/lock_ids.sql")).isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void connectionFailuresAreTheDatabaseBeingUnreachableAndNothingElseIs() {
+    assertThat(Dialect.isUnreachable(new io.vertx.pgclient.PgException("database \"x\" does not exist", "FATAL",
+      "3D000", null))).isTrue();
+    assertThat(Dialect.isUnreachable(new io.vertx.pgclient.PgException("terminating connection due to administrator "
+      + "command", "FATAL", "57P01", null))).isTrue();
+    assertThat(Dialect.isUnreachable(new RuntimeException(new java.net.ConnectException("Connection refused"))))
+      .isTrue();
+    assertThat(Dialect.isUnreachable(io.vertx.sqlclient.ClosedConnectionException.INSTANCE)).isTrue();
+    assertThat(Dialect.isUnreachable(new java.sql.SQLException("Database is already closed", "90098", 90098)))
+      .isTrue();
+    assertThat(Dialect.isUnreachable(new java.sql.SQLException("connection failure", "08006"))).isTrue();
+
+    assertThat(Dialect.isUnreachable(new io.vertx.pgclient.PgException("duplicate key", "ERROR", "23505", null)))
+      .isFalse();
+    assertThat(Dialect.isUnreachable(new java.sql.SQLException("lock timeout", "HYT00"))).isFalse();
+    assertThat(Dialect.isUnreachable(new IllegalStateException("a bug"))).isFalse();
+  }
 }

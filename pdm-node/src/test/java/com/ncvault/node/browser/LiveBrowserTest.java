@@ -2,6 +2,7 @@ package com.ncvault.node.browser;
 
 import com.ncvault.node.TestNode;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -193,6 +194,43 @@ class LiveBrowserTest {
     conditions.setDownloadThroughput(10_000_000);
     conditions.setUploadThroughput(1_000_000);
     return conditions;
+  }
+
+  @Test
+  void a_check_in_dialog_opened_before_an_override_cannot_undo_bobs_fix_after_alice_checks_out_again()
+    throws Exception {
+    String file = newPart("_OP35.nc");
+    alice.createFile(file, "Roughing", "G21\nG1 X10 F500\nM30\n");
+    alice.checkout(file, "new feeds");
+    alicePage.waitForLock(file, "Checked out by you", SLOW);
+    Path upload = Files.createTempDirectory("ncvault-upload-").resolve(file);
+    Files.writeString(upload, "G21\nG1 X10 F900\nM30\n");
+    try {
+      alicePage.clickAction(file, "checkin");
+      WebElement dialog = alicePage.dialog("checkin-modal", SLOW);
+      dialog.findElement(testId("checkin-file")).sendKeys(upload.toString());
+      dialog.findElement(testId("checkin-message")).sendKeys("my feeds");
+
+      admin.override(file, "the tool broke, bob fixes the feed");
+      bob.checkout(file, "fix");
+      bob.checkin(file, "G21\nG1 X10 F250\nM30\n", "feed halved");
+      alice.checkout(file, "again");
+      alicePage.waitFor(SLOW).until(d -> alicePage.textIn(file, "file-revision").equals("rev 1.1"));
+
+      dialog.findElement(testId("upload-submit")).click();
+      alicePage.waitFor(SLOW).until(d -> !dialog.findElement(testId("upload-error")).getText().isEmpty());
+      assertThat(dialog.findElement(testId("upload-error")).getText()).contains("has ended");
+      JsonObject stored = alice.file(file);
+      assertThat(stored.getString("revision")).isEqualTo("1.1");
+      assertThat(stored.getString("lockedBy")).isEqualTo("alice");
+    } finally {
+      for (WebElement open : alicePage.driver().findElements(testId("checkin-modal"))) {
+        open.findElement(testId("upload-cancel")).click();
+      }
+      alicePage.waitFor(SLOW).until(d -> d.findElements(testId("checkin-modal")).isEmpty());
+      Files.deleteIfExists(upload);
+      Files.deleteIfExists(upload.getParent());
+    }
   }
 
   @Test
