@@ -11,8 +11,10 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The SQL pool of the configured kind, its dialect, and the one way statements are run. */
 public final class Database {
@@ -60,6 +62,27 @@ public final class Database {
 
   public Dialect dialect() {
     return dialect;
+  }
+
+  /**
+   * Runs {@code work} in one transaction on one pooled connection. On H2 this is not
+   * {@code pool.withTransaction}: vertx-jdbc-client 5.0.7 hands the connection back to the pool with
+   * auto-commit still off, so the next plain statement on it would stay uncommitted, holding its
+   * locks until some later transaction happened to commit it. Auto-commit is restored here.
+   */
+  public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+    return transaction(pool, dialect, work);
+  }
+
+  static <T> Future<T> transaction(Pool pool, Dialect dialect, Function<SqlConnection, Future<T>> work) {
+    if (dialect != Dialect.H2) {
+      return pool.withTransaction(work);
+    }
+    return pool.getConnection().compose(conn -> conn.begin()
+      .compose(tx -> work.apply(conn).compose(
+        result -> tx.commit().map(result),
+        failure -> tx.rollback().<T>transform(rolledBack -> Future.failedFuture(failure))))
+      .eventually(() -> conn.query("SET AUTOCOMMIT TRUE").execute().transform(restored -> conn.close())));
   }
 
   public Future<Void> close() {

@@ -54,7 +54,7 @@ public final class Migrations {
   /** Applies the missing migrations up to version {@code upTo} (a test builds an older schema so). */
   static Future<Integer> migrate(Vertx vertx, Database db, int upTo) {
     return vertx.executeBlocking(() -> loadScripts().subList(0, upTo))
-      .compose(scripts -> db.pool().withTransaction(conn -> lock(conn, db.dialect())
+      .compose(scripts -> db.inTransaction(conn -> lock(conn, db.dialect())
         .compose(v -> conn.query(VERSION_TABLE_EXISTS).execute())
         .compose(rows -> Rows.single(rows) > 0 ? Future.succeededFuture()
           : conn.query(CREATE_VERSION_TABLE).execute())

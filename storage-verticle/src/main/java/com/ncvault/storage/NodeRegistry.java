@@ -181,7 +181,7 @@ final class NodeRegistry {
       return Future.failedFuture(new PdmError(ErrorCode.CONFLICT, "A node cannot decommission itself; "
         + "ask another node", new JsonObject().put("node", name)));
     }
-    return pool.withTransaction(conn -> conn.query(Sql.LOCK_NODES).execute()
+    return Database.transaction(pool, dialect, conn -> conn.query(Sql.LOCK_NODES).execute()
       .compose(locked -> Database.run(conn, Sql.NODE, Map.of("name", name)))
       .compose(rows -> {
         if (rows.size() == 0) {

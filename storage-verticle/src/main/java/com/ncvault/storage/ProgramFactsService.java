@@ -36,6 +36,7 @@ final class ProgramFactsService {
 
   private final Lane lane;
   private final Pool pool;
+  private final Database db;
   private final BlobStore blobs;
   private final BlobFetcher fetcher;
   private final NcOptions options;
@@ -50,6 +51,7 @@ final class ProgramFactsService {
   ProgramFactsService(Lane lane, Database db, BlobStore blobs, BlobFetcher fetcher, double rapidMmPerMin, Clock clock) {
     this.lane = lane;
     this.pool = db.pool();
+    this.db = db;
     this.blobs = blobs;
     this.fetcher = fetcher;
     this.options = NcOptions.DEFAULTS.withRapid(rapidMmPerMin);
@@ -205,7 +207,7 @@ final class ProgramFactsService {
       "maxY", e == null ? null : e.max().y(), "maxZ", e == null ? null : e.max().z(),
       "seconds", analysis.binary() ? null : analysis.estimatedSeconds(), "rate", options.rapidMmPerMin(),
       "json", analysis.binary() ? null : analysis.json().toString(), "now", clock.millis());
-    return pool.withTransaction(conn -> Database.run(conn, Sql.DELETE_FACTS, Map.of("sha256", sha256))
+    return db.inTransaction(conn -> Database.run(conn, Sql.DELETE_FACTS, Map.of("sha256", sha256))
         .compose(v -> Database.run(conn, Sql.INSERT_FACTS, params)))
       // another node computed the same content meanwhile: its row is as good as this one
       .recover(failure -> Dialect.isUniqueViolation(failure) ? Future.succeededFuture() : Future.failedFuture(failure))
