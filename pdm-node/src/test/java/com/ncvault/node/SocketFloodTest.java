@@ -47,6 +47,12 @@ class SocketFloodTest {
   /** What the node may hold more than before the attack, once garbage is collected (heap and direct buffers). */
   private static final long RETAINED_MARGIN = 48L << 20;
   private static final int LEAK_MARGIN = 40;
+  /**
+   * A connection's life as its client sees it: the takeover of the socket, the frames up to the limit,
+   * then wsCloseGraceMs (250 ms). Well under a second on a quiet machine; the margin is for two cores
+   * shared with other builds.
+   */
+  private static final long DROPPED_WITHIN_MS = 1_500;
 
   private static Vertx vertx;
   private static TestNode node;
@@ -120,7 +126,7 @@ class SocketFloodTest {
     System.out.println("Ping flood: " + run);
     assertBobServedAndNodeBounded(run);
     assertThat(run.connectionMs()).as("flooding connections").hasSizeGreaterThanOrEqualTo(ATTACKERS);
-    assertThat(run.longestConnection()).as("ms until a flooding connection is dropped").isLessThan(1_000);
+    assertThat(run.longestConnection()).as("ms until a flooding connection is dropped").isLessThan(DROPPED_WITHIN_MS);
   }
 
   @Test
@@ -138,7 +144,7 @@ class SocketFloodTest {
     System.out.println("Continuation flood: " + run);
     assertBobServedAndNodeBounded(run);
     assertThat(run.connectionMs()).as("flooding connections").hasSizeGreaterThanOrEqualTo(ATTACKERS);
-    assertThat(run.longestConnection()).as("ms until a flooding connection is dropped").isLessThan(1_000);
+    assertThat(run.longestConnection()).as("ms until a flooding connection is dropped").isLessThan(DROPPED_WITHIN_MS);
   }
 
   @Test
@@ -258,7 +264,7 @@ class SocketFloodTest {
     assertThat(run.lockMs()).as("locks bob saw during the attack").hasSizeGreaterThan(5);
     assertThat(Run.percentile(run.fanOutMs(), 90)).as("alice's answer to bob's socket, p90 ms").isLessThan(250);
     assertThat(Collections.max(run.fanOutMs())).as("alice's answer to bob's socket, max ms").isLessThan(1_000);
-    assertThat(Run.percentile(run.lockMs(), 50)).as("alice's request to bob's socket, p50 ms").isLessThan(250);
+    assertThat(Run.percentile(run.lockMs(), 50)).as("alice's request to bob's socket, p50 ms").isLessThan(500);
     assertThat(run.retainedBytes()).as("memory the node holds under attack, after a GC")
       .isLessThan(run.baseBytes() + RETAINED_MARGIN);
     assertThat(run.peakBytes()).as("memory in use at any time of the attack").isLessThan(600L << 20);
