@@ -45,7 +45,7 @@ class SocketFloodTest {
   private static final int ATTACKERS = 2;
   private static final int MAX_SOCKETS = 20;
   /** What the node may hold more than before the attack, once garbage is collected (heap and direct buffers). */
-  private static final long RETAINED_MARGIN = 48L << 20;
+  private static final long RETAINED_MARGIN = 32L << 20;
   private static final int LEAK_MARGIN = 40;
   /**
    * A connection's life as its client sees it: the takeover of the socket, the frames up to the limit,

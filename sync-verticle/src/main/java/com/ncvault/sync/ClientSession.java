@@ -117,8 +117,10 @@ final class ClientSession {
     socket.setWriteQueueMaxSize(settings.writeQueueBytes());
     // Every frame, control frames and continuations included (a pong is a sign of life like any other).
     socket.frameHandler(this::onFrame);
+    // The gate calls this session from the channel's thread, which must be the session's own.
     ChannelHandlerContext channel = SocketClosing.channelOf(socket);
-    if (channel == null || !PingGate.install(channel.pipeline(), this::admitPing, socket::writePong)) {
+    if (channel == null || !channel.executor().inEventLoop()
+      || !PingGate.install(channel.pipeline(), this::admitPing, socket::writePong)) {
       LOG.warn("No ping gate on a socket of {}: Vert.x answers its pings, outside the limits", user);
     }
     socket.drainHandler(v -> onDrain());
