@@ -43,7 +43,9 @@ final class ClusterScenario {
         .with(ConfigKeys.CLUSTER_SECRET, Harness.randomHex(32))
         .with(ConfigKeys.CLUSTER_NAME, "ncvault-bench-" + Harness.randomHex(4))
         .with(ConfigKeys.CLUSTER_PORT, 5901)
-        .with(ConfigKeys.CLUSTER_PORT_COUNT, 6);
+        .with(ConfigKeys.CLUSTER_PORT_COUNT, 6)
+        // the clients share a few viewer accounts: each may hold all of its sockets
+        .with(ConfigKeys.WS_MAX_SOCKETS_PER_USER, settings.clusterClients());
       long started = System.nanoTime();
       // one after another: three JVMs joining at once on 2 cores take twice as long
       for (int i = 1; i <= NODES; i++) {

@@ -1,5 +1,6 @@
 package com.ncvault.bench;
 
+import com.ncvault.contract.ConfigKeys;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -89,7 +90,9 @@ final class FanoutScenario {
 
   private JsonObject runNode(int n) {
     boolean profiled = !settings.smoke() && n == settings.fanoutClients().get(settings.fanoutClients().size() - 1);
-    try (Node node = Node.start(harness, Node.Options.embedded("fanout-node-" + n, NODE_HEAP))) {
+    // the clients share a few viewer accounts: each may hold all of its sockets
+    try (Node node = Node.start(harness, Node.Options.embedded("fanout-node-" + n, NODE_HEAP)
+      .with(ConfigKeys.WS_MAX_SOCKETS_PER_USER, n))) {
       Prepared prepared = new Prepared(node, settings, filenames);
       List<ClientLoop.Endpoint> endpoints = new ArrayList<>();
       for (int i = 0; i < n; i++) {

@@ -86,6 +86,13 @@ public final class ConfigKeys {
   public static final String WS_GAP_WAIT_MS = "wsGapWaitMs";
   /** Bytes a socket may have waiting to be sent; a delta client beyond it is closed with "resync". */
   public static final String WS_WRITE_QUEUE_BYTES = "wsWriteQueueMaxBytes";
+  /** Sockets one user may have open on a node; one more is refused with close code 4003. */
+  public static final String WS_MAX_SOCKETS_PER_USER = "wsMaxSocketsPerUser";
+  /**
+   * Milliseconds the node waits for the closing handshake of a socket it closes; then it drops the
+   * connection (a client that never reads would otherwise keep it, and what is queued for it, open).
+   */
+  public static final String WS_CLOSE_GRACE_MS = "wsCloseGraceMs";
 
   /**
    * Rapid rate (mm/min) of the estimated cycle times in program facts, until machines carry their
@@ -196,6 +203,8 @@ public final class ConfigKeys {
       .put(WS_SNAPSHOT_COALESCE_MS, 100)
       .put(WS_GAP_WAIT_MS, 200)
       .put(WS_WRITE_QUEUE_BYTES, 1024 * 1024)
+      .put(WS_MAX_SOCKETS_PER_USER, 20)
+      .put(WS_CLOSE_GRACE_MS, 250)
       .put(RAPID_MM_PER_MIN, 10_000)
       .put(STALE_LOCK_SECONDS, 24 * 3600)
       .put(CLUSTER, false)

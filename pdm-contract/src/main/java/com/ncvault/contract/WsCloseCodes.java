@@ -17,6 +17,8 @@ public final class WsCloseCodes {
   public static final short SESSION_EXPIRED = 4001;
   /** No pong nor frame for two ping intervals: the peer is considered gone. */
   public static final short IDLE = 4002;
+  /** The user already has wsMaxSocketsPerUser sockets open on this node: close one, then reconnect with backoff. */
+  public static final short TOO_MANY_SOCKETS = 4003;
 
   private WsCloseCodes() {
   }

@@ -5,11 +5,13 @@ import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.Roles;
 import com.ncvault.contract.WsCloseCodes;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,8 +77,10 @@ final class ClientSession {
   private int silentTicks;
   private long rateWindowStart;
   private int rateCount;
+  /** The text of a fragmented text message so far; null between messages and for binary ones. */
   private Buffer fragments;
-  private boolean binaryFragments;
+  /** Bytes of the fragmented message being received, text or binary (-1 between messages). */
+  private long fragmentedBytes = -1;
   private long expiryTimer = -1;
 
   ClientSession(ServerWebSocket socket, String user, String role, int proto, long since, long expiresAt, Hub hub,
@@ -111,12 +115,19 @@ final class ClientSession {
   /** Takes over the (paused) socket. */
   void start() {
     if (socket.isClosed()) {
-      // The client went away between the upgrade and this takeover: nothing to serve or clean up.
+      // The client went away between the upgrade and this takeover: nothing to serve, only its place to free.
+      node.released(user);
       return;
     }
     socket.setWriteQueueMaxSize(settings.writeQueueBytes());
+    // Every frame, control frames and continuations included (a pong is a sign of life like any other).
     socket.frameHandler(this::onFrame);
-    socket.pongHandler(data -> heard = true);
+    // The gate calls this session from the channel's thread, which must be the session's own.
+    ChannelHandlerContext channel = SocketClosing.channelOf(socket);
+    if (channel == null || !channel.executor().inEventLoop()
+      || !PingGate.install(channel.pipeline(), this::admitPing, socket::writePong)) {
+      LOG.warn("No ping gate on a socket of {}: Vert.x answers its pings, outside the limits", user);
+    }
     socket.drainHandler(v -> onDrain());
     socket.exceptionHandler(this::onException);
     socket.closeHandler(v -> detach());
@@ -244,7 +255,10 @@ final class ClientSession {
       close(WsCloseCodes.IDLE, "no pong");
       return;
     }
-    socket.writePing(Buffer.buffer());
+    if (!full()) {
+      // beyond the queue's bound nothing more is written, a ping neither
+      socket.writePing(Buffer.buffer());
+    }
   }
 
   void close(short code, String reason) {
@@ -262,7 +276,7 @@ final class ClientSession {
     } else {
       LOG.debug("Closing a socket of {} with {} {}", user, code, reason);
     }
-    socket.close(code, reason).onFailure(e -> LOG.debug("Close of a socket of {} failed: {}", user, e.getMessage()));
+    SocketClosing.close(vertx, socket, code, reason, settings.closeGraceMs());
     detach();
   }
 
@@ -453,27 +467,22 @@ final class ClientSession {
     if (state == State.CLOSED) {
       return;
     }
+    // Each frame counts toward the rate, whatever its type: continuations and control frames too.
+    if (!withinRate()) {
+      return;
+    }
     try {
       switch (frame.type()) {
-        case TEXT -> {
-          binaryFragments = false;
-          fragments = null;
-          if (frame.isFinal()) {
-            onMessage(frame.binaryData(), false);
-          } else if (!tooBig(frame.binaryData().length())) {
-            fragments = Buffer.buffer().appendBuffer(frame.binaryData());
-          }
-        }
-        case BINARY -> {
-          fragments = null;
-          binaryFragments = !frame.isFinal();
-          if (frame.isFinal()) {
-            onMessage(frame.binaryData(), true);
-          }
-        }
+        case TEXT, BINARY -> onFirstFrame(frame, frame.type() == WebSocketFrameType.BINARY);
         case CONTINUATION -> onContinuation(frame);
+        case PING -> {
+          // only without a ping gate: Vert.x has answered it already
+          if (full()) {
+            close(WsCloseCodes.RESYNC, "resync");
+          }
+        }
         default -> {
-          // ping, pong and close are answered by Vert.x
+          // a pong is a sign of life (above); Vert.x answers a close
         }
       }
     } catch (RuntimeException e) {
@@ -482,27 +491,62 @@ final class ClientSession {
     }
   }
 
+  /**
+   * A ping, taken off the pipeline by the {@link PingGate} before Vert.x could answer it. Counted like
+   * every frame; answered only while the socket's queue has room.
+   */
+  private boolean admitPing() {
+    heard = true;
+    if (state == State.CLOSED || !withinRate()) {
+      return false;
+    }
+    if (full()) {
+      close(WsCloseCodes.RESYNC, "resync");
+      return false;
+    }
+    return true;
+  }
+
+  private void onFirstFrame(WebSocketFrame frame, boolean binary) {
+    fragments = null;
+    fragmentedBytes = -1;
+    if (frame.isFinal()) {
+      onMessage(frame.binaryData(), binary);
+      return;
+    }
+    Buffer data = frame.binaryData();
+    if (tooBig(data.length())) {
+      return;
+    }
+    fragmentedBytes = data.length();
+    if (!binary) {
+      fragments = Buffer.buffer().appendBuffer(data);
+    }
+  }
+
+  /** The next part of a fragmented message: counted toward the size limit, text or binary. */
   private void onContinuation(WebSocketFrame frame) {
-    if (binaryFragments) {
-      if (frame.isFinal()) {
-        binaryFragments = false;
-        onMessage(Buffer.buffer(), true);
-      }
+    if (fragmentedBytes < 0) {
       return;
     }
-    if (fragments == null || tooBig(fragments.length() + frame.binaryData().length())) {
+    Buffer data = frame.binaryData();
+    fragmentedBytes += data.length();
+    if (tooBig(fragmentedBytes)) {
       return;
     }
-    fragments.appendBuffer(frame.binaryData());
+    if (fragments != null) {
+      fragments.appendBuffer(data);
+    }
     if (frame.isFinal()) {
       Buffer message = fragments;
       fragments = null;
-      onMessage(message, false);
+      fragmentedBytes = -1;
+      onMessage(message == null ? Buffer.buffer() : message, message == null);
     }
   }
 
   private void onMessage(Buffer data, boolean binary) {
-    if (tooBig(data.length()) || !withinRate()) {
+    if (tooBig(data.length())) {
       return;
     }
     if (binary) {
@@ -528,7 +572,7 @@ final class ClientSession {
     }
   }
 
-  private boolean tooBig(int length) {
+  private boolean tooBig(long length) {
     if (length > settings.maxFrameBytes()) {
       close(WsCloseCodes.TOO_BIG, "frame too big");
       return true;

@@ -53,6 +53,8 @@ final class SyncNode {
   private final SnapshotCoalescer coalescer;
   private final PresenceTracker presence;
   private final Map<String, Integer> localUsers = new HashMap<>();
+  /** Sockets per user taken over and not yet gone (counted from the takeover, before they join). */
+  private final Map<String, Integer> admitted = new HashMap<>();
   private int connections;
   private int snapshotClients;
   private boolean presenceDirty;
@@ -161,6 +163,14 @@ final class SyncNode {
       handoff.socket().close(WsCloseCodes.POLICY, "no user");
       return;
     }
+    if (admitted.getOrDefault(handoff.user(), 0) >= settings.maxSocketsPerUser()) {
+      // The new socket is refused, not the oldest closed: the open pages of the user keep their live updates.
+      LOG.debug("{} already has {} sockets open; refusing another", handoff.user(), settings.maxSocketsPerUser());
+      SocketClosing.close(vertx, handoff.socket(), WsCloseCodes.TOO_MANY_SOCKETS, "too many connections",
+        settings.closeGraceMs());
+      return;
+    }
+    admitted.merge(handoff.user(), 1, Integer::sum);
     Context socketContext = handoff.context() != null ? handoff.context() : context;
     socketContext.runOnContext(v -> {
       Hub hub = hubs.computeIfAbsent(Thread.currentThread(), thread -> new Hub(socketContext));
@@ -192,6 +202,7 @@ final class SyncNode {
 
   void left(ClientSession client) {
     context.runOnContext(v -> {
+      release(client.user());
       connections--;
       localUsers.computeIfPresent(client.user(), (user, count) -> count > 1 ? count - 1 : null);
       if (client.proto() == 1) {
@@ -199,6 +210,15 @@ final class SyncNode {
       }
       localPresenceChanged();
     });
+  }
+
+  /** A socket taken over that was gone before it joined. */
+  void released(String user) {
+    context.runOnContext(v -> release(user));
+  }
+
+  private void release(String user) {
+    admitted.computeIfPresent(user, (u, count) -> count > 1 ? count - 1 : null);
   }
 
   /** A file-list snapshot at least as new as what the node has delivered; answered on the hub. */

@@ -11,7 +11,9 @@ record SyncSettings(
   int rateLimitPerSecond,
   long snapshotCoalesceMs,
   long gapWaitMs,
-  int writeQueueBytes) {
+  int writeQueueBytes,
+  int maxSocketsPerUser,
+  long closeGraceMs) {
 
   /** How often a node re-announces its users, and how long others keep them without news. */
   static final long PRESENCE_HEARTBEAT_MS = 10_000;
@@ -32,6 +34,8 @@ record SyncSettings(
       Math.max(1, c.getInteger(ConfigKeys.WS_RATE_LIMIT)),
       Math.max(1, c.getLong(ConfigKeys.WS_SNAPSHOT_COALESCE_MS)),
       Math.max(1, c.getLong(ConfigKeys.WS_GAP_WAIT_MS)),
-      Math.max(4096, c.getInteger(ConfigKeys.WS_WRITE_QUEUE_BYTES)));
+      Math.max(4096, c.getInteger(ConfigKeys.WS_WRITE_QUEUE_BYTES)),
+      Math.max(1, c.getInteger(ConfigKeys.WS_MAX_SOCKETS_PER_USER)),
+      Math.max(1, c.getLong(ConfigKeys.WS_CLOSE_GRACE_MS)));
   }
 }

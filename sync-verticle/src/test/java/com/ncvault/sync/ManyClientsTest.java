@@ -1,9 +1,11 @@
 package com.ncvault.sync;
 
+import com.ncvault.contract.ConfigKeys;
 import com.ncvault.contract.EventTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -52,7 +54,9 @@ class ManyClientsTest {
     List<SeqCounter> counters = new ArrayList<>();
     long started = System.currentTimeMillis();
     long cpuAtStart = cpuMillis();
-    SyncHarness.start(vertx).compose(node -> connectInBatches(node, counters, 0)
+    // forty sockets for each of the 25 users: above the default cap of open sockets per user
+    JsonObject config = SyncHarness.testConfig().put(ConfigKeys.WS_MAX_SOCKETS_PER_USER, CLIENTS);
+    SyncHarness.start(vertx, config, options -> { }).compose(node -> connectInBatches(node, counters, 0)
       .compose(v -> {
         long connected = System.currentTimeMillis();
         long cpuBefore = cpuMillis();

@@ -2,10 +2,12 @@ package com.ncvault.sync;
 
 import com.ncvault.contract.ConfigKeys;
 import com.ncvault.contract.EventTypes;
+import com.ncvault.contract.WsCloseCodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -102,7 +105,9 @@ class SocketPolicyTest {
 
   @Test
   void aClientThatStopsReadingIsToldToResyncWhileOthersGetEveryEvent(Vertx vertx, VertxTestContext ctx) {
-    JsonObject config = SyncHarness.testConfig().put(ConfigKeys.WS_WRITE_QUEUE_BYTES, 512 * 1024);
+    // a grace long enough for the paused client to resume and read its close code
+    JsonObject config = SyncHarness.testConfig().put(ConfigKeys.WS_WRITE_QUEUE_BYTES, 512 * 1024)
+      .put(ConfigKeys.WS_CLOSE_GRACE_MS, 30_000);
     String message = "m".repeat(400);
     SyncHarness.start(vertx, config, options -> options.setSendBufferSize(8 * 1024)).compose(node -> {
       WebSocketClient smallBuffers = vertx.createWebSocketClient(new WebSocketClientOptions()
@@ -134,6 +139,83 @@ class SocketPolicyTest {
       assertThat(code).isEqualTo((short) 4000);
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void pingFramesCountTowardTheRateAndGetAtMostOnePongEach(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> node.connectReady("bob")
+      .compose(bob -> node.connectReady("mallory").compose(mallory -> {
+        AtomicInteger pongs = new AtomicInteger();
+        mallory.socket.pongHandler(data -> pongs.incrementAndGet());
+        for (int i = 0; i < 200; i++) {
+          mallory.socket.writePing(Buffer.buffer("p" + i));
+        }
+        return mallory.closed().map(code -> {
+          assertThat(mallory.socket.closeReason()).isEqualTo("rate limit");
+          assertThat(pongs.get()).as("pongs for 200 pings").isBetween(1, 50);
+          return code;
+        });
+      }).compose(code -> {
+        node.storage.commitAndPublish(EventTypes.CREATE, FILE, "alice");
+        return bob.awaitActivity(1).map(code);
+      }))).onComplete(ctx.succeeding(code -> ctx.verify(() -> {
+        assertThat(code).isEqualTo((short) 1008);
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
+  void continuationFramesCountTowardTheRate(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> node.connectReady("mallory").compose(mallory -> {
+      mallory.socket.writeFrame(WebSocketFrame.binaryFrame(Buffer.buffer("x"), false));
+      for (int i = 0; i < 200; i++) {
+        mallory.socket.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer("x"), false));
+      }
+      return mallory.closed().map(code -> {
+        assertThat(mallory.socket.closeReason()).isEqualTo("rate limit");
+        return code;
+      });
+    })).onComplete(ctx.succeeding(code -> ctx.verify(() -> {
+      assertThat(code).isEqualTo((short) 1008);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void aFragmentedBinaryMessageCountsTowardTheSizeLimit(Vertx vertx, VertxTestContext ctx) {
+    JsonObject config = SyncHarness.testConfig().put(ConfigKeys.WS_MAX_FRAME_BYTES, 1024);
+    SyncHarness.start(vertx, config, options -> { }).compose(node -> node.connectReady("mallory").compose(mallory -> {
+      Buffer part = Buffer.buffer(new byte[600]);
+      mallory.socket.writeFrame(WebSocketFrame.binaryFrame(part, false));
+      for (int i = 0; i < 4; i++) {
+        mallory.socket.writeFrame(WebSocketFrame.continuationFrame(part, false));
+      }
+      return mallory.closed();
+    })).onComplete(ctx.succeeding(code -> ctx.verify(() -> {
+      assertThat(code).isEqualTo((short) 1009);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void aUsersSocketBeyondTheCapIsRefusedWith4003(Vertx vertx, VertxTestContext ctx) {
+    JsonObject config = SyncHarness.testConfig().put(ConfigKeys.WS_MAX_SOCKETS_PER_USER, 2);
+    SyncHarness.start(vertx, config, options -> { }).compose(node -> node.connectReady("mallory")
+      .compose(first -> node.connectReady("mallory").compose(second -> node.connect("mallory", 2, null)
+        .compose(TestSocket::closed)
+        .compose(code -> {
+          assertThat(code).isEqualTo(WsCloseCodes.TOO_MANY_SOCKETS);
+          assertThat(first.socket.isClosed()).isFalse();
+          assertThat(second.socket.isClosed()).isFalse();
+          return first.socket.close();
+        })
+        .compose(v -> node.awaitStatus(status -> status.getInteger("connections") == 1))
+        .compose(v -> node.connectReady("mallory"))
+        .map(third -> third.socket.isClosed()))))
+      .onComplete(ctx.succeeding(closed -> ctx.verify(() -> {
+        assertThat(closed).as("a socket opened once another was closed").isFalse();
+        ctx.completeNow();
+      })));
   }
 
   /** One event every 10 ms; a timer chain, so a stalled loop never catches up in a burst. */

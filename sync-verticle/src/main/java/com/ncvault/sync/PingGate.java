@@ -1,0 +1,59 @@
+package com.ncvault.sync;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Takes the client's ping frames off the socket's pipeline before Vert.x sees them. Vert.x answers
+ * every ping with a pong by itself, with no option to turn that off, and one read can hold thousands
+ * of pings: a client that pings and never reads would have the node queue pongs without bound. Here
+ * each ping goes to the session instead, which counts it and answers only within its limits.
+ */
+final class PingGate extends ChannelInboundHandlerAdapter {
+
+  static final String NAME = "pdm-ping-gate";
+
+  private final BooleanSupplier admit;
+  private final Consumer<Buffer> answer;
+
+  private PingGate(BooleanSupplier admit, Consumer<Buffer> answer) {
+    this.admit = admit;
+    this.answer = answer;
+  }
+
+  /**
+   * Puts a gate right after the frame decoder: {@code admit} counts each ping and says whether it is
+   * to be answered, {@code answer} writes the pong. False when the pipeline has no decoder to follow.
+   */
+  static boolean install(ChannelPipeline pipeline, BooleanSupplier admit, Consumer<Buffer> answer) {
+    ChannelHandlerContext decoder = pipeline.context(WebSocketFrameDecoder.class);
+    if (decoder == null || pipeline.get(NAME) != null) {
+      return false;
+    }
+    pipeline.addAfter(decoder.name(), NAME, new PingGate(admit, answer));
+    return true;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof PingWebSocketFrame ping)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    try {
+      if (admit.getAsBoolean()) {
+        answer.accept(Buffer.buffer(ByteBufUtil.getBytes(ping.content())));
+      }
+    } finally {
+      ping.release();
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package com.ncvault.sync;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.Field;
+
+/**
+ * Closes a socket the node will no longer serve, and makes sure its connection ends. Vert.x starts
+ * its closing timeout only once the close frame has been written, which never happens while a client
+ * that does not read has a full queue; and it goes on answering pings (queueing pongs) meanwhile. So
+ * the socket stops reading at once (a few frames more are taken, then TCP holds the client back), and
+ * after the grace its connection is dropped whether or not the client answered the close.
+ */
+final class SocketClosing {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SocketClosing.class);
+  /**
+   * A socket upgraded through Vert.x Web's router is its wrapper, which does not give the socket
+   * under it away; the field is read once. Sockets upgraded before the router need none of this.
+   */
+  private static final Field WRAPPED = wrappedField();
+
+  private SocketClosing() {
+  }
+
+  static void close(Vertx vertx, ServerWebSocket socket, short code, String reason, long graceMs) {
+    socket.close(code, reason).onFailure(e -> LOG.debug("Close of a socket failed: {}", e.getMessage()));
+    // Vert.x stops handing frames on (and answering pings) after a few more; the channel stops reading.
+    socket.pause();
+    ChannelHandlerContext channel = channelOf(socket);
+    if (channel != null) {
+      channel.channel().config().setAutoRead(false);
+    }
+    vertx.setTimer(graceMs, id -> drop(socket));
+  }
+
+  /** Closes the connection under the socket (a no-op once it is closed). */
+  private static void drop(ServerWebSocket socket) {
+    // The public API only closes with a handshake; the channel is the one way to end a connection now.
+    ChannelHandlerContext channel = channelOf(socket);
+    if (channel != null) {
+      channel.close();
+    }
+  }
+
+  /** The Netty channel under the socket, or null when it cannot be reached. */
+  static ChannelHandlerContext channelOf(ServerWebSocket socket) {
+    return unwrap(socket) instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
+  }
+
+  private static ServerWebSocket unwrap(ServerWebSocket socket) {
+    if (WRAPPED == null || !WRAPPED.getDeclaringClass().isInstance(socket)) {
+      return socket;
+    }
+    try {
+      return (ServerWebSocket) WRAPPED.get(socket);
+    } catch (IllegalAccessException e) {
+      return socket;
+    }
+  }
+
+  private static Field wrappedField() {
+    try {
+      Field field = Class.forName("io.vertx.ext.web.impl.ServerWebSocketWrapper").getDeclaredField("delegate");
+      field.setAccessible(true);
+      return field;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.warn("Sockets that do not answer a close are left to the idle timeout: {}", e.toString());
+      return null;
+    }
+  }
+}
