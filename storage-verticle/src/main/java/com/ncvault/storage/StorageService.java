@@ -98,7 +98,8 @@ public final class StorageService implements StorageApi {
       BlobFetcher fetcher = new BlobFetcher(vertx, lanes.blob(), peers, db, blobs, registry, config.clusterSecret());
       GroupCommit commits = new GroupCommit(vertx, db, new EventLog(config.eventRetention(), vertx.eventBus()));
       return Migrations.migrate(vertx, db)
-        .compose(version -> sweep(vertx, db, blobs))
+        .compose(version -> NameKey.rekey(db))
+        .compose(rekeyed -> sweep(vertx, db, blobs))
         .compose(present -> registry.announce().compose(v2 -> registry.reconcile(present)))
         .compose(v2 -> {
           Access access = new Access(db.pool());

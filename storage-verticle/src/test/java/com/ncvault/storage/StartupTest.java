@@ -46,6 +46,24 @@ class StartupTest extends StorageTestBase {
   }
 
   @Test
+  void aStartBringsKeysOfAnOlderRuleToCaseFoldingSoOldFilesAreFoundUnderEverySpelling() throws Exception {
+    create("stra\u00dfe.nc", "G21\nM30\n", "alice");
+    undeploy();
+    // as the older rule (lower case of NFC) stored it
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(Dialect.h2Url(dataDir), "sa", "");
+         java.sql.PreparedStatement update = c.prepareStatement("UPDATE files SET name_key = ? WHERE filename = ?")) {
+      update.setString(1, "stra\u00dfe.nc");
+      update.setString(2, "stra\u00dfe.nc");
+      assertThat(update.executeUpdate()).isEqualTo(1);
+    }
+
+    deploy(new JsonObject());
+
+    assertError(storage.failure(StorageActions.FILES_CREATE, new JsonObject().put("filename", "STRASSE.nc")
+      .put("user", "bob").put("staged", stage("other"))), 409, "already_exists");
+  }
+
+  @Test
   void withoutAConfiguredPasswordTheFirstAdminGetsARandomOneKeptInAnOwnerOnlyFileNotOnTheConsole() throws Exception {
     String printed = captureStdout(() -> freshStartUnchecked(new JsonObject().put(ConfigKeys.ADMIN_PASSWORD, "")));
     // The test runs without a terminal, as a node whose console is a log file does.
