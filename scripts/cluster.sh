@@ -16,7 +16,8 @@
 # Change the defaults with environment variables (see scripts/node.sh for all of them):
 #   HTTP_BASE=8081 BRIDGE_BASE=7001 CLUSTER_BASE=5701 DATA=data/cluster
 #   PDM_PG_URI=postgresql://postgres@127.0.0.1:5432/ncvault PDM_CLUSTER_NAME=ncvault
-#   PDM_ADMIN_PASSWORD=...   (password of 'admin' on a new database; else printed once in node-a's log)
+#   PDM_ADMIN_PASSWORD=...   (password of 'admin' on a new database; else generated into
+#                            data/cluster/node-a/initial-admin-password, readable only by you, never logged)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

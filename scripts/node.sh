@@ -6,7 +6,10 @@
 # Node i (node-a is 0) serves http://127.0.0.1:HTTP_BASE+i, its TCP bridge listens on BRIDGE_BASE+i,
 # its data is DATA/NAME, its pid DATA/NAME.pid and its log DATA/NAME.log. The log is appended to,
 # never emptied; at a start, a log larger than LOG_MAX_BYTES is first moved to NAME.log.1 (older ones
-# to .2 ... up to LOG_KEEP). All nodes share the PostgreSQL database (created when missing), one token
+# to .2 ... up to LOG_KEEP). All of it is created readable only by you (umask 077), and what an older
+# start left readable by others is tightened. A password the node generates for 'admin' on a new
+# database is never in the log: the node, having no terminal, keeps it in DATA/NAME/initial-admin-password
+# (0600) and the start prints that file's name. All nodes share the PostgreSQL database (created when missing), one token
 # key and one cluster secret (generated once into DATA/secrets.env, readable only by you).
 #
 # Environment (the defaults are those of cluster.sh):
@@ -18,6 +21,8 @@
 #
 # Exit codes: 0 done (status: running), 1 failed, 2 usage, 3 (status) not running.
 set -euo pipefail
+# Everything this script and the node create (logs, pid files, secrets, the data) is readable only by you.
+umask 077
 cd "$(dirname "$0")/.."
 
 usage() {
@@ -83,6 +88,8 @@ prepare() {
     echo "psql is not installed: make sure the database $db exists at $pg_server" >&2
   fi
   mkdir -p "$base"
+  # Left readable by others by an older version or another umask: tightened, each change named.
+  find "$base" -maxdepth 1 \( -type d -o -type f \) -perm /077 -exec chmod -c go-rwx {} + | sed 's/^/node.sh: /'
   # One token key and one cluster secret for all nodes, generated once and kept out of the repository.
   if [ ! -f "$base/secrets.env" ]; then
     (

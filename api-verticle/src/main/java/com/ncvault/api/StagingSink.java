@@ -1,6 +1,7 @@
 package com.ncvault.api;
 
 import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.OwnerOnly;
 import com.ncvault.contract.PdmError;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -69,9 +70,11 @@ final class StagingSink implements WriteStream<Buffer> {
   /** Creates the staged file (it must not exist yet) in a worker. */
   static Future<StagingSink> open(WorkerExecutor workers, Path path, long maxBytes) {
     return workers.executeBlocking(() -> {
-      Files.createDirectories(path.getParent());
+      if (!Files.isDirectory(path.getParent())) {
+        OwnerOnly.createDirectories(path.getParent());
+      }
       return new StagingSink(workers, path, maxBytes,
-        FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+        OwnerOnly.createFile(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
     }, false);
   }
 

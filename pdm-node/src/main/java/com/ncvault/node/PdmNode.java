@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.ncvault.api.ApiVerticle;
 import com.ncvault.bridge.BridgeVerticle;
 import com.ncvault.contract.ConfigKeys;
+import com.ncvault.contract.OwnerOnly;
 import com.ncvault.contract.SocketHandoff;
 import com.ncvault.storage.StorageVerticle;
 import com.ncvault.sync.SyncVerticle;
@@ -81,11 +82,20 @@ public final class PdmNode {
         return Future.failedFuture(new IllegalArgumentException(refusal.get()));
       }
     }
-    return vertx.executeBlocking(() -> Secrets.signingKey(config.getString(ConfigKeys.JWT_SECRET), dataDir))
+    return vertx.executeBlocking(() -> {
+      tighten(dataDir);
+      OwnerOnly.createDirectories(dataDir);
+      return Secrets.signingKey(config.getString(ConfigKeys.JWT_SECRET), dataDir);
+    })
       .compose(key -> {
         config.put(ConfigKeys.JWT_SECRET, key);
         return deploy(vertx, new StorageVerticle(), config, 1, ids);
       })
+      // After storage opened the database (whose files H2 creates with the process umask), before anything serves.
+      .compose(v -> vertx.executeBlocking(() -> {
+        tighten(dataDir);
+        return null;
+      }))
       .compose(v -> deploy(vertx, new SyncVerticle(), config, 1, ids))
       .compose(v -> hazelcast == null ? Future.<Void>succeededFuture()
         : deploy(vertx, new MembershipVerticle(hazelcast), config, 1, ids))
@@ -103,6 +113,13 @@ public final class PdmNode {
         return new PdmNode(vertx, config, ids);
       })
       .recover(failure -> undeployAll(vertx, ids).transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /** Takes group and others' permissions off the data directory's entries, naming each one changed. */
+  private static void tighten(Path dataDir) throws java.io.IOException {
+    for (String change : OwnerOnly.tighten(dataDir)) {
+      LOG.info("Data directory made owner-only: {}", change);
+    }
   }
 
   /** The configured nodeName, else "node-" and the HTTP port. */

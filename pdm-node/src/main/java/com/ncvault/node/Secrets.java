@@ -1,11 +1,10 @@
 package com.ncvault.node;
 
+import com.ncvault.contract.OwnerOnly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -26,18 +25,12 @@ final class Secrets {
     if (Files.exists(file)) {
       return Files.readString(file, StandardCharsets.US_ASCII).trim();
     }
-    Files.createDirectories(dataDir);
+    OwnerOnly.createDirectories(dataDir);
     byte[] key = new byte[48];
     new SecureRandom().nextBytes(key);
     String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
     Path temp = dataDir.resolve(KEY_FILE + ".tmp");
-    Files.writeString(temp, encoded, StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
-      StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-    try {
-      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException notPosix) {
-      // the file system has no POSIX permissions; the data directory's own protection applies
-    }
+    OwnerOnly.writeString(temp, encoded);
     Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return encoded;
   }

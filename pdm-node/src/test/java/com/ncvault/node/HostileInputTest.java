@@ -43,7 +43,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * that never finish, WebSocket floods and oversize frames. Every row gets a clear 4xx JSON error
  * (or a WebSocket close code, or its connection cut after the idle timeout); after every row the
  * node still serves others and the stored vault (every file, the latest seq, incoming/) is
- * exactly as before.
+ * exactly as before. While each row runs another user keeps reading a file: the row fails when
+ * that user's p90 latency, the heap in use or the open files leave their bounds
+ * ({@link ServiceQuality}).
  */
 @ExtendWith(VertxExtension.class)
 class HostileInputTest {
@@ -60,6 +62,7 @@ class HostileInputTest {
   private static String pat;
   private static String val;
   private static ErrorLog errors;
+  private static final List<ServiceQuality.Report> quality = new ArrayList<>();
 
   /** How the node answered: an HTTP status and error code, a WebSocket close code, or a cut connection. */
   record Outcome(int status, String code, String detail) {
@@ -94,6 +97,14 @@ class HostileInputTest {
 
   @AfterAll
   static void stop() {
+    if (!quality.isEmpty()) {
+      System.out.printf("HostileInputTest: %d attacks; another user's read during them: worst p90 %d ms, %d reads; "
+          + "peak heap %d MiB; open files at most %d above the count before an attack%n", quality.size(),
+        quality.stream().mapToLong(ServiceQuality.Report::p90).max().orElse(0),
+        quality.stream().mapToInt(r -> r.latenciesMs().size()).sum(),
+        quality.stream().mapToLong(ServiceQuality.Report::heapPeak).max().orElse(0) >> 20,
+        quality.stream().mapToLong(r -> r.filesPeak() - r.filesBefore()).max().orElse(0));
+    }
     api.close();
     node.close().await();
     vertx.close().await();
@@ -104,8 +115,17 @@ class HostileInputTest {
 
   private static void attack(Attack attack) throws Exception {
     NodeApi.Stored before = api.stored(admin).await();
-    Outcome outcome = attack.send().send();
+    // val keeps reading a file while the attack runs
+    ServiceQuality probe = ServiceQuality.watch(vertx, () -> api.call(HttpMethod.GET, "/api/files/5000000_HI.nc/content", val)
+      .send().compose(r -> TestNode.expect(r, 200)));
+    Outcome outcome;
+    try {
+      outcome = attack.send().send();
+    } finally {
+      quality.add(probe.stop());
+    }
     attack.expect().accept(outcome);
+    quality.get(quality.size() - 1).assertWithinBounds();
     assertThat(api.call(HttpMethod.GET, "/health", null).send().await().statusCode()).as("health").isEqualTo(200);
     assertThat(api.call(HttpMethod.GET, "/api/auth/me", val).send().await().statusCode()).as("another user served")
       .isEqualTo(200);

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,9 @@ import org.junit.jupiter.api.Timeout;
  * scripts/node.sh against a real two-node cluster: the nodes are started by the script one after
  * the other; node-b is restarted by it while node-a goes on serving a programmer and a browser; its
  * log is appended to across the restart and moved aside at a start once it is over the limit; a
- * node that refuses its configuration is reported with the reason.
+ * node that refuses its configuration is reported with the reason. Logs, pid files, secrets and
+ * data are created readable only by the user, and a log an older start left readable by others is
+ * tightened at the next start.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeScriptTest {
@@ -97,7 +100,11 @@ class NodeScriptTest {
     a.create(alice, file, Buffer.buffer("G0 X0\n")).await();
     long before = a.latestSeq(admin).await();
     DeltaSocket browserAtA = DeltaSocket.connect(vertx, httpBase, viewer, before).await();
-    String logBefore = Files.readString(data.resolve("node-b.log"), StandardCharsets.UTF_8);
+    Path logB = data.resolve("node-b.log");
+    assertThat(DataDirectoryPermissionsTest.readableByOthers(data)).as("created owner-only").isEmpty();
+    // as an older version of the script, run under a umask of 022, left it
+    Files.setPosixFilePermissions(logB, PosixFilePermissions.fromString("rw-r--r--"));
+    String logBefore = Files.readString(logB, StandardCharsets.UTF_8);
 
     // alice keeps checking her file out and in at node-a for as long as node-b restarts
     AtomicBoolean restarting = new AtomicBoolean(true);
@@ -128,6 +135,8 @@ class NodeScriptTest {
     assertThat(failure.get(60, TimeUnit.SECONDS)).as("node-a served throughout the restart").isNull();
     assertThat(answered.get()).as("changes at node-a during the restart").isGreaterThan(1);
     assertThat(runningPid("node-b")).isNotEqualTo(pidBefore);
+    assertThat(restarted.output()).contains("node.sh: mode of '" + logB + "' changed from 0644 (rw-r--r--) to 0600");
+    assertThat(DataDirectoryPermissionsTest.readableByOthers(data)).as("tightened at the start").isEmpty();
 
     String logAfter = Files.readString(data.resolve("node-b.log"), StandardCharsets.UTF_8);
     assertThat(logAfter).as("appended to, not emptied").startsWith(logBefore);

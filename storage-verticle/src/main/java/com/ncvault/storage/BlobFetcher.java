@@ -103,7 +103,7 @@ final class BlobFetcher {
             + response.statusCode()));
         }
         response.pause();
-        return vertx.fileSystem().open(part.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
+        return vertx.fileSystem().open(part.toString(), new OpenOptions().setWrite(true).setCreateNew(true).setPerms("rw-------"))
           .compose(file -> copy(response, new VerifyingSink(file, size)));
       })
       .compose(sink -> {

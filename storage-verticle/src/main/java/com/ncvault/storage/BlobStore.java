@@ -1,6 +1,7 @@
 package com.ncvault.storage;
 
 import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.OwnerOnly;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.StagedUpload;
 import java.io.IOException;
@@ -32,11 +33,12 @@ public final class BlobStore {
 
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
+  private final Path root;
   private final Path blobs;
   private final Path incoming;
 
   public BlobStore(Path dataDir) {
-    Path root = dataDir.toAbsolutePath().normalize();
+    this.root = dataDir.toAbsolutePath().normalize();
     this.blobs = root.resolve("blobs");
     this.incoming = root.resolve("incoming");
   }
@@ -45,10 +47,13 @@ public final class BlobStore {
     return incoming;
   }
 
+  /** The data directory, blobs/, incoming/ and the embedded database's db/, all owner-only. */
   public void createDirectories() {
     try {
-      Files.createDirectories(blobs);
-      Files.createDirectories(incoming);
+      OwnerOnly.createDirectories(root);
+      OwnerOnly.createDirectories(blobs);
+      OwnerOnly.createDirectories(incoming);
+      OwnerOnly.createDirectories(root.resolve("db"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -152,7 +157,7 @@ public final class BlobStore {
       }
       Path dir = target.getParent();
       if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir);
+        OwnerOnly.createDirectories(dir);
         syncDirectory(blobs);
       }
       try {
@@ -203,7 +208,9 @@ public final class BlobStore {
   public StagedUpload stage(byte[] content) {
     try {
       Path part = incoming.resolve(UUID.randomUUID() + ".part");
-      Files.write(part, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      try (FileChannel channel = OwnerOnly.createFile(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        channel.write(java.nio.ByteBuffer.wrap(content));
+      }
       return new StagedUpload(part.toString(), content.length, sha256(content));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

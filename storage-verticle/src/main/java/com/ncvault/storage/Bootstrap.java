@@ -1,6 +1,7 @@
 package com.ncvault.storage;
 
 import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.OwnerOnly;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.Roles;
 import com.ncvault.contract.StagedUpload;
@@ -9,18 +10,22 @@ import com.ncvault.contract.StorageApi.Checkout;
 import com.ncvault.contract.StorageApi.CreateFile;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
  * First start: an empty users table gets the user {@code admin} (configured password, or a random
- * one shown once on the console). With demo=true an empty vault also gets alice, bob and sample
+ * one shown once at the terminal, or kept in an owner-only file when there is none). With demo=true an empty vault also gets alice, bob and sample
  * programs, created through the same operations the api uses.
  */
 final class Bootstrap {
 
   static final String ADMIN = "admin";
   static final List<String> DEMO_USERS = List.of("alice", "bob");
+  /** Where a generated password is kept when the node has no terminal to show it on. */
+  static final String ADMIN_PASSWORD_FILE = "initial-admin-password";
+  static final String DEMO_PASSWORD_FILE = "demo-password";
 
   private final Vertx vertx;
   private final StorageConfig config;
@@ -50,13 +55,29 @@ final class Bootstrap {
   private Future<Void> firstAdmin() {
     boolean random = config.adminPassword().isEmpty();
     String password = random ? Passwords.random() : config.adminPassword();
-    return users.insert(UserService.SYSTEM, ADMIN, password, Roles.ADMIN).onSuccess(v -> {
-      if (random) {
-        // Shown once on the console on purpose, never through the logger (logs are kept and shipped).
-        System.out.println("NC Vault: created user 'admin' with password " + password
-          + "  (shown only now; change it after logging in)");
-      }
-    }).mapEmpty();
+    return users.insert(UserService.SYSTEM, ADMIN, password, Roles.ADMIN)
+      .compose(v -> random
+        ? showOnce("created user 'admin'", password, ADMIN_PASSWORD_FILE, "change it after logging in")
+        : Future.succeededFuture());
+  }
+
+  /**
+   * A generated password goes to the person at the terminal, never through the logger (logs are
+   * kept and shipped). Without a terminal the console is a log file (scripts/node.sh, a service
+   * manager), so the password is written to an owner-only file in the data directory instead and
+   * only the file's name is printed, as Jenkins does with its initialAdminPassword.
+   */
+  private Future<Void> showOnce(String what, String password, String fileName, String advice) {
+    if (System.console() != null) {
+      System.out.println("NC Vault: " + what + " with password " + password + "  (shown only now; " + advice + ")");
+      return Future.succeededFuture();
+    }
+    Path file = config.dataDir().resolve(fileName);
+    return vertx.<Void>executeBlocking(() -> {
+      OwnerOnly.writeString(file, password + "\n");
+      return null;
+    }).onSuccess(v -> System.out.println("NC Vault: " + what + "; the password is in " + file
+      + "  (readable only by this account; " + advice + ", then delete the file)"));
   }
 
   private Future<Void> demo() {
@@ -76,12 +97,9 @@ final class Bootstrap {
       for (DemoContent.Step step : DemoContent.steps()) {
         chain = chain.compose(v -> apply(step));
       }
-      return chain.onSuccess(v -> {
-        if (random) {
-          System.out.println("NC Vault demo: users alice and bob have the password " + password
-            + "  (shown only now)");
-        }
-      });
+      return chain.compose(v -> random
+        ? showOnce("demo users alice and bob created", password, DEMO_PASSWORD_FILE, "change it after logging in")
+        : Future.succeededFuture());
     });
   }
 

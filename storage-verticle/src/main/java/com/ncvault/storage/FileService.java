@@ -449,9 +449,9 @@ final class FileService {
     return Database.run(client, Sql.FILE_BY_NAME, Map.of("filename", filename)).map(Rows::firstFile);
   }
 
-  /** Case-insensitive identity of a name, so "A.nc" and "a.nc" cannot both exist (Windows clients). */
+  /** The identity of a name on Windows and macOS (see {@link NameKey}), so "A.nc" and "a.nc" cannot both exist. */
   static String nameKey(String filename) {
-    return java.text.Normalizer.normalize(filename, java.text.Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    return NameKey.of(filename);
   }
 
   static <T> Future<T> attempt(Supplier<T> work) {

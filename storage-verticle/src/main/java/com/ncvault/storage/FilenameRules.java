@@ -86,6 +86,9 @@ public final class FilenameRules {
         return Optional.of("The extension of the filename changes under Unicode normalisation");
       }
     }
+    if (NameKey.of(filename).length() > MAX_UTF8_BYTES) {
+      return Optional.of("The filename is longer than " + MAX_UTF8_BYTES + " characters once case is folded");
+    }
     return checkExtensionAndPattern(filename);
   }
 

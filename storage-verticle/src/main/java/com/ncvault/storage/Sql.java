@@ -10,6 +10,8 @@ final class Sql {
   static final String FILE_BY_NAME_FOR_UPDATE = FILE_BY_NAME + " FOR UPDATE";
   static final String FILE_BY_KEY = "SELECT filename, deleted FROM files WHERE name_key = #{key}";
   static final String ALL_FILES = "SELECT * FROM files";
+  static final String FILE_KEYS = "SELECT filename, name_key FROM files";
+  static final String SET_FILE_KEY = "UPDATE files SET name_key = #{key} WHERE filename = #{filename}";
   static final String COUNT_FILES = "SELECT COUNT(*) AS n FROM files";
   static final String FILES_FIRST_PAGE = "SELECT * FROM files ORDER BY filename LIMIT #{limit}";
   static final String FILES_NEXT_PAGE = "SELECT * FROM files WHERE filename > #{after} ORDER BY filename "

@@ -116,7 +116,8 @@ public final class StorageService implements StorageApi {
           : Future.failedFuture(new IllegalArgumentException("Node " + config.nodeName() + " was decommissioned "
             + decommissioned + "; it serves again only once an admin reinstates it at another node (POST "
             + "/api/admin/nodes/" + config.nodeName() + "/reinstate)")))
-        .compose(v2 -> sweep(vertx, db, blobs))
+        .compose(v2 -> NameKey.rekey(db))
+        .compose(rekeyed -> sweep(vertx, db, blobs))
         .compose(present -> registry.announce().compose(v2 -> registry.reconcile(present)))
         .compose(v2 -> {
           Access access = new Access(db.pool());

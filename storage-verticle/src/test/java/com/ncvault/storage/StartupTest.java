@@ -14,9 +14,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** What a node does when it starts: sweeping, the first admin, the demo vault. */
@@ -47,12 +46,33 @@ class StartupTest extends StorageTestBase {
   }
 
   @Test
-  void withoutAConfiguredPasswordTheFirstAdminGetsARandomOneShownOnce() throws Exception {
+  void aStartBringsKeysOfAnOlderRuleToCaseFoldingSoOldFilesAreFoundUnderEverySpelling() throws Exception {
+    create("stra\u00dfe.nc", "G21\nM30\n", "alice");
+    undeploy();
+    // as the older rule (lower case of NFC) stored it
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(Dialect.h2Url(dataDir), "sa", "");
+         java.sql.PreparedStatement update = c.prepareStatement("UPDATE files SET name_key = ? WHERE filename = ?")) {
+      update.setString(1, "stra\u00dfe.nc");
+      update.setString(2, "stra\u00dfe.nc");
+      assertThat(update.executeUpdate()).isEqualTo(1);
+    }
+
+    deploy(new JsonObject());
+
+    assertError(storage.failure(StorageActions.FILES_CREATE, new JsonObject().put("filename", "STRASSE.nc")
+      .put("user", "bob").put("staged", stage("other"))), 409, "already_exists");
+  }
+
+  @Test
+  void withoutAConfiguredPasswordTheFirstAdminGetsARandomOneKeptInAnOwnerOnlyFileNotOnTheConsole() throws Exception {
     String printed = captureStdout(() -> freshStartUnchecked(new JsonObject().put(ConfigKeys.ADMIN_PASSWORD, "")));
-    Matcher m = Pattern.compile("user 'admin' with password (\\S+)").matcher(printed);
-    assertThat(m.find()).as(printed).isTrue();
-    String password = m.group(1);
+    // The test runs without a terminal, as a node whose console is a log file does.
+    Path file = dataDir.resolve(Bootstrap.ADMIN_PASSWORD_FILE);
+    assertThat(printed).contains("created user 'admin'; the password is in " + file);
+    String password = Files.readString(file).trim();
     assertThat(password).hasSizeGreaterThanOrEqualTo(16);
+    assertThat(printed).doesNotContain(password);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     assertThat(storage.call(StorageActions.USERS_AUTHENTICATE, new JsonObject().put("username", "admin")
       .put("password", password)).getString("role")).isEqualTo(Roles.ADMIN);
 
@@ -100,12 +120,15 @@ class StartupTest extends StorageTestBase {
   }
 
   @Test
-  void demoUsersWithoutAConfiguredPasswordGetARandomOneShownOnce() throws Exception {
+  void demoUsersWithoutAConfiguredPasswordGetARandomOneKeptInAnOwnerOnlyFile() throws Exception {
     String printed = captureStdout(() -> freshStartUnchecked(new JsonObject().put(ConfigKeys.DEMO, true)));
-    Matcher m = Pattern.compile("alice and bob have the password (\\S+)").matcher(printed);
-    assertThat(m.find()).as(printed).isTrue();
+    Path file = dataDir.resolve(Bootstrap.DEMO_PASSWORD_FILE);
+    assertThat(printed).contains("the password is in " + file);
+    String password = Files.readString(file).trim();
+    assertThat(printed).doesNotContain(password);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     assertThat(storage.call(StorageActions.USERS_AUTHENTICATE, new JsonObject().put("username", "bob")
-      .put("password", m.group(1))).getString("username")).isEqualTo("bob");
+      .put("password", password)).getString("username")).isEqualTo("bob");
   }
 
   private void freshStartUnchecked(JsonObject extra) {

@@ -86,6 +86,37 @@ abstract class StorageBehaviour extends StorageTestBase {
   }
 
   @Test
+  void namesThatAreOneFileOnWindowsOrMacOsCannotBothExistAndTheRefusalNamesTheExistingFile() {
+    List<List<String>> pairs = List.of(
+      List.of("\u00c4B.nc", "A\u0308B.nc"),          // precomposed and decomposed A-umlaut
+      List.of("stra\u00dfe.nc", "STRASSE.nc"),         // sharp s and SS
+      List.of("\ufb01le.nc", "FILE.nc"),               // the fi ligature and fi
+      List.of("d\u0131sk.nc", "DISK.nc"),              // Turkish dotless i
+      List.of("K\u0130T.nc", "kit.nc"),                // Turkish dotted capital I
+      List.of("\u039f\u0394\u039f\u03a3.nc", "\u03bf\u03b4\u03bf\u03c2.nc"), // Greek capital and final sigma
+      List.of("\u039f\u03a32.nc", "\u03bf\u03c32.nc"),  // Greek capital and small sigma
+      List.of("\uff30\uff21\uff32\uff34.nc", "part.nc"), // fullwidth letters
+      List.of("\u212a3.nc", "k3.nc"),                  // the Kelvin sign
+      List.of("\u01c4X.nc", "\u01c6x.nc"));           // the DZ digraph, capital and small
+    for (List<String> pair : pairs) {
+      String first = pair.get(0);
+      String second = pair.get(1);
+      create(first, NC, "alice");
+      JsonObject staged = stage("other");
+      PdmError error = storage.failure(StorageActions.FILES_CREATE, new JsonObject().put("filename", second)
+        .put("user", "bob").put("staged", staged));
+
+      assertError(error, 409, "already_exists");
+      assertThat(error.details().getString("existing")).as(second).isEqualTo(first);
+      assertThat(error.getMessage()).contains(first);
+      assertThat(Path.of(staged.getString("path"))).doesNotExist();
+    }
+    create("\u00c4C.nc", NC, "bob"); // unlike names still differ
+    assertThat(storage.call(StorageActions.FILES_GET, new JsonObject().put("filename", "\u00c4C.nc"))
+      .getString("filename")).isEqualTo("\u00c4C.nc");
+  }
+
+  @Test
   void anUploadOutsideIncomingOrWithTheWrongSizeIsRefused() throws Exception {
     Path outside = Files.writeString(dataDir.resolve("outside.part"), NC);
     PdmError outsideError = storage.failure(StorageActions.FILES_CREATE, new JsonObject()
