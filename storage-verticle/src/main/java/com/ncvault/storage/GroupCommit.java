@@ -164,7 +164,7 @@ final class GroupCommit {
     if (jdbcUrl != null) {
       return commitThread.<List<Committed>>executeBlocking(() -> runJdbc(batch), true).map(this::publish);
     }
-    return db.pool().withTransaction(conn -> apply(new Tx.Reactive(conn), batch)).map(this::publish);
+    return db.inTransaction(conn -> apply(new Tx.Reactive(conn), batch)).map(this::publish);
   }
 
   /** The entries with their seq-numbered events, ready to be published after the commit. */
