@@ -61,6 +61,8 @@ class AccessMatrixTest {
   private static final String CLUSTER_SECRET = "cluster-secret-" + UUID.randomUUID();
   private static final Buffer FREE_CONTENT = Buffer.buffer("G0 X0\n");
   private static ErrorLog errors;
+  /** The file another user keeps reading while each row runs (see {@link ServiceQuality}). */
+  private static final String WATCHED_FILE = "5999999_SQ.nc";
 
   @BeforeAll
   static void start() {
@@ -76,6 +78,7 @@ class AccessMatrixTest {
     tokens.put("programmer", pat);
     tokens.put("other programmer", api.createUser(admin, "olga", "programmer").await());
     tokens.put("admin", admin);
+    api.create(pat, WATCHED_FILE, Buffer.buffer("G0 X1\n".repeat(100))).await();
   }
 
   @AfterAll
@@ -84,6 +87,12 @@ class AccessMatrixTest {
     node.close().await();
     vertx.close().await();
     errors.detach();
+  }
+
+  /** The viewer keeps reading a file while a row runs: the service another user gets meanwhile. */
+  private static ServiceQuality watchAnotherUser() {
+    return ServiceQuality.watch(vertx, () -> api.call(HttpMethod.GET, "/api/files/" + WATCHED_FILE + "/content",
+      tokens.get("viewer")).send().compose(r -> TestNode.expect(r, 200)));
   }
 
   // ---------------------------------------------------------------- fixtures: each call gets its own
@@ -308,15 +317,22 @@ class AccessMatrixTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("rows")
   @Timeout(60)
-  void eachActorGetsExactlyTheStatusOfTheTable(Row row) {
+  void eachActorGetsExactlyTheStatusOfTheTable(Row row) throws Exception {
     Map<String, Integer> expected = new LinkedHashMap<>();
     Map<String, Integer> actual = new LinkedHashMap<>();
-    for (int i = 0; i < ACTORS.size(); i++) {
-      String actor = ACTORS.get(i);
-      expected.put(actor, row.expected()[i]);
-      actual.put(actor, row.call().as(tokens.get(actor)).await());
+    ServiceQuality probe = watchAnotherUser();
+    ServiceQuality.Report quality;
+    try {
+      for (int i = 0; i < ACTORS.size(); i++) {
+        String actor = ACTORS.get(i);
+        expected.put(actor, row.expected()[i]);
+        actual.put(actor, row.call().as(tokens.get(actor)).await());
+      }
+    } finally {
+      quality = probe.stop();
     }
     assertThat(actual).as(row.name()).isEqualTo(expected);
+    quality.assertWithinBounds();
     assertThat(errors.drain()).as("errors the node logged").isEmpty();
   }
 
@@ -394,15 +410,22 @@ class AccessMatrixTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("forgedTokens")
   @Timeout(60)
-  void aForgedOrExpiredTokenOpensNothing(TokenMaker forged) {
+  void aForgedOrExpiredTokenOpensNothing(TokenMaker forged) throws Exception {
     String token = forged.make();
     Map<String, Integer> statuses = new LinkedHashMap<>();
-    statuses.put("bearer GET /api/files", status(request(HttpMethod.GET, "/api/files", token).send()).await());
-    statuses.put("bearer GET /api/admin/users", status(request(HttpMethod.GET, "/api/admin/users", token).send()).await());
-    statuses.put("cookie GET /api/auth/me", status(api.client().get("/api/auth/me")
-      .putHeader("Cookie", "pdm_session=" + token).send()).await());
-    statuses.put("/ws?token=", webSocket().as(token).await());
+    ServiceQuality probe = watchAnotherUser();
+    ServiceQuality.Report quality;
+    try {
+      statuses.put("bearer GET /api/files", status(request(HttpMethod.GET, "/api/files", token).send()).await());
+      statuses.put("bearer GET /api/admin/users", status(request(HttpMethod.GET, "/api/admin/users", token).send()).await());
+      statuses.put("cookie GET /api/auth/me", status(api.client().get("/api/auth/me")
+        .putHeader("Cookie", "pdm_session=" + token).send()).await());
+      statuses.put("/ws?token=", webSocket().as(token).await());
+    } finally {
+      quality = probe.stop();
+    }
     assertThat(statuses).allSatisfy((call, status) -> assertThat(status).as(call).isEqualTo(401));
+    quality.assertWithinBounds();
     assertThat(errors.drain()).as("errors the node logged").isEmpty();
   }
 
