@@ -2,7 +2,7 @@ package com.ncvault.storage;
 
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -119,7 +119,8 @@ public enum Dialect {
    */
   public static boolean isUnreachable(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ClosedConnectionException || c instanceof ConnectException
+      // SocketException: the server's side of a pooled connection went away ("Connection reset")
+      if (c instanceof ClosedConnectionException || c instanceof SocketException
         || c instanceof ClosedChannelException || c instanceof SQLNonTransientConnectionException
         || c instanceof SQLTransientConnectionException) {
         return true;

@@ -184,6 +184,7 @@ class PlainRulesTest {
     assertThat(Dialect.isUnreachable(new RuntimeException(new java.net.ConnectException("Connection refused"))))
       .isTrue();
     assertThat(Dialect.isUnreachable(io.vertx.sqlclient.ClosedConnectionException.INSTANCE)).isTrue();
+    assertThat(Dialect.isUnreachable(new java.net.SocketException("Connection reset"))).isTrue();
     assertThat(Dialect.isUnreachable(new java.sql.SQLException("Database is already closed", "90098", 90098)))
       .isTrue();
     assertThat(Dialect.isUnreachable(new java.sql.SQLException("connection failure", "08006"))).isTrue();
