@@ -158,7 +158,7 @@ public final class ConfigKeys {
   public static final String PEER_FIRST_BYTE_TIMEOUT_MS = "peerFirstByteTimeoutMs";
   /** The longest a node waits for the next bytes of content another node is sending; then the next node is asked. */
   public static final String PEER_IDLE_TIMEOUT_MS = "peerIdleTimeoutMs";
-  /** After this many timed-out or unreachable requests in a row, a node is skipped for {@link #PEER_BREAKER_COOLDOWN_MS}. */
+  /** After this many timed-out content requests in a row, a node is skipped for {@link #PEER_BREAKER_COOLDOWN_MS}. */
   public static final String PEER_BREAKER_FAILURES = "peerBreakerFailures";
   /** How long a node that stopped answering is skipped before one request tries it again. */
   public static final String PEER_BREAKER_COOLDOWN_MS = "peerBreakerCooldownMs";

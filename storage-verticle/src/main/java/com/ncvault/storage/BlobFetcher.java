@@ -5,6 +5,7 @@ import com.ncvault.contract.ClusterHttp;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.StagedUpload;
+import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -15,6 +16,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +109,7 @@ final class BlobFetcher {
     }
     return fetchFrom(peer, sha256, size)
       .andThen(done -> {
-        if (done.failed() && done.cause() instanceof PeerFault) {
+        if (done.failed() && done.cause() instanceof PeerTimeout) {
           breakers.failed(peer.name());
         } else {
           breakers.succeeded(peer.name());
@@ -136,9 +139,8 @@ final class BlobFetcher {
       .compose(response -> {
         if (response.statusCode() != 200) {
           response.request().reset();
-          String answer = "it answered HTTP " + response.statusCode();
-          return Future.<VerifyingSink>failedFuture(response.statusCode() >= 500 ? new PeerFault(answer)
-            : new IllegalStateException(answer));
+          return Future.<VerifyingSink>failedFuture(new IllegalStateException("it answered HTTP "
+            + response.statusCode()));
         }
         response.pause();
         return vertx.fileSystem().open(part.toString(), new OpenOptions().setWrite(true).setCreateNew(true).setPerms("rw-------"))
@@ -165,11 +167,11 @@ final class BlobFetcher {
   /**
    * Sends the request and waits at most the first-byte timeout for the response headers, from the
    * start (pool, connection and answer all count); a request still open then is reset, and so is an
-   * answer that comes too late. A failure here is the peer's ({@link PeerFault}).
+   * answer that comes too late.
    */
   private Future<HttpClientResponse> firstByte(RequestOptions options) {
     Promise<HttpClientResponse> answered = Promise.promise();
-    long deadline = vertx.setTimer(calls.firstByteTimeoutMs(), id -> answered.tryFail(new PeerFault(
+    long deadline = vertx.setTimer(calls.firstByteTimeoutMs(), id -> answered.tryFail(new PeerTimeout(
       "it did not answer within " + calls.firstByteTimeoutMs() + " ms")));
     client.request(options)
       .compose(request -> {
@@ -179,7 +181,7 @@ final class BlobFetcher {
       .onComplete(done -> {
         vertx.cancelTimer(deadline);
         if (done.failed()) {
-          answered.tryFail(new PeerFault(done.cause().toString()));
+          answered.tryFail(timedOut(done.cause()) ? new PeerTimeout(done.cause().toString()) : done.cause());
         } else if (!answered.tryComplete(done.result())) {
           done.result().request().reset();
         }
@@ -198,22 +200,35 @@ final class BlobFetcher {
       .put("state", state.name().toLowerCase(Locale.ROOT)), new DeliveryOptions().setLocalOnly(true));
   }
 
-  /** Streams the answer into the sink; a stream that breaks off or stalls is the peer's fault, a sink that refuses is not. */
+  /** Streams the answer into the sink; a stream that stalls for the idle timeout is the peer's {@link PeerTimeout}. */
   private static Future<VerifyingSink> copy(HttpClientResponse response, VerifyingSink sink) {
     return response.pipeTo(sink)
       .map(v -> sink)
       .recover(e -> {
         response.request().reset();
-        Throwable cause = sink.refusal() != null ? e : new PeerFault(e.toString());
+        Throwable cause = sink.refusal() == null && timedOut(e) ? new PeerTimeout(e.toString()) : e;
         return sink.end().transform(ignored -> Future.failedFuture(cause));
       });
   }
 
-  /** The peer timed out, could not be reached, or failed (HTTP 5xx): counted by its breaker. */
-  private static final class PeerFault extends Exception {
-    PeerFault(String message) {
+  /**
+   * The peer did not connect, answer or send in time: what its breaker counts. A quick failure (a
+   * refused connection, an HTTP error, wrong content) costs a download no wait and does not count,
+   * so a node that restarts is asked again as soon as it serves.
+   */
+  private static final class PeerTimeout extends Exception {
+    PeerTimeout(String message) {
       super(message, null, false, false);
     }
+  }
+
+  private static boolean timedOut(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException || t instanceof ConnectTimeoutException || t instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static PdmError unavailable(String sha256, String why) {

@@ -7,8 +7,8 @@ import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 /**
- * A circuit breaker per peer node: after {@code failures} calls in a row that timed out or could not
- * reach the peer, it is skipped at once for {@code cooldownMs} (open); then one call may try it
+ * A circuit breaker per peer node: after {@code failures} calls in a row that timed out (the caller
+ * decides what counts), it is skipped at once for {@code cooldownMs} (open); then one call may try it
  * (half-open): success closes the breaker, failure opens it for another cool-down. A trial whose
  * outcome never comes is given up after a cool-down, so a breaker cannot stay half-open for ever.
  * Plain state on one thread (the storage-verticle's context); time and the listener are passed in.
@@ -70,7 +70,7 @@ final class PeerBreakers {
     change(peer, b, State.CLOSED);
   }
 
-  /** The peer did not answer in time, or could not be reached. */
+  /** The peer did not answer in time. */
   void failed(String peer) {
     Breaker b = breakers.computeIfAbsent(peer, p -> new Breaker());
     b.failures++;
