@@ -56,6 +56,13 @@ public final class Addresses {
   public static final String CLUSTER_STATUS = "pdm.cluster.status";
 
   /**
+   * Local only, published by the storage-verticle when the breaker of another node changes: the node
+   * stopped answering content requests and is skipped ({@code open}), is tried again
+   * ({@code half_open}), or answers again ({@code closed}). Body: {@code {peer, state}}.
+   */
+  public static final String PEER_BREAKERS = "pdm.storage.peers";
+
+  /**
    * Requests from programs connected through the TCP event-bus bridge: header {@code action}
    * (a read-only storage action) and header {@code token} (a login token) are required.
    */

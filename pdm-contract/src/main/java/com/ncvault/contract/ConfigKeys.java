@@ -151,6 +151,18 @@ public final class ConfigKeys {
    */
   public static final String REPLICATION_WAIT_SECONDS = "replicationWaitSeconds";
 
+  /**
+   * The longest a node waits for another node to start answering a content request (connection and
+   * response headers); then the next node holding the content is asked.
+   */
+  public static final String PEER_FIRST_BYTE_TIMEOUT_MS = "peerFirstByteTimeoutMs";
+  /** The longest a node waits for the next bytes of content another node is sending; then the next node is asked. */
+  public static final String PEER_IDLE_TIMEOUT_MS = "peerIdleTimeoutMs";
+  /** After this many timed-out content requests in a row, a node is skipped for {@link #PEER_BREAKER_COOLDOWN_MS}. */
+  public static final String PEER_BREAKER_FAILURES = "peerBreakerFailures";
+  /** How long a node that stopped answering is skipped before one request tries it again. */
+  public static final String PEER_BREAKER_COOLDOWN_MS = "peerBreakerCooldownMs";
+
   /** {@link #REPLICATION_FACTOR} of a configuration with the defaults in: 0 resolves by {@link #CLUSTER}. */
   public static int replicationFactor(JsonObject config) {
     int configured = config.getInteger(REPLICATION_FACTOR, 0);
@@ -222,6 +234,10 @@ public final class ConfigKeys {
       .put(PEER_URLS, new JsonArray())
       .put(REPLICATION_FACTOR, 0)
       .put(REPLICATION_WAIT_SECONDS, 15)
+      .put(PEER_FIRST_BYTE_TIMEOUT_MS, 2_000)
+      .put(PEER_IDLE_TIMEOUT_MS, 4_000)
+      .put(PEER_BREAKER_FAILURES, 3)
+      .put(PEER_BREAKER_COOLDOWN_MS, 30_000)
       .put(BRIDGE_PORT, 0)
       .put(BRIDGE_HOST, "127.0.0.1")
       .put(BRIDGE_MAX_FRAME_BYTES, 64 * 1024);

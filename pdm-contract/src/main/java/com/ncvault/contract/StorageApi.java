@@ -661,11 +661,12 @@ public interface StorageApi {
   /**
    * database and blobStore "up", "down" (or "unknown" before the first probe), as last probed at
    * {@code checkedAt}; {@code lanes}: what each kind of blocking work is doing (running, waiting,
-   * refused so far); the changes committed since start and the transactions they took.
+   * refused so far); the changes committed since start and the transactions they took;
+   * {@code skippedPeers}: other nodes this node skips for content now, because they stopped answering.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record StorageHealth(String database, String blobStore, String dbKind, Map<String, LaneState> lanes,
-                       String checkedAt, long commits, long commitTransactions) {
+                       String checkedAt, long commits, long commitTransactions, List<String> skippedPeers) {
     @JsonIgnore
     public boolean up() {
       return "up".equals(database) && "up".equals(blobStore);

@@ -1,5 +1,6 @@
 package com.ncvault.node;
 
+import com.ncvault.contract.Addresses;
 import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.StorageBinding;
 import io.micrometer.core.instrument.Gauge;
@@ -7,9 +8,15 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * has to copy) and {@code pdm_replication_single_copy_contents} (contents of the vault that at most
  * one node in service holds: lost with that node's disk). Read from storage every
  * {@link #REFRESH_MS}; the count of uploads answered before enough copies existed is the api's
- * {@code pdm_replication_wait_expired_total}.
+ * {@code pdm_replication_wait_expired_total}. {@code pdm_peer_breaker_open{peer}} is 1 while this
+ * node skips another node that stopped answering content requests (its breaker is open or tries it
+ * again), 0 once it answers; set as storage announces each change on {@link Addresses#PEER_BREAKERS}.
  */
 final class ReplicationMetricsVerticle extends VerticleBase {
 
@@ -29,8 +38,11 @@ final class ReplicationMetricsVerticle extends VerticleBase {
 
   private final AtomicLong backlog = new AtomicLong();
   private final AtomicLong singleCopies = new AtomicLong();
+  private final Map<String, AtomicInteger> breakers = new ConcurrentHashMap<>();
+  private final List<Meter> breakerMeters = new CopyOnWriteArrayList<>();
   private MeterRegistry registry;
   private List<Meter> meters = List.of();
+  private MessageConsumer<JsonObject> breakerChanges;
   private long timer = -1;
 
   @Override
@@ -44,6 +56,17 @@ final class ReplicationMetricsVerticle extends VerticleBase {
         .description("Contents this node still has to copy from other nodes").register(registry),
       Gauge.builder("pdm.replication.single.copy.contents", singleCopies, AtomicLong::get)
         .description("Contents of the vault that at most one node in service holds").register(registry));
+    breakerChanges = vertx.eventBus().localConsumer(Addresses.PEER_BREAKERS, message -> {
+      String peer = message.body().getString("peer");
+      AtomicInteger open = breakers.computeIfAbsent(peer, p -> {
+        AtomicInteger value = new AtomicInteger();
+        breakerMeters.add(Gauge.builder("pdm.peer.breaker.open", value, AtomicInteger::get).tag("peer", p)
+          .description("1 while this node skips the node that stopped answering content requests")
+          .register(registry));
+        return value;
+      });
+      open.set("closed".equals(message.body().getString("state")) ? 0 : 1);
+    });
     StorageApi storage = StorageBinding.proxy(vertx);
     timer = vertx.setPeriodic(0, REFRESH_MS, id -> refresh(storage));
     return Future.succeededFuture();
@@ -65,7 +88,8 @@ final class ReplicationMetricsVerticle extends VerticleBase {
     vertx.cancelTimer(timer);
     if (registry != null) {
       meters.forEach(registry::remove);
+      breakerMeters.forEach(registry::remove);
     }
-    return Future.succeededFuture();
+    return breakerChanges == null ? Future.succeededFuture() : breakerChanges.unregister();
   }
 }

@@ -23,7 +23,12 @@ public record StorageConfig(
   String nodeName,
   String internalUrl,
   String clusterSecret,
-  double rapidMmPerMin) {
+  double rapidMmPerMin,
+  PeerCalls peerCalls) {
+
+  /** How long a request to another node may wait for its first and its next bytes, and when a node is skipped. */
+  public record PeerCalls(long firstByteTimeoutMs, long idleTimeoutMs, int breakerFailures, long breakerCooldownMs) {
+  }
 
   public static final String H2 = "h2";
   public static final String POSTGRES = "postgres";
@@ -54,7 +59,17 @@ public record StorageConfig(
       nodeName(c),
       internalUrl(c),
       string(c, ConfigKeys.CLUSTER_SECRET),
-      rapidRate(c));
+      rapidRate(c),
+      new PeerCalls(positive(c, ConfigKeys.PEER_FIRST_BYTE_TIMEOUT_MS), positive(c, ConfigKeys.PEER_IDLE_TIMEOUT_MS),
+        (int) positive(c, ConfigKeys.PEER_BREAKER_FAILURES), positive(c, ConfigKeys.PEER_BREAKER_COOLDOWN_MS)));
+  }
+
+  private static long positive(JsonObject c, String key) {
+    long value = number(c, key);
+    if (value < 1 || value > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(key + " must be a positive number, not " + c.getValue(key));
+    }
+    return value;
   }
 
   private static double rapidRate(JsonObject c) {

@@ -50,6 +50,7 @@ public final class StorageService implements StorageApi {
   private final HttpClient peers;
   private final NodeRegistry registry;
   private final Replication replication;
+  private final BlobFetcher fetcher;
   private final FileService files;
   private final ProgramFactsService programs;
   private final UserService users;
@@ -68,7 +69,7 @@ public final class StorageService implements StorageApi {
   }
 
   private StorageService(Vertx vertx, Database db, BlobStore blobs, HttpClient peers, NodeRegistry registry,
-                         Replication replication, FileService files, ProgramFactsService programs, UserService users,
+                         Replication replication, BlobFetcher fetcher, FileService files, ProgramFactsService programs, UserService users,
                          ActivityService activity, Lanes lanes, GroupCommit commits) {
     this.lanes = lanes;
     this.commits = commits;
@@ -78,6 +79,7 @@ public final class StorageService implements StorageApi {
     this.peers = peers;
     this.registry = registry;
     this.replication = replication;
+    this.fetcher = fetcher;
     this.files = files;
     this.programs = programs;
     this.users = users;
@@ -102,12 +104,13 @@ public final class StorageService implements StorageApi {
     }).compose(v -> {
       Database db = Database.open(vertx, config);
       HttpClient peers = vertx.createHttpClient(new HttpClientOptions()
-        .setConnectTimeout((int) BlobFetcher.CONNECT_TIMEOUT_MS)
-        .setIdleTimeout((int) BlobFetcher.IDLE_TIMEOUT_MS)
+        .setConnectTimeout((int) config.peerCalls().firstByteTimeoutMs())
+        .setIdleTimeout((int) BlobFetcher.POOLED_IDLE_MS)
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS), new PoolOptions().setHttp1MaxSize(Replication.CONCURRENCY + 2));
       NodeRegistry registry = new NodeRegistry(db, config.nodeName(), config.internalUrl(), clock);
       Lanes lanes = Lanes.create(vertx);
-      BlobFetcher fetcher = new BlobFetcher(vertx, lanes.blob(), peers, db, blobs, registry, config.clusterSecret());
+      BlobFetcher fetcher = new BlobFetcher(vertx, lanes.blob(), peers, db, blobs, registry, config.clusterSecret(),
+        config.peerCalls());
       GroupCommit commits = new GroupCommit(vertx, db, new EventLog(config.eventRetention(), vertx.eventBus()));
       return Migrations.migrate(vertx, db)
         .compose(version -> registry.decommissionedSelf())
@@ -129,7 +132,7 @@ public final class StorageService implements StorageApi {
           Replication replication = new Replication(vertx, registry, fetcher, config.replicates());
           return UserService.create(db, commits, lanes.crypto(), access, clock)
             .compose(users -> new Bootstrap(vertx, config, db, blobs, users, files).run()
-              .map(v3 -> new StorageService(vertx, db, blobs, peers, registry, replication, files, programs, users,
+              .map(v3 -> new StorageService(vertx, db, blobs, peers, registry, replication, fetcher, files, programs, users,
                 activity, lanes, commits)));
         })
         .compose(service -> service.probe().map(service))
@@ -396,7 +399,7 @@ public final class StorageService implements StorageApi {
     Probe probe = lastProbe;
     StorageHealth status = new StorageHealth(probe.database(), probe.blobStore(),
       db.dialect() == Dialect.H2 ? StorageConfig.H2 : StorageConfig.POSTGRES, lanes.states(),
-      FileRow.iso(probe.at()), commits.counts()[0], commits.counts()[1]);
+      FileRow.iso(probe.at()), commits.counts()[0], commits.counts()[1], fetcher.skippedPeers());
     return status.up()
       ? Future.succeededFuture(status)
       : Future.failedFuture(new PdmError(ErrorCode.UNAVAILABLE, "Storage is not healthy", JsonObject.mapFrom(status)));

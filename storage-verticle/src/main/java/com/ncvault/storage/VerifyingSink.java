@@ -20,6 +20,7 @@ final class VerifyingSink implements WriteStream<Buffer> {
   private final MessageDigest digest;
   private long size;
   private Future<Void> closing;
+  private Throwable refusal;
 
   VerifyingSink(AsyncFile file, long expectedSize) {
     this.file = file;
@@ -38,10 +39,16 @@ final class VerifyingSink implements WriteStream<Buffer> {
     }
     size += data.length();
     if (size > expectedSize) {
-      return Future.failedFuture(new IllegalStateException("more than the expected " + expectedSize + " bytes"));
+      refusal = new IllegalStateException("more than the expected " + expectedSize + " bytes");
+      return Future.failedFuture(refusal);
     }
     digest.update(data.getBytes());
-    return file.write(data);
+    return file.write(data).onFailure(e -> refusal = e);
+  }
+
+  /** Why this sink refused data (too much, or the file could not be written), or null. */
+  Throwable refusal() {
+    return refusal;
   }
 
   /** Closes the file; safe to call more than once (the pipe and a failure may both end it). */
