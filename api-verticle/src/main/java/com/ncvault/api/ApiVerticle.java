@@ -45,7 +45,9 @@ public class ApiVerticle extends VerticleBase {
     ApiConfig config = ApiConfig.from(config());
     registerSocketCodec();
     StorageApi storage = StorageBinding.proxy(vertx);
-    LocalMap<String, Object> shared = vertx.sharedData().getLocalMap(SHARED_MAP);
+    // Per node: a node started again in the same Vert.x (as tests do) must not see the accounts,
+    // upload slots or drawings of the node before it.
+    LocalMap<String, Object> shared = vertx.sharedData().getLocalMap(SHARED_MAP + "." + config.nodeName());
     shared.putIfAbsent("userCache", new UserCache(Clock.systemUTC(), UserCache.TTL));
     UserCache users = (UserCache) shared.get("userCache");
     shared.putIfAbsent("uploadSlots", new UploadSlots(config.maxUploadsPerUser()));
