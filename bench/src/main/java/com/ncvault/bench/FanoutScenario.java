@@ -75,11 +75,10 @@ final class FanoutScenario {
       for (int i = 0; i < settings.viewerUsers(); i++) {
         viewerTokens.add(node.user("bench-viewer-" + i, "viewer"));
       }
-      List<Future<Void>> uploads = new ArrayList<>();
+      // one after another: a user may run only maxUploadsPerUser uploads at once
       for (String filename : filenames) {
-        uploads.add(node.upload(actorToken, filename, Buffer.buffer("%\nO1000 (" + filename + ")\nG0 X0 Y0\nM30\n%\n")));
+        node.upload(actorToken, filename, Buffer.buffer("%\nO1000 (" + filename + ")\nG0 X0 Y0\nM30\n%\n")).await();
       }
-      Future.all(uploads).await();
     }
 
     ClientLoop.Endpoint endpoint(Node node, int client, int group) {

@@ -70,13 +70,12 @@ final class LockScenario {
     try (Node node = Node.start(harness, options)) {
       String token = node.user("bench-locker", "programmer");
       List<String> filenames = new ArrayList<>();
-      List<Future<Void>> uploads = new ArrayList<>();
+      // one after another: a user may run only maxUploadsPerUser uploads at once
       for (int i = 0; i < files; i++) {
         String name = String.format("lock-%02d.nc", i);
         filenames.add(name);
-        uploads.add(node.upload(token, name, Buffer.buffer("%\nO2000 (" + name + ")\nM30\n%\n")));
+        node.upload(token, name, Buffer.buffer("%\nO2000 (" + name + ")\nM30\n%\n")).await();
       }
-      Future.all(uploads).await();
       JsonArray levels = new JsonArray();
       boolean profiling = false;
       for (int concurrency : settings.lockConcurrency()) {
