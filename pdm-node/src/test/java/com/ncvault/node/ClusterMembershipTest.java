@@ -180,10 +180,11 @@ class ClusterMembershipTest {
       return "up".equals(h.getString("status")) && h.getJsonObject("cluster").getInteger("memberCount") == 3;
     });
     long mergedMs = elapsedMs(thawedAt);
-    // Alone, node-c saw the others missing: its own log says so (its /health too, while the split lasted).
-    assertThat(cluster.node(C).output().stream().filter(line -> line.contains("WARN")
-      && line.contains("Cluster degraded: ")).toList()).as("node-c's degraded warnings")
-      .anyMatch(line -> line.contains("node-a")).anyMatch(line -> line.contains("node-b"));
+    // Whether node-c, thawed, first saw the others missing depends on which comes first at node-c:
+    // its own member timeout or the heartbeats queued while it was stopped (both happen on loopback
+    // within milliseconds), so it is reported, not asserted; the others' view is asserted above.
+    System.out.printf("node-c after the thaw: health %s; its degraded warnings %s%n", seenAtC,
+      cluster.node(C).output().stream().filter(line -> line.contains("Cluster degraded: ")).toList());
     for (int i : new int[] {A, B}) {
       awaitHealth(i, "node-c a member again", h -> "up".equals(h.getString("status"))
         && h.getJsonObject("cluster").getInteger("memberCount") == 3);
