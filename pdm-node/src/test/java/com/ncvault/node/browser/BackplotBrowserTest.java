@@ -3,7 +3,6 @@ package com.ncvault.node.browser;
 import static com.ncvault.node.browser.Browser.testId;
 import static com.ncvault.node.browser.VaultCalls.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.ncvault.node.SamplePrograms;
 import com.ncvault.node.TestNode;
@@ -38,10 +37,7 @@ class BackplotBrowserTest {
 
   @BeforeAll
   static void start(Vertx vertx) {
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      assertThat(Browser.available()).as("CI needs /usr/bin/chromium and /usr/bin/chromedriver").isTrue();
-    }
-    assumeTrue(Browser.available(), "chromium and chromedriver are installed");
+    Browser.requireAvailable();
     node = await(TestNode.start(vertx));
     String adminToken = await(node.adminToken());
     VaultCalls alice = new VaultCalls(node, await(node.createUser(adminToken, "alice", "programmer")));
