@@ -25,6 +25,8 @@ final class DeltaSocket {
   private final List<Long> activitySeqs = new ArrayList<>();
   private final List<Waiting> waiting = new ArrayList<>();
   private final Promise<Short> closed = Promise.promise();
+  /** Completes with the first FILE_LIST_UPDATED: from then on every change reaches the socket as an event. */
+  private final Promise<Void> listed = Promise.promise();
 
   private record Waiting(long seq, Promise<Void> reached) {
   }
@@ -34,7 +36,12 @@ final class DeltaSocket {
     this.socket = socket;
   }
 
-  /** Connects with {@code since} (none when negative) and the token as {@code ?token=}. */
+  /**
+   * Connects with {@code since} (none when negative) and the token as {@code ?token=}. Without
+   * {@code since} the node starts the socket with the file list, which covers every change made before
+   * it: the connection completes once that list has arrived, so that a change the test makes next
+   * reaches the socket as an event rather than inside the list.
+   */
   static Future<DeltaSocket> connect(Vertx vertx, int port, String token, long since) {
     String uri = "/ws?proto=2" + (since >= 0 ? "&since=" + since : "") + "&token=" + token;
     WebSocketClient client = vertx.createWebSocketClient();
@@ -43,12 +50,21 @@ final class DeltaSocket {
     // handlers before the upgrade: a message in the same read as the 101 would otherwise be dropped
     ws.textMessageHandler(socket::onText);
     ws.closeHandler(v -> socket.closed.tryComplete(ws.closeStatusCode()));
-    return ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).map(socket);
+    Future<DeltaSocket> open = ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
+      .map(socket);
+    if (since >= 0) {
+      return open;
+    }
+    // a socket the node refuses is closed without a list: the caller sees the refusal, not a wait
+    return open.compose(s -> Future.any(s.listed.future(), s.closed.future()).map(s));
   }
 
   private void onText(String text) {
     JsonObject message = new JsonObject(text);
     List<Promise<Void>> reached = new ArrayList<>();
+    if ("FILE_LIST_UPDATED".equals(message.getString("type"))) {
+      listed.tryComplete();
+    }
     synchronized (this) {
       messages.add(message);
       if ("ACTIVITY".equals(message.getString("type"))) {
@@ -79,7 +95,12 @@ final class DeltaSocket {
   }
 
   void awaitActivity(long seq, long seconds) throws Exception {
-    activity(seq).await(seconds, TimeUnit.SECONDS);
+    // a socket the node closes fails the wait at once, with its close code
+    Promise<Void> outcome = Promise.promise();
+    activity(seq).onComplete(outcome);
+    closed.future().onSuccess(code -> outcome.tryFail(
+      new IllegalStateException("socket closed with " + code + " before the ACTIVITY of seq " + seq)));
+    outcome.future().await(seconds, TimeUnit.SECONDS);
   }
 
   synchronized List<Long> activitySeqs() {
