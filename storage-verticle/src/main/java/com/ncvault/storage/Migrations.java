@@ -174,6 +174,13 @@ public final class Migrations {
         if (refusal != null) {
           return Future.failedFuture(new IllegalArgumentException(refusal));
         }
+        List<String> unknown = new TreeSet<>(applied.keySet()).stream()
+          .filter(version -> scripts.stream().noneMatch(s -> s.version() == version))
+          .map(version -> applied.get(version).getString("script")).toList();
+        if (!unknown.isEmpty()) {
+          LOG.warn("The database has expand migrations this node (schema version {}) does not know: {}; it runs "
+            + "beside them, as in a rolling upgrade. Upgrade it (docs/upgrades.md)", latest(), unknown);
+        }
         return backfill(conn, applied).compose(v -> {
           Future<Void> chain = Future.succeededFuture();
           for (Script script : scripts) {
