@@ -346,14 +346,19 @@ public final class Migrations {
 
   /** The texts of the scripts under {@code root} on the class path, by resource name. */
   static Map<String, String> texts(String root) {
+    return texts(Migrations.class.getClassLoader(), root);
+  }
+
+  /** The texts of the scripts under {@code root} that {@code loader} finds (folders and jars), by resource name. */
+  static Map<String, String> texts(ClassLoader loader, String root) {
     Map<String, String> texts = new TreeMap<>();
     try {
-      Enumeration<URL> dirs = Migrations.class.getClassLoader().getResources(root);
+      Enumeration<URL> dirs = loader.getResources(root);
       for (URL dir : Collections.list(dirs)) {
         for (String file : fileNames(dir)) {
           String resource = root + "/" + file;
           if (VERSION.matcher(resource).find() && !texts.containsKey(resource)) {
-            texts.put(resource, read(resource));
+            texts.put(resource, read(loader, resource));
           }
         }
       }
@@ -375,7 +380,8 @@ public final class Migrations {
     if ("jar".equals(dir.getProtocol())) {
       JarURLConnection connection = (JarURLConnection) dir.openConnection();
       connection.setUseCaches(false);
-      String prefix = connection.getEntryName() + "/";
+      String folder = connection.getEntryName();
+      String prefix = folder.endsWith("/") ? folder : folder + "/";
       List<String> names = new ArrayList<>();
       try (JarFile jar = connection.getJarFile()) {
         for (JarEntry entry : Collections.list(jar.entries())) {
@@ -390,8 +396,8 @@ public final class Migrations {
     throw new IOException("Cannot list the migrations in " + dir);
   }
 
-  private static String read(String resource) {
-    try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(resource)) {
+  private static String read(ClassLoader loader, String resource) {
+    try (InputStream in = loader.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("Missing migration " + resource);
       }

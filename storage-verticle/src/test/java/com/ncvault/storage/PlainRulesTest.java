@@ -6,9 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -186,6 +194,21 @@ class PlainRulesTest {
     assertThat(texts).isNotEmpty();
     texts.forEach((name, text) -> assertThat(Migrations.declaresKind(text))
       .as(name + " starts with a comment line '-- expand' or '-- contract' (docs/upgrades.md)").isTrue());
+  }
+
+  @Test
+  void theMigrationsAreFoundInAJarAsInAFolder(@TempDir Path dir) throws Exception {
+    Path jar = dir.resolve("node.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new JarEntry("db/"));
+      for (String name : List.of("db/V1__one.sql", "db/V2__two.sql", "db/README.txt", "db/old/V3__three.sql")) {
+        out.putNextEntry(new JarEntry(name));
+        out.write(("-- expand\nCREATE TABLE t" + name.length() + " (a INT);\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+      assertThat(Migrations.texts(loader, "db")).containsOnlyKeys("db/V1__one.sql", "db/V2__two.sql");
+    }
   }
 
   @Test
