@@ -1,3 +1,4 @@
+-- contract: the first schema; no node older than it exists
 -- Schema of the vault. Shared by H2 and PostgreSQL: times are epoch milliseconds (BIGINT).
 
 CREATE TABLE users (

@@ -1,3 +1,4 @@
+-- expand: new tables only
 -- Content across sites: every node keeps its own blob store. The registry says where each node
 -- can be reached; blob_locations says which node holds which content.
 

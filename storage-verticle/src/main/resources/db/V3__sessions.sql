@@ -1,3 +1,4 @@
+-- contract: older nodes would accept tokens that a password change ended
 -- When the account's sessions last ended (epoch milliseconds): tokens issued before are refused.
 -- A new password ends them, so that a reset locks out whoever had the old one.
 

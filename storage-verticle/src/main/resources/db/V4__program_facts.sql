@@ -1,3 +1,4 @@
+-- expand: a new table; newer nodes fill in the facts of revisions older nodes store
 -- Program facts (tools, extents, lengths, estimated time; docs/nc-program.md) per content, kept by
 -- SHA-256: computed once when a revision is stored (or by the backfill at start) and shared by every
 -- revision and every node with that content. is_binary marks content that is no NC program (no

@@ -6,6 +6,7 @@ import com.ncvault.bridge.BridgeVerticle;
 import com.ncvault.contract.ConfigKeys;
 import com.ncvault.contract.OwnerOnly;
 import com.ncvault.contract.SocketHandoff;
+import com.ncvault.storage.Migrations;
 import com.ncvault.storage.StorageVerticle;
 import com.ncvault.sync.SyncVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -61,6 +62,16 @@ public final class PdmNode {
    * the node checks its secrets against the cluster's and follows its membership.
    */
   public static Future<PdmNode> deploy(Vertx vertx, JsonObject loaded, HazelcastClusterManager clusterManager) {
+    return deploy(vertx, loaded, clusterManager, null);
+  }
+
+  /**
+   * As {@link #deploy(Vertx, JsonObject, HazelcastClusterManager)}, the storage applying
+   * {@code migrations} instead of the shipped ones (null: the shipped ones): a test runs a node of the
+   * previous schema version beside a migrated one so.
+   */
+  public static Future<PdmNode> deploy(Vertx vertx, JsonObject loaded, HazelcastClusterManager clusterManager,
+    Migrations migrations) {
     JsonObject config = ConfigKeys.defaults().mergeIn(loaded);
     config.put(ConfigKeys.NODE_NAME, nodeName(config));
     Path dataDir = Path.of(config.getString(ConfigKeys.DATA_DIR)).toAbsolutePath().normalize();
@@ -89,7 +100,7 @@ public final class PdmNode {
     })
       .compose(key -> {
         config.put(ConfigKeys.JWT_SECRET, key);
-        return deploy(vertx, new StorageVerticle(), config, 1, ids);
+        return deploy(vertx, new StorageVerticle(migrations), config, 1, ids);
       })
       // After storage opened the database (whose files H2 creates with the process umask), before anything serves.
       .compose(v -> vertx.executeBlocking(() -> {

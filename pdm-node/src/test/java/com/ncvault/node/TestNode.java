@@ -1,6 +1,7 @@
 package com.ncvault.node;
 
 import com.ncvault.contract.ConfigKeys;
+import com.ncvault.storage.Migrations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -32,11 +33,13 @@ public final class TestNode {
   private final Path dataDir;
   private final int port;
   private final JsonObject config;
+  private final Migrations migrations;
   private PdmNode node;
   private final WebClient client;
 
-  private TestNode(Vertx vertx, Path dataDir, int port, JsonObject config) {
+  private TestNode(Vertx vertx, Path dataDir, int port, JsonObject config, Migrations migrations) {
     this.vertx = vertx;
+    this.migrations = migrations;
     this.dataDir = dataDir;
     this.port = port;
     this.config = config;
@@ -47,6 +50,11 @@ public final class TestNode {
 
   /** A node with test defaults; {@code extra} overrides any key. */
   public static Future<TestNode> start(Vertx vertx, JsonObject extra) {
+    return start(vertx, extra, null);
+  }
+
+  /** A node whose storage applies {@code migrations} (null: the shipped ones), at every (re)start. */
+  public static Future<TestNode> start(Vertx vertx, JsonObject extra, Migrations migrations) {
     Path dir = tempDir();
     int port = freePort();
     JsonObject config = new JsonObject()
@@ -56,7 +64,7 @@ public final class TestNode {
       .put(ConfigKeys.DATA_DIR, dir.toString())
       .put(ConfigKeys.ADMIN_PASSWORD, ADMIN_PASSWORD)
       .mergeIn(extra == null ? new JsonObject() : extra);
-    TestNode testNode = new TestNode(vertx, dir, port, config);
+    TestNode testNode = new TestNode(vertx, dir, port, config, migrations);
     return testNode.deploy().map(testNode);
   }
 
@@ -65,7 +73,7 @@ public final class TestNode {
   }
 
   private Future<Void> deploy() {
-    return PdmNode.deploy(vertx, config.copy()).onSuccess(n -> node = n).mapEmpty();
+    return PdmNode.deploy(vertx, config.copy(), null, migrations).onSuccess(n -> node = n).mapEmpty();
   }
 
   /** Stops the node and starts it again on the same port and data directory. */

@@ -95,6 +95,14 @@ public final class StorageService implements StorageApi {
    * replication.
    */
   public static Future<StorageService> start(Vertx vertx, StorageConfig config) {
+    return start(vertx, config, null);
+  }
+
+  /**
+   * As {@link #start(Vertx, StorageConfig)} with the given migrations instead of the shipped ones
+   * (null: the shipped ones): a test runs a node of an older schema version so.
+   */
+  public static Future<StorageService> start(Vertx vertx, StorageConfig config, Migrations migrations) {
     FilenameRules names = new FilenameRules(config.allowedExtensions(), config.filenamePattern());
     BlobStore blobs = new BlobStore(config.dataDir());
     Clock clock = Clock.systemUTC();
@@ -112,7 +120,7 @@ public final class StorageService implements StorageApi {
       BlobFetcher fetcher = new BlobFetcher(vertx, lanes.blob(), peers, db, blobs, registry, config.clusterSecret(),
         config.peerCalls());
       GroupCommit commits = new GroupCommit(vertx, db, new EventLog(config.eventRetention(), vertx.eventBus()));
-      return Migrations.migrate(vertx, db)
+      return (migrations == null ? Migrations.migrate(vertx, db) : migrations.migrate(db))
         .compose(version -> registry.decommissionedSelf())
         .compose(decommissioned -> decommissioned == null ? Future.succeededFuture()
           // a configuration refusal: the node exits with its own code and a service manager leaves it down

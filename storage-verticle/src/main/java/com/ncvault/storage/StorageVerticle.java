@@ -16,14 +16,25 @@ import io.vertx.core.json.JsonObject;
  */
 public class StorageVerticle extends VerticleBase {
 
+  private final Migrations migrations;
   private StorageService storage;
   private MessageConsumer<Object> consumer;
   private MessageConsumer<JsonObject> events;
 
+  /** A storage that applies the shipped migrations. */
+  public StorageVerticle() {
+    this(null);
+  }
+
+  /** A storage that applies {@code migrations} (null: the shipped ones); a test runs an older schema so. */
+  public StorageVerticle(Migrations migrations) {
+    this.migrations = migrations;
+  }
+
   @Override
   public Future<?> start() {
     StorageConfig config = StorageConfig.from(config());
-    return StorageService.start(vertx, config).<Void>compose(service -> {
+    return StorageService.start(vertx, config, migrations).<Void>compose(service -> {
       storage = service;
       consumer = StorageBinding.bind(vertx, service);
       if (!config.replicates()) {

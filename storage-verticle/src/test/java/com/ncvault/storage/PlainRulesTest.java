@@ -6,8 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -167,12 +176,69 @@ class PlainRulesTest {
   }
 
   @Test
-  void aMigrationsVersionIsTheNumberInItsNameAndEachIsListedOnceInOrder() {
+  void aMigrationsVersionIsTheNumberInItsNameAndEveryShippedScriptIsFoundInOrder() {
     assertThat(Migrations.versionOf("db/V6__lock_ids.sql")).isEqualTo(6);
-    assertThat(Migrations.SCRIPTS).contains("db/V6__lock_ids.sql");
-    assertThat(Migrations.SCRIPTS.stream().map(Migrations::versionOf).toList())
-      .isSorted().doesNotHaveDuplicates();
+    Migrations shipped = Migrations.shipped();
+    assertThat(shipped.scripts()).extracting(Migrations.Script::name).contains("db/V6__lock_ids.sql");
+    assertThat(shipped.scripts().stream().map(Migrations.Script::version).toList())
+      .isSorted().doesNotHaveDuplicates().startsWith(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(shipped.upTo(7).latest()).isEqualTo(7);
     assertThatThrownBy(() -> Migrations.versionOf("db/lock_ids.sql")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> Migrations.of(Map.of("db/V9__a.sql", "SELECT 1;", "db/V9__b.sql", "SELECT 2;")))
+      .isInstanceOf(IllegalStateException.class).hasMessageContaining("Two migrations claim version 9");
+  }
+
+  @Test
+  void everyShippedMigrationSaysInItsHeaderWhetherOlderNodesKeepWorkingOnIt() {
+    Map<String, String> texts = Migrations.texts(Migrations.ROOT);
+    assertThat(texts).isNotEmpty();
+    texts.forEach((name, text) -> assertThat(Migrations.declaresKind(text))
+      .as(name + " starts with a comment line '-- expand' or '-- contract' (docs/upgrades.md)").isTrue());
+  }
+
+  @Test
+  void theMigrationsAreFoundInAJarAsInAFolder(@TempDir Path dir) throws Exception {
+    Path jar = dir.resolve("node.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new JarEntry("db/"));
+      for (String name : List.of("db/V1__one.sql", "db/V2__two.sql", "db/README.txt", "db/old/V3__three.sql")) {
+        out.putNextEntry(new JarEntry(name));
+        out.write(("-- expand\nCREATE TABLE t" + name.length() + " (a INT);\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+      assertThat(Migrations.texts(loader, "db")).containsOnlyKeys("db/V1__one.sql", "db/V2__two.sql");
+    }
+  }
+
+  @Test
+  void aMigrationsKindIsTheMarkerInItsHeaderAndContractWithoutOne() {
+    assertThat(Migrations.kindOf("V9", "-- expand\nCREATE TABLE t (a INT);")).isEqualTo(Migrations.Kind.EXPAND);
+    assertThat(Migrations.kindOf("V9", "-- What it does.\n-- Expand: older nodes never name it\n\nALTER TABLE t ADD b INT;"))
+      .isEqualTo(Migrations.Kind.EXPAND);
+    assertThat(Migrations.kindOf("V9", "-- contract: drops a column\nALTER TABLE t DROP COLUMN a;"))
+      .isEqualTo(Migrations.Kind.CONTRACT);
+    assertThat(Migrations.kindOf("V9", "-- Adds a column.\nALTER TABLE t ADD b INT;")).isEqualTo(Migrations.Kind.CONTRACT);
+    assertThat(Migrations.kindOf("V9", "ALTER TABLE t ADD b INT;\n-- expand")).as("after the first statement: no header")
+      .isEqualTo(Migrations.Kind.CONTRACT);
+    assertThat(Migrations.kindOf("V9", "-- expanded tables\nCREATE TABLE t (a INT);")).isEqualTo(Migrations.Kind.CONTRACT);
+    assertThatThrownBy(() -> Migrations.kindOf("V9", "-- expand\n-- contract\nSELECT 1;"))
+      .isInstanceOf(IllegalStateException.class).hasMessageContaining("both");
+  }
+
+  @Test
+  void aMigrationsChecksumCoversItsStatementsNotItsCommentsOrLineEndings() {
+    String script = "-- expand: a column\nALTER TABLE t ADD COLUMN b INT;\nCREATE INDEX t_b\n  ON t (b);\n";
+    String checksum = Migrations.Script.of("db/V9__b.sql", script).checksum();
+    assertThat(checksum).matches("[0-9a-f]{64}");
+    assertThat(Migrations.Script.of("db/V9__b.sql",
+      "-- contract: another comment\r\n\r\nALTER TABLE t ADD COLUMN b INT;  \r\n-- between\r\nCREATE INDEX t_b\r\n  ON t (b);")
+      .checksum()).isEqualTo(checksum);
+    assertThat(Migrations.Script.of("db/V9__b.sql", script.replace("INT", "BIGINT")).checksum()).isNotEqualTo(checksum);
+    assertThat(Migrations.Script.of("db/V9__b.sql", script.replace("  ON", "ON")).checksum())
+      .as("leading blanks are part of the statement").isNotEqualTo(checksum);
+    assertThat(Migrations.Script.of("db/V5__x.sql", "UPDATE t SET id = ${random_uuid};").statements())
+      .containsExactly("UPDATE t SET id = ${random_uuid}");
   }
 
   @Test
