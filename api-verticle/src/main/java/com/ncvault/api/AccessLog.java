@@ -31,20 +31,24 @@ final class AccessLog implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  /** Logs the request now (once); WebSocket upgrades call this when the socket is handed over. */
+  /** Logs the request now (once). */
   static void log(RoutingContext ctx) {
     if (ctx.get(LOGGED) != null) {
       return;
     }
     ctx.put(LOGGED, Boolean.TRUE);
     Long started = ctx.get(STARTED);
-    long millis = started == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    HttpServerRequest request = ctx.request();
-    SessionUser user = ctx.get(SessionUser.CONTEXT_KEY);
     // A request whose client went away before the answer is logged as "closed", not with a status never sent.
-    Object status = ctx.response().ended() || ctx.response().getStatusCode() == 101 ? ctx.response().getStatusCode() : "closed";
+    Object status = ctx.response().ended() ? ctx.response().getStatusCode() : "closed";
+    log(ctx.request(), status, ctx.response().bytesWritten(), started == null ? System.nanoTime() : started,
+      ctx.get(SessionUser.CONTEXT_KEY));
+  }
+
+  /** The line of a request served without the router (a WebSocket upgrade: status 101 once handed over). */
+  static void log(HttpServerRequest request, Object status, long bytes, long startedNanos, SessionUser user) {
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
     LOG.info("{} {} {} {}B {}ms {}", request.method(), target(request.path(), request.query()),
-      status, ctx.response().bytesWritten(), millis, user == null ? "-" : user.username());
+      status, bytes, millis, user == null ? "-" : user.username());
   }
 
   static String target(String path, String query) {

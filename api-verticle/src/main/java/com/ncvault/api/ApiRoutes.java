@@ -67,7 +67,7 @@ final class ApiRoutes {
       new ApiRoute(GET, "/api/openapi.yaml", PUBLIC, JSON, system::openApi),
       new ApiRoute(GET, "/health", PUBLIC, JSON, system::health),
       new ApiRoute(GET, "/metrics", PUBLIC, JSON, system::metrics),
-      new ApiRoute(GET, "/ws", VIEWER, UPGRADE, webSocket::upgrade),
+      new ApiRoute(GET, WebSocketGate.PATH, VIEWER, UPGRADE, webSocket::notAnUpgrade),
       // Other nodes, not users: the handler checks the cluster secret instead of a login.
       new ApiRoute(GET, "/internal/blobs/:sha256", PUBLIC, JSON, internal::blob));
   }

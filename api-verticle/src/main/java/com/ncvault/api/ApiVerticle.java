@@ -65,6 +65,7 @@ public class ApiVerticle extends VerticleBase {
     SecurityHeaders headers = new SecurityHeaders(peers);
     OriginPolicy origins = new OriginPolicy(config.liveOrigins(), peers::origins);
     DeletedContent deletedContent = new DeletedContent(storage);
+    WebSocketGate webSockets = new WebSocketGate(vertx, origins, authenticator, headers);
     return Future.all(openApi, version, throttle).compose(loaded -> {
       router = ApiRouter.create(vertx, ApiRoutes.table(
         new AuthRoutes(storage, tokens, throttle.result(), origins, config.tls(), config.tokenTtlSeconds()),
@@ -77,10 +78,17 @@ public class ApiVerticle extends VerticleBase {
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new AdminRoutes(vertx, storage, authenticator),
         new SystemRoutes(vertx, storage, config, peers, version.result(), openApi.result()),
-        new WebSocketGate(vertx, origins),
+        webSockets,
         new InternalRoutes(storage, ClusterSecret.of(config.clusterSecret()))), authenticator, headers);
       return vertx.createHttpServer(serverOptions(config))
-        .requestHandler(router)
+        // Upgrades of /ws skip the router: a live socket keeps nothing of it.
+        .requestHandler(request -> {
+          if (WebSocketGate.isUpgrade(request)) {
+            webSockets.upgrade(request);
+          } else {
+            router.handle(request);
+          }
+        })
         .invalidRequestHandler(request -> refuseInvalidRequest(request, headers))
         .listen();
     });
@@ -104,7 +112,10 @@ public class ApiVerticle extends VerticleBase {
       .setMaxWebSocketMessageSize(config.wsMaxFrameBytes())
       .setPerFrameWebSocketCompressionSupported(false)
       .setPerMessageWebSocketCompressionSupported(false)
-      .setRegisterWebSocketWriteHandlers(false);
+      .setRegisterWebSocketWriteHandlers(false)
+      // Every write to a connection is made on its event loop (the sync-verticle writes to a socket from the
+      // api's context it was handed with), so connections need no outbound queue: about 8 KiB less each.
+      .setStrictThreadMode(true);
     if (config.tls()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
         .setCertPath(config.tlsCertPath())

@@ -94,8 +94,12 @@ final class HttpErrors {
 
   /** Writes the error unless a response is already under way (then the connection is closed). */
   static void send(RoutingContext ctx, PdmError error) {
-    HttpServerRequest request = ctx.request();
-    HttpServerResponse response = ctx.response();
+    send(ctx.vertx(), ctx.request(), error);
+  }
+
+  /** The same for a request served without the router (a WebSocket upgrade). */
+  static void send(Vertx vertx, HttpServerRequest request, PdmError error) {
+    HttpServerResponse response = request.response();
     if (response.ended() || response.closed()) {
       return;
     }
@@ -116,7 +120,7 @@ final class HttpErrors {
     }
     response.end(error.toHttpBody().toBuffer());
     if (bodyUnread) {
-      discardThenClose(ctx.vertx(), request);
+      discardThenClose(vertx, request);
     }
   }
 

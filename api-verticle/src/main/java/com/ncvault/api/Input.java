@@ -4,6 +4,7 @@ import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -69,7 +70,11 @@ final class Input {
   }
 
   static int queryInt(RoutingContext ctx, String name, int defaultValue, int min, int max) {
-    String value = ctx.request().getParam(name);
+    return queryInt(ctx.request(), name, defaultValue, min, max);
+  }
+
+  static int queryInt(HttpServerRequest request, String name, int defaultValue, int min, int max) {
+    String value = request.getParam(name);
     if (value == null || value.isEmpty()) {
       return defaultValue;
     }
@@ -85,7 +90,11 @@ final class Input {
   }
 
   static long queryLong(RoutingContext ctx, String name, long defaultValue, long min) {
-    String value = ctx.request().getParam(name);
+    return queryLong(ctx.request(), name, defaultValue, min);
+  }
+
+  static long queryLong(HttpServerRequest request, String name, long defaultValue, long min) {
+    String value = request.getParam(name);
     if (value == null || value.isEmpty()) {
       return defaultValue;
     }

@@ -7,8 +7,6 @@ import io.vertx.core.internal.http.WebSocketInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.reflect.Field;
-
 /**
  * Closes a socket the node will no longer serve, and makes sure its connection ends. Vert.x starts
  * its closing timeout only once the close frame has been written, which never happens while a client
@@ -19,11 +17,6 @@ import java.lang.reflect.Field;
 final class SocketClosing {
 
   private static final Logger LOG = LoggerFactory.getLogger(SocketClosing.class);
-  /**
-   * A socket upgraded through Vert.x Web's router is its wrapper, which does not give the socket
-   * under it away; the field is read once. Sockets upgraded before the router need none of this.
-   */
-  private static final Field WRAPPED = wrappedField();
 
   private SocketClosing() {
   }
@@ -50,28 +43,7 @@ final class SocketClosing {
 
   /** The Netty channel under the socket, or null when it cannot be reached. */
   static ChannelHandlerContext channelOf(ServerWebSocket socket) {
-    return unwrap(socket) instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
-  }
-
-  private static ServerWebSocket unwrap(ServerWebSocket socket) {
-    if (WRAPPED == null || !WRAPPED.getDeclaringClass().isInstance(socket)) {
-      return socket;
-    }
-    try {
-      return (ServerWebSocket) WRAPPED.get(socket);
-    } catch (IllegalAccessException e) {
-      return socket;
-    }
-  }
-
-  private static Field wrappedField() {
-    try {
-      Field field = Class.forName("io.vertx.ext.web.impl.ServerWebSocketWrapper").getDeclaredField("delegate");
-      field.setAccessible(true);
-      return field;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.warn("Sockets that do not answer a close are left to the idle timeout: {}", e.toString());
-      return null;
-    }
+    // The api upgrades /ws before its router, so the socket is Vert.x's own, not a wrapper around it.
+    return socket instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
   }
 }
