@@ -50,7 +50,7 @@ final class WebSocketGate {
     if (expectedUser != null && !expectedUser.isEmpty() && !expectedUser.equals(user.username())) {
       throw new PdmError(ErrorCode.FORBIDDEN, "user does not match the logged-in user");
     }
-    int proto = Input.queryInt(ctx, "proto", 1, 1, 2);
+    int proto = Input.queryInt(ctx, "proto", 1, 1, 3);
     long since = Input.queryLong(ctx, "since", -1, -1);
     request.toWebSocket()
       .onSuccess(socket -> handOff(ctx, socket, new SocketHandoff(socket, user.username(), user.role(), since, proto,

@@ -1,0 +1,80 @@
+package com.ncvault.sync;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One server-to-client text message, UTF-8 encoded once into a buffer that every socket writes.
+ * Each write takes a view of the same bytes (own read position, no copy): {@code writeTextMessage}
+ * would encode the String again for every socket.
+ *
+ * <p>The bytes live in direct memory the garbage collector frees (no reference counting to get
+ * wrong); a direct buffer of the unpooled kind is what Vert.x and the transport pass on to the
+ * socket without copying it. Immutable and safe to share between event loops.
+ */
+final class Frame {
+
+  /**
+   * Messages encoded in this JVM: a diagnostic that shows fan-out costs one encoding per message,
+   * not one per socket (the encode-once test reads it).
+   */
+  private static final LongAdder ENCODED = new LongAdder();
+
+  private final ByteBuf bytes;
+
+  private Frame(ByteBuf bytes) {
+    this.bytes = bytes;
+  }
+
+  /** Encodes {@code json} (the text of one message). */
+  static Frame text(String json) {
+    ENCODED.increment();
+    byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer direct = ByteBuffer.allocateDirect(utf8.length).put(utf8).flip();
+    // A wrapped JDK buffer is freed by the collector; releasing it does nothing.
+    return new Frame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct)));
+  }
+
+  static long encoded() {
+    return ENCODED.sum();
+  }
+
+  int length() {
+    return bytes.readableBytes();
+  }
+
+  /** The message's text, decoded again: for tests and logs, never on the write path. */
+  String text() {
+    return bytes.toString(bytes.readerIndex(), bytes.readableBytes(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Writes the message to {@code socket} as one text frame, or as a text frame and continuations
+   * of at most {@code maxFrameBytes} each when it is longer (as {@code writeTextMessage} would split it).
+   */
+  void writeTo(ServerWebSocket socket, int maxFrameBytes) {
+    int length = length();
+    if (length <= maxFrameBytes) {
+      socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, bytes.duplicate(), true));
+      return;
+    }
+    for (int offset = 0; offset < length; offset += maxFrameBytes) {
+      int size = Math.min(maxFrameBytes, length - offset);
+      WebSocketFrameType type = offset == 0 ? WebSocketFrameType.TEXT : WebSocketFrameType.CONTINUATION;
+      socket.writeFrame(new WebSocketFrameImpl(type, bytes.slice(bytes.readerIndex() + offset, size),
+        offset + size >= length));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return text();
+  }
+}
