@@ -57,10 +57,10 @@ final class Hub {
   }
 
   void remove(ClientSession client) {
-    int index = client.hubIndex;
-    if (index < 0 || index >= size || clients[index] != client) {
+    if (!contains(client)) {
       return;
     }
+    int index = client.hubIndex;
     ClientSession last = clients[--size];
     clients[index] = last;
     last.hubIndex = index;
@@ -85,6 +85,11 @@ final class Hub {
 
   int size() {
     return size;
+  }
+
+  boolean contains(ClientSession client) {
+    int index = client.hubIndex;
+    return index >= 0 && index < size && clients[index] == client;
   }
 
   /** Events in seq order, encoded once for the node. */
