@@ -383,7 +383,7 @@ final class ClientStream {
       historyChecked = true;
       replayMore = page.events().size() >= REPLAY_PAGE;
       for (DomainEvent event : page.events()) {
-        replay.add(OutboundEvent.encode(event));
+        replay.add(OutboundEvent.encodeForOne(event));
       }
       pump();
     });

@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Each write takes a view of the same bytes (own read position, no copy): {@code writeTextMessage}
  * would encode the String again for every socket.
  *
- * <p>The bytes live in direct memory the garbage collector frees (no reference counting to get
- * wrong); a direct buffer of the unpooled kind is what Vert.x and the transport pass on to the
- * socket without copying it. Immutable and safe to share between event loops.
+ * <p>The bytes are never reference counted (the garbage collector frees them, nothing can release
+ * them early); the buffer is of the unpooled kind, which Vert.x passes on to the transport without
+ * copying it. Immutable and safe to share between event loops.
  */
 final class Frame {
 
@@ -33,13 +33,25 @@ final class Frame {
     this.bytes = bytes;
   }
 
-  /** Encodes {@code json} (the text of one message). */
-  static Frame text(String json) {
+  /**
+   * Encodes {@code json} (the text of one message) for many sockets: into direct memory, which the
+   * transport sends from as it is (a heap buffer is copied into direct memory on every write).
+   */
+  static Frame shared(String json) {
     ENCODED.increment();
     byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
     ByteBuffer direct = ByteBuffer.allocateDirect(utf8.length).put(utf8).flip();
     // A wrapped JDK buffer is freed by the collector; releasing it does nothing.
     return new Frame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct)));
+  }
+
+  /**
+   * Encodes {@code json} for one socket (an answer, an ERROR, a replay read from storage): on the
+   * heap, where a short-lived buffer costs the least.
+   */
+  static Frame text(String json) {
+    ENCODED.increment();
+    return new Frame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8))));
   }
 
   static long encoded() {

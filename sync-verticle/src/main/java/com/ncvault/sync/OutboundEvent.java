@@ -7,6 +7,7 @@ import com.ncvault.contract.WsMessageTypes;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One domain event encoded once per node: the proto-2 frames and the one proto-3 frame, ready to be
@@ -21,17 +22,27 @@ record OutboundEvent(long seq, Frame[] frames, Frame single, boolean changesFile
   record RoleChange(String username, String role) {
   }
 
+  /** Encodes an event the node delivers: its frames are written to many sockets. */
   static OutboundEvent encode(DomainEvent event) {
+    return encode(event, Frame::shared);
+  }
+
+  /** Encodes an event replayed to one socket only. */
+  static OutboundEvent encodeForOne(DomainEvent event) {
+    return encode(event, Frame::text);
+  }
+
+  private static OutboundEvent encode(DomainEvent event, Function<String, Frame> encoder) {
     List<JsonObject> messages = EventMessages.of(event);
     Frame[] frames = new Frame[messages.size()];
     for (int i = 0; i < frames.length; i++) {
-      frames[i] = Frame.text(messages.get(i).encode());
+      frames[i] = encoder.apply(messages.get(i).encode());
     }
-    Frame single = Frame.text(EventMessages.single(event).encode());
+    Frame single = encoder.apply(EventMessages.single(event).encode());
     String freed = EventMessages.freedFile(event);
     Frame notice = null;
     if (freed != null) {
-      notice = Frame.text(Messages.notify(new Notification(null, event.user(), WsMessageTypes.NOTIFY_FREE, freed,
+      notice = encoder.apply(Messages.notify(new Notification(null, event.user(), WsMessageTypes.NOTIFY_FREE, freed,
         freed + ", which you watch, is free now", event.timestamp())));
     }
     return new OutboundEvent(event.seq(), frames, single, EventMessages.changesFiles(event), freed, notice,

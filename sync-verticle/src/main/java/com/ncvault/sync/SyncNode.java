@@ -131,7 +131,7 @@ final class SyncNode {
     if (notification.to() == null) {
       return;
     }
-    Frame frame = Frame.text(Messages.notify(notification));
+    Frame frame = Frame.shared(Messages.notify(notification));
     for (Hub hub : hubs.values()) {
       hub.run(() -> hub.toUser(notification.to(), frame));
     }
@@ -292,7 +292,7 @@ final class SyncNode {
       presenceDirty = false;
       publishPresence();
     }
-    Frame frame = Frame.text(Messages.presence(presence.view()));
+    Frame frame = Frame.shared(Messages.presence(presence.view()));
     for (Hub hub : hubs.values()) {
       hub.run(() -> hub.broadcast(frame));
     }
