@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LiveConnection, applyToFiles, backoffDelay, createSequencer, endpointsFor, socketUrl, CONNECT_TIMEOUT_MS, MAX_DELAY_MS }
+import { LiveConnection, applyToFiles, backoffDelay, createSequencer, endpointsFor, expandEvent, socketUrl, CONNECT_TIMEOUT_MS, MAX_DELAY_MS }
   from '../../main/resources/webroot/js/websocket.js';
 
 test('reconnect delays double from 1 s and stop growing at 30 s', () => {
@@ -16,8 +16,8 @@ test('jitter adds up to a quarter of the delay and never passes the cap', () => 
 });
 
 test('the socket URL follows the page scheme and adds since on reconnect', () => {
-  assert.equal(socketUrl({ protocol: 'http:', host: 'localhost:8080' }, null), 'ws://localhost:8080/ws?proto=2');
-  assert.equal(socketUrl({ protocol: 'https:', host: 'vault.example' }, 42), 'wss://vault.example/ws?proto=2&since=42');
+  assert.equal(socketUrl({ protocol: 'http:', host: 'localhost:8080' }, null), 'ws://localhost:8080/ws?proto=3');
+  assert.equal(socketUrl({ protocol: 'https:', host: 'vault.example' }, 42), 'wss://vault.example/ws?proto=3&since=42');
 });
 
 test('messages at or below the last ACTIVITY seq are dropped; a snapshot resets the position', () => {
@@ -34,6 +34,31 @@ test('messages at or below the last ACTIVITY seq are dropped; a snapshot resets 
   assert.ok(seq.accept({ type: 'PRESENCE' }), 'messages without seq always apply');
   assert.ok(seq.accept({ type: 'FILE_LIST_UPDATED', seq: 5 }));
   assert.equal(seq.lastSeq, 5);
+});
+
+test('an EVENT is the whole seq: it moves the position, and a repeat of it is dropped', () => {
+  const seq = createSequencer(10);
+  assert.ok(seq.accept({ type: 'EVENT', seq: 11 }));
+  assert.equal(seq.lastSeq, 11);
+  assert.ok(!seq.accept({ type: 'EVENT', seq: 11 }));
+  assert.ok(!seq.accept({ type: 'EVENT', seq: 9 }));
+});
+
+test('a proto-3 check-in that released the lock reads as proto 2 would send it: the deltas, then ACTIVITY', () => {
+  const file = { filename: '1234567.mcam', revision: '1.4', status: 'unlocked' };
+  const parts = expandEvent({ type: 'EVENT', seq: 44, payload: { event_type: 'checkin', filename: '1234567.mcam', user: 'alice',
+    timestamp: 't', revision: '1.4', message: 'new tool', changes: ['REVISION_ADDED', 'FILE_UNLOCKED'], reason: 'checkin', file } });
+  assert.deepEqual(parts, [
+    { type: 'REVISION_ADDED', seq: 44, payload: { file, user: 'alice', timestamp: 't', message: 'new tool', revision: '1.4' } },
+    { type: 'FILE_UNLOCKED', seq: 44, payload: { file, user: 'alice', timestamp: 't', message: 'new tool', revision: '1.4', reason: 'checkin' } },
+    { type: 'ACTIVITY', seq: 44, payload: { seq: 44, event_type: 'checkin', filename: '1234567.mcam', user: 'alice', timestamp: 't',
+      revision: '1.4', message: 'new tool' } },
+  ]);
+  const override = expandEvent({ type: 'EVENT', seq: 46, payload: { event_type: 'override', changes: ['FILE_UNLOCKED'], reason: 'override',
+    formerHolder: 'alice', file } });
+  assert.equal(override[0].payload.formerHolder, 'alice');
+  const user = expandEvent({ type: 'EVENT', seq: 47, payload: { event_type: 'user_created', user: 'admin', changes: [] } });
+  assert.deepEqual(user.map((m) => m.type), ['ACTIVITY']);
 });
 
 const info = (filename, extra = {}) => ({ filename, group: 'Misc', revision: '1.0', status: 'unlocked', deleted: false, ...extra });
@@ -91,7 +116,7 @@ test('after a drop the client reconnects with since = the last ACTIVITY seq', (t
   const { conn, states, messages } = connection();
   conn.start();
   const first = FakeSocket.all[0];
-  assert.equal(first.url, 'ws://h:1/ws?proto=2');
+  assert.equal(first.url, 'ws://h:1/ws?proto=3');
   first.open();
   first.message({ type: 'FILE_LIST_UPDATED', seq: 7, payload: {} });
   first.message({ type: 'FILE_LOCKED', seq: 8, payload: {} });
@@ -101,11 +126,16 @@ test('after a drop the client reconnects with since = the last ACTIVITY seq', (t
   t.mock.timers.tick(999);
   assert.equal(FakeSocket.all.length, 1, 'waits the backoff delay');
   t.mock.timers.tick(1);
-  assert.equal(FakeSocket.all[1].url, 'ws://h:1/ws?proto=2&since=8');
+  assert.equal(FakeSocket.all[1].url, 'ws://h:1/ws?proto=3&since=8');
   assert.equal(states.at(-1), 'reconnecting');
   FakeSocket.all[1].open();
   FakeSocket.all[1].message({ type: 'FILE_LOCKED', seq: 8, payload: {} });
   assert.deepEqual(messages.map((m) => m.type), ['FILE_LIST_UPDATED', 'FILE_LOCKED', 'ACTIVITY'], 'the repeated seq 8 is dropped');
+  FakeSocket.all[1].message({ type: 'EVENT', seq: 8, payload: { changes: ['FILE_LOCKED'] } });
+  FakeSocket.all[1].message({ type: 'EVENT', seq: 9, payload: { changes: ['FILE_UNLOCKED'], reason: 'cancel' } });
+  assert.deepEqual(messages.map((m) => `${m.type}@${m.seq}`).slice(3), ['FILE_UNLOCKED@9', 'ACTIVITY@9'],
+    'an EVENT reaches the page as its deltas and ACTIVITY, a repeated one not at all');
+  assert.equal(conn.lastSeq, 9);
   conn.stop();
 });
 
@@ -143,9 +173,9 @@ test('reconnectNow skips the wait (browser back online)', (t) => {
 });
 
 test('a peer URL keeps its scheme as ws or wss, loses a trailing slash and carries the token', () => {
-  assert.equal(socketUrl('http://plant-b:8080/', 8, 't0k'), 'ws://plant-b:8080/ws?proto=2&since=8&token=t0k');
-  assert.equal(socketUrl('https://plant-c.example:8443', null, 'a+b'), 'wss://plant-c.example:8443/ws?proto=2&token=a%2Bb');
-  assert.equal(socketUrl({ protocol: 'http:', host: 'h:1' }, 3), 'ws://h:1/ws?proto=2&since=3', 'the own origin has no token');
+  assert.equal(socketUrl('http://plant-b:8080/', 8, 't0k'), 'ws://plant-b:8080/ws?proto=3&since=8&token=t0k');
+  assert.equal(socketUrl('https://plant-c.example:8443', null, 'a+b'), 'wss://plant-c.example:8443/ws?proto=3&token=a%2Bb');
+  assert.equal(socketUrl({ protocol: 'http:', host: 'h:1' }, 3), 'ws://h:1/ws?proto=3&since=3', 'the own origin has no token');
 });
 
 test('the endpoints are the own node first, then each usable peer once', () => {
@@ -201,11 +231,11 @@ test('after a drop the attempts go round own node, peer 1, peer 2, own node with
   FakeSocket.all[3].drop();
   await advance(t, 8000);
   assert.deepEqual(FakeSocket.all.map((s) => s.url), [
-    'ws://h:1/ws?proto=2',
-    'ws://h:1/ws?proto=2&since=7',
-    'ws://plant-b:8080/ws?proto=2&since=7&token=tok',
-    'wss://plant-c.example:8443/ws?proto=2&since=7&token=tok',
-    'ws://h:1/ws?proto=2&since=7',
+    'ws://h:1/ws?proto=3',
+    'ws://h:1/ws?proto=3&since=7',
+    'ws://plant-b:8080/ws?proto=3&since=7&token=tok',
+    'wss://plant-c.example:8443/ws?proto=3&since=7&token=tok',
+    'ws://h:1/ws?proto=3&since=7',
   ]);
   assert.equal(calls.token, 1, 'the token held since start serves every peer attempt');
   conn.stop();
@@ -251,7 +281,7 @@ test('close 4000 from a peer reconnects to the same peer at once', async (t) => 
   await advance(t, 1000);
   FakeSocket.all[1].open();
   FakeSocket.all[1].drop(4000);
-  assert.equal(FakeSocket.all[2].url, 'ws://plant-b:8080/ws?proto=2&token=tok');
+  assert.equal(FakeSocket.all[2].url, 'ws://plant-b:8080/ws?proto=3&token=tok');
   conn.stop();
 });
 
@@ -290,7 +320,7 @@ test('on a peer the own node is probed; when it answers the page goes home with 
   await advance(t, 5000);
   assert.equal(peer.closedWith, 1000);
   const back = FakeSocket.all[3];
-  assert.equal(back.url, 'ws://h:1/ws?proto=2&since=9');
+  assert.equal(back.url, 'ws://h:1/ws?proto=3&since=9');
   peer.message({ type: 'REVISION_ADDED', seq: 10, payload: {} });
   back.open();
   assert.deepEqual(states.at(-1), ['connected', null]);
@@ -315,13 +345,13 @@ test('when the own node fails again right after the probe, the round resumes wit
   await advance(t, 1000);
   FakeSocket.all[1].open();
   await advance(t, 5000);
-  assert.equal(FakeSocket.all[2].url, 'ws://h:1/ws?proto=2');
+  assert.equal(FakeSocket.all[2].url, 'ws://h:1/ws?proto=3');
   home.up = false;
   FakeSocket.all[2].drop();
   await advance(t, 999);
   assert.equal(FakeSocket.all.length, 3, 'waits the backoff delay');
   await advance(t, 1);
-  assert.equal(FakeSocket.all[3].url, 'ws://plant-b:8080/ws?proto=2&token=tok');
+  assert.equal(FakeSocket.all[3].url, 'ws://plant-b:8080/ws?proto=3&token=tok');
   conn.stop();
 });
 
@@ -336,7 +366,7 @@ test('without peers the page retries its own node only, asks for no token and pr
     assert.equal(FakeSocket.all.length, i + 1, 'waits the backoff delay');
     t.mock.timers.tick(1);
   }
-  assert.ok(FakeSocket.all.every((s) => s.url.startsWith('ws://h:1/ws?proto=2')));
+  assert.ok(FakeSocket.all.every((s) => s.url.startsWith('ws://h:1/ws?proto=3')));
   assert.equal(FakeSocket.all.length, 5);
   FakeSocket.all.at(-1).open();
   await advance(t, 60000);
@@ -353,7 +383,7 @@ test('when the live token cannot be had, the peer attempts go to the own node in
   await advance(t, 1000);
   FakeSocket.all[1].drop();
   await advance(t, 2000);
-  assert.deepEqual(FakeSocket.all.map((s) => s.url), ['ws://h:1/ws?proto=2', 'ws://h:1/ws?proto=2', 'ws://h:1/ws?proto=2'],
+  assert.deepEqual(FakeSocket.all.map((s) => s.url), ['ws://h:1/ws?proto=3', 'ws://h:1/ws?proto=3', 'ws://h:1/ws?proto=3'],
     'peer 1 had the turn after each failed attempt; without a token it went to the own node');
   assert.equal(calls.token, 3, 'fetched at start and again for each peer turn');
   conn.stop();
@@ -376,7 +406,7 @@ test('peers that become known after start get their token at once', async (t) =>
   t.mock.timers.tick(1000);
   FakeSocket.all[1].drop();
   await advance(t, 2000);
-  assert.equal(FakeSocket.all[2].url, 'ws://plant-b:8080/ws?proto=2&token=tok');
+  assert.equal(FakeSocket.all[2].url, 'ws://plant-b:8080/ws?proto=3&token=tok');
   conn.stop();
 });
 
@@ -390,7 +420,7 @@ test('reconnectNow starts again from the own node', async (t) => {
   FakeSocket.all[1].drop();
   conn.reconnectNow();
   await flush();
-  assert.equal(FakeSocket.all[2].url, 'ws://h:1/ws?proto=2', 'not peer 1, whose turn it was');
+  assert.equal(FakeSocket.all[2].url, 'ws://h:1/ws?proto=3', 'not peer 1, whose turn it was');
   conn.stop();
 });
 
@@ -412,7 +442,7 @@ test('a new start forgets the token of the previous session', async (t) => {
   t.mock.timers.tick(1000);
   FakeSocket.all.at(-1).drop();
   await advance(t, 2000);
-  assert.equal(FakeSocket.all.at(-1).url, 'ws://plant-b:8080/ws?proto=2&token=tok2');
+  assert.equal(FakeSocket.all.at(-1).url, 'ws://plant-b:8080/ws?proto=3&token=tok2');
   conn.stop();
 });
 
@@ -478,7 +508,7 @@ test('a silent connection is pinged after one interval and counts as lost after 
   assert.equal(socket.readyState, 3, 'the silent socket is closed');
   assert.equal(states.at(-1), 'reconnecting', 'two intervals of silence: a new connection is being opened');
   assert.equal(FakeSocket.all.length, 2);
-  assert.equal(FakeSocket.all[1].url, 'ws://h:1/ws?proto=2&since=4', 'it asks for what it missed');
+  assert.equal(FakeSocket.all[1].url, 'ws://h:1/ws?proto=3&since=4', 'it asks for what it missed');
   socket.drop();
   assert.equal(states.at(-1), 'reconnecting', 'the late close of the old socket changes nothing');
   conn.stop();
@@ -531,7 +561,7 @@ test('the browser going offline closes the socket at once and nothing is tried u
   assert.deepEqual(socket.sent, []);
   conn.reconnectNow();
   assert.equal(FakeSocket.all.length, 2);
-  assert.equal(FakeSocket.all[1].url, 'ws://h:1/ws?proto=2&since=9');
+  assert.equal(FakeSocket.all[1].url, 'ws://h:1/ws?proto=3&since=9');
   assert.equal(states.at(-1), 'reconnecting');
   conn.stop();
 });

@@ -1,4 +1,5 @@
-// Live updates over /ws (protocol 2): connect, reconnect with backoff, apply messages in seq order.
+// Live updates over /ws (protocol 3: one EVENT message per seq): connect, reconnect with backoff,
+// apply messages in seq order.
 // When the page's node stops answering, the reconnect attempts go round the other nodes of the cluster
 // and the page comes home when its node answers /health again.
 import { filesFromGroups, sameFile } from './filemodel.js';
@@ -15,6 +16,9 @@ export const CONNECT_TIMEOUT_MS = 10000;
 /** The server's ping interval until the settings say otherwise (wsPingSeconds). */
 export const HEARTBEAT_MS = 30000;
 
+/** The protocol version the page speaks: one EVENT message per seq (docs/protocol.md). */
+export const PROTO = 3;
+
 export const CLOSE_RESYNC = 4000;
 export const CLOSE_SESSION = 4001;
 
@@ -25,7 +29,7 @@ export function backoffDelay(attempt, random = Math.random) {
 }
 
 /**
- * ws[s]://host/ws?proto=2[&since=SEQ][&token=T]. `base` is the page's own location (the session
+ * ws[s]://host/ws?proto=3[&since=SEQ][&token=T]. `base` is the page's own location (the session
  * cookie authenticates, no token) or another node's base URL such as "https://plant-c:8443/",
  * which needs the live token because the cookie does not travel to another origin.
  */
@@ -35,7 +39,7 @@ export function socketUrl(base, since, token = null) {
   const path = typeof base === 'string' ? target.pathname.replace(/\/+$/, '') : '';
   const sinceTail = since == null ? '' : `&since=${encodeURIComponent(since)}`;
   const tokenTail = token == null ? '' : `&token=${encodeURIComponent(token)}`;
-  return `${scheme}//${target.host}${path}/ws?proto=2${sinceTail}${tokenTail}`;
+  return `${scheme}//${target.host}${path}/ws?proto=${PROTO}${sinceTail}${tokenTail}`;
 }
 
 /**
@@ -65,7 +69,8 @@ export function endpointsFor(loc, peerUrls) {
 /**
  * Decides which messages to apply. A snapshot (FILE_LIST_UPDATED) always applies and sets the
  * position; a message with a seq at or below the position was seen already (a catch-up after a
- * reconnect may repeat it); an ACTIVITY message is the last one of its seq and moves the position.
+ * reconnect may repeat it); an ACTIVITY message (proto 2) is the last one of its seq and moves the
+ * position, as does an EVENT (proto 3), which is the whole seq.
  */
 export function createSequencer(initial = null) {
   let lastSeq = initial;
@@ -80,7 +85,7 @@ export function createSequencer(initial = null) {
       }
       if (typeof msg.seq !== 'number') return true;
       if (lastSeq != null && msg.seq <= lastSeq) return false;
-      if (msg.type === 'ACTIVITY') lastSeq = msg.seq;
+      if (msg.type === 'ACTIVITY' || msg.type === 'EVENT') lastSeq = msg.seq;
       return true;
     },
   };
@@ -323,7 +328,9 @@ export class LiveConnection {
         return;
       }
       if (!msg || typeof msg.type !== 'string') return;
-      if (this.sequencer.accept(msg)) this.onMessage(msg);
+      if (!this.sequencer.accept(msg)) return;
+      if (msg.type === 'EVENT') expandEvent(msg).forEach((part) => this.onMessage(part));
+      else this.onMessage(msg);
     };
     socket.onclose = (event) => {
       clearTimeout(giveUp);
@@ -440,6 +447,31 @@ export class LiveConnection {
         this.open();
       });
   }
+}
+
+/**
+ * The messages of one proto-3 EVENT in the shape and order proto 2 sends them: each delta of
+ * payload.changes (payload.file, who, when, message, revision; an unlock adds reason and
+ * formerHolder), then the ACTIVITY entry. The rest of the page handles only these.
+ */
+export function expandEvent(msg) {
+  const p = msg.payload || {};
+  const parts = [];
+  for (const type of Array.isArray(p.changes) ? p.changes : []) {
+    const payload = { file: p.file, user: p.user, timestamp: p.timestamp, message: p.message, revision: p.revision };
+    if (type === 'FILE_UNLOCKED') {
+      payload.reason = p.reason;
+      if (p.formerHolder !== undefined) payload.formerHolder = p.formerHolder;
+    }
+    parts.push({ type, seq: msg.seq, payload });
+  }
+  parts.push({
+    type: 'ACTIVITY',
+    seq: msg.seq,
+    payload: { seq: msg.seq, event_type: p.event_type, filename: p.filename, user: p.user, timestamp: p.timestamp,
+      revision: p.revision, message: p.message },
+  });
+  return parts;
 }
 
 /** Message types that carry one changed file in payload.file. */

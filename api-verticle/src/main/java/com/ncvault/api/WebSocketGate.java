@@ -108,7 +108,7 @@ final class WebSocketGate {
   }
 
   private static Params params(HttpServerRequest request) {
-    return new Params(Input.queryInt(request, "proto", 1, 1, 2), Input.queryLong(request, "since", -1, -1));
+    return new Params(Input.queryInt(request, "proto", 1, 1, 3), Input.queryLong(request, "since", -1, -1));
   }
 
   private void refuse(HttpServerRequest request, PdmError error, long started, SessionUser user) {

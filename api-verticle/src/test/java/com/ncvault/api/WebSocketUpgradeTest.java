@@ -133,16 +133,18 @@ class WebSocketUpgradeTest {
   void garbageSinceOrProtoIsRefusedWith400(VertxTestContext ctx) {
     verify(ctx, Future.all(
         refusal(options("/ws?since=yesterday&token=" + paul.token())),
-        refusal(options("/ws?proto=9&token=" + paul.token()))),
+        refusal(options("/ws?proto=9&token=" + paul.token())),
+        refusal(options("/ws?proto=4&token=" + paul.token()))),
       all -> {
         assertThat(all.<Integer>resultAt(0)).isEqualTo(400);
         assertThat(all.<Integer>resultAt(1)).isEqualTo(400);
+        assertThat(all.<Integer>resultAt(2)).as("versions are 1, 2 and 3").isEqualTo(400);
       });
   }
 
   @Test
   void theBrowserPageConnectsWithItsCookieAndTheSocketReachesSync(VertxTestContext ctx) {
-    Future<Greeted> socket = connectGreeted(options("/ws?proto=2&since=42&user=paul")
+    Future<Greeted> socket = connectGreeted(options("/ws?proto=3&since=42&user=paul")
       .addHeader("Cookie", "pdm_session=" + paul.token()).addHeader("Origin", ownOrigin()));
     verify(ctx, Future.all(socket.compose(Greeted::first), handedOver.future()), all -> {
       assertThat(all.<String>resultAt(0)).isEqualTo("hello paul");
@@ -150,7 +152,7 @@ class WebSocketUpgradeTest {
       assertThat(handoff.user()).isEqualTo("paul");
       assertThat(handoff.role()).isEqualTo("programmer");
       assertThat(handoff.since()).isEqualTo(42);
-      assertThat(handoff.proto()).isEqualTo(2);
+      assertThat(handoff.proto()).isEqualTo(3);
       socket.result().socket().close();
     });
   }

@@ -11,7 +11,7 @@ import io.vertx.core.http.ServerWebSocket;
  * {@link Addresses#SYNC_CONNECT}. Local delivery only: the codec passes the object itself.
  *
  * @param since the {@code since} query parameter, or -1 when absent
- * @param proto 1 for the seed's snapshot protocol, 2 for deltas
+ * @param proto 1 for the seed's snapshot protocol, 2 for deltas (several messages per seq), 3 for one message per seq
  * @param expiresAt epoch millis when the session behind the socket expires (the socket is then
  *     closed with {@link WsCloseCodes#SESSION_EXPIRED}); 0 = no expiry known
  * @param context the context the socket belongs to (the api's event loop). The sync-verticle

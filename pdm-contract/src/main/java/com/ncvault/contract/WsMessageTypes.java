@@ -23,6 +23,12 @@ public final class WsMessageTypes {
   public static final String FILE_RESTORED = "FILE_RESTORED";
   /** Server, proto 2: the activity entry of a seq; always the last message of its seq. */
   public static final String ACTIVITY = "ACTIVITY";
+  /**
+   * Server, proto 3: everything of one seq in one message: the activity entry's fields, the
+   * {@code changes} (the proto-2 delta types, in order), the file after the change and, for an
+   * unlock, its {@code reason} (and {@code formerHolder}).
+   */
+  public static final String EVENT = "EVENT";
   /** Server: who is online and on which node. */
   public static final String PRESENCE = "PRESENCE";
   /** Server: a notification for this user ({@link Notification} without {@code to}). */

@@ -1,12 +1,11 @@
 package com.ncvault.sync;
 
-import com.ncvault.contract.DomainEvent;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
-import com.ncvault.contract.Roles;
 import com.ncvault.contract.WsCloseCodes;
 import io.netty.channel.ChannelHandlerContext;
-import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -15,63 +14,33 @@ import io.vertx.core.http.WebSocketFrameType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * One browser's socket. Runs entirely on the socket's event loop (its hub's): frames in, writes
- * out, catch-up replies from storage.
- *
- * <p>Delta clients (proto 2) start CATCHING_UP: live events are buffered while the history after
- * {@code since} is replayed from storage page by page (paced by the socket's drain, so a slow link
- * is never buffered without bound), or while a snapshot is fetched. Then the buffered events are
- * merged: those already sent are dropped, and a hole between what was replayed and what is
- * buffered is read from storage. A LIVE client that sees a hole does the same. Snapshot clients
- * (proto 1) get one FILE_LIST_UPDATED on connect and the node's coalesced snapshots after it.
+ * One browser's socket: the adapter between a {@link ServerWebSocket} and its {@link ClientStream}
+ * (which decides what is written, and when). Here: the socket's handlers, pings, the limits on what
+ * the client sends, and its watches. Runs entirely on the socket's event loop (its hub's).
  */
-final class ClientSession {
+final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
 
-  private enum State { CATCHING_UP, LIVE, CLOSED }
-
-  static final int REPLAY_PAGE = 500;
-  /** Beyond this many missed events a fresh file list is cheaper than the replay. */
-  static final int MAX_REPLAY = 5_000;
-  /** Live events buffered during catch-up before the client is told to resync instead. */
-  private static final int MAX_PENDING = 20_000;
-  /** Non-event messages held while a snapshot client's socket is full. */
-  private static final int MAX_QUEUED_CONTROL = 64;
   static final int MAX_WATCHES = 200;
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
   private final ServerWebSocket socket;
   private final String user;
-  /** Whether this socket receives user administration; follows the account's role changes event by event. */
-  private boolean admin;
   private final int proto;
-  private final long since;
-  private final long expiresAt;
   private final Hub hub;
   private final SyncNode node;
   private final SyncSettings settings;
   private final StorageClient storage;
-  private final RecentEvents recent;
   private final Vertx vertx;
+  private final ClientStream stream;
+  /** This session's place in its hub's array (O(1) removal); -1 when not registered. */
+  int hubIndex = -1;
 
-  private State state = State.CATCHING_UP;
   private boolean detached;
-  private long lastSeq = -1;
-  private final ArrayDeque<OutboundEvent> pending = new ArrayDeque<>();
-  private final ArrayDeque<OutboundEvent> replay = new ArrayDeque<>();
-  private final ArrayDeque<String> queuedControl = new ArrayDeque<>();
-  private boolean replayMore;
-  /** True once the history after {@code since} is known to exist (served from memory or storage). */
-  private boolean historyChecked;
-  private boolean fetchingPage;
-  private boolean waitingSnapshot;
-  private boolean waitingDrain;
-  private Snapshot pendingSnapshot;
   private final Set<String> watches = new HashSet<>();
   private boolean heard = true;
   private int silentTicks;
@@ -81,22 +50,18 @@ final class ClientSession {
   private Buffer fragments;
   /** Bytes of the fragmented message being received, text or binary (-1 between messages). */
   private long fragmentedBytes = -1;
-  private long expiryTimer = -1;
 
   ClientSession(ServerWebSocket socket, String user, String role, int proto, long since, long expiresAt, Hub hub,
                 SyncNode node, SyncSettings settings, StorageClient storage, RecentEvents recent, Vertx vertx) {
     this.socket = socket;
     this.user = user;
-    this.admin = Roles.ADMIN.equals(role);
     this.proto = proto;
-    this.since = since;
-    this.expiresAt = expiresAt;
     this.hub = hub;
     this.node = node;
     this.settings = settings;
     this.storage = storage;
-    this.recent = recent;
     this.vertx = vertx;
+    this.stream = new ClientStream(user, role, proto, since, expiresAt, recent, this, Timers.of(vertx), this);
   }
 
   String user() {
@@ -106,7 +71,6 @@ final class ClientSession {
   int proto() {
     return proto;
   }
-
 
   Set<String> watches() {
     return watches;
@@ -128,7 +92,7 @@ final class ClientSession {
       || !PingGate.install(channel.pipeline(), this::admitPing, socket::writePong)) {
       LOG.warn("No ping gate on a socket of {}: Vert.x answers its pings, outside the limits", user);
     }
-    socket.drainHandler(v -> onDrain());
+    socket.drainHandler(v -> stream.onDrain());
     socket.exceptionHandler(this::onException);
     socket.closeHandler(v -> detach());
     // The api's HTTP server shuts down gracefully: it waits until its sockets are closed.
@@ -138,114 +102,28 @@ final class ClientSession {
     socket.resume();
     if (socket.isClosed()) {
       detach();
-    }
-    if (state == State.CLOSED) {
       return;
     }
-    if (expiresAt > 0) {
-      long delay = expiresAt - System.currentTimeMillis();
-      if (delay <= 0) {
-        close(WsCloseCodes.SESSION_EXPIRED, "session expired");
-        return;
-      }
-      expiryTimer = vertx.setTimer(delay, id -> close(WsCloseCodes.SESSION_EXPIRED, "session expired"));
-    }
-    if (proto == 2 && since >= 0) {
-      lastSeq = since;
-      replayMore = true;
-      pump();
-    } else {
-      requestSnapshot();
-    }
+    stream.start();
   }
 
-  // ---- events from the node -------------------------------------------------------------------
+  // ---- from the node (the hub's loop) -------------------------------------------------------------
 
   void onEvents(List<OutboundEvent> events) {
-    if (proto != 2 || state == State.CLOSED) {
-      return;
-    }
-    if (state == State.CATCHING_UP) {
-      pending.addAll(events);
-      if (pending.size() > MAX_PENDING) {
-        close(WsCloseCodes.RESYNC, "resync");
-      }
-      return;
-    }
-    for (int i = 0; i < events.size(); i++) {
-      OutboundEvent event = events.get(i);
-      if (event.seq() <= lastSeq) {
-        continue;
-      }
-      if (event.seq() != lastSeq + 1) {
-        // A hole (the node skipped events storage no longer has): read it like a reconnect would.
-        state = State.CATCHING_UP;
-        replayMore = true;
-        pending.addAll(events.subList(i, events.size()));
-        pump();
-        return;
-      }
-      if (full()) {
-        close(WsCloseCodes.RESYNC, "resync");
-        return;
-      }
-      write(event);
-    }
+    stream.onEvents(events);
   }
 
   void onSnapshot(Snapshot snapshot) {
-    if (proto != 1 || state == State.CLOSED) {
-      return;
-    }
-    if (snapshot.seq() <= lastSeq) {
-      return;
-    }
-    if (state != State.LIVE || waitingDrain) {
-      keepNewest(snapshot);
-      return;
-    }
-    if (full()) {
-      // The next drain sends the newest snapshot: an older one is never worth sending.
-      keepNewest(snapshot);
-      waitingDrain = true;
-      return;
-    }
-    socket.writeTextMessage(snapshot.frame());
-    lastSeq = snapshot.seq();
-  }
-
-  private void keepNewest(Snapshot snapshot) {
-    if (pendingSnapshot == null || snapshot.seq() > pendingSnapshot.seq()) {
-      pendingSnapshot = snapshot;
-    }
+    stream.onSnapshot(snapshot);
   }
 
   /** A message outside the event stream (PRESENCE, NOTIFY, WATCHING, PONG, ERROR). */
-  void sendControl(String frame) {
-    if (state == State.CLOSED) {
-      return;
-    }
-    if (!full()) {
-      flushQueuedControl();
-      if (!waitingDrain) {
-        socket.writeTextMessage(frame);
-        return;
-      }
-    }
-    if (proto == 2 && state == State.LIVE) {
-      close(WsCloseCodes.RESYNC, "resync");
-      return;
-    }
-    if (queuedControl.size() >= MAX_QUEUED_CONTROL) {
-      close(WsCloseCodes.RESYNC, "resync");
-      return;
-    }
-    queuedControl.add(frame);
-    waitingDrain = true;
+  void sendControl(Frame frame) {
+    stream.sendControl(frame);
   }
 
   void pingTick() {
-    if (state == State.CLOSED) {
+    if (stream.isClosed()) {
       return;
     }
     if (heard) {
@@ -262,10 +140,27 @@ final class ClientSession {
   }
 
   void close(short code, String reason) {
-    if (state == State.CLOSED) {
-      return;
+    stream.close(code, reason);
+  }
+
+  // ---- ClientStream.Outbox and Sources ---------------------------------------------------------------
+
+  @Override
+  public boolean full() {
+    try {
+      return socket.writeQueueFull();
+    } catch (IllegalStateException closed) {
+      return true;
     }
-    state = State.CLOSED;
+  }
+
+  @Override
+  public void send(Frame frame) {
+    frame.writeTo(socket, settings.maxFrameBytes());
+  }
+
+  @Override
+  public void closeSocket(short code, String reason) {
     if (socket.isClosed()) {
       // the peer went away first: nothing to tell it
       detach();
@@ -280,191 +175,23 @@ final class ClientSession {
     detach();
   }
 
-  // ---- catch-up --------------------------------------------------------------------------------
-
-  private void requestSnapshot() {
-    waitingSnapshot = true;
-    node.snapshotFor(hub, this::onRequestedSnapshot);
+  @Override
+  public Future<EventPage> eventsSince(long from, int limit) {
+    return storage.eventsSince(from, limit);
   }
 
-  private void onRequestedSnapshot(AsyncResult<Snapshot> result) {
-    waitingSnapshot = false;
-    if (state == State.CLOSED) {
-      return;
-    }
-    if (result.failed()) {
-      LOG.warn("No file list for a socket of {}: {}", user, result.cause().getMessage());
-      close(WsCloseCodes.SERVER_ERROR, "storage unavailable");
-      return;
-    }
-    Snapshot snapshot = result.result();
-    if (proto == 1) {
-      if (pendingSnapshot != null && pendingSnapshot.seq() > snapshot.seq()) {
-        snapshot = pendingSnapshot;
-      }
-      pendingSnapshot = null;
-      socket.writeTextMessage(snapshot.frame());
-      lastSeq = snapshot.seq();
-      state = State.LIVE;
-      return;
-    }
-    socket.writeTextMessage(snapshot.frame());
-    lastSeq = snapshot.seq();
-    replay.clear();
-    replayMore = false;
-    pump();
-  }
-
-  /** Sends replayed, then buffered events while the socket has room; ends LIVE when all is sent. */
-  private void pump() {
-    while (state == State.CATCHING_UP && !waitingDrain && !fetchingPage && !waitingSnapshot) {
-      OutboundEvent next = replay.peek();
-      boolean fromReplay = next != null;
-      if (!fromReplay) {
-        if (replayMore) {
-          if (fillFromRecent()) {
-            continue;
-          }
-          if (historyChecked && recent.newest() <= lastSeq) {
-            // at the head of what the node delivered: whatever is newer arrives live
-            replayMore = false;
-            continue;
-          }
-          fetchPage();
-          return;
-        }
-        while (!pending.isEmpty() && pending.peek().seq() <= lastSeq) {
-          pending.poll();
-        }
-        next = pending.peek();
-        if (next == null) {
-          state = State.LIVE;
-          return;
-        }
-        if (next.seq() != lastSeq + 1) {
-          replayMore = true;
-          continue;
-        }
-      } else if (next.seq() <= lastSeq) {
-        replay.poll();
-        continue;
-      } else if (next.seq() != lastSeq + 1) {
-        replay.clear();
-        replayMore = true;
-        continue;
-      }
-      if (full()) {
-        waitingDrain = true;
-        return;
-      }
-      (fromReplay ? replay : pending).poll();
-      write(next);
-    }
-  }
-
-  /** Takes the next events from the node's memory; false when it no longer has the next one. */
-  private boolean fillFromRecent() {
-    long next = lastSeq + 1;
-    OutboundEvent event = recent.get(next);
-    if (event == null) {
-      return false;
-    }
-    while (event != null && replay.size() < REPLAY_PAGE) {
-      replay.add(event);
-      event = recent.get(++next);
-    }
-    historyChecked = true;
-    return true;
-  }
-
-  private void fetchPage() {
-    fetchingPage = true;
-    long from = lastSeq;
-    storage.eventsSince(from, REPLAY_PAGE).onComplete(result -> {
-      fetchingPage = false;
-      if (state == State.CLOSED) {
-        return;
-      }
-      if (result.failed()) {
-        LOG.warn("No catch-up for a socket of {}: {}", user, result.cause().getMessage());
-        close(WsCloseCodes.SERVER_ERROR, "storage unavailable");
-        return;
-      }
-      EventPage page = result.result();
-      boolean tooLong = !historyChecked && page.latestSeq() - from > MAX_REPLAY;
-      if (page.isBehind(from) || !page.continuesFrom(from) || tooLong) {
-        // History after `from` is gone, too long, or storage was reset: start over from a snapshot.
-        replayMore = false;
-        requestSnapshot();
-        return;
-      }
-      historyChecked = true;
-      replayMore = page.events().size() >= REPLAY_PAGE;
-      for (DomainEvent event : page.events()) {
-        replay.add(OutboundEvent.encode(event));
-      }
-      pump();
-    });
-  }
-
-  private void onDrain() {
-    if (state == State.CLOSED) {
-      return;
-    }
-    waitingDrain = false;
-    flushQueuedControl();
-    if (waitingDrain) {
-      return;
-    }
-    if (proto == 1) {
-      Snapshot snapshot = pendingSnapshot;
-      if (state == State.LIVE && snapshot != null) {
-        pendingSnapshot = null;
-        onSnapshot(snapshot);
-      }
-      return;
-    }
-    pump();
-  }
-
-  private void flushQueuedControl() {
-    while (!queuedControl.isEmpty()) {
-      if (full()) {
-        waitingDrain = true;
-        return;
-      }
-      socket.writeTextMessage(queuedControl.poll());
-    }
-  }
-
-  private void write(OutboundEvent event) {
-    // An event this socket may not see still counts as passed: the client's stream skips its seq.
-    if (admin || !event.adminOnly()) {
-      for (String frame : event.frames()) {
-        socket.writeTextMessage(frame);
-      }
-    }
-    lastSeq = event.seq();
-    OutboundEvent.RoleChange change = event.roleChange();
-    if (change != null && change.username().equals(user)) {
-      // the events after this one are for the account's new role
-      admin = Roles.ADMIN.equals(change.role());
-    }
-  }
-
-  private boolean full() {
-    try {
-      return socket.writeQueueFull();
-    } catch (IllegalStateException closed) {
-      return true;
-    }
+  @Override
+  public Future<Snapshot> snapshot() {
+    Promise<Snapshot> snapshot = Promise.promise();
+    node.snapshotFor(hub, snapshot::handle);
+    return snapshot.future();
   }
 
   // ---- frames from the client -----------------------------------------------------------------
 
   private void onFrame(WebSocketFrame frame) {
     heard = true;
-    if (state == State.CLOSED) {
+    if (stream.isClosed()) {
       return;
     }
     // Each frame counts toward the rate, whatever its type: continuations and control frames too.
@@ -487,7 +214,7 @@ final class ClientSession {
       }
     } catch (RuntimeException e) {
       LOG.warn("Frame from {} not handled", user, e);
-      sendControl(Messages.error(new PdmError(ErrorCode.INTERNAL, "Internal error")));
+      sendControl(Frame.text(Messages.error(new PdmError(ErrorCode.INTERNAL, "Internal error"))));
     }
   }
 
@@ -497,7 +224,7 @@ final class ClientSession {
    */
   private boolean admitPing() {
     heard = true;
-    if (state == State.CLOSED || !withinRate()) {
+    if (stream.isClosed() || !withinRate()) {
       return false;
     }
     if (full()) {
@@ -550,7 +277,7 @@ final class ClientSession {
       return;
     }
     if (binary) {
-      sendControl(Messages.error(new PdmError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Binary frames are not supported")));
+      sendControl(Frame.text(Messages.error(new PdmError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Binary frames are not supported"))));
       return;
     }
     ClientFrames.Inbound inbound = ClientFrames.parse(data.toString());
@@ -558,17 +285,17 @@ final class ClientSession {
       sendControl(Messages.PONG);
     } else if (inbound instanceof ClientFrames.Watch watch) {
       if (watches.size() >= MAX_WATCHES && !watches.contains(watch.filename())) {
-        sendControl(Messages.error(new PdmError(ErrorCode.VALIDATION,
-          "A connection can watch at most " + MAX_WATCHES + " files")));
+        sendControl(Frame.text(Messages.error(new PdmError(ErrorCode.VALIDATION,
+          "A connection can watch at most " + MAX_WATCHES + " files"))));
         return;
       }
       hub.watch(this, watch.filename());
-      sendControl(Messages.watching(watch.filename(), true));
+      sendControl(Frame.text(Messages.watching(watch.filename(), true)));
     } else if (inbound instanceof ClientFrames.Unwatch unwatch) {
       hub.unwatch(this, unwatch.filename());
-      sendControl(Messages.watching(unwatch.filename(), false));
+      sendControl(Frame.text(Messages.watching(unwatch.filename(), false)));
     } else if (inbound instanceof ClientFrames.Invalid invalid) {
-      sendControl(Messages.error(invalid.error()));
+      sendControl(Frame.text(Messages.error(invalid.error())));
     }
   }
 
@@ -594,7 +321,7 @@ final class ClientSession {
   }
 
   private void onException(Throwable error) {
-    if (state == State.CLOSED) {
+    if (stream.isClosed()) {
       return;
     }
     String message = String.valueOf(error.getMessage());
@@ -610,13 +337,7 @@ final class ClientSession {
       return;
     }
     detached = true;
-    state = State.CLOSED;
-    if (expiryTimer >= 0) {
-      vertx.cancelTimer(expiryTimer);
-    }
-    pending.clear();
-    replay.clear();
-    queuedControl.clear();
+    stream.end();
     hub.remove(this);
     node.left(this);
   }

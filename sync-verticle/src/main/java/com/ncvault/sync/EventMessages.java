@@ -4,13 +4,16 @@ import com.ncvault.contract.DomainEvent;
 import com.ncvault.contract.EventTypes;
 import com.ncvault.contract.FileInfo;
 import com.ncvault.contract.WsMessageTypes;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The proto-2 messages of one domain event, in the order a client must apply them. Every event
+ * The messages of one domain event: for proto 2 several (below), for proto 3 one {@link #single}.
+ *
+ * <p>The proto-2 messages of one domain event, in the order a client must apply them. Every event
  * ends with ACTIVITY; file events are preceded by their delta (create -> FILE_ADDED, checkout ->
  * FILE_LOCKED, checkin -> REVISION_ADDED and, when the lock was released, FILE_UNLOCKED, ...).
  * All messages of an event carry its seq.
@@ -46,6 +49,33 @@ final class EventMessages {
     }
     messages.add(activity(event));
     return messages;
+  }
+
+  /**
+   * The proto-3 message of one domain event: {@code {type: EVENT, seq, payload}} where the payload
+   * holds the activity entry's fields (without seq, which is the envelope's), {@code changes}: the
+   * types of the proto-2 deltas in their order (empty for user events), {@code file} (the file after
+   * the change, absent when no delta), and {@code reason} / {@code formerHolder} for an unlock.
+   * Everything the proto-2 messages carry, each value once.
+   */
+  static JsonObject single(DomainEvent event) {
+    List<JsonObject> messages = of(event);
+    JsonObject payload = activityEntry(event);
+    payload.remove("seq");
+    JsonArray changes = new JsonArray();
+    for (JsonObject message : messages.subList(0, messages.size() - 1)) {
+      changes.add(message.getString("type"));
+      JsonObject delta = message.getJsonObject("payload");
+      payload.put("file", delta.getValue("file"));
+      if (delta.containsKey("reason")) {
+        payload.put("reason", delta.getValue("reason"));
+      }
+      if (delta.containsKey("formerHolder")) {
+        payload.put("formerHolder", delta.getValue("formerHolder"));
+      }
+    }
+    payload.put("changes", changes);
+    return Messages.envelope(WsMessageTypes.EVENT, event.seq(), payload);
   }
 
   /** The file this event frees (its lock was released), or null. */

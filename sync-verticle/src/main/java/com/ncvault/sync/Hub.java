@@ -19,6 +19,10 @@ import java.util.function.Consumer;
  * socket from its own loop keeps writes cheap and makes {@code writeQueueFull()} report the
  * client's backlog rather than a hop between threads. The node posts each batch of events once per
  * hub; the hub writes it to its sockets. Everything here runs on the hub's event loop.
+ *
+ * <p>Registration is O(1): a socket knows its place in the array, and one that leaves is replaced
+ * by the last. Fan-out walks the array from the end, so a socket that leaves during it (the one
+ * being served, closed for falling behind) moves only a socket already served.
  */
 final class Hub {
 
@@ -26,8 +30,8 @@ final class Hub {
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
   private final Context context;
-  /** Copied on connect and close (rare) so that fan-out iterates without copying. */
-  private ClientSession[] clients = NONE;
+  private ClientSession[] clients = new ClientSession[16];
+  private int size;
   private final Map<String, List<ClientSession>> byUser = new HashMap<>();
   private final Map<String, Set<ClientSession>> watchers = new HashMap<>();
 
@@ -41,27 +45,31 @@ final class Hub {
   }
 
   void add(ClientSession client) {
-    ClientSession[] grown = Arrays.copyOf(clients, clients.length + 1);
-    grown[clients.length] = client;
-    clients = grown;
+    if (client.hubIndex >= 0) {
+      return;
+    }
+    if (size == clients.length) {
+      clients = Arrays.copyOf(clients, size * 2);
+    }
+    client.hubIndex = size;
+    clients[size++] = client;
     byUser.computeIfAbsent(client.user(), u -> new ArrayList<>(2)).add(client);
   }
 
   void remove(ClientSession client) {
-    int index = -1;
-    for (int i = 0; i < clients.length; i++) {
-      if (clients[i] == client) {
-        index = i;
-        break;
-      }
-    }
-    if (index < 0) {
+    if (!contains(client)) {
       return;
     }
-    ClientSession[] shrunk = new ClientSession[clients.length - 1];
-    System.arraycopy(clients, 0, shrunk, 0, index);
-    System.arraycopy(clients, index + 1, shrunk, index, clients.length - index - 1);
-    clients = shrunk;
+    int index = client.hubIndex;
+    ClientSession last = clients[--size];
+    clients[index] = last;
+    last.hubIndex = index;
+    clients[size] = null;
+    client.hubIndex = -1;
+    if (clients.length > 64 && size < clients.length / 4) {
+      clients = Arrays.copyOf(clients, clients.length / 2);
+    }
+    // at most wsMaxSocketsPerUser entries
     List<ClientSession> same = byUser.get(client.user());
     if (same != null) {
       same.remove(client);
@@ -76,12 +84,17 @@ final class Hub {
   }
 
   int size() {
-    return clients.length;
+    return size;
+  }
+
+  boolean contains(ClientSession client) {
+    int index = client.hubIndex;
+    return index >= 0 && index < size && clients[index] == client;
   }
 
   /** Events in seq order, encoded once for the node. */
   void deliver(List<OutboundEvent> events) {
-    forEach(clients, client -> client.onEvents(events));
+    forEachClient(client -> client.onEvents(events));
     for (OutboundEvent event : events) {
       if (event.freedFile() != null) {
         notifyWatchers(event);
@@ -91,16 +104,16 @@ final class Hub {
 
   /** A fresh file list for the proto-1 sockets. */
   void snapshot(Snapshot snapshot) {
-    forEach(clients, client -> client.onSnapshot(snapshot));
+    forEachClient(client -> client.onSnapshot(snapshot));
   }
 
   /** A message for every socket (PRESENCE). */
-  void broadcast(String frame) {
-    forEach(clients, client -> client.sendControl(frame));
+  void broadcast(Frame frame) {
+    forEachClient(client -> client.sendControl(frame));
   }
 
   /** A message for every socket of one user (NOTIFY). */
-  void toUser(String user, String frame) {
+  void toUser(String user, Frame frame) {
     List<ClientSession> sockets = byUser.get(user);
     if (sockets == null) {
       return;
@@ -128,7 +141,7 @@ final class Hub {
   }
 
   void closeAll(short code, String reason) {
-    forEach(clients, client -> client.close(code, reason));
+    forEach(Arrays.copyOf(clients, size), client -> client.close(code, reason));
   }
 
   private void notifyWatchers(OutboundEvent event) {
@@ -154,18 +167,31 @@ final class Hub {
 
   /** Pings every socket; closes those silent since two ticks ago. */
   void pingTick() {
-    forEach(clients, ClientSession::pingTick);
+    forEachClient(ClientSession::pingTick);
+  }
+
+  /** Every registered socket once, without a copy (see the class comment). */
+  private void forEachClient(Consumer<ClientSession> action) {
+    for (int i = size - 1; i >= 0; i--) {
+      if (i < size) {
+        serve(clients[i], action);
+      }
+    }
+  }
+
+  private static void forEach(ClientSession[] sockets, Consumer<ClientSession> action) {
+    for (ClientSession client : sockets) {
+      serve(client, action);
+    }
   }
 
   /** A failure with one socket must not keep the others from their messages. */
-  private static void forEach(ClientSession[] sockets, Consumer<ClientSession> action) {
-    for (ClientSession client : sockets) {
-      try {
-        action.accept(client);
-      } catch (RuntimeException e) {
-        LOG.warn("A socket of {} failed; closing it", client.user(), e);
-        client.close(WsCloseCodes.SERVER_ERROR, "internal error");
-      }
+  private static void serve(ClientSession client, Consumer<ClientSession> action) {
+    try {
+      action.accept(client);
+    } catch (RuntimeException e) {
+      LOG.warn("A socket of {} failed; closing it", client.user(), e);
+      client.close(WsCloseCodes.SERVER_ERROR, "internal error");
     }
   }
 }

@@ -14,7 +14,7 @@ import java.util.List;
 /** Builds the JSON text of server-to-client messages: {@code {type, seq?, payload}}. */
 final class Messages {
 
-  static final String PONG = new JsonObject().put("type", WsMessageTypes.PONG).encode();
+  static final Frame PONG = Frame.shared(new JsonObject().put("type", WsMessageTypes.PONG).encode());
 
   private Messages() {
   }

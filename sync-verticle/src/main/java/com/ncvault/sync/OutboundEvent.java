@@ -7,33 +7,45 @@ import com.ncvault.contract.WsMessageTypes;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * One domain event encoded once per node: the text of each proto-2 frame, ready to be written
- * as is to every socket. {@code freeNotice} is the NOTIFY for watchers when the event frees a file.
- * {@code adminOnly}: only admins' sockets receive its frames (user administration).
+ * One domain event encoded once per node: the proto-2 frames and the one proto-3 frame, ready to be
+ * written as they are to every socket. {@code freeNotice} is the NOTIFY for watchers when the event
+ * frees a file. {@code adminOnly}: only admins' sockets receive its frames (user administration).
  * {@code roleChange}: the account and the role the event gives it, or null.
  */
-record OutboundEvent(long seq, String[] frames, boolean changesFiles, String freedFile, String freeNotice,
-                     boolean adminOnly, RoleChange roleChange) {
+record OutboundEvent(long seq, Frame[] frames, Frame single, boolean changesFiles, String freedFile,
+                     Frame freeNotice, boolean adminOnly, RoleChange roleChange) {
 
   /** {@code username} has the role {@code role} from this event on. */
   record RoleChange(String username, String role) {
   }
 
+  /** Encodes an event the node delivers: its frames are written to many sockets. */
   static OutboundEvent encode(DomainEvent event) {
+    return encode(event, Frame::shared);
+  }
+
+  /** Encodes an event replayed to one socket only. */
+  static OutboundEvent encodeForOne(DomainEvent event) {
+    return encode(event, Frame::text);
+  }
+
+  private static OutboundEvent encode(DomainEvent event, Function<String, Frame> encoder) {
     List<JsonObject> messages = EventMessages.of(event);
-    String[] frames = new String[messages.size()];
+    Frame[] frames = new Frame[messages.size()];
     for (int i = 0; i < frames.length; i++) {
-      frames[i] = messages.get(i).encode();
+      frames[i] = encoder.apply(messages.get(i).encode());
     }
+    Frame single = encoder.apply(EventMessages.single(event).encode());
     String freed = EventMessages.freedFile(event);
-    String notice = null;
+    Frame notice = null;
     if (freed != null) {
-      notice = Messages.notify(new Notification(null, event.user(), WsMessageTypes.NOTIFY_FREE, freed,
-        freed + ", which you watch, is free now", event.timestamp()));
+      notice = encoder.apply(Messages.notify(new Notification(null, event.user(), WsMessageTypes.NOTIFY_FREE, freed,
+        freed + ", which you watch, is free now", event.timestamp())));
     }
-    return new OutboundEvent(event.seq(), frames, EventMessages.changesFiles(event), freed, notice,
+    return new OutboundEvent(event.seq(), frames, single, EventMessages.changesFiles(event), freed, notice,
       EventMessages.adminOnly(event), roleChange(event));
   }
 

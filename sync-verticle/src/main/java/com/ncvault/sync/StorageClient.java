@@ -30,6 +30,6 @@ final class StorageClient {
   /** The file list exactly as GET /api/files shows it, encoded as a FILE_LIST_UPDATED. */
   Future<Snapshot> fileList() {
     return storage.listFiles(ListFiles.all())
-      .map(list -> new Snapshot(list.seq(), Messages.fileListUpdated(list.seq(), list.json())));
+      .map(list -> new Snapshot(list.seq(), Frame.shared(Messages.fileListUpdated(list.seq(), list.json()))));
   }
 }

@@ -131,7 +131,7 @@ final class SyncNode {
     if (notification.to() == null) {
       return;
     }
-    String frame = Messages.notify(notification);
+    Frame frame = Frame.shared(Messages.notify(notification));
     for (Hub hub : hubs.values()) {
       hub.run(() -> hub.toUser(notification.to(), frame));
     }
@@ -174,7 +174,7 @@ final class SyncNode {
     Context socketContext = handoff.context() != null ? handoff.context() : context;
     socketContext.runOnContext(v -> {
       Hub hub = hubs.computeIfAbsent(Thread.currentThread(), thread -> new Hub(socketContext));
-      int proto = handoff.proto() == 2 ? 2 : 1;
+      int proto = handoff.proto() == 2 || handoff.proto() == 3 ? handoff.proto() : 1;
       new ClientSession(handoff.socket(), handoff.user(), handoff.role(), proto, handoff.since(), handoff.expiresAt(), hub, this,
         settings, storage, recent, vertx).start();
     });
@@ -292,7 +292,7 @@ final class SyncNode {
       presenceDirty = false;
       publishPresence();
     }
-    String frame = Messages.presence(presence.view());
+    Frame frame = Frame.shared(Messages.presence(presence.view()));
     for (Hub hub : hubs.values()) {
       hub.run(() -> hub.broadcast(frame));
     }

@@ -97,6 +97,28 @@ class EventMessagesTest {
     assertThat(back).isEqualTo(original);
     OutboundEvent encoded = OutboundEvent.encode(back);
     assertThat(encoded.frames()).hasSize(2);
-    assertThat(encoded.freeNotice()).contains("\"kind\":\"free\"").contains("which you watch, is free now");
+    assertThat(encoded.freeNotice().text()).contains("\"kind\":\"free\"").contains("which you watch, is free now");
+  }
+
+  @Test
+  void theProtoThreeMessageCarriesAllOfTheSeqOnce() {
+    DomainEvent override = event(EventTypes.OVERRIDE, file("unlocked", null),
+      new JsonObject().put("formerHolder", "bob").put("reason", "bob is on holiday"));
+    JsonObject single = EventMessages.single(override);
+    assertThat(single.getString("type")).isEqualTo("EVENT");
+    assertThat(single.getLong("seq")).isEqualTo(7);
+    JsonObject payload = single.getJsonObject("payload");
+    assertThat(payload.getJsonArray("changes")).containsExactly("FILE_UNLOCKED");
+    assertThat(payload.getString("reason")).isEqualTo("override");
+    assertThat(payload.getString("formerHolder")).isEqualTo("bob");
+    assertThat(payload.getString("event_type")).isEqualTo("override");
+    assertThat(payload.getJsonObject("file").getString("status")).isEqualTo("unlocked");
+    assertThat(payload.containsKey("seq")).as("the envelope's seq only").isFalse();
+
+    JsonObject user = EventMessages.single(new DomainEvent(8, EventTypes.USER_CREATED, null, "admin", T, null, null,
+      new JsonObject().put("username", "carol"), null)).getJsonObject("payload");
+    assertThat(user.getJsonArray("changes")).isEmpty();
+    assertThat(user.containsKey("file")).isFalse();
+    assertThat(user.getString("user")).isEqualTo("admin");
   }
 }

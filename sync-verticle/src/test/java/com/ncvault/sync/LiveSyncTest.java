@@ -183,13 +183,13 @@ class LiveSyncTest {
   void aClientThatMissedVeryManyEventsGetsASnapshotInsteadOfAReplay(Vertx vertx, VertxTestContext ctx) {
     SyncHarness.start(vertx).compose(node -> node.undeploySync().compose(v -> {
       node.storage.commit(EventTypes.CREATE, FILE, "alice");
-      for (int i = 0; i < ClientSession.MAX_REPLAY; i++) {
+      for (int i = 0; i < ClientStream.MAX_REPLAY; i++) {
         node.storage.commit(i % 2 == 0 ? EventTypes.CHECKOUT : EventTypes.CANCEL, FILE, "alice");
       }
       return node.deploySync();
     }).compose(v -> node.connect("bob", 2, 0L)).compose(bob -> bob.awaitType("FILE_LIST_UPDATED").map(bob)))
       .onComplete(ctx.succeeding(bob -> ctx.verify(() -> {
-        assertThat(bob.ofType("FILE_LIST_UPDATED").get(0).getLong("seq")).isEqualTo(ClientSession.MAX_REPLAY + 1);
+        assertThat(bob.ofType("FILE_LIST_UPDATED").get(0).getLong("seq")).isEqualTo(ClientStream.MAX_REPLAY + 1);
         assertThat(bob.activitySeqs()).isEmpty();
         ctx.completeNow();
       })));

@@ -20,7 +20,7 @@ class SnapshotSharingTest {
   });
 
   private static Snapshot at(long seq) {
-    return new Snapshot(seq, "{\"seq\":" + seq + "}");
+    return new Snapshot(seq, Frame.text("{\"seq\":" + seq + "}"));
   }
 
   @Test

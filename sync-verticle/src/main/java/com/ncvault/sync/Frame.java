@@ -1,0 +1,92 @@
+package com.ncvault.sync;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One server-to-client text message, UTF-8 encoded once into a buffer that every socket writes.
+ * Each write takes a view of the same bytes (own read position, no copy): {@code writeTextMessage}
+ * would encode the String again for every socket.
+ *
+ * <p>The bytes are never reference counted (the garbage collector frees them, nothing can release
+ * them early); the buffer is of the unpooled kind, which Vert.x passes on to the transport without
+ * copying it. Immutable and safe to share between event loops.
+ */
+final class Frame {
+
+  /**
+   * Messages encoded in this JVM: a diagnostic that shows fan-out costs one encoding per message,
+   * not one per socket (the encode-once test reads it).
+   */
+  private static final LongAdder ENCODED = new LongAdder();
+
+  private final ByteBuf bytes;
+
+  private Frame(ByteBuf bytes) {
+    this.bytes = bytes;
+  }
+
+  /**
+   * Encodes {@code json} (the text of one message) for many sockets: into direct memory, which the
+   * transport sends from as it is (a heap buffer is copied into direct memory on every write).
+   */
+  static Frame shared(String json) {
+    ENCODED.increment();
+    byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer direct = ByteBuffer.allocateDirect(utf8.length).put(utf8).flip();
+    // A wrapped JDK buffer is freed by the collector; releasing it does nothing.
+    return new Frame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct)));
+  }
+
+  /**
+   * Encodes {@code json} for one socket (an answer, an ERROR, a replay read from storage): on the
+   * heap, where a short-lived buffer costs the least.
+   */
+  static Frame text(String json) {
+    ENCODED.increment();
+    return new Frame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  static long encoded() {
+    return ENCODED.sum();
+  }
+
+  int length() {
+    return bytes.readableBytes();
+  }
+
+  /** The message's text, decoded again: for tests and logs, never on the write path. */
+  String text() {
+    return bytes.toString(bytes.readerIndex(), bytes.readableBytes(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Writes the message to {@code socket} as one text frame, or as a text frame and continuations
+   * of at most {@code maxFrameBytes} each when it is longer (as {@code writeTextMessage} would split it).
+   */
+  void writeTo(ServerWebSocket socket, int maxFrameBytes) {
+    int length = length();
+    if (length <= maxFrameBytes) {
+      socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, bytes.duplicate(), true));
+      return;
+    }
+    for (int offset = 0; offset < length; offset += maxFrameBytes) {
+      int size = Math.min(maxFrameBytes, length - offset);
+      WebSocketFrameType type = offset == 0 ? WebSocketFrameType.TEXT : WebSocketFrameType.CONTINUATION;
+      socket.writeFrame(new WebSocketFrameImpl(type, bytes.slice(bytes.readerIndex() + offset, size),
+        offset + size >= length));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return text();
+  }
+}
