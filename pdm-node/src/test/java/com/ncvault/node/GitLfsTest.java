@@ -2,6 +2,7 @@ package com.ncvault.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ncvault.node.browser.Browser;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.Timeout;
  * and bob, with the vault as their LFS server. A lock taken with {@code git lfs lock} is the vault's
  * checkout (live on the WebSocket, in the file list), bob cannot take it nor push over it, alice's
  * unlock frees it live, an admin's override in the vault ends it for git too, and LFS objects pushed
- * by one clone reach the other through the vault's content store unchanged.
+ * by one clone reach the other through the vault's content store unchanged. Where Chromium is
+ * installed (always under CI, which the browser tests require), bob's page shows the lock come and go.
  */
 class GitLfsTest {
 
@@ -36,6 +39,8 @@ class GitLfsTest {
   private static final String VAULT_CONTENT = "%\nO1234 (VAULT)\nG00 X0. Y0.\nM30\n%\n";
   private static final String ALICES_PROGRAM = "%\nO1234 (ALICE)\nT1 M06\nG01 X25. Y10. F400.\nM30\n%\n";
   private static final String BOBS_PROGRAM = "%\nO1234 (BOB)\nT2 M06\nG01 X30. Y12. F350.\nM30\n%\n";
+
+  private static final Duration LIVE = Duration.ofSeconds(10);
 
   private static Vertx vertx;
   private static TestNode node;
@@ -92,8 +97,21 @@ class GitLfsTest {
     assertThat(NodeApi.sha256(bobsClone.read(FILE))).isEqualTo(NodeApi.sha256(ALICES_PROGRAM.getBytes(StandardCharsets.UTF_8)));
     assertThat(bobsClone.git("lfs", "ls-files").ok()).contains(FILE);
 
-    // Alice's git lfs lock is the vault's checkout: live on the WebSocket and in the file list.
     DeltaSocket live = DeltaSocket.connect(vertx, node.port(), bob, -1).await();
+    try (Browser bobsPage = Browser.available() ? Browser.open(node.baseUrl()).login("bob", TestNode.passwordOf("bob"))
+      : null) {
+      alicesLockHoldsBobOffUntilSheOrAnAdminEndsIt(alicesClone, bobsClone, live, bobsPage);
+    }
+    live.close().await();
+  }
+
+  /** Bob follows the vault live ({@code bobsPage} null where no browser is installed). */
+  private static void alicesLockHoldsBobOffUntilSheOrAnAdminEndsIt(Repo alicesClone, Repo bobsClone, DeltaSocket live,
+                                                                   Browser bobsPage) throws Exception {
+    // Alice's git lfs lock is the vault's checkout: live on the WebSocket, in bob's page and in the file list.
+    if (bobsPage != null) {
+      bobsPage.waitForLock(FILE, "Free", LIVE);
+    }
     long seq = Long.parseLong(api.call(HttpMethod.GET, "/api/files", bob).send().await().getHeader("X-PDM-Seq"));
     alicesClone.git("lfs", "lock", FILE).ok();
     live.awaitActivity(seq + 1, 10);
@@ -101,7 +119,10 @@ class GitLfsTest {
       assertThat(m.getString("type")).isEqualTo("FILE_LOCKED");
       assertThat(m.getJsonObject("payload").getJsonObject("file").getString("lockedBy")).isEqualTo("alice");
     });
-    JsonObject file = vaultFile();
+    if (bobsPage != null) {
+      bobsPage.waitForLock(FILE, "Locked by alice", LIVE);
+    }
+    JsonObject file = listed();
     assertThat(file.getString("status")).isEqualTo("locked");
     assertThat(file.getString("lockedBy")).isEqualTo("alice");
     assertThat(bobsClone.git("lfs", "locks").ok()).contains(FILE).contains("alice").contains("ID:" + file.getString("lockId"));
@@ -123,7 +144,10 @@ class GitLfsTest {
     alicesClone.git("lfs", "unlock", FILE).ok();
     live.awaitActivity(seq + 1, 10);
     assertThat(live.messages()).anySatisfy(m -> assertThat(m.getString("type")).isEqualTo("FILE_UNLOCKED"));
-    assertThat(vaultFile().getString("status")).isEqualTo("unlocked");
+    if (bobsPage != null) {
+      bobsPage.waitForLock(FILE, "Free", LIVE);
+    }
+    assertThat(listed().getString("status")).isEqualTo("unlocked");
     bobsClone.git("push", "origin", "main").ok();
     alicesClone.git("pull", "origin", "main").ok();
     assertThat(NodeApi.sha256(alicesClone.read(FILE))).isEqualTo(NodeApi.sha256(BOBS_PROGRAM.getBytes(StandardCharsets.UTF_8)));
@@ -135,11 +159,15 @@ class GitLfsTest {
       .sendJsonObject(new JsonObject().put("reason", "alice is on holiday")), 200).await();
     assertThat(bobsClone.git("lfs", "locks").ok()).doesNotContain(FILE);
     assertThat(alicesClone.git("lfs", "locks").ok()).doesNotContain(FILE);
-    live.close().await();
+    if (bobsPage != null) {
+      bobsPage.waitForLock(FILE, "Free", LIVE);
+    }
   }
 
-  private static JsonObject vaultFile() {
-    return NodeApi.json(api.call(HttpMethod.GET, "/api/files/" + FILE, bob).send(), 200).await();
+  /** The file as the REST file list shows it to bob. */
+  private static JsonObject listed() {
+    return NodeApi.json(api.call(HttpMethod.GET, "/api/files", bob).send(), 200).await().getJsonArray("12XXXXX")
+      .stream().map(JsonObject.class::cast).filter(f -> f.getString("filename").equals(FILE)).findFirst().orElseThrow();
   }
 
   /** One clone: its own user, the vault as its LFS server, that user's password from a credential helper. */
