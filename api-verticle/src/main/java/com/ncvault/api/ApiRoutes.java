@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * The route table: every route of the node with the least role that may call it. The role checks
- * happen here and nowhere else (see {@link ApiRouter}); docs/openapi.yaml describes the same routes.
+ * happen here (see {@link ApiRouter}), except two of the Git LFS routes whose need depends on the
+ * body (see {@link LfsRoutes}); docs/openapi.yaml describes the same routes.
  */
 final class ApiRoutes {
 
