@@ -18,7 +18,9 @@ import java.util.Map;
 
 /**
  * Git LFS objects: blobs of the content store recorded in {@code lfs_objects} (so the start-up sweep
- * keeps them) and nowhere else; no file, revision or event refers to them.
+ * keeps them) and nowhere else; no file, revision or event refers to them. In a cluster the node
+ * that received an object records that it holds it, like a revision's content; another node asked
+ * for it fetches it from a holder (checked against its SHA-256) before answering.
  */
 final class LfsObjectStore {
 
@@ -28,16 +30,23 @@ final class LfsObjectStore {
   private final Pool pool;
   private final BlobStore blobs;
   private final Lane blobLane;
+  private final NodeRegistry registry;
+  private final BlobFetcher fetcher;
   private final Clock clock;
 
-  LfsObjectStore(Pool pool, BlobStore blobs, Lane blobLane, Clock clock) {
+  LfsObjectStore(Pool pool, BlobStore blobs, Lane blobLane, NodeRegistry registry, BlobFetcher fetcher, Clock clock) {
     this.pool = pool;
     this.blobs = blobs;
     this.blobLane = blobLane;
+    this.registry = registry;
+    this.fetcher = fetcher;
     this.clock = clock;
   }
 
-  /** The asked objects that are recorded and whose content this node holds. */
+  /**
+   * The asked objects that are recorded and whose content this node holds, fetching from another
+   * node those it lacks; one that no node can provide now is left out.
+   */
   Future<LfsObjects> find(LfsObjectQuery query) {
     if (query.oids().isEmpty()) {
       return Future.succeededFuture(new LfsObjects(List.of()));
@@ -48,11 +57,16 @@ final class LfsObjectStore {
       in.append(i == 0 ? "" : ", ").append("#{o").append(i).append('}');
       params.put("o" + i, query.oids().get(i));
     }
-    return Database.run(pool, "SELECT sha256 FROM lfs_objects WHERE sha256 IN (" + in + ")", params)
+    return Database.run(pool, "SELECT sha256, size FROM lfs_objects WHERE sha256 IN (" + in + ")", params)
       .compose(rows -> {
+        List<Future<Void>> local = new ArrayList<>();
         List<String> recorded = new ArrayList<>();
-        rows.forEach(row -> recorded.add(row.getString("sha256")));
-        return blobLane.run(() -> {
+        rows.forEach(row -> {
+          String sha256 = row.getString("sha256");
+          recorded.add(sha256);
+          local.add(fetcher.ensureLocal(sha256, Rows.num(row, "size")).recover(unavailable -> Future.succeededFuture()));
+        });
+        return Future.all(local).transform(fetched -> blobLane.run(() -> {
           List<StoredBlob> present = new ArrayList<>();
           for (String sha256 : recorded) {
             long size = blobs.sizeOf(sha256);
@@ -61,7 +75,7 @@ final class LfsObjectStore {
             }
           }
           return new LfsObjects(present);
-        });
+        }));
       });
   }
 
@@ -84,7 +98,9 @@ final class LfsObjectStore {
       }).transform(ignored -> Future.failedFuture(e)))
       .compose(blob -> Database.run(pool, INSERT, Map.of("sha256", r.oid(), "size", r.size(), "user", r.user(),
           "now", clock.millis()))
-        .map(blob)
-        .recover(e -> Dialect.isUniqueViolation(e) ? Future.succeededFuture(blob) : Future.failedFuture(e)));
+        .<Void>mapEmpty()
+        .recover(e -> Dialect.isUniqueViolation(e) ? Future.succeededFuture() : Future.failedFuture(e))
+        .compose(v -> registry.recordHere(r.oid()))
+        .map(blob));
   }
 }

@@ -87,7 +87,7 @@ public final class StorageService implements StorageApi {
     this.activity = activity;
     this.prober = vertx.createSharedWorkerExecutor("pdm-probe", 1);
     this.access = new Access(db.pool());
-    this.lfsObjects = new LfsObjectStore(db.pool(), blobs, lanes.blob(), Clock.systemUTC());
+    this.lfsObjects = new LfsObjectStore(db.pool(), blobs, lanes.blob(), registry, fetcher, Clock.systemUTC());
   }
 
   /**
