@@ -63,6 +63,9 @@ final class LfsRoutes {
     JsonObject body = Input.jsonBody(ctx);
     String path = Input.requiredString(body, "path", MAX_PATH);
     String filename = filenameOf(path);
+    if (filename.isBlank() || filename.length() > StorageLimits.MAX_FILENAME) {
+      throw noVaultFile(path, filename);
+    }
     String message = LOCK_MESSAGE + path;
     storage.checkout(new Checkout(filename, user.username(), user.role(),
         message.length() <= StorageLimits.MAX_TEXT ? message : null))

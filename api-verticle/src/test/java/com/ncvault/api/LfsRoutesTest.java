@@ -119,6 +119,7 @@ class LfsRoutesTest {
     HttpResponse<Buffer> response = lock(basic("paul", FakeStorage.PASSWORD), "src/post/fanuc.pst");
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.bodyAsJsonObject().getString("message")).contains("not a vault file").contains("fanuc.pst");
+    assertThat(lock(basic("paul", FakeStorage.PASSWORD), "src/post/").statusCode()).isEqualTo(404);
   }
 
   @Test
