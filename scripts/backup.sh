@@ -62,10 +62,10 @@ referenced=$work/referenced.txt
 
 if [ -n "$pg_uri" ]; then
   pg_dump --format=custom --no-owner --file="$work/database.pgdump" "$pg_uri"
-  # The contents the dump itself refers to, from its revisions table (not the live one, which may
-  # already hold revisions newer than the snapshot).
-  pg_restore --data-only --table=revisions --file=- "$work/database.pgdump" | awk '
-    /^COPY [^ ]*revisions \(/ {
+  # The contents the dump itself refers to, from its revisions and Git LFS objects tables (not the
+  # live ones, which may already hold revisions newer than the snapshot).
+  pg_restore --data-only --table=revisions --table=lfs_objects --file=- "$work/database.pgdump" | awk '
+    /^COPY [^ ]*(revisions|lfs_objects) \(/ {
       cols = $0; sub(/^[^(]*\(/, "", cols); sub(/\).*$/, "", cols)
       n = split(cols, names, ", "); for (i = 1; i <= n; i++) if (names[i] == "sha256") col = i
       copying = 1; next
@@ -76,7 +76,7 @@ if [ -n "$pg_uri" ]; then
   database_file=database.pgdump
 else
   h2_sql "${data_dirs[0]}" "BACKUP TO '$work/database.h2.zip'; CALL CSVWRITE('$work/referenced.csv', \
-'SELECT DISTINCT sha256 FROM revisions ORDER BY 1', 'writeColumnHeader=false')"
+'SELECT sha256 FROM revisions UNION SELECT sha256 FROM lfs_objects ORDER BY 1', 'writeColumnHeader=false')"
   tr -d '"\r' < "$work/referenced.csv" | sort -u > "$referenced"
   rm "$work/referenced.csv"
   database_file=database.h2.zip

@@ -22,7 +22,8 @@ final class ApiRouter {
   private ApiRouter() {
   }
 
-  static Router create(Vertx vertx, List<ApiRoute> routes, Authenticator authenticator, SecurityHeaders headers) {
+  static Router create(Vertx vertx, List<ApiRoute> routes, Authenticator authenticator, LfsAuth lfsAuth,
+                       SecurityHeaders headers) {
     Router router = Router.router(vertx);
     router.route().handler(headers::handle).handler(new AccessLog());
     BodyHandler jsonBody = BodyHandler.create(false).setBodyLimit(JSON_BODY_LIMIT);
@@ -32,7 +33,7 @@ final class ApiRouter {
         route.handler(jsonBody);
       }
       if (spec.access() != Access.PUBLIC) {
-        route.handler(guard(authenticator, spec));
+        route.handler(guard(authenticator, lfsAuth, spec));
       }
       route.handler(spec.handler());
     }
@@ -53,7 +54,7 @@ final class ApiRouter {
   }
 
   /** Authenticates the caller, then applies the route's access rule (CSRF, least role). */
-  private static Handler<RoutingContext> guard(Authenticator authenticator, ApiRoute spec) {
+  private static Handler<RoutingContext> guard(Authenticator authenticator, LfsAuth lfsAuth, ApiRoute spec) {
     boolean queryTokenAllowed = spec.body() == ApiRoute.Body.UPGRADE;
     return ctx -> {
       HttpServerRequest request = ctx.request();
@@ -61,7 +62,8 @@ final class ApiRouter {
         // Streamed bodies must wait for the handler; it resumes the request once it reads.
         request.pause();
       }
-      authenticator.authenticate(request, queryTokenAllowed)
+      (spec.login() == ApiRoute.Login.GIT ? lfsAuth.authenticate(ctx)
+        : authenticator.authenticate(request, queryTokenAllowed))
         .onSuccess(user -> {
           ctx.put(SessionUser.CONTEXT_KEY, user);
           Optional<PdmError> refusal = spec.access().refusal(user, request.method(), request.getHeader(Access.CSRF_HEADER));

@@ -11,12 +11,14 @@ import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.PATCH;
 import static io.vertx.core.http.HttpMethod.POST;
+import static io.vertx.core.http.HttpMethod.PUT;
 
 import java.util.List;
 
 /**
  * The route table: every route of the node with the least role that may call it. The role checks
- * happen here and nowhere else (see {@link ApiRouter}); docs/openapi.yaml describes the same routes.
+ * happen here (see {@link ApiRouter}), except two of the Git LFS routes whose need depends on the
+ * body (see {@link LfsRoutes}); docs/openapi.yaml describes the same routes.
  */
 final class ApiRoutes {
 
@@ -25,7 +27,8 @@ final class ApiRoutes {
 
   static List<ApiRoute> table(AuthRoutes auth, FileRoutes files, ZipDownload zip, ProgramRoutes programs,
                               DashboardRoutes dashboard,
-                              AdminRoutes admin, SystemRoutes system, WebSocketGate webSocket, InternalRoutes internal) {
+                              AdminRoutes admin, SystemRoutes system, WebSocketGate webSocket, InternalRoutes internal,
+                              LfsRoutes lfs) {
     return List.of(
       new ApiRoute(POST, "/api/auth/login", PUBLIC, JSON, auth::login),
       new ApiRoute(POST, "/api/auth/logout", PUBLIC, JSON, auth::logout),
@@ -68,6 +71,16 @@ final class ApiRoutes {
       new ApiRoute(GET, "/health", PUBLIC, JSON, system::health),
       new ApiRoute(GET, "/metrics", PUBLIC, JSON, system::metrics),
       new ApiRoute(GET, WebSocketGate.PATH, VIEWER, UPGRADE, webSocket::notAnUpgrade),
+      // Git LFS clients (docs/lfs.md): HTTP Basic or Bearer, never the cookie. A batch asking to
+      // upload also needs the programmer role, and a forced unlock the admin role (checked by LfsRoutes).
+      new ApiRoute(POST, "/lfs/locks", PROGRAMMER, JSON, lfs::createLock, ApiRoute.Login.GIT),
+      new ApiRoute(GET, "/lfs/locks", VIEWER, JSON, lfs::listLocks, ApiRoute.Login.GIT),
+      new ApiRoute(POST, "/lfs/locks/verify", VIEWER, JSON, lfs::verifyLocks, ApiRoute.Login.GIT),
+      new ApiRoute(POST, "/lfs/locks/:id/unlock", PROGRAMMER, JSON, lfs::unlock, ApiRoute.Login.GIT),
+      new ApiRoute(POST, "/lfs/objects/batch", VIEWER, JSON, lfs::batch, ApiRoute.Login.GIT),
+      new ApiRoute(GET, "/lfs/objects/:oid", VIEWER, JSON, lfs::download, ApiRoute.Login.GIT),
+      new ApiRoute(PUT, "/lfs/objects/:oid", PROGRAMMER, STREAM, lfs::upload, ApiRoute.Login.GIT),
+      new ApiRoute(POST, "/lfs/objects/:oid/verify", PROGRAMMER, JSON, lfs::verifyObject, ApiRoute.Login.GIT),
       // Other nodes, not users: the handler checks the cluster secret instead of a login.
       new ApiRoute(GET, "/internal/blobs/:sha256", PUBLIC, JSON, internal::blob));
   }

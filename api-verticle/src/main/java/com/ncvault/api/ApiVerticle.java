@@ -65,11 +65,13 @@ public class ApiVerticle extends VerticleBase {
     SecurityHeaders headers = new SecurityHeaders(peers);
     OriginPolicy origins = new OriginPolicy(config.liveOrigins(), peers::origins);
     DeletedContent deletedContent = new DeletedContent(storage);
+    Uploads uploads = new Uploads(vertx, config.incomingDir(), config.maxUploadBytes(), uploadSlots);
     WebSocketGate webSockets = new WebSocketGate(vertx, origins, authenticator, headers);
     return Future.all(openApi, version, throttle).compose(loaded -> {
+      LfsAuth lfsAuth = new LfsAuth(authenticator, storage, throttle.result(), tokens, Clock.systemUTC());
       router = ApiRouter.create(vertx, ApiRoutes.table(
         new AuthRoutes(storage, tokens, throttle.result(), origins, config.tls(), config.tokenTtlSeconds()),
-        new FileRoutes(storage, new Uploads(vertx, config.incomingDir(), config.maxUploadBytes(), uploadSlots),
+        new FileRoutes(storage, uploads,
           new ContentResponder(),
           new ListCompression(vertx), deletedContent,
           new CopiesGate(storage, config.replicationFactor(), config.replicationWaitMs())),
@@ -79,7 +81,8 @@ public class ApiVerticle extends VerticleBase {
         new AdminRoutes(vertx, storage, authenticator),
         new SystemRoutes(vertx, storage, config, peers, version.result(), openApi.result()),
         webSockets,
-        new InternalRoutes(storage, ClusterSecret.of(config.clusterSecret()))), authenticator, headers);
+        new InternalRoutes(storage, ClusterSecret.of(config.clusterSecret())),
+        new LfsRoutes(storage, uploads, config.maxUploadBytes())), authenticator, lfsAuth, headers);
       return vertx.createHttpServer(serverOptions(config))
         // Upgrades of /ws skip the router: a live socket keeps nothing of it.
         .requestHandler(request -> {

@@ -53,6 +53,13 @@ final class Authenticator {
     });
   }
 
+  /** The caller a bearer token names (for Git LFS clients, see {@link LfsAuth}). */
+  Future<SessionUser> bearer(String token) {
+    return verifier.verify(token).compose(session -> session.liveOnly()
+      ? Future.failedFuture(new PdmError(ErrorCode.UNAUTHENTICATED, "This token only opens live connections"))
+      : Future.succeededFuture(new SessionUser(session, SessionUser.Source.BEARER)));
+  }
+
   /** Called after an admin changed or deleted a user, so the change applies on this node at once. */
   void forget(String username) {
     verifier.forget(username);

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -108,8 +109,17 @@ final class HttpErrors {
       return;
     }
     boolean bodyUnread = !request.isEnded();
+    // Git LFS clients print the top-level "message" and ask git for a password after a Basic challenge.
+    boolean lfs = request.path() != null && request.path().startsWith(LfsRoutes.PREFIX + "/");
+    JsonObject body = error.toHttpBody();
+    if (lfs) {
+      body.put("message", error.getMessage());
+      if (error.code() == ErrorCode.UNAUTHENTICATED) {
+        response.putHeader("WWW-Authenticate", LfsAuth.CHALLENGE);
+      }
+    }
     response.setStatusCode(error.code().status())
-      .putHeader(HttpHeaders.CONTENT_TYPE, Replies.JSON)
+      .putHeader(HttpHeaders.CONTENT_TYPE, lfs ? LfsRoutes.MEDIA_TYPE : Replies.JSON)
       .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
     Object retryAfter = error.details().getValue("retryAfterSeconds");
     if (retryAfter != null) {
@@ -118,7 +128,7 @@ final class HttpErrors {
     if (bodyUnread) {
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
-    response.end(error.toHttpBody().toBuffer());
+    response.end(body.toBuffer());
     if (bodyUnread) {
       discardThenClose(vertx, request);
     }

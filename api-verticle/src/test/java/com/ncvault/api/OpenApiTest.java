@@ -84,7 +84,10 @@ class OpenApiTest {
   void everyOperationHasResponsesAndErrorsUseTheErrorShape() {
     assertThat(document.get("openapi").asText()).startsWith("3.0");
     document.get("components").get("responses").fields().forEachRemaining(response ->
-      assertThat(response.getValue().at("/content/application~1json/schema/$ref").asText())
+      assertThat(response.getKey().equals("LfsError")
+        // Git LFS clients print the top-level message; the vault's error object is beside it
+        ? response.getValue().at("/content/application~1vnd.git-lfs+json/schema/properties/error/$ref").asText()
+        : response.getValue().at("/content/application~1json/schema/$ref").asText())
         .as("shared response %s", response.getKey()).isEqualTo("#/components/schemas/Error"));
     document.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
       if (!METHODS.contains(operation.getKey())) {
@@ -95,7 +98,12 @@ class OpenApiTest {
       for (Iterator<Map.Entry<String, JsonNode>> it = responses.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> response = it.next();
         int status = Integer.parseInt(response.getKey());
-        if (status >= 400 && !path.getKey().equals("/health")) {
+        if (status >= 400 && path.getKey().startsWith("/lfs/")) {
+          JsonNode node = response.getValue();
+          assertThat(node.has("$ref") ? node.get("$ref").asText() : node.at(
+            "/content/application~1vnd.git-lfs+json/schema/properties/message/type").asText())
+            .as("%s %s %s", operation.getKey(), path.getKey(), status).isIn("#/components/responses/LfsError", "string");
+        } else if (status >= 400 && !path.getKey().equals("/health")) {
           JsonNode node = response.getValue();
           String ref = node.has("$ref") ? node.get("$ref").asText()
             : node.at("/content/application~1json/schema/$ref").asText();

@@ -5,6 +5,7 @@ import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.PATCH;
 import static io.vertx.core.http.HttpMethod.POST;
+import static io.vertx.core.http.HttpMethod.PUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ncvault.contract.Roles;
@@ -58,6 +59,8 @@ class RoleTableTest {
   }
 
   private static final String F = FakeStorage.SAMPLE;
+  private static final Buffer OBJECT = Buffer.buffer("G0 X0 (an LFS object)\n");
+  private static final String OID = FakeStorage.sha256(OBJECT);
   private static final AtomicInteger UNIQUE = new AtomicInteger();
   private static TestApi api;
   private static Map<String, TestApi.Session> sessions;
@@ -145,7 +148,26 @@ class RoleTableTest {
       // A plain GET (no upgrade) passes the guard and is then refused as a bad upgrade.
       new Case(GET, "/ws", "/ws", v, 400, empty()),
       // Node to node: a login does not count, only the cluster secret (which this api has none of).
-      new Case(GET, "/internal/blobs/:sha256", "/internal/blobs/" + "0".repeat(64), null, 403, empty()));
+      new Case(GET, "/internal/blobs/:sha256", "/internal/blobs/" + "0".repeat(64), null, 403, empty()),
+      new Case(POST, "/lfs/locks", "/lfs/locks", p, 201, json(new JsonObject().put("path", "nc/" + F)),
+        user -> release()),
+      new Case(GET, "/lfs/locks", "/lfs/locks?path=" + F, v, 200, empty()),
+      new Case(POST, "/lfs/locks/verify", "/lfs/locks/verify", v, 200, json(new JsonObject())),
+      // an id no lock has: the role check passes, then the lock is not found
+      new Case(POST, "/lfs/locks/:id/unlock", "/lfs/locks/no-such-lock/unlock", p, 404, json(new JsonObject())),
+      new Case(POST, "/lfs/objects/batch", "/lfs/objects/batch", v, 200, json(new JsonObject()
+        .put("operation", "download").put("objects", new io.vertx.core.json.JsonArray()))),
+      new Case(PUT, "/lfs/objects/:oid", "/lfs/objects/" + OID, p, 200,
+        request -> request.putHeader("Content-Type", "application/octet-stream").sendBuffer(OBJECT)),
+      new Case(GET, "/lfs/objects/:oid", "/lfs/objects/" + "0".repeat(64), v, 404, empty()),
+      new Case(POST, "/lfs/objects/:oid/verify", "/lfs/objects/" + "0".repeat(64) + "/verify", p, 404,
+        json(new JsonObject().put("oid", "0".repeat(64)).put("size", 1))));
+  }
+
+  /** Nobody holds the sample. */
+  private static Future<?> release() {
+    return api.storage.getFile(F).compose(file -> file.lockedBy() == null ? Future.succeededFuture()
+      : api.storage.cancelCheckout(new FileAction(F, file.lockedBy(), null)));
   }
 
   /** {@code user} holds the sample's lock (taken from whoever held it). */

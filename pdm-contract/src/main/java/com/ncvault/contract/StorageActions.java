@@ -61,6 +61,11 @@ public final class StorageActions {
   /** {@link StorageApi#deleteUser}. */
   public static final String USERS_DELETE = "users.delete";
 
+  /** {@link StorageApi#lfsObjects}. */
+  public static final String LFS_OBJECTS = "lfs.objects";
+  /** {@link StorageApi#storeLfsObject}. */
+  public static final String LFS_STORE = "lfs.store";
+
   /** {@link StorageApi#localBlob}. */
   public static final String BLOBS_LOCAL = "blobs.local";
   /** {@link StorageApi#nodes}. */

@@ -141,6 +141,23 @@ public interface StorageApi {
   /** Admin only. 409 for yourself or the last admin. */
   Future<Void> deleteUser(UserAction request);
 
+  // --- Git LFS objects ---
+
+  /**
+   * Which of the asked Git LFS objects this node's content store holds as LFS objects (content
+   * stored by {@link #storeLfsObject}; LFS objects are not vault files and appear in no list). 400
+   * for an id that is not a SHA-256.
+   */
+  Future<LfsObjects> lfsObjects(LfsObjectQuery query);
+
+  /**
+   * Programmer: moves an uploaded Git LFS object into the content store once its SHA-256 and size
+   * are the ones the client announced (400 validation_failed otherwise, the upload dropped), and
+   * records it as an LFS object so that it is kept. Storing an object held already changes nothing.
+   * The staged upload is always consumed or deleted.
+   */
+  Future<StoredBlob> storeLfsObject(StoreLfsObject request);
+
   // --- nodes ---
 
   /** A blob of THIS node's store (never fetched elsewhere); 400 malformed SHA-256, 404 not held here. */
@@ -509,6 +526,30 @@ public interface StorageApi {
     }
   }
 
+  /** Git LFS object ids (SHA-256, lower-case hex), at most {@link StorageLimits#MAX_LFS_OBJECTS}. */
+  record LfsObjectQuery(List<String> oids) {
+    public LfsObjectQuery {
+      if (oids == null || oids.size() > StorageLimits.MAX_LFS_OBJECTS) {
+        throw StorageLimits.invalid(ErrorCode.VALIDATION, "objects", "Ask for 1 to " + StorageLimits.MAX_LFS_OBJECTS
+          + " objects at a time");
+      }
+      oids = List.copyOf(oids);
+      oids.forEach(StorageLimits::lfsOid);
+    }
+  }
+
+  /** oid and size: what the client announced; staged: what it sent. */
+  record StoreLfsObject(String oid, long size, String user, String role, StagedUpload staged) {
+    public StoreLfsObject {
+      oid = StorageLimits.lfsOid(oid);
+      user = required("user", user);
+      role = roleOrNull(role);
+      if (staged == null) {
+        throw new PdmError(ErrorCode.BAD_REQUEST, "The upload is missing");
+      }
+    }
+  }
+
   record CopiesWait(String sha256, int copies, long waitMs) {
     public CopiesWait {
       sha256 = required("sha256", sha256);
@@ -633,6 +674,10 @@ public interface StorageApi {
    * same name carries the deleted one's).
    */
   record Account(String username, String role, String createdAt, long sessionsSince, String id) {
+  }
+
+  /** The LFS objects of a {@link LfsObjectQuery} that this node holds (path and size of each). */
+  record LfsObjects(List<StoredBlob> present) {
   }
 
   /** A blob of this node's store, for sending it to another node. */

@@ -123,6 +123,8 @@ public final class StorageBinding {
     Map.entry(StorageActions.USERS_UPDATE, op(StorageApi.RoleChange.class, StorageApi::changeRole)),
     Map.entry(StorageActions.USERS_PASSWORD, op(StorageApi.PasswordChange.class, StorageApi::setPassword)),
     Map.entry(StorageActions.USERS_DELETE, op(StorageApi.UserAction.class, StorageApi::deleteUser)),
+    Map.entry(StorageActions.LFS_OBJECTS, op(StorageApi.LfsObjectQuery.class, StorageApi::lfsObjects)),
+    Map.entry(StorageActions.LFS_STORE, op(StorageApi.StoreLfsObject.class, StorageApi::storeLfsObject)),
     Map.entry(StorageActions.BLOBS_LOCAL, op(String.class, StorageApi::localBlob)),
     Map.entry(StorageActions.NODES_LIST, noBody(StorageApi::nodes)),
     Map.entry(StorageActions.NODES_DECOMMISSION, op(StorageApi.Decommission.class, StorageApi::decommissionNode)),
@@ -283,6 +285,16 @@ public final class StorageBinding {
     @Override
     public Future<Void> deleteUser(UserAction request) {
       return call(StorageActions.USERS_DELETE, request);
+    }
+
+    @Override
+    public Future<LfsObjects> lfsObjects(LfsObjectQuery query) {
+      return call(StorageActions.LFS_OBJECTS, query);
+    }
+
+    @Override
+    public Future<StoredBlob> storeLfsObject(StoreLfsObject request) {
+      return call(StorageActions.LFS_STORE, request);
     }
 
     @Override

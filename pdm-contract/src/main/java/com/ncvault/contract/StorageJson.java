@@ -10,6 +10,8 @@ import com.ncvault.contract.StorageApi.DashboardQuery;
 import com.ncvault.contract.StorageApi.DiffQuery;
 import com.ncvault.contract.StorageApi.EventsQuery;
 import com.ncvault.contract.StorageApi.FactsFilter;
+import com.ncvault.contract.StorageApi.LfsObjectQuery;
+import com.ncvault.contract.StorageApi.StoreLfsObject;
 import com.ncvault.contract.StorageApi.FileAction;
 import com.ncvault.contract.StorageApi.HistoryQuery;
 import com.ncvault.contract.StorageApi.ListFiles;
@@ -139,6 +141,10 @@ public final class StorageJson {
       text(b, "password"), text(b, "user")))),
     Map.entry(StorageActions.USERS_DELETE, (s, b) -> s.deleteUser(new UserAction(text(b, "username"),
       text(b, "user")))),
+    Map.entry(StorageActions.LFS_OBJECTS, (s, b) -> s.lfsObjects(new LfsObjectQuery(b.getJsonArray("oids") == null
+      ? null : b.getJsonArray("oids").stream().map(String.class::cast).toList()))),
+    Map.entry(StorageActions.LFS_STORE, (s, b) -> s.storeLfsObject(new StoreLfsObject(text(b, "oid"),
+      b.getLong("size", -1L), text(b, "user"), text(b, "role"), staged(b)))),
     Map.entry(StorageActions.BLOBS_LOCAL, (s, b) -> s.localBlob(text(b, "sha256"))),
     Map.entry(StorageActions.NODES_LIST, (s, b) -> s.nodes()),
     Map.entry(StorageActions.NODES_DECOMMISSION, (s, b) -> s.decommissionNode(new Decommission(text(b, "name"),

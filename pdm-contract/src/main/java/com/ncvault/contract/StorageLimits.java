@@ -102,6 +102,17 @@ public final class StorageLimits {
     return value.strip();
   }
 
+  /** The most Git LFS objects one batch request may name (the client sends up to 100). */
+  public static final int MAX_LFS_OBJECTS = 1000;
+
+  /** A Git LFS object id: a SHA-256 in lower-case hex; 400 validation_failed otherwise. */
+  public static String lfsOid(String value) {
+    if (value == null || !value.matches("[0-9a-f]{64}")) {
+      throw invalid(ErrorCode.VALIDATION, "oid", "An object id is a SHA-256: 64 lower-case hex digits");
+    }
+    return value;
+  }
+
   /** A lock id as checkout hands it out (a UUID); longer text is no lock id. */
   public static final int MAX_LOCK_ID = 64;
 

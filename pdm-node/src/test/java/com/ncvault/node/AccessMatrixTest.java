@@ -117,6 +117,35 @@ class AccessMatrixTest {
     return freeFile().compose(name -> api.checkout(pat, name).map(name));
   }
 
+  /** The lock id of a file pat holds. */
+  private static Future<String> patsLock() {
+    return heldByPat().compose(name -> NodeApi.json(api.call(HttpMethod.GET, "/api/files/" + name, admin).send(), 200))
+      .map(file -> file.getString("lockId"));
+  }
+
+  /** The content of a Git LFS object an admin pushed, and its id. */
+  private static final Buffer LFS_OBJECT = Buffer.buffer("G0 X0 (an LFS object)\n");
+
+  private static Future<String> storedObject() {
+    String oid = NodeApi.sha256(LFS_OBJECT);
+    return status(request(HttpMethod.PUT, "/lfs/objects/" + oid, admin).putHeader("Content-Type",
+      "application/octet-stream").sendBuffer(LFS_OBJECT)).map(oid);
+  }
+
+  /** git lfs lock of the file {@code fixture} makes, by its path in a repository. */
+  private static Call lfsLock(Fixture fixture) {
+    return token -> fixture.make().compose(name -> status(request(HttpMethod.POST, "/lfs/locks", token)
+      .putHeader("Content-Type", "application/vnd.git-lfs+json")
+      .sendJsonObject(new JsonObject().put("path", "programs/" + name))));
+  }
+
+  /** A batch request for the one object {@link #LFS_OBJECT}. */
+  private static Call lfsBatch(String operation) {
+    return json(HttpMethod.POST, "/lfs/objects/batch", new JsonObject().put("operation", operation)
+      .put("objects", new io.vertx.core.json.JsonArray().add(new JsonObject().put("oid", NodeApi.sha256(LFS_OBJECT))
+        .put("size", LFS_OBJECT.length()))));
+  }
+
   /** A file pat created and an admin deleted. */
   private static Future<String> deletedFile() {
     return freeFile().compose(name -> NodeApi.json(api.call(HttpMethod.DELETE, "/api/files/" + name, admin).send(), 200)
@@ -299,6 +328,26 @@ class AccessMatrixTest {
                                                                                                                                          401, 403, 403, 403, 404),
       row("POST /api/admin/nodes/{name}/reinstate",        "a node in service",      on(AccessMatrixTest::thisNode, post, "/api/admin/nodes/{}/reinstate", null),
                                                                                                                                          401, 403, 403, 403, 404),
+      // Git LFS (docs/lfs.md): the same locks and the same roles; the "other programmer" is not the holder.
+      row("POST /lfs/locks",                               "a free file",            lfsLock(AccessMatrixTest::freeFile),                401, 403, 201, 201, 201),
+      row("POST /lfs/locks",                               "a file pat holds",       lfsLock(AccessMatrixTest::heldByPat),               401, 403, 409, 409, 409),
+      row("POST /lfs/locks",                               "no such vault file",     lfsLock(() -> Future.succeededFuture("9999999_NO.nc")),
+                                                                                                                                         401, 403, 404, 404, 404),
+      row("GET /lfs/locks",                                "any",                    plain(get, "/lfs/locks?limit=5"),                   401, 200, 200, 200, 200),
+      row("POST /lfs/locks/verify",                        "any",                    json(post, "/lfs/locks/verify", new JsonObject()),  401, 200, 200, 200, 200),
+      row("POST /lfs/locks/{id}/unlock",                   "pat's lock",             on(AccessMatrixTest::patsLock, post, "/lfs/locks/{}/unlock", new JsonObject()),
+                                                                                                                                         401, 403, 200, 403, 403),
+      row("POST /lfs/locks/{id}/unlock",                   "pat's lock, forced",     on(AccessMatrixTest::patsLock, post, "/lfs/locks/{}/unlock", new JsonObject().put("force", true)),
+                                                                                                                                         401, 403, 200, 403, 200),
+      row("POST /lfs/objects/batch",                       "a download",             lfsBatch("download"),                               401, 200, 200, 200, 200),
+      row("POST /lfs/objects/batch",                       "an upload",              lfsBatch("upload"),                                 401, 403, 200, 200, 200),
+      row("PUT /lfs/objects/{oid}",                        "an object",              token -> status(request(HttpMethod.PUT, "/lfs/objects/" + NodeApi.sha256(LFS_OBJECT), token)
+                                                                                       .putHeader("Content-Type", "application/octet-stream").sendBuffer(LFS_OBJECT)),
+                                                                                                                                         401, 403, 200, 200, 200),
+      row("GET /lfs/objects/{oid}",                        "a stored object",        on(AccessMatrixTest::storedObject, get, "/lfs/objects/{}", null),
+                                                                                                                                         401, 200, 200, 200, 200),
+      row("POST /lfs/objects/{oid}/verify",                "a stored object",        on(AccessMatrixTest::storedObject, post, "/lfs/objects/{}/verify", new JsonObject().put("oid", NodeApi.sha256(LFS_OBJECT)).put("size", LFS_OBJECT.length())),
+                                                                                                                                         401, 403, 200, 200, 200),
       row("GET /internal/blobs/{sha256}",                  "no cluster secret",      blob(null),                                         401, 401, 401, 401, 401),
       row("GET /internal/blobs/{sha256}",                  "a wrong cluster secret", blob("a guess"),                                    403, 403, 403, 403, 403),
       row("GET /internal/blobs/{sha256}",                  "the cluster secret",     blob(CLUSTER_SECRET),                               200, 200, 200, 200, 200),

@@ -56,7 +56,7 @@ class BackupRestoreTest {
       Scripts.Run backedUp = Scripts.run(Scripts.testBuild(), "backup.sh", "--h2", "--data", node.dataDir().toString(),
         "--out", backup.toString());
       assertThat(backedUp.exitCode()).as(backedUp.output()).isZero();
-      assertThat(backedUp.output()).contains("and 4 contents into " + backup);
+      assertThat(backedUp.output()).contains("and 5 contents into " + backup);
 
       // A damaged backup is refused before anything is written.
       Path damaged = backups.resolve("damaged");
@@ -104,12 +104,12 @@ class BackupRestoreTest {
       Scripts.Run incomplete = Scripts.run(Map.of(), "backup.sh", "--pg", database.uri(), "--data",
         emptyStore.toString(), "--out", backup.toString());
       assertThat(incomplete.exitCode()).as("content missing from the data directories given").isEqualTo(1);
-      assertThat(incomplete.output()).contains("No intact copy of 4 content(s)");
+      assertThat(incomplete.output()).contains("No intact copy of 5 content(s)");
       assertThat(backup).as("an incomplete backup is not left behind").doesNotExist();
       Scripts.Run backedUp = Scripts.run(Map.of(), "backup.sh", "--pg", database.uri(), "--data",
         node.dataDir().toString(), "--out", backup.toString());
       assertThat(backedUp.exitCode()).as(backedUp.output()).isZero();
-      assertThat(backedUp.output()).contains("and 4 contents into " + backup);
+      assertThat(backedUp.output()).contains("and 5 contents into " + backup);
       Scripts.Run whileServing = Scripts.run(Map.of(), "restore.sh", "--from", backup.toString(), "--pg",
         database.uri(), "--data", node.dataDir().toString(), "--replace");
       assertThat(whileServing.exitCode()).as("a restore under a running node is refused").isEqualTo(1);
@@ -131,7 +131,10 @@ class BackupRestoreTest {
     }
   }
 
-  /** Text and binary programs, minor and major check-ins: four contents, six revisions. */
+  /** A Git LFS object (docs/lfs.md): content of the store that no revision refers to. */
+  private static final Buffer LFS_OBJECT = Buffer.buffer("(a post-processor, kept through Git LFS)\n");
+
+  /** Text and binary programs, minor and major check-ins, a Git LFS object: five contents, six revisions. */
   private static Contents fill(TestNode node) {
     NodeApi api = new NodeApi(vertx, node.port());
     String admin = api.adminToken().await();
@@ -159,6 +162,9 @@ class BackupRestoreTest {
     // a revision whose content an earlier one already has: stored once, referred to twice
     api.checkout(alice, part).await();
     record(revisions, api.checkin(alice, part, model, "the first stock again").await(), model);
+    String oid = NodeApi.sha256(LFS_OBJECT);
+    assertThat(api.call(HttpMethod.PUT, "/lfs/objects/" + oid, alice).putHeader("Content-Type", "application/octet-stream")
+      .sendBuffer(LFS_OBJECT).await().statusCode()).isEqualTo(200);
     long latest = api.latestSeq(admin).await();
     api.close();
     return new Contents(revisions, latest);
@@ -187,6 +193,9 @@ class BackupRestoreTest {
       }
     }
     assertThat(downloaded).as("every revision, downloaded, with its SHA-256").isEqualTo(before.revisions());
+    Buffer object = api.call(HttpMethod.GET, "/lfs/objects/" + NodeApi.sha256(LFS_OBJECT), alice).send()
+      .compose(r -> TestNode.expect(r, 200)).await().body();
+    assertThat(NodeApi.sha256(object)).as("the Git LFS object").isEqualTo(NodeApi.sha256(LFS_OBJECT));
 
     api.checkout(alice, "1234567_BK.nc").await();
     List<JsonObject> after = api.eventsSince(admin, before.latestSeq()).await();

@@ -12,6 +12,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,6 +114,16 @@ class LogSecrecyTest {
     api.client().get("/api/files?token=" + patAgain + "&access_token=" + pat + "&password=" + queryPassword)
       .send().await();
     api.client().get("/api/files?q=x&tok%65n=" + patAgain).send().await();
+    // Git LFS clients send the password itself with every request (HTTP Basic)
+    String lfsWrongPassword = unique("lfs-wrong-password");
+    for (String password : List.of(secondPassword, lfsWrongPassword)) {
+      String basic = java.util.Base64.getEncoder().encodeToString(("pat:" + password).getBytes(StandardCharsets.UTF_8));
+      secrets.addAll(List.of(password, basic));
+      assertThat(api.client().post("/lfs/objects/batch").putHeader("Authorization", "Basic " + basic)
+        .sendJsonObject(new JsonObject().put("operation", "download").put("objects", new io.vertx.core.json.JsonArray()))
+        .await().statusCode()).as("git lfs with the password " + (password.equals(secondPassword) ? "right" : "wrong"))
+        .isEqualTo(password.equals(secondPassword) ? 200 : 401);
+    }
 
     String expired = TestTokens.sign(signingKey, TestTokens.claims("admin", TestTokens.accountIdOf(admin), "admin", -60));
     String unsigned = TestTokens.unsigned(TestTokens.claims("admin", TestTokens.accountIdOf(admin), "admin", 3600).put("note", unique("forged")));

@@ -47,7 +47,7 @@ final class Sql {
   static final String REVISIONS_OF = "SELECT * FROM revisions WHERE filename = #{filename} "
     + "ORDER BY major DESC, minor DESC";
   static final String REVISION = "SELECT * FROM revisions WHERE filename = #{filename} AND revision = #{revision}";
-  static final String REFERENCED_BLOBS = "SELECT DISTINCT sha256 FROM revisions";
+  static final String REFERENCED_BLOBS = "SELECT sha256 FROM revisions UNION SELECT sha256 FROM lfs_objects";
 
   /** Takes the next #{count} seqs for one commit's events (the row lock serialises committers until commit). */
   static final String ADVANCE_SEQ = "UPDATE counters SET current_value = current_value + #{count} WHERE name = 'seq'";

@@ -59,6 +59,7 @@ public final class StorageService implements StorageApi {
   private final GroupCommit commits;
   private final WorkerExecutor prober;
   private final Access access;
+  private final LfsObjectStore lfsObjects;
   /** The last probe of database and blob store; /health answers from it without waiting for anything. */
   private volatile Probe lastProbe = new Probe("unknown", "unknown", 0);
   private boolean probing;
@@ -86,6 +87,7 @@ public final class StorageService implements StorageApi {
     this.activity = activity;
     this.prober = vertx.createSharedWorkerExecutor("pdm-probe", 1);
     this.access = new Access(db.pool());
+    this.lfsObjects = new LfsObjectStore(db.pool(), blobs, lanes.blob(), registry, fetcher, Clock.systemUTC());
   }
 
   /**
@@ -306,6 +308,16 @@ public final class StorageService implements StorageApi {
   @Override
   public Future<Void> deleteUser(UserAction request) {
     return guard("users.delete", () -> users.delete(request));
+  }
+
+  @Override
+  public Future<LfsObjects> lfsObjects(LfsObjectQuery query) {
+    return guard("lfs.objects", () -> lfsObjects.find(query));
+  }
+
+  @Override
+  public Future<StoredBlob> storeLfsObject(StoreLfsObject request) {
+    return guard("lfs.store", () -> lfsObjects.store(request));
   }
 
   @Override

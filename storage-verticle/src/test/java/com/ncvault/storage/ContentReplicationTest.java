@@ -80,6 +80,25 @@ class ContentReplicationTest {
   }
 
   @Test
+  void aGitLfsObjectPushedToOneNodeIsFetchedByTheOtherWhenItIsAskedFor() throws IOException {
+    JsonObject staged = a.storage.stage("(a post-processor)\n".getBytes(StandardCharsets.UTF_8));
+    String oid = staged.getString("sha256");
+    a.storage.call(StorageActions.LFS_STORE, new JsonObject().put("oid", oid).put("size", staged.getLong("size"))
+      .put("user", "alice").put("role", "programmer").put("staged", staged));
+
+    JsonObject present = b.storage.call(StorageActions.LFS_OBJECTS, new JsonObject().put("oids",
+      new io.vertx.core.json.JsonArray().add(oid))).getJsonArray("present").getJsonObject(0);
+
+    Path path = Path.of(present.getString("path"));
+    assertThat(path).startsWith(b.dataDir);
+    assertThat(Files.readString(path)).isEqualTo("(a post-processor)\n");
+    assertThat(b.incomingFiles()).isEmpty();
+    a.closeEndpoint();
+    assertThat(b.storage.call(StorageActions.LFS_OBJECTS, new JsonObject().put("oids",
+      new io.vertx.core.json.JsonArray().add(oid))).getJsonArray("present")).as("now held here too").hasSize(1);
+  }
+
+  @Test
   void contentThatDoesNotMatchItsHashIsDiscardedAndTheNextNodeIsAsked() throws IOException {
     JsonObject created = a.create("1234567_OP20.nc", PROGRAM);
     HttpServer liar = await(b.vertx.createHttpServer()

@@ -660,6 +660,39 @@ public class MemoryStorage implements StorageApi {
     });
   }
 
+  // --- Git LFS objects ---
+
+  private final Map<String, Long> lfsObjects = new HashMap<>();
+
+  @Override
+  public synchronized Future<LfsObjects> lfsObjects(LfsObjectQuery query) {
+    List<StoredBlob> present = new ArrayList<>();
+    for (String oid : query.oids()) {
+      if (lfsObjects.containsKey(oid) && blobs.sizeOf(oid) >= 0) {
+        present.add(new StoredBlob(oid, blobs.pathOf(oid).toString(), blobs.sizeOf(oid)));
+      }
+    }
+    return Future.succeededFuture(new LfsObjects(present));
+  }
+
+  @Override
+  public Future<StoredBlob> storeLfsObject(StoreLfsObject r) {
+    StagedUpload staged = r.staged();
+    Future<Void> checked = attempt(() -> {
+      Access.requireClaimedRole(r.role(), Roles.PROGRAMMER);
+      if (staged.size() != r.size() || !r.oid().equals(staged.sha256())) {
+        throw new PdmError(ErrorCode.VALIDATION, "The object sent is not the announced one");
+      }
+      return null;
+    });
+    return ingestOrDiscard(checked, staged).map(v -> {
+      synchronized (this) {
+        lfsObjects.put(r.oid(), r.size());
+      }
+      return new StoredBlob(r.oid(), blobs.pathOf(r.oid()).toString(), r.size());
+    });
+  }
+
   // --- nodes ---
 
   @Override

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,6 +94,35 @@ abstract class PersistentStorageBehaviour extends StorageBehaviour {
     assertThat(latestSeq()).isEqualTo(seq + 1);
     assertThat(storage.call(StorageActions.USERS_AUTHENTICATE, new JsonObject().put("username", ADMIN)
       .put("password", ADMIN_PASSWORD)).getString("role")).isEqualTo(Roles.ADMIN);
+  }
+
+  @Test
+  void aGitLfsObjectIsKeptOnlyWhenItsContentIsItsIdAndSurvivesTheSweepOfUnreferencedContentAtStart() {
+    JsonObject staged = stage("an LFS object");
+    String oid = staged.getString("sha256");
+    JsonObject request = new JsonObject().put("oid", oid).put("size", staged.getLong("size")).put("user", "alice")
+      .put("role", Roles.PROGRAMMER);
+    JsonObject other = stage("something else");
+    assertError(storage.failure(StorageActions.LFS_STORE, request.copy().put("staged", other)), 400,
+      "validation_failed");
+    assertThat(Path.of(other.getString("path"))).doesNotExist();
+    assertError(storage.failure(StorageActions.LFS_STORE, request.copy().put("role", Roles.VIEWER)
+      .put("staged", stage("an LFS object"))), 403, "forbidden");
+    JsonObject query = new JsonObject().put("oids", new io.vertx.core.json.JsonArray().add(oid).add("0".repeat(64)));
+    assertThat(storage.call(StorageActions.LFS_OBJECTS, query).getJsonArray("present")).isEmpty();
+
+    long seq = latestSeq();
+    assertThat(storage.call(StorageActions.LFS_STORE, request.copy().put("staged", staged)).getString("sha256"))
+      .isEqualTo(oid);
+    assertThat(storage.call(StorageActions.LFS_STORE, request.copy().put("staged", stage("an LFS object")))
+      .getLong("size")).as("stored again: nothing changes").isEqualTo(staged.getLong("size"));
+    restart(new JsonObject());
+
+    JsonObject present = storage.call(StorageActions.LFS_OBJECTS, query).getJsonArray("present").getJsonObject(0);
+    assertThat(present.getString("sha256")).isEqualTo(oid);
+    assertThat(Path.of(present.getString("path"))).hasContent("an LFS object");
+    assertThat(latestSeq()).as("objects are no vault files: no event").isEqualTo(seq);
+    assertThat(storage.call(StorageActions.FILES_LIST, new JsonObject()).encode()).doesNotContain(oid);
   }
 
   @Test
