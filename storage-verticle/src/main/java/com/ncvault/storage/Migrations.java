@@ -131,6 +131,16 @@ public final class Migrations {
     return new Migrations(list);
   }
 
+  /**
+   * These scripts and one more: what a node of the next version knows (a test stands for that
+   * version's migration with a script of its own).
+   */
+  public Migrations plus(String name, String text) {
+    List<Script> more = new ArrayList<>(scripts);
+    more.add(Script.of(name, text));
+    return new Migrations(more);
+  }
+
   /** The scripts up to {@code version}: what a node of an older version knows. */
   public Migrations upTo(int version) {
     return new Migrations(scripts.stream().filter(s -> s.version() <= version).toList());
