@@ -55,7 +55,7 @@ class PlainRulesTest {
 
   private static FileRow row(String lockedBy, boolean deleted) {
     return new FileRow("a.nc", "Misc", "", "1.0", 1, "x", 1, 1, deleted, lockedBy, lockedBy == null ? null : 0L,
-      null, lockedBy == null ? null : "lock-of-" + lockedBy);
+      null, lockedBy == null ? null : "lock-of-" + lockedBy, "draft", null);
   }
 
   @Test
@@ -78,7 +78,7 @@ class PlainRulesTest {
   @Test
   void aFileRowsJsonIsTheFileInfoRecordsJson() {
     FileRow locked = new FileRow("1234567_A.nc", "12XXXXX", "d", "1.2", 42, "ab", 1000, 2000, false, "bob", 3000L, "m",
-      "0b6c2f4e-8f7d-4a52-9a39-0d4c1f1e2a77");
+      "0b6c2f4e-8f7d-4a52-9a39-0d4c1f1e2a77", "released", "1.1");
     assertThat(locked.toJson()).isEqualTo(io.vertx.core.json.JsonObject.mapFrom(locked.toInfo()));
     FileRow free = row(null, true);
     assertThat(free.toJson()).isEqualTo(io.vertx.core.json.JsonObject.mapFrom(free.toInfo()));

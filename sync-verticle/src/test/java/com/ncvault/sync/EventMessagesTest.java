@@ -16,7 +16,7 @@ class EventMessagesTest {
 
   private static FileInfo file(String status, String lockedBy) {
     return new FileInfo("1234567.mcam", "12XXXXX", "op 10", "1.2", 10, "ab", T, T, false, status, lockedBy,
-      lockedBy == null ? null : T, lockedBy == null ? null : "fixing", lockedBy == null ? null : "lock-1");
+      lockedBy == null ? null : T, lockedBy == null ? null : "fixing", lockedBy == null ? null : "lock-1", "draft", null);
   }
 
   private static DomainEvent event(String type, FileInfo file, JsonObject details) {
