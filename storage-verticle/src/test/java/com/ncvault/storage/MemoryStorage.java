@@ -93,6 +93,7 @@ public class MemoryStorage implements StorageApi {
     users.clear();
     files.clear();
     revisions.clear();
+    transitions.clear();
     programs.clear();
     log.clear();
     oldestKept = 1;
