@@ -168,7 +168,7 @@ export function openTransitionModal(file, { user, rules, onDone }) {
   const ok = h('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'modal-confirm' } }, 'Change state');
   const cancel = button('Cancel', { dataset: { testid: 'modal-cancel' } });
   const form = h('form', { class: 'form', novalidate: true },
-    h('p', null, `${file.filename} is ${stateLabel(file)} (rev ${file.revision}).`),
+    h('p', null, `Now: ${stateLabel(file)}, revision ${file.revision}.`),
     h('label', { for: select.id }, 'New state'), select,
     commentLabel, comment, signature, error,
     h('div', { class: 'modal-foot' }, cancel, ok));
