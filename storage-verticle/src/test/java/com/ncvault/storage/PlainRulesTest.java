@@ -194,4 +194,27 @@ class PlainRulesTest {
     assertThat(Dialect.isUnreachable(new java.sql.SQLException("lock timeout", "HYT00"))).isFalse();
     assertThat(Dialect.isUnreachable(new IllegalStateException("a bug"))).isFalse();
   }
+
+  @Test
+  void theLifecycleIsConfiguredAsRulesAndABadRuleStopsTheStartNamingTheKey() {
+    com.ncvault.contract.Lifecycle lifecycle = com.ncvault.contract.Lifecycle.defaults();
+    assertThat(lifecycle.targets("draft")).containsExactly("review", "obsolete");
+    assertThat(lifecycle.targets("review")).containsExactly("released", "draft", "obsolete");
+    assertThat(lifecycle.targets("obsolete")).containsExactly("draft");
+    assertThat(lifecycle.rule("review", "released").orElseThrow().signature()).isTrue();
+    assertThat(lifecycle.rule("review", "released").orElseThrow().role()).isEqualTo("approver");
+    assertThat(lifecycle.rule("draft", "review").orElseThrow().comment()).isTrue();
+    assertThat(lifecycle.rule("draft", "released")).isEmpty();
+
+    var fromText = com.ncvault.contract.Lifecycle.parse(
+      "[{\"from\":\"*\",\"to\":\"released\",\"role\":\"admin\",\"comment\":true}]");
+    assertThat(fromText.targets("draft")).containsExactly("released");
+    assertThat(fromText.targets("released")).isEmpty();
+    for (String bad : java.util.List.of("[{\"from\":\"draft\",\"to\":\"shipped\",\"role\":\"admin\"}]",
+      "[{\"from\":\"draft\",\"to\":\"review\",\"role\":\"boss\"}]",
+      "[{\"from\":\"draft\",\"to\":\"review\",\"role\":\"admin\",\"comment\":\"yes\"}]", "not json", "[1]")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> com.ncvault.contract.Lifecycle.parse(bad))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lifecycleTransitions");
+    }
+  }
 }

@@ -47,6 +47,21 @@ class EventMessagesTest {
   }
 
   @Test
+  void aTransitionChangesTheFilesStateWithItsSeqAndSaysFromWhereToWhere() {
+    DomainEvent release = event(EventTypes.TRANSITION, file("unlocked", null),
+      new JsonObject().put("from", "review").put("to", "released").put("signed", true).put("sha256", "ab"));
+    List<JsonObject> messages = EventMessages.of(release);
+    assertThat(messages).extracting(m -> m.getString("type")).containsExactly("FILE_STATE_CHANGED", "ACTIVITY");
+    assertThat(messages).allMatch(m -> m.getLong("seq") == 7);
+    JsonObject payload = messages.get(0).getJsonObject("payload");
+    assertThat(payload.getString("from")).isEqualTo("review");
+    assertThat(payload.getString("to")).isEqualTo("released");
+    assertThat(payload.getBoolean("signed")).isTrue();
+    assertThat(EventMessages.changesFiles(release)).as("proto 1 clients get the new list").isTrue();
+    assertThat(EventMessages.freedFile(release)).isNull();
+  }
+
+  @Test
   void aCheckinThatKeepsTheLockOnlyAddsARevision() {
     DomainEvent keep = event(EventTypes.CHECKIN, file("locked", "alice"), new JsonObject().put("keepLocked", true));
     assertThat(types(keep)).containsExactly("REVISION_ADDED", "ACTIVITY");
