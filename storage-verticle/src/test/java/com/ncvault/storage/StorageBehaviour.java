@@ -1025,4 +1025,26 @@ abstract class StorageBehaviour extends StorageTestBase {
     assertThat(storage.call(StorageActions.FILES_TRANSITION, transition("part.nc", ADMIN, "draft", null, null))
       .getString("state")).isEqualTo("draft");
   }
+
+  @Test
+  void twoApproversReleasingAtOnceGetOneReleaseAndOneRefusal() {
+    createUser("alice", "programmer");
+    createUser("quinn", "approver");
+    createUser("rita", "approver");
+    create("part.nc", NC, "alice");
+    storage.call(StorageActions.FILES_TRANSITION, transition("part.nc", "alice", "review", "please", null));
+    long before = latestSeq();
+    var quinn = storage.send(StorageActions.FILES_TRANSITION,
+      transition("part.nc", "quinn", "released", null, "quinn-password"));
+    var rita = storage.send(StorageActions.FILES_TRANSITION,
+      transition("part.nc", "rita", "released", null, "rita-password"));
+    StorageClient.settle(List.of(quinn, rita));
+    assertThat(List.of(quinn, rita).stream().filter(StorageClient::succeeds).count()).isEqualTo(1);
+    var lost = StorageClient.succeeds(quinn) ? rita : quinn;
+    assertError(StorageClient.failure(lost, "the second release"), 409, "transition_not_allowed");
+    assertThat(latestSeq()).isEqualTo(before + 1);
+    JsonObject history = storage.call(StorageActions.FILES_HISTORY, new JsonObject().put("filename", "part.nc"));
+    assertThat(history.getJsonArray("transitions").stream().map(JsonObject.class::cast)
+      .filter(t -> t.getBoolean("signed")).count()).isEqualTo(1);
+  }
 }
