@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fm from '../../main/resources/webroot/js/filemodel.js';
 import { baseName, buildView, cardActions, checkinParams, downloadName, filesFromGroups, groupOf, isBinaryName, isFiltering, matchesFilter,
   nameDiffers, sameFile, searchWords } from '../../main/resources/webroot/js/filemodel.js';
 
@@ -143,4 +144,26 @@ test('a check-in names the checkout it was prepared under, and no lock when the 
 
 test('a new lock id makes a file look changed', () => {
   assert.equal(sameFile(file('a.nc', { lockId: 'one' }), file('a.nc', { lockId: 'two' })), false);
+});
+
+test('the lifecycle: the transitions a role may make from a file\'s state, its badge and the state filter', () => {
+  const rules = [
+    { from: 'draft', to: 'review', role: 'programmer', comment: true, signature: false },
+    { from: 'review', to: 'released', role: 'approver', comment: false, signature: true },
+    { from: 'review', to: 'draft', role: 'approver', comment: true, signature: false },
+    { from: 'released', to: 'obsolete', role: 'admin', comment: false, signature: false },
+  ];
+  const review = { filename: 'a.nc', state: 'review', revision: '1.1', releasedRevision: '1.0' };
+  assert.deepEqual(fm.transitionsFor(review, 'programmer', rules), []);
+  assert.deepEqual(fm.transitionsFor(review, 'approver', rules).map((r) => r.to), ['released', 'draft']);
+  assert.deepEqual(fm.transitionsFor(review, 'admin', rules).map((r) => r.to), ['released', 'draft']);
+  assert.deepEqual(fm.transitionsFor({ filename: 'old.nc' }, 'programmer', rules).map((r) => r.to), ['review'],
+    'a file without a state is a draft');
+  assert.equal(fm.stateLabel(review), 'review \u00b7 1.0 released');
+  assert.equal(fm.stateLabel({ state: 'released', releasedRevision: '1.0' }), 'released');
+  assert.ok(fm.cardActions(review, { username: 'q', role: 'approver' }, new Set(), { rules }).includes('lifecycle'));
+  assert.ok(!fm.cardActions(review, { username: 'p', role: 'programmer' }, new Set(), { rules }).includes('lifecycle'));
+  assert.ok(fm.matchesFilter(review, { state: 'review' }, 'me'));
+  assert.ok(!fm.matchesFilter(review, { state: 'released' }, 'me'));
+  assert.ok(fm.isFiltering({ state: 'draft' }));
 });

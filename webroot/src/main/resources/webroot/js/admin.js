@@ -5,10 +5,11 @@ import { formatDuration, formatTime, formatSize } from './format.js';
 import { confirmModal } from './modals.js';
 import { passwordProblem, usernameProblem } from './userrules.js';
 
-const ROLES = ['viewer', 'programmer', 'admin'];
+const ROLES = ['viewer', 'programmer', 'approver', 'admin'];
 const ROLE_MEANS = {
   viewer: 'reads and downloads, changes nothing.',
   programmer: 'checks files out and in, adds files.',
+  approver: 'also releases files under review (signing with the password) or sends them back to draft.',
   admin: 'also overrides locks, deletes files and manages users.',
 };
 

@@ -171,6 +171,8 @@ export const api = {
   override: (f, reason) => request('POST', `${filePath(f)}/override`, { json: { reason } }),
   remove: (f) => request('DELETE', filePath(f)),
   restore: (f) => request('POST', `${filePath(f)}/restore`, { json: {} }),
+  /** A lifecycle transition: { to, comment, password } (the password only to release). */
+  transition: (f, body) => request('POST', `${filePath(f)}/transition`, { json: body }),
   uploadNew: (upload_, onProgress) => upload('/api/files', upload_, onProgress),
   checkin: (f, upload_, onProgress) => upload(`${filePath(f)}/checkin`, upload_, onProgress),
 

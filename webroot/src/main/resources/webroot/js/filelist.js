@@ -1,7 +1,7 @@
 // The grouped file list. Only open groups hold cards (closed <details> get theirs when opened),
 // and a change to one file redraws that one card (cards are kept in a Map filename -> element).
 import { fillTime, h, timeEl } from './dom.js';
-import { buildView, cardActions, isBinaryName, isFiltering, lockState, sameFile } from './filemodel.js';
+import { buildView, cardActions, isBinaryName, isFiltering, lockState, sameFile, stateLabel, stateOf } from './filemodel.js';
 import { formatSize, formatTime } from './format.js';
 import { contentUrl } from './api.js';
 
@@ -21,6 +21,7 @@ export const LABELS = {
   watch: 'Watch',
   unwatch: 'Stop watching',
   history: 'History',
+  lifecycle: 'State',
   override: 'Override',
   delete: 'Delete',
 };
@@ -32,6 +33,7 @@ const TIPS = {
   watch: 'Tell me when this file is free',
   unwatch: 'Stop telling me when this file is free',
   history: 'Revisions, downloads and differences',
+  lifecycle: 'Send to review, release, back to draft, obsolete',
   override: 'Force unlock (admin)',
   delete: 'Delete the file (admin)',
 };
@@ -60,6 +62,7 @@ function cardTemplates() {
     const card = h('li', { class: 'card', dataset: { testid: 'file-card' } },
       h('div', { class: 'card-head' },
         h('h3', { class: 'card-name', dataset: { testid: 'file-name' } }),
+        h('span', { class: 'badge state-badge', dataset: { testid: 'file-state' } }),
         h('span', { class: 'badge', dataset: { testid: 'file-revision' } })),
       h('p', { class: 'card-desc', dataset: { testid: 'file-description' } }),
       h('p', { class: 'card-meta' }, h('span', { dataset: { testid: 'file-size' } }), ' \u00b7 modified ', h('time')),
@@ -88,9 +91,9 @@ function actionButton(action) {
  * filename, an accessible name that includes it ("Check out 1234567_AB1.nc": a screen reader
  * hears which file), and is disabled while the server cannot be reached.
  */
-export function fileButtons(file, user, watched, { binary, offline }) {
+export function fileButtons(file, user, watched, { binary, offline, rules }) {
   const { buttons } = cardTemplates();
-  return cardActions(file, user, watched, { binary }).map((action) => {
+  return cardActions(file, user, watched, { binary, rules }).map((action) => {
     const button = buttons[action].cloneNode(true);
     button.dataset.filename = file.filename;
     button.setAttribute('aria-label', `${LABELS[action]} ${file.filename}`);
@@ -127,7 +130,8 @@ export function markOffline(el, offline) {
 /** The card and table options that come from the state: binary files by extension, offline. */
 export function viewOptions(state, file) {
   const binaryExtensions = state.settings && state.settings.binaryExtensions;
-  return { binary: isBinaryName(file.filename, binaryExtensions), offline: !state.reachable };
+  const rules = state.settings && state.settings.lifecycle;
+  return { binary: isBinaryName(file.filename, binaryExtensions), offline: !state.reachable, rules };
 }
 
 /** One file card. All user text (filename, description, lock message, names) goes in as text. */
@@ -143,6 +147,7 @@ export function renderCard(file, user, watched, options = { binary: false, offli
   head.firstChild.textContent = file.filename;
   head.lastChild.textContent = `rev ${file.revision}`;
   head.lastChild.setAttribute('aria-label', `revision ${file.revision}`);
+  fillStateBadge(head.children[1], file);
   if (file.description) description.textContent = file.description;
   else description.remove();
   meta.firstChild.textContent = formatSize(file.size);
@@ -155,6 +160,16 @@ export function renderCard(file, user, watched, options = { binary: false, offli
   fillDownload(actions.firstChild, file, options.offline);
   actions.append(...fileButtons(file, user, watched, options));
   return card;
+}
+
+/** The lifecycle badge of a card or a table row: the state, and the released revision behind a newer draft. */
+export function fillStateBadge(badge, file) {
+  const state = stateOf(file);
+  badge.className = `badge state-badge state-${state}`;
+  badge.dataset.state = state;
+  badge.textContent = stateLabel(file);
+  badge.setAttribute('aria-label', `state ${stateLabel(file)}`);
+  return badge;
 }
 
 function loadOpenState(storage) {

@@ -2,6 +2,33 @@
 // Pure: no DOM access, so it runs under Node's test runner as well.
 
 export const STATUS_FILTERS = ['all', 'free', 'locked', 'mine'];
+/** The lifecycle states in their order (docs/lifecycle.md); "all" in the state filter. */
+export const STATES = ['draft', 'review', 'released', 'obsolete'];
+
+/** A file's lifecycle state; files from a server without the lifecycle count as drafts. */
+export function stateOf(file) {
+  return file && STATES.includes(file.state) ? file.state : 'draft';
+}
+
+/**
+ * The states this user may move the file to, from the server's lifecycle rules (settings.lifecycle:
+ * [{from, to, role, comment, signature}]): the rules that start at its state and whose role the user
+ * has. The server decides again.
+ */
+export function transitionsFor(file, role, rules) {
+  const from = stateOf(file);
+  return (rules || []).filter((r) => r.from === from && atLeast(role, r.role));
+}
+
+/**
+ * The card's state badge text: the state, and the released revision when the current one is a newer
+ * draft ("draft \u00b7 1.0 released").
+ */
+export function stateLabel(file) {
+  const state = stateOf(file);
+  if (file.releasedRevision && state !== 'released') return `${state} \u00b7 ${file.releasedRevision} released`;
+  return state;
+}
 export const SORTS = ['name', 'modified'];
 
 /** Part-number grouping: 7 leading digits -> first two + "XXXXX", anything else -> "Misc". */
@@ -81,6 +108,7 @@ export function matchesFilter(file, filter, me) {
     const text = haystack(file);
     for (const word of words) if (!text.includes(word)) return false;
   }
+  if (filter.state && filter.state !== 'all' && stateOf(file) !== filter.state) return false;
   switch (filter.status || 'all') {
     case 'free': return file.status !== 'locked';
     case 'locked': return file.status === 'locked';
@@ -127,7 +155,8 @@ export function buildView(files, filter, me) {
 
 /** True when a filter narrows the list (search text, a status other than "all", or a set of names). */
 export function isFiltering(filter) {
-  return Boolean((filter.q || '').trim()) || (filter.status || 'all') !== 'all' || Boolean(filter.only);
+  return Boolean((filter.q || '').trim()) || (filter.status || 'all') !== 'all' || Boolean(filter.only)
+    || (filter.state || 'all') !== 'all';
 }
 
 /**
@@ -173,7 +202,7 @@ export function checkinParams({ message, major, keepLocked, lockId }) {
   return params;
 }
 
-const ROLE_RANK = { viewer: 0, programmer: 1, admin: 2 };
+const ROLE_RANK = { viewer: 0, programmer: 1, approver: 2, admin: 3 };
 export function atLeast(role, required) {
   return (ROLE_RANK[role] ?? -1) >= ROLE_RANK[required];
 }
@@ -182,7 +211,7 @@ export function atLeast(role, required) {
  * The actions shown on a file card for this user, in display order. The server checks again;
  * this only hides what cannot succeed. A binary file has no viewer.
  */
-export function cardActions(file, user, watched, { binary = false } = {}) {
+export function cardActions(file, user, watched, { binary = false, rules = null } = {}) {
   const role = user ? user.role : 'viewer';
   const state = lockState(file, user ? user.username : null);
   const actions = [];
@@ -193,6 +222,7 @@ export function cardActions(file, user, watched, { binary = false } = {}) {
   if (state === 'other') actions.push(watched && watched.has(file.filename) ? 'unwatch' : 'watch');
   if (!binary) actions.push('viewer');
   actions.push('history');
+  if (transitionsFor(file, role, rules).length > 0) actions.push('lifecycle');
   if (atLeast(role, 'admin')) {
     if (state === 'other') actions.push('override');
     actions.push('delete');
@@ -201,7 +231,7 @@ export function cardActions(file, user, watched, { binary = false } = {}) {
 }
 
 const FIELDS = ['filename', 'group', 'description', 'revision', 'size', 'sha256', 'modifiedAt', 'deleted',
-  'status', 'lockedBy', 'lockedAt', 'lockMessage', 'lockId'];
+  'status', 'lockedBy', 'lockedAt', 'lockMessage', 'lockId', 'state', 'releasedRevision'];
 
 /** Whether two FileInfo objects show the same thing. */
 export function sameFile(a, b) {

@@ -4,7 +4,7 @@
 import { h, fillTime } from './dom.js';
 import { COLUMNS, COLUMN_LABELS, Selection, nextSort, statusText, tableRows } from './tablemodel.js';
 import { formatTime } from './format.js';
-import { fileButtons, fillDownload, flashElement, viewOptions } from './filelist.js';
+import { fileButtons, fillDownload, fillStateBadge, flashElement, viewOptions } from './filelist.js';
 import { lockState, sameFile } from './filemodel.js';
 
 /** Every row has this height (app.css .ftable tbody tr), so a scroll position is a row number. */
@@ -174,7 +174,8 @@ export class FileTable {
     return h('tr', { class: `frow frow-${stateName}${selected ? ' row-selected' : ''}`, 'aria-rowindex': String(index + 2),
       dataset: { testid: 'file-row', filename: file.filename, state: stateName } },
       h('td', { class: 'pick' }, box),
-      h('td', { class: 'col-name' }, h('span', { class: 'fname', title: file.filename }, file.filename)),
+      h('td', { class: 'col-name' }, h('span', { class: 'fname', title: file.filename }, file.filename), ' ',
+        fillStateBadge(h('span', { dataset: { testid: 'row-state' } }), file)),
       h('td', { class: 'col-description', title: file.description || '' }, file.description || ''),
       h('td', { class: `col-status lock-${stateName}`, dataset: { testid: 'row-status' } }, statusText(file, me)),
       h('td', { class: 'col-holder', dataset: { testid: 'row-holder' } }, file.status === 'locked' ? file.lockedBy || '' : ''),

@@ -72,6 +72,7 @@ const VERBS = {
   override: 'overrode the lock on',
   delete: 'deleted',
   restore: 'restored',
+  transition: 'changed the state of',
   user_created: 'created user',
   user_changed: 'changed user',
   user_deleted: 'deleted user',

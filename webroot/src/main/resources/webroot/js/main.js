@@ -9,7 +9,7 @@ import { openViewer } from './viewer.js';
 import { passwordProblem } from './userrules.js';
 import { atLeast } from './filemodel.js';
 import { activityText, isFileEvent, warmUpFormatters } from './format.js';
-import { confirmModal, openCheckinModal, openHistoryModal, openNewFileModal, promptModal } from './modals.js';
+import { confirmModal, openCheckinModal, openHistoryModal, openNewFileModal, openTransitionModal, promptModal } from './modals.js';
 import { formatSize } from './format.js';
 import { createDashboard } from './dashboard.js';
 import { createAdmin } from './admin.js';
@@ -58,6 +58,7 @@ const el = {
   bannerPeer: byId('offline-peer'),
   search: byId('search'),
   statusFilter: byId('status-filter'),
+  stateFilter: byId('state-filter'),
   sort: byId('sort'),
   sortField: byId('sort-field'),
   loadError: byId('files-error'),
@@ -293,6 +294,7 @@ function handleMessage(msg) {
     case 'REVISION_ADDED':
     case 'FILE_DELETED':
     case 'FILE_RESTORED':
+    case 'FILE_STATE_CHANGED':
       if (msg.type === 'FILE_UNLOCKED' && payload.reason === 'override' && payload.formerHolder === me()) suppressToastSeq = msg.seq;
       applyFiles(applyToFiles(store.state.files, msg), { flash: true });
       break;
@@ -447,6 +449,18 @@ const actions = {
     showToast(`Checkout of ${filename} cancelled`, 'success');
   },
   history: ({ filename }) => openHistoryModal(filename, { toast: showToast, settings: store.state.settings }),
+  lifecycle({ filename }) {
+    const file = fileOf(filename);
+    if (!file) return;
+    openTransitionModal(file, {
+      user: store.state.user,
+      rules: store.state.settings && store.state.settings.lifecycle,
+      onDone: (reply) => {
+        applyReply(reply);
+        showToast(`${filename} is now ${reply.state}`, 'success');
+      },
+    });
+  },
   watch({ filename }) {
     if (!live.send({ type: 'WATCH', payload: { filename } })) showToast('Not connected: cannot watch now', 'warning');
   },
@@ -517,6 +531,7 @@ el.search.addEventListener('input', () => {
   searchTimer = setTimeout(() => store.set({ filter: { ...store.state.filter, q: el.search.value } }), SEARCH_DEBOUNCE_MS);
 });
 el.statusFilter.addEventListener('change', () => store.set({ filter: { ...store.state.filter, status: el.statusFilter.value } }));
+el.stateFilter.addEventListener('change', () => store.set({ filter: { ...store.state.filter, state: el.stateFilter.value } }));
 el.sort.addEventListener('change', () => store.set({ filter: { ...store.state.filter, sort: el.sort.value } }));
 
 // ---- views ----

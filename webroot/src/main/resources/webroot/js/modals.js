@@ -3,7 +3,7 @@ import { h, timeEl } from './dom.js';
 import { api, contentUrl } from './api.js';
 import { formatSize, formatTime } from './format.js';
 import { parseUnifiedDiff, renderDiff } from './diff.js';
-import { baseName, checkinParams, downloadName, isBinaryName, nameDiffers } from './filemodel.js';
+import { baseName, checkinParams, downloadName, isBinaryName, nameDiffers, stateLabel, transitionsFor } from './filemodel.js';
 import { openViewer, sniffBinary } from './viewer.js';
 import { backplotPanel } from './backplot.js';
 
@@ -144,6 +144,95 @@ export function promptModal({ title, label, required = false, multiline = false,
       modal.close();
     });
   });
+}
+
+/**
+ * Moves a file to another lifecycle state: the states this user may choose (settings.lifecycle), a
+ * comment (required when the rule says so), and for a release the user's password: releasing is an
+ * electronic signature of the current revision. A refusal is shown in the dialog, which stays open.
+ */
+export function openTransitionModal(file, { user, rules, onDone }) {
+  const choices = transitionsFor(file, user ? user.role : 'viewer', rules);
+  const id = `transition-${++modalIds}`;
+  const select = h('select', { id: `${id}-to`, dataset: { testid: 'transition-to' } },
+    choices.map((r) => h('option', { value: r.to }, r.to)));
+  const comment = h('textarea', { id: `${id}-comment`, rows: 3, maxlength: 2000, dataset: { testid: 'transition-comment' } });
+  const commentLabel = h('label', { for: comment.id });
+  const password = h('input', { id: `${id}-password`, type: 'password', autocomplete: 'current-password',
+    dataset: { testid: 'transition-password' } });
+  const signature = h('div', { class: 'signature', dataset: { testid: 'signature' } },
+    h('p', { class: 'muted' }, `Releasing signs revision ${file.revision} (SHA-256 ${String(file.sha256 || '').slice(0, 12)}\u2026) `
+      + `as ${user ? user.username : ''}: enter your password.`),
+    h('label', { for: password.id }, 'Password'), password);
+  const error = h('p', { class: 'form-error', role: 'alert', dataset: { testid: 'transition-error' } });
+  const ok = h('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'modal-confirm' } }, 'Change state');
+  const cancel = button('Cancel', { dataset: { testid: 'modal-cancel' } });
+  const form = h('form', { class: 'form', novalidate: true },
+    h('p', null, `Now: ${stateLabel(file)}, revision ${file.revision}.`),
+    h('label', { for: select.id }, 'New state'), select,
+    commentLabel, comment, signature, error,
+    h('div', { class: 'modal-foot' }, cancel, ok));
+  const rule = () => choices.find((r) => r.to === select.value);
+  const refresh = () => {
+    const r = rule();
+    commentLabel.textContent = r && r.comment ? 'Comment' : 'Comment (optional)';
+    signature.hidden = !(r && r.signature);
+    ok.textContent = r && r.signature ? 'Sign and release' : `Move to ${select.value}`;
+  };
+  select.addEventListener('change', refresh);
+  refresh();
+  const modal = openModal({ title: `State: ${file.filename}`, testid: 'transition-modal', content: form });
+  cancel.addEventListener('click', modal.close);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const r = rule();
+    if (!r) return;
+    const text = comment.value.trim();
+    if (r.comment && !text) {
+      error.textContent = 'A comment is required for this change.';
+      comment.focus();
+      return;
+    }
+    if (r.signature && !password.value) {
+      error.textContent = 'Releasing needs your password.';
+      password.focus();
+      return;
+    }
+    ok.disabled = true;
+    error.textContent = '';
+    try {
+      const reply = await api.transition(file.filename, { to: r.to, comment: text || undefined,
+        password: r.signature ? password.value : undefined });
+      modal.close();
+      if (onDone) onDone(reply);
+    } catch (err) {
+      error.textContent = err.message;
+      if (err.code === 'bad_signature') {
+        password.value = '';
+        password.focus();
+      }
+    } finally {
+      ok.disabled = false;
+    }
+  });
+  return modal;
+}
+
+/** The lifecycle transitions of a file in its history: who moved it where, and who released what. */
+function transitionsTable(transitions) {
+  if (!transitions || transitions.length === 0) return null;
+  const rows = transitions.map((t) => h('tr', { dataset: { testid: 'transition-row', to: t.to } },
+    cell('From', null, t.from || ''),
+    cell('To', null, t.to || ''),
+    cell('Rev', null, t.revision || ''),
+    cell('By', null, t.user || ''),
+    cell('Time', null, timeEl(t.at, formatTime(t.at))),
+    cell('Signed', null, t.signed ? `signed \u00b7 SHA-256 ${String(t.sha256 || '').slice(0, 12)}\u2026` : ''),
+    cell('Comment', { class: 'wrap' }, t.comment || '')));
+  return h('div', { class: 'table-wrap' }, h('h3', null, 'Lifecycle'),
+    h('table', { class: 'table table-stack', dataset: { testid: 'transitions-table' } },
+      h('thead', null, h('tr', null, ['From', 'To', 'Rev', 'By', 'Time', 'Signed', 'Comment'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', null, rows)));
 }
 
 function progressBlock() {
@@ -325,6 +414,8 @@ export function openHistoryModal(filename, { toast, settings }) {
     .then(([data, isBinary]) => {
       if (!modal.dialog.isConnected) return;
       body.replaceChildren(historyContent(filename, (data && data.revisions) || [], { binary: isBinary, toast }));
+      const lifecycle = transitionsTable(data && data.transitions);
+      if (lifecycle) body.append(lifecycle);
     })
     .catch((err) => {
       body.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, `Cannot load the history: ${err.message}`));

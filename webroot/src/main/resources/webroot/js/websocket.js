@@ -475,7 +475,7 @@ export function expandEvent(msg) {
 }
 
 /** Message types that carry one changed file in payload.file. */
-export const FILE_DELTAS = new Set(['FILE_ADDED', 'FILE_LOCKED', 'FILE_UNLOCKED', 'REVISION_ADDED', 'FILE_DELETED', 'FILE_RESTORED']);
+export const FILE_DELTAS = new Set(['FILE_ADDED', 'FILE_LOCKED', 'FILE_UNLOCKED', 'REVISION_ADDED', 'FILE_DELETED', 'FILE_RESTORED', 'FILE_STATE_CHANGED']);
 
 /**
  * The file state after a message: { files, changed: [filenames], snapshot } or null when the

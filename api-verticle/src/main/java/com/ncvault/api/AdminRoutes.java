@@ -7,6 +7,8 @@ import com.ncvault.contract.StorageApi.RoleChange;
 import com.ncvault.contract.StorageApi.UserAction;
 import com.ncvault.contract.StorageApi.Decommission;
 import com.ncvault.contract.StorageApi.NodeAction;
+import com.ncvault.contract.StorageApi.AuditQuery;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -39,6 +41,29 @@ final class AdminRoutes {
     this.vertx = vertx;
     this.storage = storage;
     this.authenticator = authenticator;
+  }
+
+  /**
+   * The audit trail from {@code from} to {@code to} (days or UTC times, both optional) as CSV, written
+   * off the event loop.
+   */
+  void auditCsv(RoutingContext ctx) {
+    long from = AuditCsv.bound(Input.queryString(ctx, "from", 40), "from", false, 0L);
+    long to = AuditCsv.bound(Input.queryString(ctx, "to", 40), "to", true, Long.MAX_VALUE);
+    SessionUser user = ApiRouter.user(ctx);
+    storage.audit(new AuditQuery(from, to, user.username(), user.role()))
+      .compose(trail -> vertx.executeBlocking(() -> AuditCsv.write(trail), false)
+        .map(csv -> {
+          if (trail.truncated()) {
+            ctx.response().putHeader("X-PDM-Truncated", "true");
+          }
+          return csv;
+        }))
+      .compose(csv -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, AuditCsv.CONTENT_TYPE)
+        .putHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\"")
+        .end(csv))
+      .onFailure(ctx::fail);
   }
 
   void listUsers(RoutingContext ctx) {

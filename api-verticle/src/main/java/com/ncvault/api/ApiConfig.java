@@ -1,6 +1,7 @@
 package com.ncvault.api;
 
 import com.ncvault.contract.ConfigKeys;
+import com.ncvault.contract.Lifecycle;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -31,7 +32,8 @@ record ApiConfig(
   String clusterSecret,
   List<String> peerUrls,
   int replicationFactor,
-  long replicationWaitMs) {
+  long replicationWaitMs,
+  Lifecycle lifecycle) {
 
   static ApiConfig from(JsonObject config) {
     JsonObject c = ConfigKeys.defaults().mergeIn(config == null ? new JsonObject() : config);
@@ -65,7 +67,8 @@ record ApiConfig(
       c.getString(ConfigKeys.CLUSTER_SECRET, ""),
       strings(c.getValue(ConfigKeys.PEER_URLS)),
       ConfigKeys.replicationFactor(c),
-      c.getLong(ConfigKeys.REPLICATION_WAIT_SECONDS) * 1000);
+      c.getLong(ConfigKeys.REPLICATION_WAIT_SECONDS) * 1000,
+      Lifecycle.parse(c.getValue(ConfigKeys.LIFECYCLE_TRANSITIONS)));
   }
 
   /**

@@ -48,6 +48,8 @@ final class ApiRoutes {
       new ApiRoute(POST, "/api/files/:filename/checkout", PROGRAMMER, JSON, files::checkout),
       new ApiRoute(POST, "/api/files/:filename/checkin", PROGRAMMER, STREAM, files::checkin),
       new ApiRoute(POST, "/api/files/:filename/cancel-checkout", PROGRAMMER, JSON, files::cancelCheckout),
+      // who may make which transition is the lifecycle's configuration, checked by storage
+      new ApiRoute(POST, "/api/files/:filename/transition", VIEWER, JSON, files::transition),
       new ApiRoute(POST, "/api/files/:filename/override", ADMIN, JSON, files::override),
       new ApiRoute(DELETE, "/api/files/:filename", ADMIN, JSON, files::delete),
       new ApiRoute(POST, "/api/files/:filename/restore", ADMIN, JSON, files::restore),
@@ -56,6 +58,7 @@ final class ApiRoutes {
       new ApiRoute(GET, "/api/dashboard/activity", VIEWER, JSON, dashboard::activity),
       new ApiRoute(GET, "/api/events", VIEWER, JSON, dashboard::events),
 
+      new ApiRoute(GET, "/api/audit.csv", ADMIN, JSON, admin::auditCsv),
       new ApiRoute(GET, "/api/admin/users", ADMIN, JSON, admin::listUsers),
       new ApiRoute(POST, "/api/admin/users", ADMIN, JSON, admin::createUser),
       new ApiRoute(PATCH, "/api/admin/users/:username", ADMIN, JSON, admin::changeRole),

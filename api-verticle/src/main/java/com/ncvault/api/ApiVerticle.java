@@ -74,7 +74,7 @@ public class ApiVerticle extends VerticleBase {
         new FileRoutes(storage, uploads,
           new ContentResponder(),
           new ListCompression(vertx), deletedContent,
-          new CopiesGate(storage, config.replicationFactor(), config.replicationWaitMs())),
+          new CopiesGate(storage, config.replicationFactor(), config.replicationWaitMs()), throttle.result()),
         new ZipDownload(vertx, storage, deletedContent, config.zipMaxFiles(), config.zipMaxBytes()),
         new ProgramRoutes(storage, deletedContent, drawings, vertx.createSharedWorkerExecutor("pdm-drawing", Drawings.THREADS)),
         new DashboardRoutes(storage, config.staleLockSeconds()),

@@ -16,6 +16,9 @@ import com.ncvault.contract.StorageApi.HistoryQuery;
 import com.ncvault.contract.StorageApi.ListFiles;
 import com.ncvault.contract.StorageApi.OverrideLock;
 import com.ncvault.contract.StorageApi.UploadAdmission;
+import com.ncvault.contract.StorageApi.Transition;
+import com.ncvault.contract.ErrorCode;
+import com.ncvault.contract.Lifecycle;
 import com.ncvault.contract.StorageLimits;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -37,9 +40,11 @@ final class FileRoutes {
   private final ListCompression compression;
   private final DeletedContent deletedContent;
   private final CopiesGate copies;
+  private final LoginThrottle throttle;
 
   FileRoutes(StorageApi storage, Uploads uploads, ContentResponder content, ListCompression compression,
-             DeletedContent deletedContent, CopiesGate copies) {
+             DeletedContent deletedContent, CopiesGate copies, LoginThrottle throttle) {
+    this.throttle = throttle;
     this.copies = copies;
     this.storage = storage;
     this.uploads = uploads;
@@ -109,6 +114,32 @@ final class FileRoutes {
     SessionUser user = ApiRouter.user(ctx);
     answer(ctx, storage.checkout(new Checkout(filename(ctx), user.username(), user.role(),
       Input.optionalString(body, "message", StorageLimits.MAX_TEXT))));
+  }
+
+  /**
+   * A lifecycle transition. A release is a signature: its password is checked against the login
+   * throttle of the user's name like a login (429 while throttled; a wrong one counts as a failure).
+   */
+  void transition(RoutingContext ctx) {
+    JsonObject body = Input.jsonBody(ctx);
+    SessionUser user = ApiRouter.user(ctx);
+    Transition request = new Transition(filename(ctx), Input.requiredString(body, "to", 20),
+      Input.optionalString(body, "comment", StorageLimits.MAX_TEXT), Input.optionalString(body, "password", 1000),
+      user.username(), user.role());
+    if (request.password() == null || !Lifecycle.RELEASED.equals(request.to())) {
+      answer(ctx, storage.transition(request));
+      return;
+    }
+    answer(ctx, throttle.reserve(user.username()).compose(attempt -> {
+      if (!attempt.granted()) {
+        long seconds = Math.max(1, (attempt.retryAfter().toMillis() + 999) / 1000);
+        return Future.failedFuture(new PdmError(ErrorCode.TOO_MANY_REQUESTS,
+          "Too many password attempts - try again in " + seconds + " s",
+          new JsonObject().put("retryAfterSeconds", seconds)));
+      }
+      return storage.transition(request)
+        .compose(file -> throttle.recordSuccess(user.username()).transform(cleared -> Future.succeededFuture(file)));
+    }));
   }
 
   void cancelCheckout(RoutingContext ctx) {

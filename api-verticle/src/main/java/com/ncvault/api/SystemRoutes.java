@@ -56,6 +56,7 @@ final class SystemRoutes {
       .put("zipMaxBytes", config.zipMaxBytes())
       .put("wsPingSeconds", config.wsPingSeconds())
       .put("staleLockSeconds", config.staleLockSeconds())
+      .put("lifecycle", config.lifecycle().toJson())
       .put("version", version);
   }
 

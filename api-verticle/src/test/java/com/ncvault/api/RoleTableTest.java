@@ -121,6 +121,9 @@ class RoleTableTest {
       new Case(POST, "/api/files/:filename/checkin", "/api/files/" + F + "/checkin", p, 200, upload()),
       new Case(POST, "/api/files/:filename/cancel-checkout", "/api/files/" + F + "/cancel-checkout", p, 200, empty(),
         RoleTableTest::checkOut),
+      // the route lets every user ask; the lifecycle's configuration decides (draft -> review: programmer)
+      new Case(POST, "/api/files/:filename/transition", "/api/files/" + F + "/transition", p, 200,
+        json(new JsonObject().put("to", "review").put("comment", "ready for review"))),
       new Case(POST, "/api/files/:filename/override", "/api/files/" + F + "/override", a, 200,
         json(new JsonObject().put("reason", "holder is on holiday")), user -> checkOut("carl")),
       new Case(DELETE, "/api/files/:filename", "/api/files/" + F, a, 200, empty()),
@@ -128,6 +131,7 @@ class RoleTableTest {
       new Case(GET, "/api/dashboard/stats", "/api/dashboard/stats", v, 200, empty()),
       new Case(GET, "/api/dashboard/activity", "/api/dashboard/activity?limit=10&user=paul", v, 200, empty()),
       new Case(GET, "/api/events", "/api/events?since=0", v, 200, empty()),
+      new Case(GET, "/api/audit.csv", "/api/audit.csv?from=2020-01-01", a, 200, empty()),
       new Case(GET, "/api/admin/users", "/api/admin/users", a, 200, empty()),
       new Case(POST, "/api/admin/users", "/api/admin/users", a, 201, request -> request.sendJsonObject(new JsonObject()
         .put("username", "new" + UNIQUE.incrementAndGet()).put("password", "a long password").put("role", Roles.VIEWER))),

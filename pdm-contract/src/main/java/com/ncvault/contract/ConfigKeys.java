@@ -179,6 +179,13 @@ public final class ConfigKeys {
    */
   public static final String BRIDGE_MAX_FRAME_BYTES = "bridgeMaxFrameBytes";
 
+  /**
+   * The lifecycle's transitions: an array of {from, to, role, comment} ("from" may be "*" for any
+   * other state; role is the least role that may make it; comment whether one is required), or the
+   * same as JSON text. Default {@link Lifecycle#DEFAULT_TRANSITIONS}; a release is always a signature.
+   */
+  public static final String LIFECYCLE_TRANSITIONS = "lifecycleTransitions";
+
   /** Defaults for every key. */
   public static JsonObject defaults() {
     return new JsonObject()
@@ -219,6 +226,7 @@ public final class ConfigKeys {
       .put(WS_CLOSE_GRACE_MS, 250)
       .put(RAPID_MM_PER_MIN, 10_000)
       .put(STALE_LOCK_SECONDS, 24 * 3600)
+      .put(LIFECYCLE_TRANSITIONS, Lifecycle.DEFAULT_TRANSITIONS.copy())
       .put(CLUSTER, false)
       .put(CLUSTER_HOST, "127.0.0.1")
       .put(CLUSTER_PORT, 5701)

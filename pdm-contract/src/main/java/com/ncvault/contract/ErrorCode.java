@@ -31,6 +31,14 @@ public enum ErrorCode {
    * cancelled or checked in), even if the same user has checked the file out again since.
    */
   LOCK_ENDED(409, "lock_ended"),
+  /** The lifecycle has no transition from the file's state to the one asked for. */
+  TRANSITION_NOT_ALLOWED(409, "transition_not_allowed"),
+  /** The transition needs a comment and none was given. */
+  COMMENT_REQUIRED(400, "comment_required"),
+  /** A release (an electronic signature) without the signer's correct password; nothing was changed. */
+  BAD_SIGNATURE(403, "bad_signature"),
+  /** The file has no released revision. */
+  NOT_RELEASED(409, "not_released"),
   /** The database cannot be reached (an outage, not a refusal): answered with Retry-After; nothing was changed. */
   SERVICE_UNAVAILABLE(503, "service_unavailable");
 

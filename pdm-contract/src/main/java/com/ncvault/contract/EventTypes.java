@@ -9,6 +9,8 @@ public final class EventTypes {
   public static final String OVERRIDE = "override";
   public static final String DELETE = "delete";
   public static final String RESTORE = "restore";
+  /** A lifecycle transition (details: from, to, signed, sha256); a release is signed. */
+  public static final String TRANSITION = "transition";
   public static final String USER_CREATED = "user_created";
   public static final String USER_CHANGED = "user_changed";
   public static final String USER_DELETED = "user_deleted";

@@ -5,7 +5,9 @@ package com.ncvault.contract;
  * {@code status} is "unlocked" or "locked"; the lock fields are null when unlocked. {@code lockId}
  * names the checkout that holds the lock: a new one for every checkout, kept by a check-in that keeps
  * the file locked. A check-in that sends it is refused once that checkout has ended. It is a fencing
- * token, not a secret: only the holder's own session can check in with it.
+ * token, not a secret: only the holder's own session can check in with it. {@code state} is the
+ * file's lifecycle state ({@link Lifecycle}); {@code releasedRevision} the one released revision, or
+ * null when none is (a check-in after release makes a draft while the released revision stays).
  */
 public record FileInfo(
   String filename,
@@ -21,7 +23,9 @@ public record FileInfo(
   String lockedBy,
   String lockedAt,
   String lockMessage,
-  String lockId) {
+  String lockId,
+  String state,
+  String releasedRevision) {
 
   public static final String UNLOCKED = "unlocked";
   public static final String LOCKED = "locked";

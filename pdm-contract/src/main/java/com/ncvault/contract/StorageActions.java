@@ -36,6 +36,12 @@ public final class StorageActions {
   public static final String FILES_DIFF = "files.diff";
   /** {@link StorageApi#programFacts}. */
   public static final String FILES_PROGRAM = "files.program";
+  /** {@link StorageApi#transition}. */
+  public static final String FILES_TRANSITION = "files.transition";
+  /** {@link StorageApi#releasedRevision}. */
+  public static final String FILES_RELEASED = "files.released";
+  /** {@link StorageApi#audit}. */
+  public static final String AUDIT_EXPORT = "audit.export";
 
   /** {@link StorageApi#dashboard}. */
   public static final String DASHBOARD_STATS = "dashboard.stats";

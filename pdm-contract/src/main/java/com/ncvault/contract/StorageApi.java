@@ -103,6 +103,26 @@ public interface StorageApi {
    */
   Future<ProgramInfo> programFacts(ProgramQuery query);
 
+  /**
+   * Moves the file to another lifecycle state ({@link Lifecycle}). 404 unknown or deleted file; 409
+   * transition_not_allowed when the configuration has no transition from its state to {@code to}; 403
+   * forbidden without the transition's role; 400 comment_required; for a release (an electronic
+   * signature) 403 bad_signature unless {@code password} is the user's. A release makes the current
+   * revision the released one and records user, time, comment and its SHA-256; obsolete leaves none
+   * released. Nothing changes on a refusal.
+   */
+  Future<FileInfo> transition(Transition request);
+
+  /** The released revision of a file, for sending it to a machine. 404 unknown or deleted; 409 not_released. */
+  Future<ReleasedRevision> releasedRevision(String filename);
+
+  /**
+   * Admin only: the audit trail from {@code fromMs} (inclusive) to {@code toMs} (exclusive), oldest
+   * first: transitions with their signatures, new files and check-ins, at most
+   * {@link StorageLimits#MAX_AUDIT_ENTRIES} ({@code truncated} says when more were left out).
+   */
+  Future<AuditTrail> audit(AuditQuery query);
+
   // --- activity ---
 
   Future<DashboardStats> dashboard(DashboardQuery query);
@@ -432,6 +452,37 @@ public interface StorageApi {
     }
   }
 
+  /** A lifecycle transition; never printed with its password. */
+  record Transition(String filename, String to, String comment, String password, String user, String role) {
+    public Transition {
+      filename = StorageLimits.filename(filename);
+      if (to == null || !Lifecycle.STATES.contains(to)) {
+        throw StorageLimits.invalid(ErrorCode.VALIDATION, "to", "to must be one of "
+          + String.join(", ", Lifecycle.STATES));
+      }
+      comment = text("comment", comment, false);
+      comment = comment == null || comment.isBlank() ? null : comment.strip();
+      user = required("user", user);
+      role = roleOrNull(role);
+    }
+
+    @Override
+    public String toString() {
+      return "Transition[filename=" + filename + ", to=" + to + ", user=" + user + "]";
+    }
+  }
+
+  /** An admin's export of the audit trail, times in epoch ms. */
+  record AuditQuery(long fromMs, long toMs, String user, String role) {
+    public AuditQuery {
+      if (fromMs < 0 || toMs < fromMs) {
+        throw StorageLimits.invalid(ErrorCode.VALIDATION, "to", "to must not be before from");
+      }
+      user = required("user", user);
+      role = roleOrNull(role);
+    }
+  }
+
   /** Checkouts older than staleSeconds are marked stale; null = the node's configured age. */
   record DashboardQuery(Long staleSeconds) {
   }
@@ -586,7 +637,32 @@ public interface StorageApi {
     }
   }
 
-  record History(String filename, List<RevisionInfo> revisions) {
+  /** {@code transitions}: the file's lifecycle transitions, newest first (who released what, and when). */
+  record History(String filename, List<RevisionInfo> revisions, List<StateChange> transitions) {
+  }
+
+  /**
+   * One lifecycle transition: the revision and its SHA-256 at the time, who made it, when and why;
+   * {@code signed} for a release (the signer's password was checked).
+   */
+  record StateChange(String filename, String from, String to, String revision, String sha256, String user,
+                     String at, String comment, boolean signed) {
+  }
+
+  /** The released revision of a file and the signature that released it. */
+  record ReleasedRevision(String filename, String revision, String sha256, long size, String releasedBy,
+                          String releasedAt) {
+  }
+
+  /**
+   * One line of the audit trail: {@code type} is {@link EventTypes#CREATE}, {@link EventTypes#CHECKIN}
+   * or {@link EventTypes#TRANSITION}; from and to only for transitions, signed for releases.
+   */
+  record AuditEntry(String at, String type, String filename, String revision, String sha256, String user,
+                    String from, String to, boolean signed, String comment) {
+  }
+
+  record AuditTrail(List<AuditEntry> entries, boolean truncated) {
   }
 
   record Diff(String filename, String from, String to, String diff) {

@@ -112,6 +112,9 @@ public final class StorageBinding {
     Map.entry(StorageActions.FILES_CONTENT, op(StorageApi.ContentQuery.class, StorageApi::content)),
     Map.entry(StorageActions.FILES_DIFF, op(StorageApi.DiffQuery.class, StorageApi::diff)),
     Map.entry(StorageActions.FILES_PROGRAM, op(StorageApi.ProgramQuery.class, StorageApi::programFacts)),
+    Map.entry(StorageActions.FILES_TRANSITION, op(StorageApi.Transition.class, StorageApi::transition)),
+    Map.entry(StorageActions.FILES_RELEASED, op(String.class, StorageApi::releasedRevision)),
+    Map.entry(StorageActions.AUDIT_EXPORT, op(StorageApi.AuditQuery.class, StorageApi::audit)),
     Map.entry(StorageActions.DASHBOARD_STATS, op(StorageApi.DashboardQuery.class, StorageApi::dashboard)),
     Map.entry(StorageActions.ACTIVITY_LIST, op(StorageApi.ActivityQuery.class, StorageApi::activity)),
     Map.entry(StorageActions.EVENTS_SINCE, op(StorageApi.EventsQuery.class, StorageApi::eventsSince)),
@@ -230,6 +233,22 @@ public final class StorageBinding {
     public Future<ProgramInfo> programFacts(ProgramQuery query) {
       // The content may first be copied from another node, then interpreted.
       return call(StorageActions.FILES_PROGRAM, query, CONTENT_TIMEOUT_MS);
+    }
+
+    @Override
+    public Future<FileInfo> transition(Transition request) {
+      // a release checks the signer's password first (bcrypt on the crypto lane)
+      return call(StorageActions.FILES_TRANSITION, request);
+    }
+
+    @Override
+    public Future<ReleasedRevision> releasedRevision(String filename) {
+      return call(StorageActions.FILES_RELEASED, filename);
+    }
+
+    @Override
+    public Future<AuditTrail> audit(AuditQuery query) {
+      return call(StorageActions.AUDIT_EXPORT, query, CONTENT_TIMEOUT_MS);
     }
 
     @Override

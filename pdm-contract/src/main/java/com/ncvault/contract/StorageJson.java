@@ -24,6 +24,8 @@ import com.ncvault.contract.StorageApi.UserAction;
 import com.ncvault.contract.StorageApi.Decommission;
 import com.ncvault.contract.StorageApi.NodeAction;
 import com.ncvault.contract.StorageApi.CopiesWait;
+import com.ncvault.contract.StorageApi.Transition;
+import com.ncvault.contract.StorageApi.AuditQuery;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -100,6 +102,11 @@ public final class StorageJson {
         text(b, "user"), flag(b, "includeDeleted"), factsFilter(b)))
       .map(list -> new JsonObject().put("groups", new JsonObject(list.json())).put("seq", list.seq()))),
     Map.entry(StorageActions.FILES_GET, (s, b) -> s.getFile(text(b, "filename"))),
+    Map.entry(StorageActions.FILES_TRANSITION, (s, b) -> s.transition(new Transition(text(b, "filename"),
+      text(b, "to"), text(b, "comment"), text(b, "password"), text(b, "user"), text(b, "role")))),
+    Map.entry(StorageActions.FILES_RELEASED, (s, b) -> s.releasedRevision(text(b, "filename"))),
+    Map.entry(StorageActions.AUDIT_EXPORT, (s, b) -> s.audit(new AuditQuery(b.getLong("fromMs", 0L),
+      b.getLong("toMs", Long.MAX_VALUE), text(b, "user"), text(b, "role")))),
     Map.entry(StorageActions.FILES_CREATE, (s, b) -> s.createFile(new CreateFile(text(b, "filename"),
       text(b, "description"), text(b, "message"), text(b, "user"), text(b, "role"), staged(b)))),
     Map.entry(StorageActions.FILES_CHECKOUT, (s, b) -> s.checkout(new Checkout(text(b, "filename"),

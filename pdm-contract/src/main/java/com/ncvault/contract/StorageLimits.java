@@ -113,6 +113,9 @@ public final class StorageLimits {
     return value;
   }
 
+  /** Most lines one audit export holds. */
+  public static final int MAX_AUDIT_ENTRIES = 100_000;
+
   /** A lock id as checkout hands it out (a UUID); longer text is no lock id. */
   public static final int MAX_LOCK_ID = 64;
 

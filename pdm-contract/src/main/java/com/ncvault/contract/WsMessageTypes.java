@@ -21,6 +21,8 @@ public final class WsMessageTypes {
   public static final String FILE_DELETED = "FILE_DELETED";
   /** Server, proto 2: a deleted file was restored (admin). */
   public static final String FILE_RESTORED = "FILE_RESTORED";
+  /** Server, proto 2: a lifecycle transition; the delta's payload plus {@code from} and {@code to}. */
+  public static final String FILE_STATE_CHANGED = "FILE_STATE_CHANGED";
   /** Server, proto 2: the activity entry of a seq; always the last message of its seq. */
   public static final String ACTIVITY = "ACTIVITY";
   /**

@@ -18,7 +18,9 @@ public record FileRow(
   String lockedBy,
   Long lockedAt,
   String lockMessage,
-  String lockId) {
+  String lockId,
+  String state,
+  String releasedRevision) {
 
   public boolean locked() {
     return lockedBy != null;
@@ -27,7 +29,7 @@ public record FileRow(
   public FileInfo toInfo() {
     return new FileInfo(filename, group, description, revision, size, sha256, iso(createdAt), iso(modifiedAt),
       deleted, locked() ? FileInfo.LOCKED : FileInfo.UNLOCKED, lockedBy, lockedAt == null ? null : iso(lockedAt),
-      lockMessage, lockId);
+      lockMessage, lockId, state, releasedRevision);
   }
 
   /** The FileInfo JSON, the same as {@code JsonObject.mapFrom(toInfo())}, built without reflection. */
@@ -46,7 +48,9 @@ public record FileRow(
       .put("lockedBy", lockedBy)
       .put("lockedAt", lockedAt == null ? null : iso(lockedAt))
       .put("lockMessage", lockMessage)
-      .put("lockId", lockId);
+      .put("lockId", lockId)
+      .put("state", state)
+      .put("releasedRevision", releasedRevision);
   }
 
   static String iso(long epochMillis) {

@@ -21,6 +21,7 @@ import com.ncvault.contract.StorageApi.History;
 import com.ncvault.contract.StorageApi.HistoryQuery;
 import com.ncvault.contract.StorageApi.ListFiles;
 import com.ncvault.contract.StorageApi.OverrideLock;
+import com.ncvault.contract.StorageApi.StateChange;
 import com.ncvault.contract.StorageApi.UploadAdmission;
 import com.ncvault.contract.StorageLimits;
 import com.ncvault.storage.GroupCommit.Outcome;
@@ -223,10 +224,12 @@ final class FileService {
         }
         Revision next = Revision.parse(row.revision()).next(r.major());
         boolean keep = r.keepLocked();
-        return tx.row(dialect.returning(Sql.NEW_CONTENT), Params.of("filename", filename,
+        // a new revision is a draft; the released one stays released until this one is
+        return tx.update(Sql.CHECKIN_STATE, Map.of("filename", filename))
+          .compose(v -> tx.row(dialect.returning(Sql.NEW_CONTENT), Params.of("filename", filename,
             "revision", next.toString(), "size", staged.size(), "sha256", staged.sha256(), "now", now,
             "lockedBy", keep ? row.lockedBy() : null, "lockedAt", keep ? row.lockedAt() : null,
-            "lockMessage", keep ? row.lockMessage() : null, "lockId", keep ? row.lockId() : null))
+            "lockMessage", keep ? row.lockMessage() : null, "lockId", keep ? row.lockId() : null)))
           .map(Rows::file)
           .compose(updated -> insertRevision(tx, filename, next, user, now, r.message(), staged)
             .compose(v -> registry.recordHere(tx, staged.sha256()))
@@ -322,6 +325,12 @@ final class FileService {
       }
       Future<Map<String, List<String>>> replicas = r.replicas() ? registry.replicasOfFile(filename)
         : Future.succeededFuture(null);
+      Future<List<StateChange>> transitions = Database.run(pool, Sql.TRANSITIONS_OF, Map.of("filename", filename))
+        .map(rows -> {
+          List<StateChange> changes = new ArrayList<>();
+          rows.forEach(t -> changes.add(Rows.stateChange(t)));
+          return List.copyOf(changes);
+        });
       return replicas.compose(holders -> Database.run(pool, Sql.REVISIONS_OF, Map.of("filename", filename))
         .map(rows -> {
           List<RevisionInfo> revisions = new ArrayList<>();
@@ -329,8 +338,9 @@ final class FileService {
             RevisionInfo info = Rows.revision(rev);
             revisions.add(holders == null ? info : info.withReplicas(holders.getOrDefault(info.sha256(), List.of())));
           });
-          return new History(filename, List.copyOf(revisions));
-        }));
+          return List.copyOf(revisions);
+        }))
+        .compose(revisions -> transitions.map(changes -> new History(filename, revisions, changes)));
     });
   }
 

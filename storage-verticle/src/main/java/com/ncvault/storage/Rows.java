@@ -1,6 +1,7 @@
 package com.ncvault.storage;
 
 import com.ncvault.contract.RevisionInfo;
+import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.UserInfo;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -33,7 +34,9 @@ final class Rows {
       (String) column.apply("locked_by"),
       column.apply("locked_at") == null ? null : number(column.apply("locked_at")),
       (String) column.apply("lock_message"),
-      (String) column.apply("lock_id"));
+      (String) column.apply("lock_id"),
+      column.apply("state") == null ? com.ncvault.contract.Lifecycle.DRAFT : (String) column.apply("state"),
+      (String) column.apply("released_rev"));
   }
 
   static long number(Object v) {
@@ -48,6 +51,12 @@ final class Rows {
   static RevisionInfo revision(Row r) {
     return new RevisionInfo(r.getString("revision"), r.getString("author"), FileRow.iso(num(r, "created_at")),
       r.getString("message"), num(r, "size"), r.getString("sha256"));
+  }
+
+  static StorageApi.StateChange stateChange(Row r) {
+    return new StorageApi.StateChange(r.getString("filename"), r.getString("from_state"), r.getString("to_state"),
+      r.getString("revision"), r.getString("sha256"), r.getString("username"), FileRow.iso(num(r, "created_at")),
+      r.getString("comment"), Boolean.TRUE.equals(r.getBoolean("signed")));
   }
 
   static UserInfo user(Row r) {

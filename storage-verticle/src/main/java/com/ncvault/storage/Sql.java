@@ -36,6 +36,29 @@ final class Sql {
     + "sha256 = #{sha256}, modified_at = #{now}, locked_by = #{lockedBy}, locked_at = #{lockedAt}, "
     + "lock_message = #{lockMessage}, lock_id = #{lockId} WHERE filename = #{filename}";
 
+  /** A check-in makes a draft (the released revision, if any, stays released); an obsolete file stays obsolete. */
+  static final String CHECKIN_STATE = "UPDATE files SET state = 'draft' WHERE filename = #{filename} "
+    + "AND state <> 'obsolete'";
+
+  /** A transition, only from the state it was decided for; #{released} is the released revision afterwards. */
+  static final String SET_STATE = "UPDATE files SET state = #{to}, released_rev = #{released} "
+    + "WHERE filename = #{filename} AND state = #{from} AND deleted = FALSE";
+  static final String INSERT_TRANSITION = "INSERT INTO transitions (id, filename, from_state, to_state, revision, "
+    + "sha256, username, created_at, comment, signed) VALUES (#{id}, #{filename}, #{from}, #{to}, #{revision}, "
+    + "#{sha256}, #{user}, #{now}, #{comment}, #{signed})";
+  static final String TRANSITIONS_OF = "SELECT * FROM transitions WHERE filename = #{filename} "
+    + "ORDER BY created_at DESC, id";
+  /** The newest release of a file's revision: who signed it and when. */
+  static final String RELEASE_OF = "SELECT username, created_at FROM transitions WHERE filename = #{filename} "
+    + "AND revision = #{revision} AND signed = TRUE ORDER BY created_at DESC LIMIT 1";
+  /** The audit trail: transitions, new files and check-ins from #{from} to #{to}, oldest first. */
+  static final String AUDIT = "SELECT * FROM (SELECT created_at, 'transition' AS kind, filename, revision, sha256, "
+    + "username, from_state, to_state, signed, comment FROM transitions WHERE created_at >= #{from} "
+    + "AND created_at < #{to} UNION ALL SELECT created_at, CASE WHEN major = 1 AND minor = 0 THEN 'create' "
+    + "ELSE 'checkin' END AS kind, filename, revision, sha256, author AS username, NULL AS from_state, "
+    + "NULL AS to_state, FALSE AS signed, message AS comment FROM revisions WHERE created_at >= #{from} "
+    + "AND created_at < #{to}) a ORDER BY created_at, filename, revision, kind LIMIT #{limit}";
+
   static final String DELETE = "UPDATE files SET deleted = TRUE "
     + "WHERE filename = #{filename} AND deleted = FALSE AND locked_by IS NULL";
 

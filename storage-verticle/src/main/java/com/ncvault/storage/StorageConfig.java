@@ -1,6 +1,7 @@
 package com.ncvault.storage;
 
 import com.ncvault.contract.ConfigKeys;
+import com.ncvault.contract.Lifecycle;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ public record StorageConfig(
   String internalUrl,
   String clusterSecret,
   double rapidMmPerMin,
-  PeerCalls peerCalls) {
+  PeerCalls peerCalls,
+  Lifecycle lifecycle) {
 
   /** How long a request to another node may wait for its first and its next bytes, and when a node is skipped. */
   public record PeerCalls(long firstByteTimeoutMs, long idleTimeoutMs, int breakerFailures, long breakerCooldownMs) {
@@ -61,7 +63,8 @@ public record StorageConfig(
       string(c, ConfigKeys.CLUSTER_SECRET),
       rapidRate(c),
       new PeerCalls(positive(c, ConfigKeys.PEER_FIRST_BYTE_TIMEOUT_MS), positive(c, ConfigKeys.PEER_IDLE_TIMEOUT_MS),
-        (int) positive(c, ConfigKeys.PEER_BREAKER_FAILURES), positive(c, ConfigKeys.PEER_BREAKER_COOLDOWN_MS)));
+        (int) positive(c, ConfigKeys.PEER_BREAKER_FAILURES), positive(c, ConfigKeys.PEER_BREAKER_COOLDOWN_MS)),
+      Lifecycle.parse(c.getValue(ConfigKeys.LIFECYCLE_TRANSITIONS)));
   }
 
   private static long positive(JsonObject c, String key) {

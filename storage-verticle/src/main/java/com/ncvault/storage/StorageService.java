@@ -5,6 +5,10 @@ import com.ncvault.contract.BlobLocation;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.FileInfo;
 import com.ncvault.contract.PdmError;
+import com.ncvault.contract.StorageApi.AuditQuery;
+import com.ncvault.contract.StorageApi.AuditTrail;
+import com.ncvault.contract.StorageApi.ReleasedRevision;
+import com.ncvault.contract.StorageApi.Transition;
 import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.UserInfo;
 import io.vertx.core.Future;
@@ -54,6 +58,7 @@ public final class StorageService implements StorageApi {
   private final FileService files;
   private final ProgramFactsService programs;
   private final UserService users;
+  private final LifecycleService lifecycle;
   private final ActivityService activity;
   private final Lanes lanes;
   private final GroupCommit commits;
@@ -71,7 +76,8 @@ public final class StorageService implements StorageApi {
 
   private StorageService(Vertx vertx, Database db, BlobStore blobs, HttpClient peers, NodeRegistry registry,
                          Replication replication, BlobFetcher fetcher, FileService files, ProgramFactsService programs, UserService users,
-                         ActivityService activity, Lanes lanes, GroupCommit commits) {
+                         ActivityService activity, Lanes lanes, GroupCommit commits, LifecycleService lifecycle) {
+    this.lifecycle = lifecycle;
     this.lanes = lanes;
     this.commits = commits;
     this.vertx = vertx;
@@ -143,7 +149,8 @@ public final class StorageService implements StorageApi {
           return UserService.create(db, commits, lanes.crypto(), access, clock)
             .compose(users -> new Bootstrap(vertx, config, db, blobs, users, files).run()
               .map(v3 -> new StorageService(vertx, db, blobs, peers, registry, replication, fetcher, files, programs, users,
-                activity, lanes, commits)));
+                activity, lanes, commits, new LifecycleService(db, commits, config.lifecycle(), users::authenticate,
+                clock))));
         })
         .compose(service -> service.probe().map(service))
         .onSuccess(service -> {
@@ -253,6 +260,22 @@ public final class StorageService implements StorageApi {
   public Future<ProgramInfo> programFacts(ProgramQuery query) {
     return guard("files.program", () -> files.revision(query.filename(), query.rev())
       .compose(revision -> programs.of(query.filename(), revision)));
+  }
+
+  @Override
+  public Future<FileInfo> transition(Transition request) {
+    return guard("files.transition", () -> lifecycle.transition(request));
+  }
+
+  @Override
+  public Future<ReleasedRevision> releasedRevision(String filename) {
+    return guard("files.released", () -> lifecycle.released(filename));
+  }
+
+  @Override
+  public Future<AuditTrail> audit(AuditQuery query) {
+    return guard("audit.export", () -> access.requireAdmin(query.user(), query.role())
+      .compose(v -> lifecycle.audit(query)));
   }
 
   @Override

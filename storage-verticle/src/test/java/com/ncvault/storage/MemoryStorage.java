@@ -7,6 +7,7 @@ import com.ncvault.contract.DomainEvent;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.EventTypes;
 import com.ncvault.contract.FileInfo;
+import com.ncvault.contract.Lifecycle;
 import com.ncvault.contract.Notification;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.RevisionInfo;
@@ -66,6 +67,8 @@ public class MemoryStorage implements StorageApi {
   private final Map<String, User> users = new TreeMap<>();
   private final Map<String, FileRow> files = new TreeMap<>();
   private final Map<String, List<RevisionInfo>> revisions = new HashMap<>();
+  private final Map<String, List<StateChange>> transitions = new HashMap<>();
+  private final Lifecycle lifecycle = Lifecycle.defaults();
   /** Program facts by content, as storage keeps them in program_facts. */
   private final Map<String, ProgramAnalysis> programs = new HashMap<>();
   private final NcOptions programOptions = NcOptions.DEFAULTS.withRapid(
@@ -90,6 +93,7 @@ public class MemoryStorage implements StorageApi {
     users.clear();
     files.clear();
     revisions.clear();
+    transitions.clear();
     programs.clear();
     log.clear();
     oldestKept = 1;
@@ -177,18 +181,18 @@ public class MemoryStorage implements StorageApi {
     FileRow before = files.get(filename);
     if (before == null) {
       before = new FileRow(filename, StorageLimits.groupOf(filename), "test file", "1.0", 100, "0".repeat(64), now,
-        now, false, null, null, null, null);
+        now, false, null, null, null, null, Lifecycle.DRAFT, null);
     }
     JsonObject details = new JsonObject();
     String revision = before.revision();
     FileRow after = switch (type) {
       case EventTypes.CREATE -> new FileRow(filename, before.group(), before.description(), "1.0", before.size(),
-        before.sha256(), now, now, false, null, null, null, null);
+        before.sha256(), now, now, false, null, null, null, null, Lifecycle.DRAFT, null);
       case EventTypes.CHECKOUT -> withLock(before, user, now, message);
       case EventTypes.CHECKIN -> {
         revision = Revision.parse(revision).next(false).toString();
         yield new FileRow(filename, before.group(), before.description(), revision, before.size(), before.sha256(),
-          before.createdAt(), now, false, null, null, null, null);
+          before.createdAt(), now, false, null, null, null, null, Lifecycle.DRAFT, null);
       }
       case EventTypes.OVERRIDE -> {
         details.put("formerHolder", before.lockedBy()).put("reason", message);
@@ -294,7 +298,7 @@ public class MemoryStorage implements StorageApi {
       StagedUpload staged = r.staged();
       FileRow row = new FileRow(r.filename(), StorageLimits.groupOf(r.filename()),
         r.description() == null ? "" : r.description(), Revision.FIRST.toString(), staged.size(), staged.sha256(),
-        now, now, false, null, null, null, null);
+        now, now, false, null, null, null, null, Lifecycle.DRAFT, null);
       files.put(row.filename(), row);
       String message = r.message() == null ? "Initial upload" : r.message();
       addRevision(row.filename(), Revision.FIRST.toString(), r.user(), now, message, staged);
@@ -352,7 +356,8 @@ public class MemoryStorage implements StorageApi {
       boolean keep = r.keepLocked();
       FileRow updated = new FileRow(row.filename(), row.group(), row.description(), next.toString(), staged.size(),
         staged.sha256(), row.createdAt(), now, false, keep ? row.lockedBy() : null, keep ? row.lockedAt() : null,
-        keep ? row.lockMessage() : null, keep ? row.lockId() : null);
+        keep ? row.lockMessage() : null, keep ? row.lockId() : null,
+        Lifecycle.OBSOLETE.equals(row.state()) ? row.state() : Lifecycle.DRAFT, row.releasedRevision());
       files.put(row.filename(), updated);
       addRevision(row.filename(), next.toString(), r.user(), now, r.message(), staged);
       commit(EventTypes.CHECKIN, row.filename(), r.user(), now, next.toString(), r.message(),
@@ -418,13 +423,89 @@ public class MemoryStorage implements StorageApi {
   }
 
   @Override
+  public Future<FileInfo> transition(Transition r) {
+    return change(() -> {
+      FileRow row = files.get(r.filename());
+      if (row == null || row.deleted()) {
+        throw LockRules.notFound(r.filename());
+      }
+      Lifecycle.Rule rule = lifecycle.rule(row.state(), r.to()).orElseThrow(() ->
+        new PdmError(ErrorCode.TRANSITION_NOT_ALLOWED, "A file in " + row.state() + " cannot move to " + r.to()));
+      User stored = users.get(r.user());
+      if (r.role() != null && !Roles.atLeast(r.role(), rule.role()) || stored == null
+        || !Roles.atLeast(stored.role(), rule.role())) {
+        throw new PdmError(ErrorCode.FORBIDDEN, "This needs the role " + rule.role());
+      }
+      if (rule.comment() && r.comment() == null) {
+        throw new PdmError(ErrorCode.COMMENT_REQUIRED, "This transition needs a comment");
+      }
+      if (rule.signature() && (r.password() == null || !r.password().equals(stored.password()))) {
+        throw new PdmError(ErrorCode.BAD_SIGNATURE, "The password is not yours: the file was not released");
+      }
+      long now = clock.millis();
+      String released = Lifecycle.RELEASED.equals(r.to()) ? row.revision()
+        : Lifecycle.OBSOLETE.equals(r.to()) ? null : row.releasedRevision();
+      FileRow moved = new FileRow(row.filename(), row.group(), row.description(), row.revision(), row.size(),
+        row.sha256(), row.createdAt(), row.modifiedAt(), row.deleted(), row.lockedBy(), row.lockedAt(),
+        row.lockMessage(), row.lockId(), r.to(), released);
+      files.put(row.filename(), moved);
+      transitions.computeIfAbsent(row.filename(), f -> new ArrayList<>()).add(new StateChange(row.filename(),
+        row.state(), r.to(), row.revision(), row.sha256(), r.user(), FileRow.iso(now), r.comment(), rule.signature()));
+      commit(EventTypes.TRANSITION, row.filename(), r.user(), now, row.revision(), r.comment(), new JsonObject()
+        .put("from", row.state()).put("to", r.to()).put("signed", rule.signature()).put("sha256", row.sha256()),
+        moved.toJson());
+      return moved.toInfo();
+    });
+  }
+
+  @Override
+  public synchronized Future<ReleasedRevision> releasedRevision(String filename) {
+    return attempt(() -> {
+      FileRow row = files.get(StorageLimits.filename(filename));
+      if (row == null || row.deleted()) {
+        throw LockRules.notFound(filename);
+      }
+      if (row.releasedRevision() == null) {
+        throw new PdmError(ErrorCode.NOT_RELEASED, filename + " has no released revision");
+      }
+      RevisionInfo rev = revision(filename, Revision.parse(row.releasedRevision()));
+      StateChange signed = transitions.getOrDefault(filename, List.of()).stream()
+        .filter(t -> t.signed() && t.revision().equals(rev.revision())).reduce((a, b) -> b).orElse(null);
+      return new ReleasedRevision(filename, rev.revision(), rev.sha256(), rev.size(),
+        signed == null ? null : signed.user(), signed == null ? null : signed.at());
+    });
+  }
+
+  @Override
+  public synchronized Future<AuditTrail> audit(AuditQuery q) {
+    return attempt(() -> {
+      requireAdmin(q.user(), q.role());
+      List<AuditEntry> entries = new ArrayList<>();
+      revisions.forEach((filename, list) -> list.forEach(rev -> entries.add(new AuditEntry(rev.timestamp(),
+        "1.0".equals(rev.revision()) ? EventTypes.CREATE : EventTypes.CHECKIN, filename, rev.revision(), rev.sha256(),
+        rev.author(), null, null, false, rev.message()))));
+      transitions.values().forEach(list -> list.forEach(t -> entries.add(new AuditEntry(t.at(),
+        EventTypes.TRANSITION, t.filename(), t.revision(), t.sha256(), t.user(), t.from(), t.to(), t.signed(),
+        t.comment()))));
+      return new AuditTrail(entries.stream()
+        .filter(e -> java.time.Instant.parse(e.at()).toEpochMilli() >= q.fromMs()
+          && java.time.Instant.parse(e.at()).toEpochMilli() < q.toMs())
+        .sorted(Comparator.comparing(AuditEntry::at).thenComparing(AuditEntry::filename)
+          .thenComparing(AuditEntry::revision).thenComparing(AuditEntry::type)).toList(),
+        false);
+    });
+  }
+
+  @Override
   public synchronized Future<History> history(HistoryQuery q) {
     return attempt(() -> {
       existing(q.filename());
       List<RevisionInfo> newestFirst = new ArrayList<>(revisions.getOrDefault(q.filename(), List.of()));
       newestFirst.sort(Comparator.comparing((RevisionInfo info) -> Revision.parse(info.revision())).reversed());
+      List<StateChange> changes = new ArrayList<>(transitions.getOrDefault(q.filename(), List.of()));
+      java.util.Collections.reverse(changes);
       return new History(q.filename(), newestFirst.stream()
-        .map(info -> q.replicas() ? info.withReplicas(List.of(NODE)) : info).toList());
+        .map(info -> q.replicas() ? info.withReplicas(List.of(NODE)) : info).toList(), List.copyOf(changes));
     });
   }
 
@@ -865,12 +946,13 @@ public class MemoryStorage implements StorageApi {
   private static FileRow withLock(FileRow row, String holder, Long at, String message) {
     return new FileRow(row.filename(), row.group(), row.description(), row.revision(), row.size(), row.sha256(),
       row.createdAt(), row.modifiedAt(), row.deleted(), holder, at, message,
-      holder == null ? null : java.util.UUID.randomUUID().toString());
+      holder == null ? null : java.util.UUID.randomUUID().toString(), row.state(), row.releasedRevision());
   }
 
   private static FileRow flag(FileRow row, boolean deleted) {
     return new FileRow(row.filename(), row.group(), row.description(), row.revision(), row.size(), row.sha256(),
-      row.createdAt(), row.modifiedAt(), deleted, row.lockedBy(), row.lockedAt(), row.lockMessage(), row.lockId());
+      row.createdAt(), row.modifiedAt(), deleted, row.lockedBy(), row.lockedAt(), row.lockMessage(), row.lockId(),
+      row.state(), row.releasedRevision());
   }
 
   /** Staged content into the blob store after the checks; deleted when the checks or the copy fail. */

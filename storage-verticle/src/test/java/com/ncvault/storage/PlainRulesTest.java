@@ -64,7 +64,7 @@ class PlainRulesTest {
 
   private static FileRow row(String lockedBy, boolean deleted) {
     return new FileRow("a.nc", "Misc", "", "1.0", 1, "x", 1, 1, deleted, lockedBy, lockedBy == null ? null : 0L,
-      null, lockedBy == null ? null : "lock-of-" + lockedBy);
+      null, lockedBy == null ? null : "lock-of-" + lockedBy, "draft", null);
   }
 
   @Test
@@ -87,7 +87,7 @@ class PlainRulesTest {
   @Test
   void aFileRowsJsonIsTheFileInfoRecordsJson() {
     FileRow locked = new FileRow("1234567_A.nc", "12XXXXX", "d", "1.2", 42, "ab", 1000, 2000, false, "bob", 3000L, "m",
-      "0b6c2f4e-8f7d-4a52-9a39-0d4c1f1e2a77");
+      "0b6c2f4e-8f7d-4a52-9a39-0d4c1f1e2a77", "released", "1.1");
     assertThat(locked.toJson()).isEqualTo(io.vertx.core.json.JsonObject.mapFrom(locked.toInfo()));
     FileRow free = row(null, true);
     assertThat(free.toJson()).isEqualTo(io.vertx.core.json.JsonObject.mapFrom(free.toInfo()));
@@ -259,5 +259,28 @@ class PlainRulesTest {
       .isFalse();
     assertThat(Dialect.isUnreachable(new java.sql.SQLException("lock timeout", "HYT00"))).isFalse();
     assertThat(Dialect.isUnreachable(new IllegalStateException("a bug"))).isFalse();
+  }
+
+  @Test
+  void theLifecycleIsConfiguredAsRulesAndABadRuleStopsTheStartNamingTheKey() {
+    com.ncvault.contract.Lifecycle lifecycle = com.ncvault.contract.Lifecycle.defaults();
+    assertThat(lifecycle.targets("draft")).containsExactly("review", "obsolete");
+    assertThat(lifecycle.targets("review")).containsExactly("released", "draft", "obsolete");
+    assertThat(lifecycle.targets("obsolete")).containsExactly("draft");
+    assertThat(lifecycle.rule("review", "released").orElseThrow().signature()).isTrue();
+    assertThat(lifecycle.rule("review", "released").orElseThrow().role()).isEqualTo("approver");
+    assertThat(lifecycle.rule("draft", "review").orElseThrow().comment()).isTrue();
+    assertThat(lifecycle.rule("draft", "released")).isEmpty();
+
+    var fromText = com.ncvault.contract.Lifecycle.parse(
+      "[{\"from\":\"*\",\"to\":\"released\",\"role\":\"admin\",\"comment\":true}]");
+    assertThat(fromText.targets("draft")).containsExactly("released");
+    assertThat(fromText.targets("released")).isEmpty();
+    for (String bad : java.util.List.of("[{\"from\":\"draft\",\"to\":\"shipped\",\"role\":\"admin\"}]",
+      "[{\"from\":\"draft\",\"to\":\"review\",\"role\":\"boss\"}]",
+      "[{\"from\":\"draft\",\"to\":\"review\",\"role\":\"admin\",\"comment\":\"yes\"}]", "not json", "[1]")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> com.ncvault.contract.Lifecycle.parse(bad))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lifecycleTransitions");
+    }
   }
 }

@@ -936,4 +936,115 @@ abstract class StorageBehaviour extends StorageTestBase {
       .getJsonArray("events");
     return events.getJsonObject(events.size() - 1);
   }
+
+  // --- lifecycle ---
+
+  private JsonObject transition(String filename, String user, String to, String comment, String password) {
+    return new JsonObject().put("filename", filename).put("user", user).put("to", to).put("comment", comment)
+      .put("password", password);
+  }
+
+  @Test
+  void aReleaseIsASignatureAndACheckInAfterItMakesADraftWhileTheReleasedRevisionStays() {
+    createUser("alice", "programmer");
+    createUser("quinn", "approver");
+    JsonObject created = create("part.nc", NC, "alice");
+    assertThat(created.getString("state")).isEqualTo("draft");
+    assertThat(created.getString("releasedRevision")).isNull();
+    assertError(storage.failure(StorageActions.FILES_RELEASED, new JsonObject().put("filename", "part.nc")), 409,
+      "not_released");
+
+    long before = latestSeq();
+    JsonObject review = storage.call(StorageActions.FILES_TRANSITION,
+      transition("part.nc", "alice", "review", "ready for the machine", null));
+    assertThat(review.getString("state")).isEqualTo("review");
+    assertThat(latestSeq()).isEqualTo(before + 1);
+
+    assertError(storage.failure(StorageActions.FILES_TRANSITION,
+      transition("part.nc", "quinn", "released", "ok", "not-my-password")), 403, "bad_signature");
+    assertThat(storage.call(StorageActions.FILES_GET, new JsonObject().put("filename", "part.nc")).getString("state"))
+      .as("a refused signature changes nothing").isEqualTo("review");
+    assertThat(latestSeq()).isEqualTo(before + 1);
+
+    JsonObject released = storage.call(StorageActions.FILES_TRANSITION,
+      transition("part.nc", "quinn", "released", "checked on the machine", "quinn-password"));
+    assertThat(released.getString("state")).isEqualTo("released");
+    assertThat(released.getString("releasedRevision")).isEqualTo("1.0");
+
+    checkout("part.nc", "alice");
+    JsonObject draft = checkin("part.nc", "alice", NC + "M30\n", "faster feed");
+    assertThat(draft.getString("state")).isEqualTo("draft");
+    assertThat(draft.getString("revision")).isEqualTo("1.1");
+    assertThat(draft.getString("releasedRevision")).as("the released revision stays").isEqualTo("1.0");
+    JsonObject forMachines = storage.call(StorageActions.FILES_RELEASED, new JsonObject().put("filename", "part.nc"));
+    assertThat(forMachines.getString("revision")).isEqualTo("1.0");
+    assertThat(forMachines.getString("sha256")).isEqualTo(created.getString("sha256"));
+    assertThat(forMachines.getString("releasedBy")).isEqualTo("quinn");
+
+    JsonObject history = storage.call(StorageActions.FILES_HISTORY, new JsonObject().put("filename", "part.nc"));
+    JsonObject release = history.getJsonArray("transitions").getJsonObject(0);
+    assertThat(release.getString("user")).isEqualTo("quinn");
+    assertThat(release.getString("to")).isEqualTo("released");
+    assertThat(release.getBoolean("signed")).isTrue();
+    assertThat(release.getString("sha256")).isEqualTo(created.getString("sha256"));
+    assertThat(release.getString("comment")).isEqualTo("checked on the machine");
+
+    JsonObject trail = storage.call(StorageActions.AUDIT_EXPORT, new JsonObject().put("user", ADMIN));
+    assertThat(trail.getJsonArray("entries").stream().map(JsonObject.class::cast)
+      .filter(e -> e.getBoolean("signed")).map(e -> e.getString("user") + " " + e.getString("revision") + " "
+        + e.getString("sha256")).toList())
+      .containsExactly("quinn 1.0 " + created.getString("sha256"));
+    assertThat(trail.getJsonArray("entries").stream().map(JsonObject.class::cast).map(e -> e.getString("type"))
+      .toList()).containsExactly("create", "transition", "transition", "checkin");
+    assertError(storage.failure(StorageActions.AUDIT_EXPORT, new JsonObject().put("user", "quinn")), 403, "forbidden");
+  }
+
+  @Test
+  void transitionsTheLifecycleDoesNotAllowAreRefusedAndChangeNothing() {
+    createUser("alice", "programmer");
+    createUser("quinn", "approver");
+    create("part.nc", NC, "alice");
+    long before = latestSeq();
+    assertError(storage.failure(StorageActions.FILES_TRANSITION,
+      transition("part.nc", "quinn", "released", null, "quinn-password")), 409, "transition_not_allowed");
+    assertError(storage.failure(StorageActions.FILES_TRANSITION,
+      transition("part.nc", "alice", "review", null, null)), 400, "comment_required");
+    assertError(storage.failure(StorageActions.FILES_TRANSITION,
+      transition("part.nc", "alice", "obsolete", null, null)), 403, "forbidden");
+    assertError(storage.failure(StorageActions.FILES_TRANSITION,
+      transition("part.nc", "alice", "shipped", null, null)), 400, "validation_failed");
+    storage.call(StorageActions.FILES_TRANSITION, transition("part.nc", "alice", "review", "please", null));
+    assertError(storage.failure(StorageActions.FILES_TRANSITION,
+      transition("part.nc", "alice", "released", null, "alice-password")), 403, "forbidden");
+    assertThat(latestSeq()).isEqualTo(before + 1);
+
+    JsonObject obsolete = storage.call(StorageActions.FILES_TRANSITION,
+      transition("part.nc", ADMIN, "obsolete", null, null));
+    assertThat(obsolete.getString("state")).isEqualTo("obsolete");
+    assertThat(obsolete.getString("releasedRevision")).isNull();
+    assertThat(storage.call(StorageActions.FILES_TRANSITION, transition("part.nc", ADMIN, "draft", null, null))
+      .getString("state")).isEqualTo("draft");
+  }
+
+  @Test
+  void twoApproversReleasingAtOnceGetOneReleaseAndOneRefusal() {
+    createUser("alice", "programmer");
+    createUser("quinn", "approver");
+    createUser("rita", "approver");
+    create("part.nc", NC, "alice");
+    storage.call(StorageActions.FILES_TRANSITION, transition("part.nc", "alice", "review", "please", null));
+    long before = latestSeq();
+    var quinn = storage.send(StorageActions.FILES_TRANSITION,
+      transition("part.nc", "quinn", "released", null, "quinn-password"));
+    var rita = storage.send(StorageActions.FILES_TRANSITION,
+      transition("part.nc", "rita", "released", null, "rita-password"));
+    StorageClient.settle(List.of(quinn, rita));
+    assertThat(List.of(quinn, rita).stream().filter(StorageClient::succeeds).count()).isEqualTo(1);
+    var lost = StorageClient.succeeds(quinn) ? rita : quinn;
+    assertError(StorageClient.failure(lost, "the second release"), 409, "transition_not_allowed");
+    assertThat(latestSeq()).isEqualTo(before + 1);
+    JsonObject history = storage.call(StorageActions.FILES_HISTORY, new JsonObject().put("filename", "part.nc"));
+    assertThat(history.getJsonArray("transitions").stream().map(JsonObject.class::cast)
+      .filter(t -> t.getBoolean("signed")).count()).isEqualTo(1);
+  }
 }

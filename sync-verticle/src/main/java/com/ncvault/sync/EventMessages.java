@@ -15,7 +15,8 @@ import java.util.List;
  *
  * <p>The proto-2 messages of one domain event, in the order a client must apply them. Every event
  * ends with ACTIVITY; file events are preceded by their delta (create -> FILE_ADDED, checkout ->
- * FILE_LOCKED, checkin -> REVISION_ADDED and, when the lock was released, FILE_UNLOCKED, ...).
+ * FILE_LOCKED, checkin -> REVISION_ADDED and, when the lock was released, FILE_UNLOCKED, transition ->
+ * FILE_STATE_CHANGED, ...).
  * All messages of an event carry its seq.
  */
 final class EventMessages {
@@ -43,6 +44,12 @@ final class EventMessages {
       }
       case EventTypes.DELETE -> messages.add(delta(WsMessageTypes.FILE_DELETED, event));
       case EventTypes.RESTORE -> messages.add(delta(WsMessageTypes.FILE_RESTORED, event));
+      case EventTypes.TRANSITION -> {
+        JsonObject message = delta(WsMessageTypes.FILE_STATE_CHANGED, event);
+        message.getJsonObject("payload").put("from", detail(event, "from")).put("to", detail(event, "to"))
+          .put("signed", Boolean.parseBoolean(detail(event, "signed")));
+        messages.add(message);
+      }
       default -> {
         // user_* and unknown types only show up in the activity feed
       }

@@ -16,7 +16,7 @@ class EventMessagesTest {
 
   private static FileInfo file(String status, String lockedBy) {
     return new FileInfo("1234567.mcam", "12XXXXX", "op 10", "1.2", 10, "ab", T, T, false, status, lockedBy,
-      lockedBy == null ? null : T, lockedBy == null ? null : "fixing", lockedBy == null ? null : "lock-1");
+      lockedBy == null ? null : T, lockedBy == null ? null : "fixing", lockedBy == null ? null : "lock-1", "draft", null);
   }
 
   private static DomainEvent event(String type, FileInfo file, JsonObject details) {
@@ -44,6 +44,21 @@ class EventMessagesTest {
     assertThat(messages.get(0).getJsonObject("payload").getString("revision")).isEqualTo("1.2");
     assertThat(messages.get(1).getJsonObject("payload").getString("reason")).isEqualTo("checkin");
     assertThat(EventMessages.freedFile(event(EventTypes.CHECKIN, file("unlocked", null), null))).isEqualTo("1234567.mcam");
+  }
+
+  @Test
+  void aTransitionChangesTheFilesStateWithItsSeqAndSaysFromWhereToWhere() {
+    DomainEvent release = event(EventTypes.TRANSITION, file("unlocked", null),
+      new JsonObject().put("from", "review").put("to", "released").put("signed", true).put("sha256", "ab"));
+    List<JsonObject> messages = EventMessages.of(release);
+    assertThat(messages).extracting(m -> m.getString("type")).containsExactly("FILE_STATE_CHANGED", "ACTIVITY");
+    assertThat(messages).allMatch(m -> m.getLong("seq") == 7);
+    JsonObject payload = messages.get(0).getJsonObject("payload");
+    assertThat(payload.getString("from")).isEqualTo("review");
+    assertThat(payload.getString("to")).isEqualTo("released");
+    assertThat(payload.getBoolean("signed")).isTrue();
+    assertThat(EventMessages.changesFiles(release)).as("proto 1 clients get the new list").isTrue();
+    assertThat(EventMessages.freedFile(release)).isNull();
   }
 
   @Test
