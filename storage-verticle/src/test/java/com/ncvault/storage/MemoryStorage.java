@@ -77,6 +77,8 @@ public class MemoryStorage implements StorageApi {
   /** Every user's notices, oldest first, as the notices table. */
   private final List<Kept> notices = new ArrayList<>();
   private long noticeIds;
+  /** The notices of the event just appended, to be published right after it. */
+  private final List<Notification> due = new ArrayList<>();
 
   private static final class Kept {
     final Notification notice;
@@ -231,6 +233,8 @@ public class MemoryStorage implements StorageApi {
     if (publish) {
       vertx.eventBus().publish(Addresses.DOMAIN_EVENTS, event);
     }
+    due.forEach(n -> vertx.eventBus().publish(Addresses.NOTIFY, JsonObject.mapFrom(n)));
+    due.clear();
     return event.mapTo(DomainEvent.class);
   }
 
@@ -756,6 +760,8 @@ public class MemoryStorage implements StorageApi {
     if (!holding) {
       vertx.runOnContext(v -> vertx.eventBus().publish(Addresses.DOMAIN_EVENTS, event));
     }
+    due.forEach(this::notifyLater);
+    due.clear();
     return event;
   }
 
@@ -768,7 +774,7 @@ public class MemoryStorage implements StorageApi {
     if (freed != null) {
       for (Map.Entry<String, TreeMap<String, Long>> watcher : watches.entrySet()) {
         if (watcher.getValue().remove(freed) != null && !watcher.getKey().equals(user)) {
-          notifyLater(keep(new Notification(watcher.getKey(), user, Notification.KIND_FREE, freed,
+          due.add(keep(new Notification(watcher.getKey(), user, Notification.KIND_FREE, freed,
             freed + ", which you watch, is free now", FileRow.iso(at)).after(event.getLong("seq"))));
         }
       }

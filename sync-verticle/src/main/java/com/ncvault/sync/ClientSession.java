@@ -16,9 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One browser's socket. Runs entirely on the socket's event loop (its hub's): frames in, writes
@@ -42,7 +40,8 @@ final class ClientSession {
   private static final int MAX_PENDING = 20_000;
   /** Non-event messages held while a snapshot client's socket is full. */
   private static final int MAX_QUEUED_CONTROL = 64;
-  static final int MAX_WATCHES = 200;
+  /** WATCH / UNWATCH requests one socket may have at storage at once. */
+  static final int MAX_WATCH_REQUESTS = 8;
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
   private final ServerWebSocket socket;
@@ -72,7 +71,8 @@ final class ClientSession {
   private boolean waitingSnapshot;
   private boolean waitingDrain;
   private Snapshot pendingSnapshot;
-  private final Set<String> watches = new HashSet<>();
+  /** WATCH / UNWATCH requests of this socket that storage has not answered yet. */
+  private int watchRequests;
   private boolean heard = true;
   private int silentTicks;
   private long rateWindowStart;
@@ -107,10 +107,6 @@ final class ClientSession {
     return proto;
   }
 
-
-  Set<String> watches() {
-    return watches;
-  }
 
   /** Takes over the (paused) socket. */
   void start() {
@@ -557,19 +553,32 @@ final class ClientSession {
     if (inbound instanceof ClientFrames.Ping) {
       sendControl(Messages.PONG);
     } else if (inbound instanceof ClientFrames.Watch watch) {
-      if (watches.size() >= MAX_WATCHES && !watches.contains(watch.filename())) {
-        sendControl(Messages.error(new PdmError(ErrorCode.VALIDATION,
-          "A connection can watch at most " + MAX_WATCHES + " files")));
-        return;
-      }
-      hub.watch(this, watch.filename());
-      sendControl(Messages.watching(watch.filename(), true));
+      changeWatch(watch.filename(), true);
     } else if (inbound instanceof ClientFrames.Unwatch unwatch) {
-      hub.unwatch(this, unwatch.filename());
-      sendControl(Messages.watching(unwatch.filename(), false));
+      changeWatch(unwatch.filename(), false);
     } else if (inbound instanceof ClientFrames.Invalid invalid) {
       sendControl(Messages.error(invalid.error()));
     }
+  }
+
+  /**
+   * The user's watch, kept by storage (it outlasts this socket); storage tells every page of the
+   * user (WATCHING) once it is changed, this one included. A refusal is this socket's ERROR.
+   */
+  private void changeWatch(String filename, boolean watch) {
+    if (watchRequests >= MAX_WATCH_REQUESTS) {
+      sendControl(Messages.error(new PdmError(ErrorCode.TOO_MANY_REQUESTS,
+        "At most " + MAX_WATCH_REQUESTS + " watch requests at once")));
+      return;
+    }
+    watchRequests++;
+    (watch ? storage.watch(user, filename) : storage.unwatch(user, filename))
+      .onComplete(done -> {
+        watchRequests--;
+        if (done.failed()) {
+          sendControl(Messages.error(PdmError.from(done.cause())));
+        }
+      });
   }
 
   private boolean tooBig(long length) {

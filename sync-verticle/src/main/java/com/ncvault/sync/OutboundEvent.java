@@ -2,20 +2,17 @@ package com.ncvault.sync;
 
 import com.ncvault.contract.DomainEvent;
 import com.ncvault.contract.EventTypes;
-import com.ncvault.contract.Notification;
-import com.ncvault.contract.WsMessageTypes;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 
 /**
  * One domain event encoded once per node: the text of each proto-2 frame, ready to be written
- * as is to every socket. {@code freeNotice} is the NOTIFY for watchers when the event frees a file.
+ * as is to every socket.
  * {@code adminOnly}: only admins' sockets receive its frames (user administration).
  * {@code roleChange}: the account and the role the event gives it, or null.
  */
-record OutboundEvent(long seq, String[] frames, boolean changesFiles, String freedFile, String freeNotice,
-                     boolean adminOnly, RoleChange roleChange) {
+record OutboundEvent(long seq, String[] frames, boolean changesFiles, boolean adminOnly, RoleChange roleChange) {
 
   /** {@code username} has the role {@code role} from this event on. */
   record RoleChange(String username, String role) {
@@ -27,14 +24,8 @@ record OutboundEvent(long seq, String[] frames, boolean changesFiles, String fre
     for (int i = 0; i < frames.length; i++) {
       frames[i] = messages.get(i).encode();
     }
-    String freed = EventMessages.freedFile(event);
-    String notice = null;
-    if (freed != null) {
-      notice = Messages.notify(new Notification(null, event.user(), WsMessageTypes.NOTIFY_FREE, freed,
-        freed + ", which you watch, is free now", event.timestamp()));
-    }
-    return new OutboundEvent(event.seq(), frames, EventMessages.changesFiles(event), freed, notice,
-      EventMessages.adminOnly(event), roleChange(event));
+    return new OutboundEvent(event.seq(), frames, EventMessages.changesFiles(event), EventMessages.adminOnly(event),
+      roleChange(event));
   }
 
   private static RoleChange roleChange(DomainEvent event) {

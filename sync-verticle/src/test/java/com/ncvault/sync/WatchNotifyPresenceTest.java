@@ -64,6 +64,32 @@ class WatchNotifyPresenceTest {
   }
 
   @Test
+  void aWatchOutlivesTheSocketThatAskedAndEveryPageOfTheUserIsTold(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> {
+      node.storage.commitAndPublish(EventTypes.CREATE, FILE, "alice");
+      node.storage.commitAndPublish(EventTypes.CHECKOUT, FILE, "alice");
+      return Future.all(node.connectReady("bob"), node.connectReady("bob")).compose(both -> {
+        TestSocket asking = both.resultAt(0);
+        TestSocket other = both.resultAt(1);
+        asking.send("{\"type\":\"WATCH\",\"payload\":{\"filename\":\"" + FILE + "\"}}");
+        return Future.all(asking.awaitType("WATCHING"), other.awaitType("WATCHING"))
+          .compose(v -> asking.close())
+          .compose(v -> {
+            node.storage.commitAndPublish(EventTypes.CANCEL, FILE, "alice");
+            return other.awaitType("NOTIFY");
+          });
+      });
+    }).onComplete(ctx.succeeding(notice -> ctx.verify(() -> {
+      JsonObject payload = notice.getJsonObject("payload");
+      assertThat(payload.getString("kind")).isEqualTo("free");
+      assertThat(payload.getString("filename")).isEqualTo(FILE);
+      assertThat(payload.getLong("id")).isPositive();
+      assertThat(payload.getInteger("unread")).isEqualTo(1);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   void unwatchStopsTheNotice(Vertx vertx, VertxTestContext ctx) {
     SyncHarness.start(vertx).compose(node -> {
       node.storage.commitAndPublish(EventTypes.CREATE, FILE, "alice");
