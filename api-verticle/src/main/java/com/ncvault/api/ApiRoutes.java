@@ -11,6 +11,7 @@ import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.PATCH;
 import static io.vertx.core.http.HttpMethod.POST;
+import static io.vertx.core.http.HttpMethod.PUT;
 
 import java.util.List;
 
@@ -24,7 +25,7 @@ final class ApiRoutes {
   }
 
   static List<ApiRoute> table(AuthRoutes auth, FileRoutes files, ZipDownload zip, ProgramRoutes programs,
-                              DashboardRoutes dashboard,
+                              DashboardRoutes dashboard, InboxRoutes inbox,
                               AdminRoutes admin, SystemRoutes system, WebSocketGate webSocket, InternalRoutes internal) {
     return List.of(
       new ApiRoute(POST, "/api/auth/login", PUBLIC, JSON, auth::login),
@@ -52,6 +53,12 @@ final class ApiRoutes {
       new ApiRoute(GET, "/api/dashboard/stats", VIEWER, JSON, dashboard::stats),
       new ApiRoute(GET, "/api/dashboard/activity", VIEWER, JSON, dashboard::activity),
       new ApiRoute(GET, "/api/events", VIEWER, JSON, dashboard::events),
+
+      new ApiRoute(GET, "/api/watches", VIEWER, JSON, inbox::watches),
+      new ApiRoute(PUT, "/api/watches/:filename", VIEWER, JSON, inbox::watch),
+      new ApiRoute(DELETE, "/api/watches/:filename", VIEWER, JSON, inbox::unwatch),
+      new ApiRoute(GET, "/api/notifications", VIEWER, JSON, inbox::notices),
+      new ApiRoute(POST, "/api/notifications/read", VIEWER, JSON, inbox::read),
 
       new ApiRoute(GET, "/api/admin/users", ADMIN, JSON, admin::listUsers),
       new ApiRoute(POST, "/api/admin/users", ADMIN, JSON, admin::createUser),
