@@ -15,7 +15,6 @@ import com.ncvault.contract.UserUpdate;
 import com.ncvault.storage.GroupCommit.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

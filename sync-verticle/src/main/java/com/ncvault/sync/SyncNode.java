@@ -86,6 +86,7 @@ final class SyncNode {
   Future<Void> start() {
     return storage.latestSeq().map(latest -> {
       sequencer.start(latest);
+      releaseNotices(sequencer.lastDelivered());
       long pingMs = settings.pingSeconds() * 1000L;
       periodic.add(vertx.setPeriodic(pingMs, id -> hubs.values().forEach(hub -> hub.run(hub::pingTick))));
       periodic.add(vertx.setPeriodic(SyncSettings.PRESENCE_HEARTBEAT_MS, id -> publishPresence()));
