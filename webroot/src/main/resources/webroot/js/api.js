@@ -179,6 +179,14 @@ export const api = {
   stats: () => request('GET', '/api/dashboard/stats'),
   activity: (query) => request('GET', '/api/dashboard/activity', { query }),
 
+  watches: () => request('GET', '/api/watches'),
+  watch: (f) => request('PUT', `/api/watches/${enc(f)}`),
+  unwatch: (f) => request('DELETE', `/api/watches/${enc(f)}`),
+  /** { notices, unread, more }: newest first; { limit, before } pages back. */
+  notifications: (query) => request('GET', '/api/notifications', { query }),
+  /** { ids: [..] } or { all: true } -> { unread }. */
+  readNotifications: (which) => request('POST', '/api/notifications/read', { json: which }),
+
   users: () => request('GET', '/api/admin/users'),
   createUser: (username, password, role) => request('POST', '/api/admin/users', { json: { username, password, role } }),
   setRole: (u, role) => request('PATCH', `/api/admin/users/${enc(u)}`, { json: { role } }),

@@ -17,6 +17,7 @@ import { initToasts, showError, showToast } from './toasts.js';
 import { initTooltips } from './tooltips.js';
 import { initTheme, listModeOf, notifyBrowser, openSettings, rememberListMode } from './settings.js';
 import { mountFactFilter } from './factfilter.js';
+import { createInbox } from './inbox.js';
 
 const SEARCH_DEBOUNCE_MS = 150;
 const SNAPSHOT_WAIT_MS = 2500;
@@ -30,6 +31,7 @@ const store = createStore({
   filesLoaded: false,
   filter: { q: '', status: 'all', sort: 'name' },
   watched: new Set(),
+  unread: 0,
   presence: [],
   connection: 'offline',
   via: null,
@@ -79,6 +81,7 @@ mountFactFilter(el.search.closest('.toolbar'), {
 });
 const dashboard = createDashboard({ store, toast: showToast });
 const admin = createAdmin({ store, toast: showToast });
+const inbox = createInbox({ store, toast: showToast });
 
 // ---- rendering follows state ----
 
@@ -252,6 +255,11 @@ const live = new LiveConnection({
       if (!via) showToast('Back online', 'success');
       startCatchUp();
     }
+    // Watches and notices are the server's: what changed while the page was away shows now.
+    if (state === 'connected') {
+      inbox.loadWatches();
+      inbox.load();
+    }
     // On another node the page is still away from home: the banner stays, with that node's name.
     if (state === 'connected') bannerShown = Boolean(via);
     // Presence is only known while connected; an old list would claim people are online.
@@ -310,15 +318,15 @@ function handleMessage(msg) {
       break;
     case 'NOTIFY':
       notify(payload);
+      inbox.onNotify(payload);
       break;
-    case 'WATCHING': {
-      const watched = new Set(store.state.watched);
-      if (payload.watching) watched.add(payload.filename);
-      else watched.delete(payload.filename);
-      store.set({ watched }, { changed: [payload.filename] });
-      showToast(payload.watching ? `Watching ${payload.filename}: you will be told when it is free` : `Stopped watching ${payload.filename}`, 'info');
+    case 'WATCHING':
+      // A watch of this user changed, on this page or another of theirs.
+      setWatched(payload.filename, Boolean(payload.watching));
       break;
-    }
+    case 'INBOX':
+      inbox.onInbox(payload);
+      break;
     case 'ERROR':
       showToast(payload.message || 'The server refused a message', 'warning');
       break;
@@ -349,17 +357,22 @@ function activityToast(text) {
   if (catchUp.count <= CATCH_UP_TOASTS) showToast(text, 'info');
 }
 
+function setWatched(filename, watching) {
+  if (typeof filename !== 'string' || store.state.watched.has(filename) === watching) return;
+  const watched = new Set(store.state.watched);
+  if (watching) watched.add(filename);
+  else watched.delete(filename);
+  store.set({ watched }, { changed: [filename] });
+}
+
 function notify(n) {
   let text;
   let kind = 'info';
   if (n.kind === 'free') {
     text = n.text || `${n.filename} is free now`;
     kind = 'success';
-    if (store.state.watched.has(n.filename)) {
-      const watched = new Set(store.state.watched);
-      watched.delete(n.filename);
-      store.set({ watched }, { changed: [n.filename] });
-    }
+    // The watch ended with its notice.
+    setWatched(n.filename, false);
   } else if (n.kind === 'override') {
     text = n.text || `${n.from} overrode your lock on ${n.filename}`;
     kind = 'warning';
@@ -461,12 +474,20 @@ const actions = {
       },
     });
   },
-  watch({ filename }) {
-    if (!live.send({ type: 'WATCH', payload: { filename } })) showToast('Not connected: cannot watch now', 'warning');
+  async watch({ filename }) {
+    await api.watch(filename);
+    setWatched(filename, true);
+    showToast(`Watching ${filename}: you will be told when it is free`, 'info');
   },
-  unwatch({ filename }) {
-    if (!live.send({ type: 'UNWATCH', payload: { filename } })) showToast('Not connected', 'warning');
+  async unwatch({ filename }) {
+    await api.unwatch(filename);
+    setWatched(filename, false);
+    showToast(`Stopped watching ${filename}`, 'info');
   },
+  inbox: () => inbox.open(),
+  'inbox-older': () => inbox.older(),
+  'notice-read': ({ id }) => inbox.readOne(id),
+  'notices-read-all': () => inbox.readAll(),
   async override({ filename }) {
     const file = fileOf(filename);
     const reason = await promptModal({
@@ -591,6 +612,8 @@ function enterApp(user) {
     // The token comes from this node: fetch it while the node answers, not once it has died.
     live.prefetchToken();
   }).catch(() => {});
+  inbox.loadWatches();
+  inbox.load();
   live.start();
   // The live snapshot normally brings the list; the REST list is the fallback when it is late.
   clearTimeout(fallbackTimer);
@@ -606,7 +629,8 @@ function leaveApp() {
   live.stop();
   dashboard.hide();
   dashboard.reset();
-  store.set({ user: null, files: new Map(), filesLoaded: false, presence: [] });
+  inbox.reset();
+  store.set({ user: null, files: new Map(), filesLoaded: false, presence: [], watched: new Set() });
 }
 
 function sessionExpired() {

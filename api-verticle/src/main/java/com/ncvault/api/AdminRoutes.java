@@ -156,25 +156,20 @@ final class AdminRoutes {
           + "try again")));
   }
 
-  /** {to, text}: published to the recipient's browsers on every node (Addresses.NOTIFY). */
+  /** {to, text}: kept in the recipient's inbox and published to their browsers on every node (Addresses.NOTIFY). */
   void sendMessage(RoutingContext ctx) {
     JsonObject body = Input.jsonBody(ctx);
     String to = Input.requiredString(body, "to", MAX_NAME);
     String text = Input.requiredString(body, "text", MAX_MESSAGE);
     String from = ApiRouter.user(ctx).username();
-    storage.account(to)
+    Notification message = new Notification(to, from, Notification.KIND_MESSAGE, null, text, Instant.now().toString());
+    storage.sendNotice(message)
       .recover(t -> {
         PdmError error = PdmError.from(t);
         return Future.failedFuture(error.code() == ErrorCode.NOT_FOUND
           ? new PdmError(ErrorCode.NOT_FOUND, "No user " + to, new JsonObject().put("username", to)) : error);
       })
-      .onSuccess(user -> {
-        Notification message = new Notification(user.username(), from, Notification.KIND_MESSAGE,
-          null, text, Instant.now().toString());
-        JsonObject json = JsonObject.mapFrom(message);
-        vertx.eventBus().publish(Addresses.NOTIFY, json);
-        Replies.json(ctx, 202, json);
-      })
+      .onSuccess(v -> Replies.json(ctx, 202, JsonObject.mapFrom(message)))
       .onFailure(ctx::fail);
   }
 

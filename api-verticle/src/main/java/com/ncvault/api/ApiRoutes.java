@@ -26,7 +26,7 @@ final class ApiRoutes {
   }
 
   static List<ApiRoute> table(AuthRoutes auth, FileRoutes files, ZipDownload zip, ProgramRoutes programs,
-                              DashboardRoutes dashboard,
+                              DashboardRoutes dashboard, InboxRoutes inbox,
                               AdminRoutes admin, SystemRoutes system, WebSocketGate webSocket, InternalRoutes internal,
                               LfsRoutes lfs) {
     return List.of(
@@ -59,6 +59,12 @@ final class ApiRoutes {
       new ApiRoute(GET, "/api/events", VIEWER, JSON, dashboard::events),
 
       new ApiRoute(GET, "/api/audit.csv", ADMIN, JSON, admin::auditCsv),
+      new ApiRoute(GET, "/api/watches", VIEWER, JSON, inbox::watches),
+      new ApiRoute(PUT, "/api/watches/:filename", VIEWER, JSON, inbox::watch),
+      new ApiRoute(DELETE, "/api/watches/:filename", VIEWER, JSON, inbox::unwatch),
+      new ApiRoute(GET, "/api/notifications", VIEWER, JSON, inbox::notices),
+      new ApiRoute(POST, "/api/notifications/read", VIEWER, JSON, inbox::read),
+
       new ApiRoute(GET, "/api/admin/users", ADMIN, JSON, admin::listUsers),
       new ApiRoute(POST, "/api/admin/users", ADMIN, JSON, admin::createUser),
       new ApiRoute(PATCH, "/api/admin/users/:username", ADMIN, JSON, admin::changeRole),

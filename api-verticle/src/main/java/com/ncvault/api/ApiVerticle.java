@@ -78,6 +78,7 @@ public class ApiVerticle extends VerticleBase {
         new ZipDownload(vertx, storage, deletedContent, config.zipMaxFiles(), config.zipMaxBytes()),
         new ProgramRoutes(storage, deletedContent, drawings, vertx.createSharedWorkerExecutor("pdm-drawing", Drawings.THREADS)),
         new DashboardRoutes(storage, config.staleLockSeconds()),
+        new InboxRoutes(storage),
         new AdminRoutes(vertx, storage, authenticator),
         new SystemRoutes(vertx, storage, config, peers, version.result(), openApi.result()),
         webSockets,

@@ -132,6 +132,12 @@ class RoleTableTest {
       new Case(GET, "/api/dashboard/activity", "/api/dashboard/activity?limit=10&user=paul", v, 200, empty()),
       new Case(GET, "/api/events", "/api/events?since=0", v, 200, empty()),
       new Case(GET, "/api/audit.csv", "/api/audit.csv?from=2020-01-01", a, 200, empty()),
+      new Case(GET, "/api/watches", "/api/watches", v, 200, empty()),
+      new Case(PUT, "/api/watches/:filename", "/api/watches/" + F, v, 200, empty(), user -> checkOut("carl")),
+      new Case(DELETE, "/api/watches/:filename", "/api/watches/" + F, v, 204, empty()),
+      new Case(GET, "/api/notifications", "/api/notifications?limit=10", v, 200, empty()),
+      new Case(POST, "/api/notifications/read", "/api/notifications/read", v, 200,
+        json(new JsonObject().put("all", true))),
       new Case(GET, "/api/admin/users", "/api/admin/users", a, 200, empty()),
       new Case(POST, "/api/admin/users", "/api/admin/users", a, 201, request -> request.sendJsonObject(new JsonObject()
         .put("username", "new" + UNIQUE.incrementAndGet()).put("password", "a long password").put("role", Roles.VIEWER))),

@@ -32,6 +32,13 @@ public final class Addresses {
   public static final String NOTIFY = "pdm.events.notify";
 
   /**
+   * A change of one user's own state that all of that user's pages show alike (a watch added or
+   * removed, notices read), published cluster-wide by storage. Body: a {@link UserUpdate} as JSON;
+   * sync sends it to that user's sockets as a message of its {@code type}.
+   */
+  public static final String USER_UPDATE = "pdm.events.user";
+
+  /**
    * Local only: the api-verticle hands an authenticated, upgraded WebSocket to the
    * sync-verticle. Body: a {@link SocketHandoff} (sent with {@link SocketHandoff#CODEC}).
    */

@@ -52,6 +52,19 @@ public final class StorageActions {
   /** {@link StorageApi#latestSeq}. */
   public static final String EVENTS_LATEST = "events.latest";
 
+  /** {@link StorageApi#watches}. */
+  public static final String WATCHES_LIST = "watches.list";
+  /** {@link StorageApi#watch}. */
+  public static final String WATCHES_ADD = "watches.add";
+  /** {@link StorageApi#unwatch}. */
+  public static final String WATCHES_REMOVE = "watches.remove";
+  /** {@link StorageApi#notices}. */
+  public static final String NOTICES_LIST = "notices.list";
+  /** {@link StorageApi#readNotices}. */
+  public static final String NOTICES_READ = "notices.read";
+  /** {@link StorageApi#sendNotice}. */
+  public static final String NOTICES_SEND = "notices.send";
+
   /** {@link StorageApi#authenticate}. */
   public static final String USERS_AUTHENTICATE = "users.authenticate";
   /** {@link StorageApi#account}. */

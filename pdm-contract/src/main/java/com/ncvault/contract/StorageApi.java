@@ -141,6 +141,34 @@ public interface StorageApi {
 
   // --- users ---
 
+  // --- watches and the inbox: each user's own ---
+
+  /** The files {@code user} watches, by name. */
+  Future<List<Watch>> watches(String user);
+
+  /**
+   * {@code user} is told (a "free" notice in the inbox) when the file is next released; the watch
+   * ends then. Idempotent. 404 for an unknown or deleted file; 409 conflict when nobody else holds
+   * the file, or at {@link StorageLimits#MAX_WATCHES}. Published to the user's pages
+   * ({@link Addresses#USER_UPDATE}).
+   */
+  Future<Watch> watch(WatchChange request);
+
+  /** Ends a watch; idempotent. Published to the user's pages when there was one. */
+  Future<Void> unwatch(WatchChange request);
+
+  /** A page of the user's inbox. */
+  Future<NoticePage> notices(NoticeQuery query);
+
+  /** Marks notices read; the unread count left. Published to the user's pages ({@link Addresses#USER_UPDATE}). */
+  Future<Integer> readNotices(ReadNotices request);
+
+  /**
+   * Keeps a notice in its recipient's inbox (the oldest beyond {@link StorageLimits#MAX_NOTICES_KEPT}
+   * dropped) and publishes it on {@link Addresses#NOTIFY}. 404 when the recipient has no account.
+   */
+  Future<Void> sendNotice(Notification notice);
+
   /** 401 on a wrong name or password, alike. */
   Future<UserInfo> authenticate(Credentials credentials);
 
@@ -522,6 +550,39 @@ public interface StorageApi {
     }
   }
 
+  /** user: whose watch; filename: the watched file. */
+  record WatchChange(String user, String filename) {
+    public WatchChange {
+      user = required("user", user);
+      filename = StorageLimits.filename(filename);
+    }
+  }
+
+  /**
+   * One page of a user's inbox, newest first: at most {@code limit} notices (kept within
+   * 1..{@link StorageLimits#MAX_NOTICES_PAGE}) older than the notice {@code before} (null: from the newest).
+   */
+  record NoticeQuery(String user, int limit, Long before) {
+    public NoticeQuery {
+      user = required("user", user);
+      limit = StorageLimits.clamp(limit, 1, StorageLimits.MAX_NOTICES_PAGE);
+    }
+  }
+
+  /** Marks the notices {@code ids} of {@code user} read, or all of them; ids of other users' notices change nothing. */
+  record ReadNotices(String user, List<Long> ids, boolean all) {
+    public ReadNotices {
+      user = required("user", user);
+      ids = ids == null ? List.of() : List.copyOf(ids);
+      if (!all && ids.isEmpty()) {
+        throw new PdmError(ErrorCode.VALIDATION, "Name the notices read (ids) or all of them (all: true)");
+      }
+      if (ids.size() > StorageLimits.MAX_NOTICES_KEPT) {
+        throw new PdmError(ErrorCode.VALIDATION, "At most " + StorageLimits.MAX_NOTICES_KEPT + " ids at once");
+      }
+    }
+  }
+
   /** A login attempt. Never printed with its password. */
   record Credentials(String username, String password) {
     @Override
@@ -635,6 +696,26 @@ public interface StorageApi {
       }
       return groups;
     }
+  }
+
+  /** A file a user watches, since when (ISO-8601). */
+  record Watch(@JsonProperty("filename") String filename, @JsonProperty("since") String since) {
+  }
+
+  /** One notice of an inbox. */
+  record Notice(
+    @JsonProperty("id") long id,
+    @JsonProperty("kind") String kind,
+    @JsonProperty("from") String from,
+    @JsonProperty("filename") String filename,
+    @JsonProperty("text") String text,
+    @JsonProperty("timestamp") String timestamp,
+    @JsonProperty("read") boolean read) {
+  }
+
+  /** A page of an inbox, newest first; {@code unread}: the user's unread count; {@code more}: older notices exist. */
+  record NoticePage(@JsonProperty("notices") List<Notice> notices, @JsonProperty("unread") int unread,
+                    @JsonProperty("more") boolean more) {
   }
 
   /** {@code transitions}: the file's lifecycle transitions, newest first (who released what, and when). */

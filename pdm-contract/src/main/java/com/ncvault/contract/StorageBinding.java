@@ -119,6 +119,12 @@ public final class StorageBinding {
     Map.entry(StorageActions.ACTIVITY_LIST, op(StorageApi.ActivityQuery.class, StorageApi::activity)),
     Map.entry(StorageActions.EVENTS_SINCE, op(StorageApi.EventsQuery.class, StorageApi::eventsSince)),
     Map.entry(StorageActions.EVENTS_LATEST, noBody(StorageApi::latestSeq)),
+    Map.entry(StorageActions.WATCHES_LIST, op(String.class, StorageApi::watches)),
+    Map.entry(StorageActions.WATCHES_ADD, op(StorageApi.WatchChange.class, StorageApi::watch)),
+    Map.entry(StorageActions.WATCHES_REMOVE, op(StorageApi.WatchChange.class, StorageApi::unwatch)),
+    Map.entry(StorageActions.NOTICES_LIST, op(StorageApi.NoticeQuery.class, StorageApi::notices)),
+    Map.entry(StorageActions.NOTICES_READ, op(StorageApi.ReadNotices.class, StorageApi::readNotices)),
+    Map.entry(StorageActions.NOTICES_SEND, op(Notification.class, StorageApi::sendNotice)),
     Map.entry(StorageActions.USERS_AUTHENTICATE, op(StorageApi.Credentials.class, StorageApi::authenticate)),
     Map.entry(StorageActions.USERS_GET, op(String.class, StorageApi::account)),
     Map.entry(StorageActions.USERS_LIST, noBody(StorageApi::listUsers)),
@@ -269,6 +275,36 @@ public final class StorageBinding {
     @Override
     public Future<Long> latestSeq() {
       return call(StorageActions.EVENTS_LATEST, null);
+    }
+
+    @Override
+    public Future<List<Watch>> watches(String user) {
+      return call(StorageActions.WATCHES_LIST, user);
+    }
+
+    @Override
+    public Future<Watch> watch(WatchChange request) {
+      return call(StorageActions.WATCHES_ADD, request);
+    }
+
+    @Override
+    public Future<Void> unwatch(WatchChange request) {
+      return call(StorageActions.WATCHES_REMOVE, request);
+    }
+
+    @Override
+    public Future<NoticePage> notices(NoticeQuery query) {
+      return call(StorageActions.NOTICES_LIST, query);
+    }
+
+    @Override
+    public Future<Integer> readNotices(ReadNotices request) {
+      return call(StorageActions.NOTICES_READ, request);
+    }
+
+    @Override
+    public Future<Void> sendNotice(Notification notice) {
+      return call(StorageActions.NOTICES_SEND, notice);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package com.ncvault.contract;
 
 import com.ncvault.contract.StorageApi.ActivityQuery;
+import com.ncvault.contract.StorageApi.NoticeQuery;
+import com.ncvault.contract.StorageApi.ReadNotices;
+import com.ncvault.contract.StorageApi.WatchChange;
 import com.ncvault.contract.StorageApi.Checkin;
 import com.ncvault.contract.StorageApi.Checkout;
 import com.ncvault.contract.StorageApi.ContentQuery;
@@ -136,6 +139,17 @@ public final class StorageJson {
     Map.entry(StorageActions.EVENTS_SINCE, (s, b) -> s.eventsSince(new EventsQuery(b.getLong("since", 0L),
       b.getInteger("limit", StorageLimits.DEFAULT_EVENTS_LIMIT), b.getBoolean("withoutUserAdministration", false)))),
     Map.entry(StorageActions.EVENTS_LATEST, (s, b) -> s.latestSeq().map(seq -> new JsonObject().put("seq", seq))),
+    Map.entry(StorageActions.WATCHES_LIST, (s, b) -> s.watches(text(b, "user")).map(w -> Map.of("watches", w))),
+    Map.entry(StorageActions.WATCHES_ADD, (s, b) -> s.watch(new WatchChange(text(b, "user"), text(b, "filename")))),
+    Map.entry(StorageActions.WATCHES_REMOVE, (s, b) -> s.unwatch(new WatchChange(text(b, "user"),
+      text(b, "filename")))),
+    Map.entry(StorageActions.NOTICES_LIST, (s, b) -> s.notices(new NoticeQuery(text(b, "user"),
+      b.getInteger("limit", 50), b.getLong("before")))),
+    Map.entry(StorageActions.NOTICES_READ, (s, b) -> s.readNotices(new ReadNotices(text(b, "user"),
+      b.getJsonArray("ids") == null ? null : b.getJsonArray("ids").stream().map(id -> ((Number) id).longValue()).toList(),
+      flag(b, "all"))).map(unread -> new JsonObject().put("unread", unread))),
+    Map.entry(StorageActions.NOTICES_SEND, (s, b) -> s.sendNotice(new Notification(text(b, "to"), text(b, "from"),
+      text(b, "kind"), text(b, "filename"), text(b, "text"), text(b, "timestamp")))),
     Map.entry(StorageActions.USERS_AUTHENTICATE, (s, b) -> s.authenticate(new Credentials(text(b, "username"),
       text(b, "password")))),
     Map.entry(StorageActions.USERS_GET, (s, b) -> s.account(text(b, "username"))),

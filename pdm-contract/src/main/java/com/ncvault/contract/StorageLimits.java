@@ -54,6 +54,12 @@ public final class StorageLimits {
   public static final int MAX_ACTIVITY_LIMIT = 500;
   public static final int DEFAULT_EVENTS_LIMIT = 1000;
   public static final int MAX_EVENTS_LIMIT = 10_000;
+  /** The files one user may watch at once. */
+  public static final int MAX_WATCHES = 200;
+  /** The notices kept per user; older ones are dropped as new ones arrive. */
+  public static final int MAX_NOTICES_KEPT = 200;
+  /** The most notices one page of the inbox holds. */
+  public static final int MAX_NOTICES_PAGE = 100;
 
   /** The group of files without a part number. */
   public static final String MISC_GROUP = "Misc";

@@ -37,8 +37,13 @@ public final class WsMessageTypes {
   public static final String NOTIFY = "NOTIFY";
   /** Server: the answer to a ping. */
   public static final String PONG = "PONG";
-  /** Server: acknowledgement of WATCH / UNWATCH. */
+  /**
+   * Server: a watch of this user was added or removed (by WATCH / UNWATCH or the REST api, on any of
+   * the user's pages).
+   */
   public static final String WATCHING = "WATCHING";
+  /** Server: notices of this user were read; {@code payload.unread} is the unread count left. */
+  public static final String INBOX = "INBOX";
   /** Server: a client frame was not understood; the connection stays open. */
   public static final String ERROR = "ERROR";
 

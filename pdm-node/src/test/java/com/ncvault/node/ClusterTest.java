@@ -165,6 +165,32 @@ class ClusterTest {
 
   @Test
   @Timeout(120)
+  @Order(2)
+  void aWatchMadeAtNodeBIsAnsweredOnBobsPageAtNodeCAndInHisInboxWhenAliceReleasesTheFileAtNodeA() {
+    String filename = "1000009_OP10.nc";
+    createFile(A, filename);
+    String alice = programmers.get(0);
+    String bob = programmers.get(1);
+    post(A, alice, "/api/files/" + filename + "/checkout").compose(r -> expect(r, 200)).await();
+    clients.get(B).put("/api/watches/" + filename).bearerTokenAuthentication(bob).send()
+      .compose(r -> expect(r, 200)).await();
+    LiveClient page = connect(C, bob, -1);
+
+    post(A, alice, "/api/files/" + filename + "/cancel-checkout").compose(r -> expect(r, 200)).await();
+
+    JsonObject notice = page.next(LiveClient.type("NOTIFY"), WAIT_MS).await().getJsonObject("payload");
+    assertThat(notice.getString("kind")).isEqualTo("free");
+    assertThat(notice.getString("filename")).isEqualTo(filename);
+    JsonObject inbox = clients.get(A).get("/api/notifications").bearerTokenAuthentication(bob).send()
+      .compose(r -> expect(r, 200)).await().bodyAsJsonObject();
+    assertThat(inbox.getJsonArray("notices").getJsonObject(0).getLong("id")).isEqualTo(notice.getLong("id"));
+    assertThat(clients.get(C).get("/api/watches").bearerTokenAuthentication(bob).send()
+      .compose(r -> expect(r, 200)).await().bodyAsJsonObject().getJsonArray("watches")).isEmpty();
+    page.close().await();
+  }
+
+  @Test
+  @Timeout(120)
   @Order(3)
   void ofSixtyConcurrentCheckoutsSpreadOverTheThreeNodesExactlyOneWins() {
     String filename = "1000002_OP10.nc";

@@ -6,6 +6,7 @@ import com.ncvault.contract.Notification;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,11 +33,13 @@ final class EventLog {
     return tx.update(Sql.TRIM_ACTIVITY, Map.of("cutoff", latestSeq - retention)).mapEmpty();
   }
 
-  /** Publishes a committed change's event and its notification. */
-  void publish(JsonObject event, Notification notification) {
-    eventBus.publish(Addresses.DOMAIN_EVENTS, event);
-    if (notification != null) {
-      eventBus.publish(Addresses.NOTIFY, JsonObject.mapFrom(notification));
+  /** Publishes a committed change's event (null: none) and then the notices it gave. */
+  void publish(JsonObject event, List<Notification> notices) {
+    if (event != null) {
+      eventBus.publish(Addresses.DOMAIN_EVENTS, event);
+    }
+    for (Notification notice : notices) {
+      eventBus.publish(Addresses.NOTIFY, JsonObject.mapFrom(notice));
     }
   }
 

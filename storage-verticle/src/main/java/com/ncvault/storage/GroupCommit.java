@@ -48,7 +48,10 @@ final class GroupCommit {
     Future<Outcome<T>> apply(Tx tx);
   }
 
-  /** What a change did: the caller's reply, the event to record (null: none), an optional notification. */
+  /**
+   * What a change did: the caller's reply, the event to record (null: none), an optional notification
+   * (kept in its recipient's inbox in the same commit, published after the event).
+   */
   record Outcome<T>(T reply, PendingEvent event, Notification notification) {
     Outcome(T reply, PendingEvent event) {
       this(reply, event, null);
@@ -167,8 +170,11 @@ final class GroupCommit {
     return db.inTransaction(conn -> apply(new Tx.Reactive(conn), batch)).map(this::publish);
   }
 
-  /** The entries with their seq-numbered events, ready to be published after the commit. */
-  private record Committed(Entry<?> entry, JsonObject event) {
+  /**
+   * The entries with their seq-numbered events and the notices they gave (kept in the inbox), ready to
+   * be published after the commit.
+   */
+  private record Committed(Entry<?> entry, JsonObject event, List<Notification> notices) {
   }
 
   private List<Committed> runJdbc(List<Entry<?>> batch) throws Exception {
@@ -230,9 +236,11 @@ final class GroupCommit {
     List<Entry<?>> withEvents = batch.stream()
       .filter(e -> e.refusal == null && e.outcome != null && e.outcome.event() != null).toList();
     List<Committed> committed = new ArrayList<>();
-    batch.stream().filter(e -> !withEvents.contains(e)).forEach(e -> committed.add(new Committed(e, null)));
+    batch.stream().filter(e -> !withEvents.contains(e)).forEach(e -> committed.add(new Committed(e, null,
+      e.refusal == null && e.outcome != null && e.outcome.notification() != null ? List.of(e.outcome.notification())
+        : List.of())));
     if (withEvents.isEmpty()) {
-      return Future.succeededFuture(committed);
+      return keepNotices(tx, committed);
     }
     return tx.row(db.dialect().returning(Sql.ADVANCE_SEQ), Map.of("count", withEvents.size())).compose(counter -> {
       long last = Rows.number(counter.get("current_value"));
@@ -245,17 +253,34 @@ final class GroupCommit {
           p.message(), p.details() == null ? new JsonObject() : p.details(), p.file());
         rows.add(Params.of("seq", seq, "type", p.type(), "filename", p.filename(), "user", p.user(), "now", p.at(),
           "revision", p.revision(), "message", p.message(), "json", event.encode()));
-        committed.add(new Committed(entry, event));
+        committed.add(new Committed(entry, event, List.of()));
       }
-      return tx.batch(Sql.INSERT_ACTIVITY, rows).compose(v -> events.trim(tx, last)).map(v -> committed);
+      return tx.batch(Sql.INSERT_ACTIVITY, rows).compose(v -> events.trim(tx, last)).compose(v -> keepNotices(tx, committed));
     });
   }
 
-  /** After the commit: events published in seq order, then the callers answered. */
+  /** Keeps the notices of the committed changes in their recipients' inboxes, in this transaction. */
+  private Future<List<Committed>> keepNotices(Tx tx, List<Committed> committed) {
+    List<Committed> kept = new ArrayList<>(committed.size());
+    Future<Void> chain = Future.succeededFuture();
+    for (Committed c : committed) {
+      chain = chain.compose(v -> c.event() != null
+        ? Notices.afterEvent(tx, db.dialect(), c.event(), c.entry().outcome.notification())
+        : Notices.keepAll(tx, db.dialect(), c.notices()))
+        .map(notices -> {
+          kept.add(new Committed(c.entry(), c.event(), notices));
+          return null;
+        });
+    }
+    return chain.map(v -> kept);
+  }
+
+  /** After the commit: events published in seq order, each followed by its notices, then the callers answered. */
   private List<Entry<?>> publish(List<Committed> committed) {
     committed.stream().filter(c -> c.event() != null)
       .sorted(Comparator.comparingLong(c -> c.event().getLong("seq")))
-      .forEach(c -> events.publish(c.event(), c.entry().outcome.notification()));
+      .forEach(c -> events.publish(c.event(), c.notices()));
+    committed.stream().filter(c -> c.event() == null).forEach(c -> events.publish(null, c.notices()));
     return committed.stream().map(Committed::entry).toList();
   }
 

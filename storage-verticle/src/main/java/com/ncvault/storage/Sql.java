@@ -111,6 +111,8 @@ final class Sql {
   static final String UPDATE_PASSWORD = "UPDATE users SET password_hash = #{hash}, sessions_since = #{now} "
     + "WHERE username = #{username}";
   static final String DELETE_USER = "DELETE FROM users WHERE username = #{username}";
+  static final String DELETE_USER_WATCHES = "DELETE FROM watches WHERE username = #{username}";
+  static final String DELETE_USER_NOTICES = "DELETE FROM notices WHERE username = #{username}";
 
   static final String PING = "SELECT 1 AS ok";
 

@@ -4,6 +4,7 @@ import com.ncvault.contract.Addresses;
 import com.ncvault.contract.BlobLocation;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.FileInfo;
+import com.ncvault.contract.Notification;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.StorageApi.AuditQuery;
 import com.ncvault.contract.StorageApi.AuditTrail;
@@ -60,6 +61,7 @@ public final class StorageService implements StorageApi {
   private final UserService users;
   private final LifecycleService lifecycle;
   private final ActivityService activity;
+  private final InboxService inbox;
   private final Lanes lanes;
   private final GroupCommit commits;
   private final WorkerExecutor prober;
@@ -91,6 +93,7 @@ public final class StorageService implements StorageApi {
     this.programs = programs;
     this.users = users;
     this.activity = activity;
+    this.inbox = new InboxService(db, commits, vertx.eventBus(), Clock.systemUTC());
     this.prober = vertx.createSharedWorkerExecutor("pdm-probe", 1);
     this.access = new Access(db.pool());
     this.lfsObjects = new LfsObjectStore(db.pool(), blobs, lanes.blob(), registry, fetcher, Clock.systemUTC());
@@ -296,6 +299,36 @@ public final class StorageService implements StorageApi {
   @Override
   public Future<Long> latestSeq() {
     return guard("events.latest", activity::latest);
+  }
+
+  @Override
+  public Future<List<Watch>> watches(String user) {
+    return guard("watches.list", () -> inbox.watches(user));
+  }
+
+  @Override
+  public Future<Watch> watch(WatchChange request) {
+    return guard("watches.add", () -> inbox.watch(request));
+  }
+
+  @Override
+  public Future<Void> unwatch(WatchChange request) {
+    return guard("watches.remove", () -> inbox.unwatch(request));
+  }
+
+  @Override
+  public Future<NoticePage> notices(NoticeQuery query) {
+    return guard("notices.list", () -> inbox.notices(query));
+  }
+
+  @Override
+  public Future<Integer> readNotices(ReadNotices request) {
+    return guard("notices.read", () -> inbox.read(request));
+  }
+
+  @Override
+  public Future<Void> sendNotice(Notification notice) {
+    return guard("notices.send", () -> inbox.send(notice));
   }
 
   @Override

@@ -210,6 +210,9 @@ final class UserService {
           }
           long now = clock.millis();
           return tx.update(Sql.DELETE_USER, Map.of("username", username))
+            // A later account of the same name starts without the deleted one's watches and notices.
+            .compose(d -> tx.update(Sql.DELETE_USER_WATCHES, Map.of("username", username)))
+            .compose(d -> tx.update(Sql.DELETE_USER_NOTICES, Map.of("username", username)))
             .map(d -> userEvent(EventTypes.USER_DELETED, actor, now, "Deleted user " + username,
               new JsonObject().put("username", username).put("role", role), (Void) null));
         })));

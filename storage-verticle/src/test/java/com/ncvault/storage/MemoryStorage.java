@@ -17,6 +17,7 @@ import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.StorageBinding;
 import com.ncvault.contract.StorageLimits;
 import com.ncvault.contract.UserInfo;
+import com.ncvault.contract.UserUpdate;
 import com.ncvault.nc.NcOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -74,6 +75,22 @@ public class MemoryStorage implements StorageApi {
   private final NcOptions programOptions = NcOptions.DEFAULTS.withRapid(
     ConfigKeys.defaults().getDouble(ConfigKeys.RAPID_MM_PER_MIN));
   private final List<JsonObject> log = new ArrayList<>();
+  /** user -> watched file -> since (epoch ms), as the watches table. */
+  private final Map<String, TreeMap<String, Long>> watches = new TreeMap<>();
+  /** Every user's notices, oldest first, as the notices table. */
+  private final List<Kept> notices = new ArrayList<>();
+  private long noticeIds;
+  /** The notices of the event just appended, to be published right after it. */
+  private final List<Notification> due = new ArrayList<>();
+
+  private static final class Kept {
+    final Notification notice;
+    boolean read;
+
+    Kept(Notification notice) {
+      this.notice = notice;
+    }
+  }
   private long oldestKept = 1;
   private boolean holding;
   private MessageConsumer<Object> consumer;
@@ -96,6 +113,8 @@ public class MemoryStorage implements StorageApi {
     transitions.clear();
     programs.clear();
     log.clear();
+    watches.clear();
+    notices.clear();
     oldestKept = 1;
     long now = clock.millis();
     users.put(Bootstrap.ADMIN, new User(Bootstrap.ADMIN, Roles.ADMIN, adminPassword, now, 0, fixtureId(Bootstrap.ADMIN)));
@@ -218,6 +237,8 @@ public class MemoryStorage implements StorageApi {
     if (publish) {
       vertx.eventBus().publish(Addresses.DOMAIN_EVENTS, event);
     }
+    due.forEach(n -> vertx.eventBus().publish(Addresses.NOTIFY, JsonObject.mapFrom(n)));
+    due.clear();
     return event.mapTo(DomainEvent.class);
   }
 
@@ -390,10 +411,11 @@ public class MemoryStorage implements StorageApi {
       String former = row.lockedBy();
       FileRow free = withLock(row, null, null, null);
       files.put(row.filename(), free);
-      commit(EventTypes.OVERRIDE, row.filename(), r.user(), now, free.revision(), r.reason(),
+      JsonObject event = commit(EventTypes.OVERRIDE, row.filename(), r.user(), now, free.revision(), r.reason(),
         new JsonObject().put("formerHolder", former).put("reason", r.reason()), free.toJson());
-      notifyLater(new Notification(former, r.user(), Notification.KIND_OVERRIDE, row.filename(),
-        r.user() + " overrode your checkout of " + row.filename() + ": " + r.reason(), FileRow.iso(now)));
+      notifyLater(keep(new Notification(former, r.user(), Notification.KIND_OVERRIDE, row.filename(),
+        r.user() + " overrode your checkout of " + row.filename() + ": " + r.reason(), FileRow.iso(now))
+        .after(event.getLong("seq"))));
       return free.toInfo();
     });
   }
@@ -735,6 +757,8 @@ public class MemoryStorage implements StorageApi {
         throw new PdmError(ErrorCode.CONFLICT, "The last admin cannot be deleted");
       }
       users.remove(user.username());
+      watches.remove(user.username());
+      notices.removeIf(k -> k.notice.to().equals(user.username()));
       commit(EventTypes.USER_DELETED, null, r.actor(), clock.millis(), null, "Deleted user " + user.username(),
         new JsonObject().put("username", user.username()).put("role", user.role()), null);
       return null;
@@ -850,6 +874,8 @@ public class MemoryStorage implements StorageApi {
     if (!holding) {
       vertx.runOnContext(v -> vertx.eventBus().publish(Addresses.DOMAIN_EVENTS, event));
     }
+    due.forEach(this::notifyLater);
+    due.clear();
     return event;
   }
 
@@ -858,7 +884,126 @@ public class MemoryStorage implements StorageApi {
     JsonObject event = EventLog.toJson(log.size() + 1L, type, filename, user, FileRow.iso(at), revision, message,
       details, file);
     log.add(event);
+    String freed = Notices.freedFile(event);
+    if (freed != null) {
+      for (Map.Entry<String, TreeMap<String, Long>> watcher : watches.entrySet()) {
+        if (watcher.getValue().remove(freed) != null && !watcher.getKey().equals(user)) {
+          due.add(keep(new Notification(watcher.getKey(), user, Notification.KIND_FREE, freed,
+            freed + ", which you watch, is free now", FileRow.iso(at)).after(event.getLong("seq"))));
+        }
+      }
+    }
     return event;
+  }
+
+  /** Keeps a notice in its recipient's inbox (the oldest beyond the limit dropped); the notice as kept. */
+  private synchronized Notification keep(Notification notice) {
+    Notification kept = notice.kept(++noticeIds, 0);
+    notices.add(new Kept(kept));
+    List<Kept> own = notices.stream().filter(k -> k.notice.to().equals(notice.to())).toList();
+    for (int i = 0; i < own.size() - StorageLimits.MAX_NOTICES_KEPT; i++) {
+      notices.remove(own.get(i));
+    }
+    return kept.kept(kept.id(), unread(notice.to()));
+  }
+
+  private int unread(String user) {
+    return (int) notices.stream().filter(k -> !k.read && k.notice.to().equals(user)).count();
+  }
+
+  private void publishUser(UserUpdate update) {
+    vertx.runOnContext(v -> vertx.eventBus().publish(Addresses.USER_UPDATE, update.toJson()));
+  }
+
+  // --- watches and the inbox ---
+
+  @Override
+  public Future<List<Watch>> watches(String user) {
+    return attempt(() -> {
+      synchronized (this) {
+        List<Watch> list = new ArrayList<>();
+        watches.getOrDefault(user, new TreeMap<>()).forEach((f, since) -> list.add(new Watch(f, FileRow.iso(since))));
+        return list;
+      }
+    });
+  }
+
+  @Override
+  public Future<Watch> watch(WatchChange r) {
+    return change(() -> {
+      FileRow row = files.get(r.filename());
+      if (row == null || row.deleted()) {
+        throw new PdmError(ErrorCode.NOT_FOUND, "No file " + r.filename());
+      }
+      if (!row.locked() || r.user().equals(row.lockedBy())) {
+        throw new PdmError(ErrorCode.CONFLICT, r.filename() + " is not checked out by someone else; there is nothing to wait for");
+      }
+      TreeMap<String, Long> own = watches.computeIfAbsent(r.user(), u -> new TreeMap<>());
+      if (!own.containsKey(r.filename()) && own.size() >= StorageLimits.MAX_WATCHES) {
+        throw new PdmError(ErrorCode.CONFLICT, "You can watch at most " + StorageLimits.MAX_WATCHES + " files");
+      }
+      long since = own.computeIfAbsent(r.filename(), f -> clock.millis());
+      publishUser(UserUpdate.watching(r.user(), r.filename(), true));
+      return new Watch(r.filename(), FileRow.iso(since));
+    });
+  }
+
+  @Override
+  public Future<Void> unwatch(WatchChange r) {
+    return change(() -> {
+      TreeMap<String, Long> own = watches.get(r.user());
+      if (own != null) {
+        own.remove(r.filename());
+      }
+      publishUser(UserUpdate.watching(r.user(), r.filename(), false));
+      return null;
+    });
+  }
+
+  @Override
+  public Future<NoticePage> notices(NoticeQuery q) {
+    return attempt(() -> {
+      synchronized (this) {
+        long before = q.before() == null ? Long.MAX_VALUE : q.before();
+        List<Notice> page = new ArrayList<>();
+        for (int i = notices.size() - 1; i >= 0; i--) {
+          Kept k = notices.get(i);
+          if (k.notice.to().equals(q.user()) && k.notice.id() < before) {
+            page.add(new Notice(k.notice.id(), k.notice.kind(), k.notice.from(), k.notice.filename(), k.notice.text(),
+              k.notice.timestamp(), k.read));
+          }
+        }
+        boolean more = page.size() > q.limit();
+        return new NoticePage(List.copyOf(more ? page.subList(0, q.limit()) : page), unread(q.user()), more);
+      }
+    });
+  }
+
+  @Override
+  public Future<Integer> readNotices(ReadNotices r) {
+    return change(() -> {
+      for (Kept k : notices) {
+        if (k.notice.to().equals(r.user()) && (r.all() || r.ids().contains(k.notice.id()))) {
+          k.read = true;
+        }
+      }
+      int left = unread(r.user());
+      publishUser(UserUpdate.read(r.user(), r.ids(), r.all(), left));
+      return left;
+    });
+  }
+
+  @Override
+  public Future<Void> sendNotice(Notification notice) {
+    return change(() -> {
+      if (notice.to() == null || notice.kind() == null || notice.text() == null) {
+        throw new PdmError(ErrorCode.VALIDATION, "A notice names its recipient, kind and text");
+      }
+      existingUser(notice.to());
+      notifyLater(keep(notice.timestamp() != null ? notice : new Notification(notice.to(), notice.from(),
+        notice.kind(), notice.filename(), notice.text(), FileRow.iso(clock.millis()))));
+      return null;
+    });
   }
 
   private void notifyLater(Notification notification) {

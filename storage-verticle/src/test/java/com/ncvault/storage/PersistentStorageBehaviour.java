@@ -55,6 +55,24 @@ abstract class PersistentStorageBehaviour extends StorageBehaviour {
   }
 
   @Test
+  void watchesAndTheInboxOutlastARestart() {
+    create("part.nc", NC, "alice");
+    checkout("part.nc", "alice");
+    storage.call(StorageActions.WATCHES_ADD, fileRequest("part.nc", "bob"));
+    restart(new JsonObject());
+    assertThat(storage.call(StorageActions.WATCHES_LIST, new JsonObject().put("user", "bob")).getJsonArray("watches")
+      .getJsonObject(0).getString("filename")).isEqualTo("part.nc");
+    cancel("part.nc", "alice");
+    restart(new JsonObject());
+    JsonObject inbox = storage.call(StorageActions.NOTICES_LIST, new JsonObject().put("user", "bob"));
+    assertThat(inbox.getInteger("unread")).isEqualTo(1);
+    assertThat(inbox.getJsonArray("notices").getJsonObject(0).getString("text"))
+      .isEqualTo("part.nc, which you watch, is free now");
+    assertThat(storage.call(StorageActions.WATCHES_LIST, new JsonObject().put("user", "bob")).getJsonArray("watches"))
+      .isEmpty();
+  }
+
+  @Test
   void catchUpReportsWhenRetentionDroppedEventsItWouldNeed() {
     restart(new JsonObject().put(ConfigKeys.EVENT_RETENTION, 3));
     create("part.nc", NC, "alice");

@@ -13,6 +13,7 @@ import com.ncvault.contract.PdmError;
 import com.ncvault.contract.Roles;
 import com.ncvault.contract.StorageActions;
 import com.ncvault.contract.StorageApi;
+import com.ncvault.contract.StorageLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -906,6 +907,149 @@ abstract class StorageBehaviour extends StorageTestBase {
   private void createUser2(String username, String role, String admin) {
     storage.call(StorageActions.USERS_CREATE, new JsonObject().put("username", username)
       .put("password", username + "-password").put("role", role).put("user", admin));
+  }
+
+  // --- watches and the inbox ---
+
+  @Test
+  void aWatcherIsToldInTheirInboxWhenTheFileIsFreeAndTheWatchEnds() {
+    create("part.nc", NC, "alice");
+    checkout("part.nc", "alice");
+    List<JsonObject> notices = new CopyOnWriteArrayList<>();
+    List<JsonObject> updates = new CopyOnWriteArrayList<>();
+    MessageConsumer<JsonObject> notify = vertx.eventBus().consumer(Addresses.NOTIFY, m -> notices.add(m.body()));
+    MessageConsumer<JsonObject> user = vertx.eventBus().consumer(Addresses.USER_UPDATE, m -> updates.add(m.body()));
+    StorageClient.await(Future.all(notify.completion(), user.completion()));
+
+    JsonObject watch = storage.call(StorageActions.WATCHES_ADD, fileRequest("part.nc", "bob"));
+    assertThat(watch.getString("filename")).isEqualTo("part.nc");
+    assertThat(storage.call(StorageActions.WATCHES_ADD, fileRequest("part.nc", "bob")).getString("since"))
+      .as("watching twice is one watch").isEqualTo(watch.getString("since"));
+    storage.call(StorageActions.WATCHES_ADD, fileRequest("part.nc", "carol"));
+    assertThat(watchedBy("bob")).containsExactly("part.nc");
+    until(() -> updates.size() >= 3);
+    assertThat(updates.get(0)).isEqualTo(new JsonObject().put("to", "bob").put("type", "WATCHING")
+      .put("payload", new JsonObject().put("filename", "part.nc").put("watching", true)));
+
+    cancel("part.nc", "alice");
+    long seq = latestSeq();
+    until(() -> notices.size() >= 2);
+    StorageClient.await(Future.all(notify.unregister(), user.unregister()));
+    assertThat(notices).extracting(n -> n.getString("to")).containsExactlyInAnyOrder("bob", "carol");
+    Notification bobs = notices.stream().filter(n -> n.getString("to").equals("bob")).findFirst().orElseThrow()
+      .mapTo(Notification.class);
+    assertThat(bobs.kind()).isEqualTo(Notification.KIND_FREE);
+    assertThat(bobs.filename()).isEqualTo("part.nc");
+    assertThat(bobs.from()).isEqualTo("alice");
+    assertThat(bobs.text()).isEqualTo("part.nc, which you watch, is free now");
+    assertThat(bobs.seq()).as("sent after the event that freed the file").isEqualTo(seq);
+    assertThat(bobs.unread()).isEqualTo(1);
+    assertThat(watchedBy("bob")).as("the watch ended with its notice").isEmpty();
+    assertThat(watchedBy("carol")).isEmpty();
+
+    JsonObject inbox = storage.call(StorageActions.NOTICES_LIST, new JsonObject().put("user", "bob"));
+    assertThat(inbox.getInteger("unread")).isEqualTo(1);
+    JsonObject kept = inbox.getJsonArray("notices").getJsonObject(0);
+    assertThat(kept.getLong("id")).isEqualTo(bobs.id());
+    assertThat(kept.getString("kind")).isEqualTo("free");
+    assertThat(kept.getBoolean("read")).isFalse();
+
+    checkout("part.nc", "alice");
+    cancel("part.nc", "alice");
+    assertThat(storage.call(StorageActions.NOTICES_LIST, new JsonObject().put("user", "bob")).getInteger("unread"))
+      .as("a watch tells once").isEqualTo(1);
+  }
+
+  @Test
+  void aWatchNeedsAFileSomeoneElseHoldsAndEndsOnRequest() {
+    create("part.nc", NC, "alice");
+    assertError(storage.failure(StorageActions.WATCHES_ADD, fileRequest("part.nc", "bob")), 409, "conflict");
+    assertError(storage.failure(StorageActions.WATCHES_ADD, fileRequest("none.nc", "bob")), 404, "not_found");
+    checkout("part.nc", "alice");
+    assertError(storage.failure(StorageActions.WATCHES_ADD, fileRequest("part.nc", "alice")), 409, "conflict");
+    assertError(storage.failure(StorageActions.WATCHES_ADD, new JsonObject().put("filename", "part.nc")), 400,
+      "bad_request");
+    storage.call(StorageActions.WATCHES_ADD, fileRequest("part.nc", "bob"));
+    storage.call(StorageActions.WATCHES_REMOVE, fileRequest("part.nc", "bob"));
+    storage.call(StorageActions.WATCHES_REMOVE, fileRequest("part.nc", "bob"));
+    assertThat(watchedBy("bob")).isEmpty();
+    cancel("part.nc", "alice");
+    assertThat(storage.call(StorageActions.NOTICES_LIST, new JsonObject().put("user", "bob")).getInteger("unread"))
+      .isZero();
+  }
+
+  @Test
+  void anInboxIsPagedNewestFirstKeepsTheLatestNoticesAndIsReadByItsOwnerOnly() {
+    createUser("bob", Roles.PROGRAMMER);
+    createUser("carol", Roles.PROGRAMMER);
+    int sent = StorageLimits.MAX_NOTICES_KEPT + 3;
+    for (int i = 1; i <= sent; i++) {
+      storage.call(StorageActions.NOTICES_SEND, new JsonObject().put("to", "bob").put("from", ADMIN)
+        .put("kind", "message").put("text", "message " + i));
+    }
+    storage.call(StorageActions.NOTICES_SEND, new JsonObject().put("to", "carol").put("from", ADMIN)
+      .put("kind", "message").put("text", "for carol"));
+    assertError(storage.failure(StorageActions.NOTICES_SEND, new JsonObject().put("to", "nobody").put("from", ADMIN)
+      .put("kind", "message").put("text", "hello")), 404, "not_found");
+
+    JsonObject first = storage.call(StorageActions.NOTICES_LIST, new JsonObject().put("user", "bob").put("limit", 50));
+    assertThat(first.getInteger("unread")).isEqualTo(StorageLimits.MAX_NOTICES_KEPT);
+    assertThat(first.getBoolean("more")).isTrue();
+    JsonArray page = first.getJsonArray("notices");
+    assertThat(page.size()).isEqualTo(50);
+    assertThat(page.getJsonObject(0).getString("text")).isEqualTo("message " + sent);
+    assertThat(page.getJsonObject(0).getString("from")).isEqualTo(ADMIN);
+    List<String> all = new ArrayList<>();
+    Long before = null;
+    while (true) {
+      JsonObject query = new JsonObject().put("user", "bob").put("limit", 100);
+      if (before != null) {
+        query.put("before", before);
+      }
+      JsonObject next = storage.call(StorageActions.NOTICES_LIST, query);
+      JsonArray notices = next.getJsonArray("notices");
+      notices.forEach(n -> all.add(((JsonObject) n).getString("text")));
+      if (!next.getBoolean("more")) {
+        break;
+      }
+      before = notices.getJsonObject(notices.size() - 1).getLong("id");
+    }
+    assertThat(all).hasSize(StorageLimits.MAX_NOTICES_KEPT).doesNotContain("message 3", "for carol")
+      .contains("message 4");
+
+    long carols = storage.call(StorageActions.NOTICES_LIST, new JsonObject().put("user", "carol"))
+      .getJsonArray("notices").getJsonObject(0).getLong("id");
+    JsonObject read = storage.call(StorageActions.NOTICES_READ, new JsonObject().put("user", "bob")
+      .put("ids", new JsonArray().add(page.getJsonObject(0).getLong("id")).add(page.getJsonObject(1).getLong("id"))
+        .add(carols)));
+    assertThat(read.getInteger("unread")).isEqualTo(StorageLimits.MAX_NOTICES_KEPT - 2);
+    JsonObject carolsInbox = storage.call(StorageActions.NOTICES_LIST, new JsonObject().put("user", "carol"));
+    assertThat(carolsInbox.getInteger("unread")).as("bob cannot read carol's notice").isEqualTo(1);
+    assertThat(storage.call(StorageActions.NOTICES_LIST, new JsonObject().put("user", "bob").put("limit", 1))
+      .getJsonArray("notices").getJsonObject(0).getBoolean("read")).isTrue();
+    assertThat(storage.call(StorageActions.NOTICES_READ, new JsonObject().put("user", "bob").put("all", true))
+      .getInteger("unread")).isZero();
+    assertError(storage.failure(StorageActions.NOTICES_READ, new JsonObject().put("user", "bob")), 400,
+      "validation_failed");
+
+    storage.call(StorageActions.USERS_DELETE, new JsonObject().put("username", "carol").put("user", ADMIN));
+    createUser("carol", Roles.PROGRAMMER);
+    assertThat(storage.call(StorageActions.NOTICES_LIST, new JsonObject().put("user", "carol"))
+      .getJsonArray("notices")).as("a new account of the name starts with an empty inbox").isEmpty();
+  }
+
+  /** Waits (up to 10 s) for messages published after a commit to arrive. */
+  private static void until(java.util.function.BooleanSupplier condition) {
+    long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waited 10 s for a published message").isLessThan(end);
+      java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+    }
+  }
+
+  List<String> watchedBy(String user) {
+    return storage.call(StorageActions.WATCHES_LIST, new JsonObject().put("user", user)).getJsonArray("watches")
+      .stream().map(w -> ((JsonObject) w).getString("filename")).toList();
   }
 
   // --- health and protocol ---

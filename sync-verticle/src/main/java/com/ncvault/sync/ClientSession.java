@@ -14,9 +14,7 @@ import io.vertx.core.http.WebSocketFrameType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One browser's socket: the adapter between a {@link ServerWebSocket} and its {@link ClientStream}
@@ -25,7 +23,8 @@ import java.util.Set;
  */
 final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
 
-  static final int MAX_WATCHES = 200;
+  /** WATCH / UNWATCH requests one socket may have at storage at once. */
+  static final int MAX_WATCH_REQUESTS = 8;
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
   private final ServerWebSocket socket;
@@ -41,7 +40,8 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
   int hubIndex = -1;
 
   private boolean detached;
-  private final Set<String> watches = new HashSet<>();
+  /** WATCH / UNWATCH requests of this socket that storage has not answered yet. */
+  private int watchRequests;
   private boolean heard = true;
   private int silentTicks;
   private long rateWindowStart;
@@ -72,9 +72,6 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
     return proto;
   }
 
-  Set<String> watches() {
-    return watches;
-  }
 
   /** Takes over the (paused) socket. */
   void start() {
@@ -284,19 +281,32 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
     if (inbound instanceof ClientFrames.Ping) {
       sendControl(Messages.PONG);
     } else if (inbound instanceof ClientFrames.Watch watch) {
-      if (watches.size() >= MAX_WATCHES && !watches.contains(watch.filename())) {
-        sendControl(Frame.text(Messages.error(new PdmError(ErrorCode.VALIDATION,
-          "A connection can watch at most " + MAX_WATCHES + " files"))));
-        return;
-      }
-      hub.watch(this, watch.filename());
-      sendControl(Frame.text(Messages.watching(watch.filename(), true)));
+      changeWatch(watch.filename(), true);
     } else if (inbound instanceof ClientFrames.Unwatch unwatch) {
-      hub.unwatch(this, unwatch.filename());
-      sendControl(Frame.text(Messages.watching(unwatch.filename(), false)));
+      changeWatch(unwatch.filename(), false);
     } else if (inbound instanceof ClientFrames.Invalid invalid) {
       sendControl(Frame.text(Messages.error(invalid.error())));
     }
+  }
+
+  /**
+   * The user's watch, kept by storage (it outlasts this socket); storage tells every page of the
+   * user (WATCHING) once it is changed, this one included. A refusal is this socket's ERROR.
+   */
+  private void changeWatch(String filename, boolean watch) {
+    if (watchRequests >= MAX_WATCH_REQUESTS) {
+      sendControl(Frame.text(Messages.error(new PdmError(ErrorCode.TOO_MANY_REQUESTS,
+        "At most " + MAX_WATCH_REQUESTS + " watch requests at once"))));
+      return;
+    }
+    watchRequests++;
+    (watch ? storage.watch(user, filename) : storage.unwatch(user, filename))
+      .onComplete(done -> {
+        watchRequests--;
+        if (done.failed()) {
+          sendControl(Frame.text(Messages.error(PdmError.from(done.cause()))));
+        }
+      });
   }
 
   private boolean tooBig(long length) {

@@ -8,10 +8,8 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -33,7 +31,6 @@ final class Hub {
   private ClientSession[] clients = new ClientSession[16];
   private int size;
   private final Map<String, List<ClientSession>> byUser = new HashMap<>();
-  private final Map<String, Set<ClientSession>> watchers = new HashMap<>();
 
   Hub(Context context) {
     this.context = context;
@@ -77,10 +74,6 @@ final class Hub {
         byUser.remove(client.user());
       }
     }
-    for (String filename : client.watches()) {
-      dropWatcher(filename, client);
-    }
-    client.watches().clear();
   }
 
   int size() {
@@ -95,11 +88,6 @@ final class Hub {
   /** Events in seq order, encoded once for the node. */
   void deliver(List<OutboundEvent> events) {
     forEachClient(client -> client.onEvents(events));
-    for (OutboundEvent event : events) {
-      if (event.freedFile() != null) {
-        notifyWatchers(event);
-      }
-    }
   }
 
   /** A fresh file list for the proto-1 sockets. */
@@ -112,7 +100,7 @@ final class Hub {
     forEachClient(client -> client.sendControl(frame));
   }
 
-  /** A message for every socket of one user (NOTIFY). */
+  /** A message for every socket of one user (NOTIFY, WATCHING, INBOX). */
   void toUser(String user, Frame frame) {
     List<ClientSession> sockets = byUser.get(user);
     if (sockets == null) {
@@ -130,39 +118,8 @@ final class Hub {
     forEach(sockets.toArray(NONE), client -> client.close(code, reason));
   }
 
-  void watch(ClientSession client, String filename) {
-    client.watches().add(filename);
-    watchers.computeIfAbsent(filename, f -> new LinkedHashSet<>()).add(client);
-  }
-
-  void unwatch(ClientSession client, String filename) {
-    client.watches().remove(filename);
-    dropWatcher(filename, client);
-  }
-
   void closeAll(short code, String reason) {
     forEach(Arrays.copyOf(clients, size), client -> client.close(code, reason));
-  }
-
-  private void notifyWatchers(OutboundEvent event) {
-    Set<ClientSession> watching = watchers.remove(event.freedFile());
-    if (watching == null) {
-      return;
-    }
-    forEach(watching.toArray(NONE), client -> {
-      client.watches().remove(event.freedFile());
-      client.sendControl(event.freeNotice());
-    });
-  }
-
-  private void dropWatcher(String filename, ClientSession client) {
-    Set<ClientSession> watching = watchers.get(filename);
-    if (watching != null) {
-      watching.remove(client);
-      if (watching.isEmpty()) {
-        watchers.remove(filename);
-      }
-    }
   }
 
   /** Pings every socket; closes those silent since two ticks ago. */

@@ -51,12 +51,10 @@ final class Messages {
       .put("filename", notification.filename())
       .put("text", notification.text())
       .put("timestamp", notification.timestamp());
+    if (notification.id() != null) {
+      payload.put("id", notification.id()).put("unread", notification.unread());
+    }
     return envelope(WsMessageTypes.NOTIFY, null, payload).encode();
-  }
-
-  static String watching(String filename, boolean watching) {
-    return envelope(WsMessageTypes.WATCHING, null,
-      new JsonObject().put("filename", filename).put("watching", watching)).encode();
   }
 
   /** The one mapping of a domain error to a WebSocket message. */

@@ -2,8 +2,6 @@ package com.ncvault.sync;
 
 import com.ncvault.contract.DomainEvent;
 import com.ncvault.contract.EventTypes;
-import com.ncvault.contract.Notification;
-import com.ncvault.contract.WsMessageTypes;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -11,12 +9,11 @@ import java.util.function.Function;
 
 /**
  * One domain event encoded once per node: the proto-2 frames and the one proto-3 frame, ready to be
- * written as they are to every socket. {@code freeNotice} is the NOTIFY for watchers when the event
- * frees a file. {@code adminOnly}: only admins' sockets receive its frames (user administration).
- * {@code roleChange}: the account and the role the event gives it, or null.
+ * written as they are to every socket. {@code adminOnly}: only admins' sockets receive its frames
+ * (user administration). {@code roleChange}: the account and the role the event gives it, or null.
  */
-record OutboundEvent(long seq, Frame[] frames, Frame single, boolean changesFiles, String freedFile,
-                     Frame freeNotice, boolean adminOnly, RoleChange roleChange) {
+record OutboundEvent(long seq, Frame[] frames, Frame single, boolean changesFiles, boolean adminOnly,
+                     RoleChange roleChange) {
 
   /** {@code username} has the role {@code role} from this event on. */
   record RoleChange(String username, String role) {
@@ -39,13 +36,7 @@ record OutboundEvent(long seq, Frame[] frames, Frame single, boolean changesFile
       frames[i] = encoder.apply(messages.get(i).encode());
     }
     Frame single = encoder.apply(EventMessages.single(event).encode());
-    String freed = EventMessages.freedFile(event);
-    Frame notice = null;
-    if (freed != null) {
-      notice = encoder.apply(Messages.notify(new Notification(null, event.user(), WsMessageTypes.NOTIFY_FREE, freed,
-        freed + ", which you watch, is free now", event.timestamp())));
-    }
-    return new OutboundEvent(event.seq(), frames, single, EventMessages.changesFiles(event), freed, notice,
+    return new OutboundEvent(event.seq(), frames, single, EventMessages.changesFiles(event),
       EventMessages.adminOnly(event), roleChange(event));
   }
 

@@ -27,6 +27,16 @@ final class StorageClient {
     return storage.latestSeq();
   }
 
+  Future<Void> watch(String user, String filename) {
+    return Future.<StorageApi.WatchChange>succeededFuture().map(v -> new StorageApi.WatchChange(user, filename))
+      .compose(storage::watch).mapEmpty();
+  }
+
+  Future<Void> unwatch(String user, String filename) {
+    return Future.<StorageApi.WatchChange>succeededFuture().map(v -> new StorageApi.WatchChange(user, filename))
+      .compose(storage::unwatch);
+  }
+
   /** The file list exactly as GET /api/files shows it, encoded as a FILE_LIST_UPDATED. */
   Future<Snapshot> fileList() {
     return storage.listFiles(ListFiles.all())

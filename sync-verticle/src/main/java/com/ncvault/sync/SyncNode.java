@@ -6,6 +6,8 @@ import com.ncvault.contract.NodePresence;
 import com.ncvault.contract.Notification;
 import com.ncvault.contract.SessionEnds;
 import com.ncvault.contract.SocketHandoff;
+import com.ncvault.contract.UserUpdate;
+import com.ncvault.contract.WsMessageTypes;
 import com.ncvault.contract.WsCloseCodes;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -52,6 +54,9 @@ final class SyncNode {
   private final SnapshotService snapshots;
   private final SnapshotCoalescer coalescer;
   private final PresenceTracker presence;
+  /** Notices that arrived before the event they tell of was delivered here. */
+  private final java.util.ArrayDeque<Notification> heldNotices = new java.util.ArrayDeque<>();
+  private static final int MAX_HELD_NOTICES = 10_000;
   private final Map<String, Integer> localUsers = new HashMap<>();
   /** Sockets per user taken over and not yet gone (counted from the takeover, before they join). */
   private final Map<String, Integer> admitted = new HashMap<>();
@@ -81,6 +86,7 @@ final class SyncNode {
   Future<Void> start() {
     return storage.latestSeq().map(latest -> {
       sequencer.start(latest);
+      releaseNotices(sequencer.lastDelivered());
       long pingMs = settings.pingSeconds() * 1000L;
       periodic.add(vertx.setPeriodic(pingMs, id -> hubs.values().forEach(hub -> hub.run(hub::pingTick))));
       periodic.add(vertx.setPeriodic(SyncSettings.PRESENCE_HEARTBEAT_MS, id -> publishPresence()));
@@ -131,10 +137,46 @@ final class SyncNode {
     if (notification.to() == null) {
       return;
     }
+    if (notification.seq() != null && notification.seq() > sequencer.lastDelivered()) {
+      // It tells of an event not delivered yet here: it follows that event to the sockets.
+      heldNotices.add(notification);
+      if (heldNotices.size() > MAX_HELD_NOTICES) {
+        toUser(heldNotices.poll());
+      }
+      return;
+    }
+    toUser(notification);
+  }
+
+  /** A change of one user's own state (WATCHING, INBOX) for that user's sockets. */
+  void onUserUpdate(JsonObject body) {
+    UserUpdate update = UserUpdate.fromJson(body);
+    if (update == null || !(WsMessageTypes.WATCHING.equals(update.type()) || WsMessageTypes.INBOX.equals(update.type()))) {
+      LOG.warn("Ignoring a user update that cannot be read");
+      return;
+    }
+    Frame frame = Frame.shared(Messages.envelope(update.type(), null, update.payload()).encode());
+    for (Hub hub : hubs.values()) {
+      hub.run(() -> hub.toUser(update.to(), frame));
+    }
+  }
+
+  private void toUser(Notification notification) {
     Frame frame = Frame.shared(Messages.notify(notification));
     for (Hub hub : hubs.values()) {
       hub.run(() -> hub.toUser(notification.to(), frame));
     }
+  }
+
+  /** The held notices whose events are delivered now, in the order they came. */
+  private void releaseNotices(long delivered) {
+    heldNotices.removeIf(n -> {
+      if (n.seq() <= delivered) {
+        toUser(n);
+        return true;
+      }
+      return false;
+    });
   }
 
   void onPresence(JsonObject body) {
@@ -241,6 +283,9 @@ final class SyncNode {
     List<OutboundEvent> batch = List.copyOf(encoded);
     for (Hub hub : hubs.values()) {
       hub.run(() -> hub.deliver(batch));
+    }
+    if (!events.isEmpty() && !heldNotices.isEmpty()) {
+      releaseNotices(events.get(events.size() - 1).seq());
     }
     for (DomainEvent event : events) {
       String ended = SessionEnds.reason(event.type(), event.details());

@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * WebSocket live sync of a node. Deploy ONE instance per node: it subscribes once to the domain
- * events, notifications and presence (never one consumer per socket), takes over the sockets the
+ * events, notifications, user updates and presence (never one consumer per socket), takes over the sockets the
  * api-verticle upgrades ({@link Addresses#SYNC_CONNECT}) and answers {@link Addresses#SYNC_STATUS}.
  * The protocol is described in docs/protocol.md.
  */
@@ -31,13 +31,14 @@ public class SyncVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     MessageConsumer<JsonObject> events = bus.consumer(Addresses.DOMAIN_EVENTS, m -> node.onDomainEvent(m.body()));
     MessageConsumer<JsonObject> notify = bus.consumer(Addresses.NOTIFY, m -> node.onNotify(m.body()));
+    MessageConsumer<JsonObject> userUpdates = bus.consumer(Addresses.USER_UPDATE, m -> node.onUserUpdate(m.body()));
     presence = bus.consumer(Addresses.PRESENCE, m -> node.onPresence(m.body()));
     bus.<SocketHandoff>localConsumer(Addresses.SYNC_CONNECT, m -> {
       node.accept(m.body());
       m.reply(new JsonObject().put("accepted", true));
     });
     bus.<JsonObject>localConsumer(Addresses.SYNC_STATUS, m -> m.reply(node.status()));
-    return Future.all(events.completion(), notify.completion(), presence.completion())
+    return Future.all(events.completion(), notify.completion(), userUpdates.completion(), presence.completion())
       .compose(v -> node.start())
       .onFailure(e -> vertx.sharedData().<String, String>getLocalMap(REGISTRY).remove("instance", deploymentID()));
   }

@@ -104,7 +104,7 @@ class ClientStreamTest {
 
   private static DomainEvent domain(long seq) {
     FileInfo file = new FileInfo("f" + seq + ".nc", "Misc", "", "1.0", 1, "ab", T, T, false, "locked", "alice", T, "m",
-      "lock-" + seq);
+      "lock-" + seq, "draft", null);
     return new DomainEvent(seq, EventTypes.CHECKOUT, file.filename(), "alice", T, "1.0", "m", null, file);
   }
 

@@ -111,4 +111,8 @@ final class TestSocket {
   Future<Void> send(String text) {
     return socket.writeTextMessage(text);
   }
+
+  Future<Void> close() {
+    return socket.close();
+  }
 }

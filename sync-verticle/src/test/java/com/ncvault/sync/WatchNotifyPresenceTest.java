@@ -2,6 +2,7 @@ package com.ncvault.sync;
 
 import com.ncvault.contract.Addresses;
 import com.ncvault.contract.ConfigKeys;
+import com.ncvault.contract.DomainEvent;
 import com.ncvault.contract.EventTypes;
 import com.ncvault.contract.NodePresence;
 import com.ncvault.contract.Notification;
@@ -59,6 +60,57 @@ class WatchNotifyPresenceTest {
       // the notice follows the unlock it announces
       List<String> types = bob.messages().stream().map(m -> m.getString("type")).toList();
       assertThat(types.indexOf("NOTIFY")).isGreaterThan(types.indexOf("FILE_UNLOCKED"));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void aWatchOutlivesTheSocketThatAskedAndEveryPageOfTheUserIsTold(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> {
+      node.storage.commitAndPublish(EventTypes.CREATE, FILE, "alice");
+      node.storage.commitAndPublish(EventTypes.CHECKOUT, FILE, "alice");
+      return Future.all(node.connectReady("bob"), node.connectReady("bob")).compose(both -> {
+        TestSocket asking = both.resultAt(0);
+        TestSocket other = both.resultAt(1);
+        asking.send("{\"type\":\"WATCH\",\"payload\":{\"filename\":\"" + FILE + "\"}}");
+        return Future.all(asking.awaitType("WATCHING"), other.awaitType("WATCHING"))
+          .compose(v -> asking.close())
+          .compose(v -> {
+            node.storage.commitAndPublish(EventTypes.CANCEL, FILE, "alice");
+            return other.awaitType("NOTIFY");
+          });
+      });
+    }).onComplete(ctx.succeeding(notice -> ctx.verify(() -> {
+      JsonObject payload = notice.getJsonObject("payload");
+      assertThat(payload.getString("kind")).isEqualTo("free");
+      assertThat(payload.getString("filename")).isEqualTo(FILE);
+      assertThat(payload.getLong("id")).isPositive();
+      assertThat(payload.getInteger("unread")).isEqualTo(1);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void aNoticeThatOvertakesTheEventItTellsOfWaitsForIt(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> {
+      node.storage.commitAndPublish(EventTypes.CREATE, FILE, "alice");
+      node.storage.commitAndPublish(EventTypes.CHECKOUT, FILE, "alice");
+      return node.connectReady("bob").compose(bob -> {
+        DomainEvent cancel = node.storage.commit(EventTypes.CANCEL, FILE, "alice");
+        vertx.eventBus().publish(Addresses.NOTIFY, JsonObject.mapFrom(new Notification("bob", "alice", "free", FILE,
+          FILE + ", which you watch, is free now", Instant.now().toString()).kept(7, 1).after(cancel.seq())));
+        bob.send("{\"type\":\"PING\"}");
+        return bob.awaitType("PONG")
+          .compose(pong -> {
+            node.storage.publish(cancel);
+            return Future.all(bob.awaitType("NOTIFY"), bob.awaitActivity(cancel.seq()));
+          })
+          .map(bob);
+      });
+    }).onComplete(ctx.succeeding(bob -> ctx.verify(() -> {
+      List<String> types = bob.messages().stream().map(m -> m.getString("type")).toList();
+      assertThat(types.indexOf("NOTIFY")).isGreaterThan(types.indexOf("FILE_UNLOCKED"));
+      assertThat(bob.ofType("NOTIFY").get(0).getJsonObject("payload").getLong("id")).isEqualTo(7);
       ctx.completeNow();
     })));
   }

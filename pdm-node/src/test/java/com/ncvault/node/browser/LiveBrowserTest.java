@@ -362,19 +362,79 @@ class LiveBrowserTest {
   }
 
   @Test
-  void bob_watches_a_file_alice_holds_and_is_told_when_it_is_free() {
+  void bobs_watch_survives_a_reload_and_a_server_restart_and_the_notice_reaches_his_inbox() {
     String file = newPart("_OP80.nc");
     alice.createFile(file, "Threading", "G21\nM30\n");
     alice.checkout(file, "thread pitch");
     bobPage.waitForLock(file, "Locked by alice", SLOW);
+    int unreadBefore = unread(bobPage);
 
     bobPage.clickAction(file, "watch");
-    bobPage.waitFor(SLOW).until(d -> !d.findElements(By.cssSelector("[data-filename='" + file + "'] [data-action='unwatch']")).isEmpty());
-    alicePage.waitForLock(file, "Checked out by you", SLOW);
-    alicePage.clickAction(file, "cancel-checkout");
+    By stopWatching = By.cssSelector("[data-filename='" + file + "'] [data-action='unwatch']");
+    bobPage.waitFor(SLOW).until(d -> !d.findElements(stopWatching).isEmpty());
+    bobPage.reload();
+    bobPage.waitFor(SLOW).until(d -> !d.findElements(stopWatching).isEmpty());
+
+    await(node.restart());
+    bobPage.waitFor(Duration.ofSeconds(40)).until(d -> bobPage.connectionState().equals("connected"));
+    bobPage.reload();
+    bobPage.waitFor(SLOW).until(d -> !d.findElements(stopWatching).isEmpty());
+    alice.cancelCheckout(file);
 
     bobPage.waitFor(SLOW).until(d -> bobPage.lockText(file).equals("Free"));
     bobPage.waitForToast(text -> text.contains(file) && text.toLowerCase().contains("free"), SLOW);
+    bobPage.waitFor(SLOW).until(d -> unread(bobPage) == unreadBefore + 1);
+    assertThat(bobPage.driver().findElements(stopWatching)).as("the watch ended with its notice").isEmpty();
+    bobPage.driver().findElement(testId("inbox")).click();
+    WebElement inbox = bobPage.dialog("inbox-modal", SLOW);
+    bobPage.waitFor(SLOW).until(d -> inbox.findElements(testId("notice")).stream()
+      .anyMatch(n -> n.getText().contains(file + ", which you watch, is free now")));
+    bobPage.closeDialog("inbox-modal", SLOW);
+    alicePage.waitUntilConnected(Duration.ofSeconds(40));
+  }
+
+  @Test
+  void bob_reads_his_notices_in_one_page_and_his_other_page_follows() {
+    String file = newPart("_OP85.nc");
+    alice.createFile(file, "Boring", "G21\nM30\n");
+    alice.checkout(file, "boring bar");
+    try (Browser second = Browser.open(node.baseUrl()).login("bob", TestNode.passwordOf("bob"))) {
+      int before = unread(bobPage);
+      admin.sendMessage("bob", "Please check the fixture " + XSS);
+      bobPage.waitFor(SLOW).until(d -> unread(bobPage) == before + 1);
+      second.waitFor(SLOW).until(d -> unread(second) == before + 1);
+      assertThat(second.driver().findElement(testId("inbox-unread")).getText()).isEqualTo(String.valueOf(before + 1));
+
+      bobPage.driver().findElement(testId("inbox")).click();
+      WebElement inbox = bobPage.dialog("inbox-modal", SLOW);
+      WebElement message = bobPage.waitFor(SLOW).until(d -> inbox.findElements(testId("notice")).stream()
+        .filter(n -> n.getText().contains("Please check the fixture")).findFirst().orElse(null));
+      assertThat(message.getText()).contains(XSS);
+      assertThat(bobPage.alertShown()).isFalse();
+      message.findElement(testId("notice-read")).click();
+      second.waitFor(SLOW).until(d -> unread(second) == before);
+      inbox.findElement(testId("inbox-read-all")).click();
+      second.waitFor(SLOW).until(d -> unread(second) == 0);
+      assertThat(second.driver().findElement(testId("inbox-unread")).isDisplayed()).isFalse();
+      bobPage.waitFor(SLOW).until(d -> unread(bobPage) == 0);
+
+      // The watches are listed in the inbox and removable there; the other page follows.
+      bob.watch(file);
+      By stopWatching = By.cssSelector("[data-filename='" + file + "'] [data-action='unwatch']");
+      second.waitFor(SLOW).until(d -> !d.findElements(stopWatching).isEmpty());
+      WebElement watch = bobPage.waitFor(SLOW).until(d -> inbox.findElements(testId("watch")).stream()
+        .filter(w -> file.equals(w.getAttribute("data-filename"))).findFirst().orElse(null));
+      watch.findElement(testId("watch-remove")).click();
+      second.waitFor(SLOW).until(d -> d.findElements(stopWatching).isEmpty());
+      bobPage.waitFor(SLOW).until(d -> inbox.findElements(testId("watch")).stream()
+        .noneMatch(w -> file.equals(w.getAttribute("data-filename"))));
+      bobPage.screenshot("inbox");
+      bobPage.closeDialog("inbox-modal", SLOW);
+    }
+  }
+
+  private static int unread(Browser page) {
+    return Integer.parseInt(page.driver().findElement(testId("inbox")).getAttribute("data-unread"));
   }
 
   @Test

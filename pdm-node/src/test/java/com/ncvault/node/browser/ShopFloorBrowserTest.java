@@ -515,6 +515,18 @@ class ShopFloorBrowserTest {
     assertDialogFits(page, "new-file-modal");
     page.driver().findElement(testId("open-settings")).click();
     assertDialogFits(page, "settings-modal");
+    admin.watch(byBob);
+    admin.sendMessage("admin", "Night shift: the 5-axis is down for the spindle service until Thursday morning, "
+      + "run " + held + " on the second machine");
+    page.waitFor(SLOW).until(d -> !"0".equals(d.findElement(testId("inbox")).getAttribute("data-unread")));
+    page.driver().findElement(testId("inbox")).click();
+    WebElement inbox = page.dialog("inbox-modal", SLOW);
+    page.waitFor(SLOW).until(d -> inbox.findElements(testId("watch")).stream()
+      .anyMatch(w -> byBob.equals(w.getAttribute("data-filename"))));
+    page.waitFor(SLOW).until(d -> !inbox.findElements(testId("notice")).isEmpty());
+    assertFits(page, "inbox");
+    page.screenshot("phone-inbox");
+    page.closeDialog("inbox-modal", SLOW);
     page.searchFor(" ", SLOW);
     String free = newPart("_OP52.nc");
     alice.createFile(free, "Free", "G21\nM30\n");

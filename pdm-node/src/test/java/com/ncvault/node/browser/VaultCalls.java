@@ -96,4 +96,19 @@ final class VaultCalls {
       .compose(resp -> TestNode.expect(resp, 200))
       .map(HttpResponse::bodyAsJsonObject));
   }
+
+  /** An admin's message to {@code to} (kept in their inbox). */
+  JsonObject sendMessage(String to, String text) {
+    return await(node.client().post("/api/admin/messages").bearerTokenAuthentication(token)
+      .sendJsonObject(new JsonObject().put("to", to).put("text", text))
+      .compose(resp -> TestNode.expect(resp, 202))
+      .map(HttpResponse::bodyAsJsonObject));
+  }
+
+  JsonObject watch(String filename) {
+    return await(node.client().put("/api/watches/" + URLEncoder.encode(filename, StandardCharsets.UTF_8))
+      .bearerTokenAuthentication(token).send()
+      .compose(resp -> TestNode.expect(resp, 200))
+      .map(HttpResponse::bodyAsJsonObject));
+  }
 }
