@@ -16,6 +16,18 @@ public final class Addresses {
    */
   public static final String STORAGE = "pdm.storage";
 
+  /**
+   * Request/reply to this node's storage-verticle for machines, assignments, transfers and the
+   * import queue: {@link MachineStore} through {@link MachineBinding} (local).
+   */
+  public static final String MACHINE_STORE = "pdm.machines.store";
+
+  /**
+   * Request/reply to this node's machine-verticle: {@link MachineLink} (local). Sends run there, on
+   * its workers, and report through {@link #MACHINE_STORE}.
+   */
+  public static final String MACHINE_LINK = "pdm.machines.link";
+
   /** Header naming the storage operation. */
   public static final String HEADER_ACTION = "action";
 

@@ -31,6 +31,8 @@ public enum ErrorCode {
    * cancelled or checked in), even if the same user has checked the file out again since.
    */
   LOCK_ENDED(409, "lock_ended"),
+  /** A file is sent only to the machines it is assigned to. */
+  NOT_ASSIGNED(409, "not_assigned"),
   /** The database cannot be reached (an outage, not a refusal): answered with Retry-After; nothing was changed. */
   SERVICE_UNAVAILABLE(503, "service_unavailable");
 

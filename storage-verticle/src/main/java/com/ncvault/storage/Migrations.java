@@ -32,7 +32,7 @@ public final class Migrations {
   /** version -> resource; append only. */
   static final List<String> SCRIPTS = List.of("db/V1__init.sql", "db/V2__replication.sql", "db/V3__sessions.sql",
     "db/V4__program_facts.sql", "db/V5__account_ids.sql", "db/V6__lock_ids.sql",
-    "db/V7__node_decommission.sql", "db/V8__revision_content_index.sql");
+    "db/V7__node_decommission.sql", "db/V8__revision_content_index.sql", "db/V10__machines.sql");
 
   static final String RANDOM_UUID = "${random_uuid}";
 

@@ -35,11 +35,11 @@ abstract class PersistentStorageBehaviour extends StorageBehaviour {
         StorageClient.await(Database.run(db.pool(), "INSERT INTO users (username, password_hash, role, created_at) "
           + "VALUES (#{name}, 'x', 'viewer', 1)", Map.of("name", name)));
       }
-      assertThat(StorageClient.await(Migrations.migrate(vertx, db))).isEqualTo(8);
+      assertThat(StorageClient.await(Migrations.migrate(vertx, db))).isEqualTo(10);
       List<Integer> versions = new ArrayList<>();
       StorageClient.await(db.pool().query("SELECT version FROM schema_version ORDER BY version").execute())
         .forEach(row -> versions.add(((Number) row.getValue("version")).intValue()));
-      assertThat(versions).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+      assertThat(versions).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 10);
     } finally {
       StorageClient.await(db.close());
     }
