@@ -7,6 +7,8 @@ import com.ncvault.contract.MachineStore;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.StorageLimits;
+import com.ncvault.machine.ImportedProgram;
+import com.ncvault.machine.ProgramMatcher;
 import com.ncvault.storage.GroupCommit.Outcome;
 import com.ncvault.storage.GroupCommit.PendingEvent;
 import io.vertx.core.Future;
@@ -80,6 +82,7 @@ final class MachineService implements MachineStore {
     + "decided_by, decided_at, message, revision";
   private static final String IMPORTS = "SELECT " + IMPORT_COLUMNS + " FROM import_queue "
     + "WHERE status IN (#{a}, #{b}, #{c}) ORDER BY CASE WHEN status = 'pending' THEN 0 ELSE 1 END, received_at DESC, id LIMIT #{limit}";
+  private static final String LIVE_FILENAMES = "SELECT filename FROM files WHERE deleted = FALSE ORDER BY filename";
   private static final String IMPORT = "SELECT * FROM import_queue WHERE id = #{id}";
   private static final String IMPORT_FOR_UPDATE = IMPORT + " FOR UPDATE";
   private static final String INSERT_IMPORT = "INSERT INTO import_queue (id, machine, received_at, name, filename, size, "
@@ -344,20 +347,31 @@ final class MachineService implements MachineStore {
     String name = a.name() == null ? null : a.name().substring(0, Math.min(255, a.name().length()));
     return Database.run(pool, MACHINE, Map.of("name", a.machine() == null ? "" : a.machine()))
       .compose(rows -> rows.size() == 1 ? Future.succeededFuture() : Future.failedFuture(unknownMachine(a.machine())))
-      .compose(v -> commits.submit("\uffffimport:" + a.machine(), tx -> {
+      .compose(v -> a.matchedFilename() != null ? Future.succeededFuture(a.matchedFilename()) : match(a, name))
+      .compose(matched -> commits.submit("\uffffimport:" + a.machine(), tx -> {
         long now = clock.millis();
         String id = UUID.randomUUID().toString();
         String sha256 = BlobStore.sha256(a.content());
-        ImportItem item = new ImportItem(id, a.machine(), FileRow.iso(now), name, a.matchedFilename(),
+        ImportItem item = new ImportItem(id, a.machine(), FileRow.iso(now), name, matched,
           a.content().length, sha256, PENDING, null, null, null, null);
         return tx.update(INSERT_IMPORT, Params.of("id", id, "machine", a.machine(), "now", now, "name", name,
-            "filename", a.matchedFilename(), "size", (long) a.content().length, "sha256", sha256,
+            "filename", matched, "size", (long) a.content().length, "sha256", sha256,
             "content", Base64.getEncoder().encodeToString(a.content())))
           .map(n -> new Outcome<>(item, new PendingEvent(EventTypes.IMPORT_RECEIVED, null, StorageLimits.SYSTEM_ACTOR,
             now, null, "Program " + (name == null ? "" : name + " ") + "came back from " + a.machine()
-            + (a.matchedFilename() == null ? "" : " for " + a.matchedFilename()),
+            + (matched == null ? "" : " for " + matched),
             new JsonObject().put("item", JsonObject.mapFrom(item)), null)));
       }));
+  }
+
+  /** The vault file a program from a machine belongs to (by name, then program number), or null. */
+  private Future<String> match(ImportArrival a, String name) {
+    return Database.run(pool, LIVE_FILENAMES, Map.of()).compose(rows -> {
+      List<String> names = new ArrayList<>();
+      rows.forEach(row -> names.add(row.getString("filename")));
+      ImportedProgram program = new ImportedProgram(a.machine(), clock.instant(), name, a.content());
+      return vertx.executeBlocking(() -> ProgramMatcher.match(program, names).orElse(null), false);
+    });
   }
 
   @Override

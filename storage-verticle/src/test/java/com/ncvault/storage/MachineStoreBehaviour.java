@@ -181,6 +181,10 @@ abstract class MachineStoreBehaviour extends StorageTestBase {
     ImportItem item = await(machines.receiveImport(new ImportArrival("mill", "O2000", edited, "O2000.nc")));
     ImportItem other = await(machines.receiveImport(new ImportArrival("mill", null, "O9\nM30\n".getBytes(
       StandardCharsets.US_ASCII), null)));
+    ImportItem byNumber = await(machines.receiveImport(new ImportArrival("mill", null, edited, null)));
+    assertThat(byNumber.filename()).as("matched by its program number O2000").isEqualTo("O2000.nc");
+    assertThat(other.filename()).isNull();
+    await(machines.decideImport(new ImportDecision(byNumber.id(), false, "a duplicate", null, ADMIN)));
     assertThat(await(machines.importQueue(new ImportQuery(10, true)))).extracting(ImportItem::id)
       .containsExactlyInAnyOrder(item.id(), other.id());
     assertThat(await(machines.importContent(item.id())).content()).isEqualTo(edited);
