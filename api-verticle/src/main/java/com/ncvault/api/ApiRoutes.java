@@ -11,6 +11,7 @@ import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.PATCH;
 import static io.vertx.core.http.HttpMethod.POST;
+import static io.vertx.core.http.HttpMethod.PUT;
 
 import java.util.List;
 
@@ -25,7 +26,7 @@ final class ApiRoutes {
 
   static List<ApiRoute> table(AuthRoutes auth, FileRoutes files, ZipDownload zip, ProgramRoutes programs,
                               DashboardRoutes dashboard,
-                              AdminRoutes admin, SystemRoutes system, WebSocketGate webSocket, InternalRoutes internal) {
+                              AdminRoutes admin, MachineRoutes machines, SystemRoutes system, WebSocketGate webSocket, InternalRoutes internal) {
     return List.of(
       new ApiRoute(POST, "/api/auth/login", PUBLIC, JSON, auth::login),
       new ApiRoute(POST, "/api/auth/logout", PUBLIC, JSON, auth::logout),
@@ -48,6 +49,17 @@ final class ApiRoutes {
       new ApiRoute(POST, "/api/files/:filename/override", ADMIN, JSON, files::override),
       new ApiRoute(DELETE, "/api/files/:filename", ADMIN, JSON, files::delete),
       new ApiRoute(POST, "/api/files/:filename/restore", ADMIN, JSON, files::restore),
+      new ApiRoute(PUT, "/api/files/:filename/machines", PROGRAMMER, JSON, machines::assign),
+
+      new ApiRoute(GET, "/api/machines", VIEWER, JSON, machines::list),
+      new ApiRoute(POST, "/api/machines", ADMIN, JSON, machines::create),
+      new ApiRoute(PATCH, "/api/machines/:machine", ADMIN, JSON, machines::update),
+      new ApiRoute(DELETE, "/api/machines/:machine", ADMIN, JSON, machines::delete),
+      new ApiRoute(POST, "/api/machines/:machine/send", PROGRAMMER, JSON, machines::send),
+      new ApiRoute(GET, "/api/transfers", VIEWER, JSON, machines::transfers),
+      new ApiRoute(GET, "/api/import-queue", VIEWER, JSON, machines::importQueue),
+      new ApiRoute(POST, "/api/import-queue/:id/accept", ADMIN, JSON, machines::accept),
+      new ApiRoute(POST, "/api/import-queue/:id/reject", ADMIN, JSON, machines::reject),
 
       new ApiRoute(GET, "/api/dashboard/stats", VIEWER, JSON, dashboard::stats),
       new ApiRoute(GET, "/api/dashboard/activity", VIEWER, JSON, dashboard::activity),

@@ -1,5 +1,7 @@
 package com.ncvault.api;
 
+import com.ncvault.contract.MachineBinding;
+
 import com.ncvault.auth.SessionVerifier;
 import com.ncvault.auth.Tokens;
 import com.ncvault.auth.UserCache;
@@ -76,6 +78,7 @@ public class ApiVerticle extends VerticleBase {
         new ProgramRoutes(storage, deletedContent, drawings, vertx.createSharedWorkerExecutor("pdm-drawing", Drawings.THREADS)),
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new AdminRoutes(vertx, storage, authenticator),
+        new MachineRoutes(vertx, MachineBinding.proxy(vertx)),
         new SystemRoutes(vertx, storage, config, peers, version.result(), openApi.result()),
         new WebSocketGate(vertx, origins),
         new InternalRoutes(storage, ClusterSecret.of(config.clusterSecret()))), authenticator, headers);

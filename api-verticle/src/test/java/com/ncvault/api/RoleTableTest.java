@@ -5,6 +5,7 @@ import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.PATCH;
 import static io.vertx.core.http.HttpMethod.POST;
+import static io.vertx.core.http.HttpMethod.PUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ncvault.contract.Roles;
@@ -122,6 +123,21 @@ class RoleTableTest {
         json(new JsonObject().put("reason", "holder is on holiday")), user -> checkOut("carl")),
       new Case(DELETE, "/api/files/:filename", "/api/files/" + F, a, 200, empty()),
       new Case(POST, "/api/files/:filename/restore", "/api/files/" + F + "/restore", a, 200, empty()),
+      new Case(PUT, "/api/files/:filename/machines", "/api/files/" + F + "/machines", p, 200,
+        json(new JsonObject().put("machines", new io.vertx.core.json.JsonArray().add("mill")))),
+      new Case(GET, "/api/machines", "/api/machines", v, 200, empty()),
+      new Case(POST, "/api/machines", "/api/machines", a, 201, json(new JsonObject().put("name", "mill")
+        .put("transport", new JsonObject().put("kind", "tcp").put("host", "127.0.0.1").put("port", 4001)))),
+      new Case(PATCH, "/api/machines/:machine", "/api/machines/mill", a, 200,
+        json(new JsonObject().put("controller", "Haas NGC"))),
+      new Case(DELETE, "/api/machines/:machine", "/api/machines/mill", a, 204, empty()),
+      new Case(POST, "/api/machines/:machine/send", "/api/machines/mill/send", p, 202,
+        json(new JsonObject().put("filename", F))),
+      new Case(GET, "/api/transfers", "/api/transfers?machine=mill", v, 200, empty()),
+      new Case(GET, "/api/import-queue", "/api/import-queue?pending=true", v, 200, empty()),
+      new Case(POST, "/api/import-queue/:id/accept", "/api/import-queue/i-1/accept", a, 200,
+        json(new JsonObject().put("message", "edited at the control"))),
+      new Case(POST, "/api/import-queue/:id/reject", "/api/import-queue/i-1/reject", a, 200, empty()),
       new Case(GET, "/api/dashboard/stats", "/api/dashboard/stats", v, 200, empty()),
       new Case(GET, "/api/dashboard/activity", "/api/dashboard/activity?limit=10&user=paul", v, 200, empty()),
       new Case(GET, "/api/events", "/api/events?since=0", v, 200, empty()),
