@@ -17,21 +17,21 @@ import org.apache.ftpserver.usermanager.impl.BaseUser;
 import org.apache.ftpserver.usermanager.impl.WritePermission;
 
 /** A machine's control with an FTP server: a real Apache FtpServer on loopback over a temp home. */
-final class FtpControl implements AutoCloseable {
-    static final String USER = "cnc";
-    static final String PASSWORD = "spindle-1";
-    final Path home;
-    final int port;
+public final class FtpControl implements AutoCloseable {
+    public static final String USER = "cnc";
+    public static final String PASSWORD = "spindle-1";
+    public final Path home;
+    public final int port;
     private FtpServer server;
 
-    FtpControl(Path home) throws IOException {
+    public FtpControl(Path home) throws IOException {
         this.home = home;
         try (ServerSocket probe = new ServerSocket(0)) {
             this.port = probe.getLocalPort();
         }
     }
 
-    FtpControl start() throws FtpException {
+    public FtpControl start() throws FtpException {
         FtpServerFactory factory = new FtpServerFactory();
         ListenerFactory listener = new ListenerFactory();
         listener.setServerAddress("127.0.0.1");
@@ -60,11 +60,11 @@ final class FtpControl implements AutoCloseable {
                 java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(5));
     }
 
-    Path dir(String name) throws IOException {
+    public Path dir(String name) throws IOException {
         return Files.createDirectories(home.resolve(name));
     }
 
-    void stop() {
+    public void stop() {
         if (server != null) {
             server.stop();
             server = null;

@@ -30,6 +30,13 @@ public final class EventTypes {
   private EventTypes() {
   }
 
+  /** True for the events of machines, transfers and the import queue: they change no file. */
+  public static boolean isMachine(String type) {
+    return MACHINE_CHANGED.equals(type) || MACHINES_ASSIGNED.equals(type) || TRANSFER_STARTED.equals(type)
+      || TRANSFER_ATTEMPT.equals(type) || TRANSFER_FINISHED.equals(type) || IMPORT_RECEIVED.equals(type)
+      || IMPORT_DECIDED.equals(type);
+  }
+
   /**
    * True for the events of user administration, which only admins may read (the user list is
    * theirs): in the event log, the activity feed and the live connection.
