@@ -58,6 +58,7 @@ final class ApiRoutes {
       new ApiRoute(POST, "/api/machines/:machine/send", PROGRAMMER, JSON, machines::send),
       new ApiRoute(GET, "/api/transfers", VIEWER, JSON, machines::transfers),
       new ApiRoute(GET, "/api/import-queue", VIEWER, JSON, machines::importQueue),
+      new ApiRoute(GET, "/api/import-queue/:id/diff", VIEWER, JSON, machines::importDiff),
       new ApiRoute(POST, "/api/import-queue/:id/accept", ADMIN, JSON, machines::accept),
       new ApiRoute(POST, "/api/import-queue/:id/reject", ADMIN, JSON, machines::reject),
 

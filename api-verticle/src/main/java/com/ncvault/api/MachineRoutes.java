@@ -138,6 +138,15 @@ final class MachineRoutes {
       .onFailure(ctx::fail);
   }
 
+  /** ?filename= for a program that matched no file: the program against the file's current revision. */
+  void importDiff(RoutingContext ctx) {
+    String filename = Input.queryString(ctx, "filename", 1000);
+    machines.importDiff(new MachineStore.ImportCompare(ctx.pathParam("id"),
+        filename == null ? null : StorageLimits.filename(filename)))
+      .onSuccess(diff -> Replies.json(ctx, diff))
+      .onFailure(ctx::fail);
+  }
+
   /** {message, filename?}: a new revision of the file through the normal check-in. */
   void accept(RoutingContext ctx) {
     JsonObject body = Input.jsonBody(ctx);

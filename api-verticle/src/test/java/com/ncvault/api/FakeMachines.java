@@ -89,6 +89,11 @@ final class FakeMachines implements MachineStore {
   }
 
   @Override
+  public Future<com.ncvault.contract.StorageApi.Diff> importDiff(ImportCompare query) {
+    return Future.succeededFuture(new com.ncvault.contract.StorageApi.Diff("O1.nc", "1.0", "machine", ""));
+  }
+
+  @Override
   public Future<TransferJob> startTransfer(SendRequest request) {
     return Future.succeededFuture(new TransferJob(transfer(request.machine(), request.filename(), request.user()),
       new JsonObject()));

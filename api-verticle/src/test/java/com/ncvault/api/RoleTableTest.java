@@ -135,6 +135,7 @@ class RoleTableTest {
         json(new JsonObject().put("filename", F))),
       new Case(GET, "/api/transfers", "/api/transfers?machine=mill", v, 200, empty()),
       new Case(GET, "/api/import-queue", "/api/import-queue?pending=true", v, 200, empty()),
+      new Case(GET, "/api/import-queue/:id/diff", "/api/import-queue/i-1/diff", v, 200, empty()),
       new Case(POST, "/api/import-queue/:id/accept", "/api/import-queue/i-1/accept", a, 200,
         json(new JsonObject().put("message", "edited at the control"))),
       new Case(POST, "/api/import-queue/:id/reject", "/api/import-queue/i-1/reject", a, 200, empty()),

@@ -49,6 +49,13 @@ public interface MachineStore {
   Future<ImportContent> importContent(String id);
 
   /**
+   * The program compared with the current revision of its file (or {@code filename}'s, for one that
+   * matched none) as a unified diff, {@code to} being "machine". 400 without a file to compare with;
+   * 415 for binary content; 422 too_complex over the diff budget.
+   */
+  Future<StorageApi.Diff> importDiff(ImportCompare query);
+
+  /**
    * Records a transfer as started and returns what the sender needs: the revision to send and the
    * transport with its password. 404 unknown machine or file; 409 not_assigned.
    */
@@ -149,6 +156,9 @@ public interface MachineStore {
 
   /** {@code filename} chooses the file for an import that matched none (or another one). */
   record ImportDecision(String id, boolean accept, String message, String filename, String actor) {
+  }
+
+  record ImportCompare(String id, String filename) {
   }
 
   record MachineTarget(String name, JsonObject transport) {

@@ -337,6 +337,7 @@ class AccessMatrixTest {
       row("POST /api/machines/{machine}/send",             "a file not assigned",    send(false),                                        401, 403, 409, 409, 409),
       row("GET /api/transfers",                            "any",                    plain(get, "/api/transfers"),                       401, 200, 200, 200, 200),
       row("GET /api/import-queue",                         "any",                    plain(get, "/api/import-queue?pending=true"),       401, 200, 200, 200, 200),
+      row("GET /api/import-queue/{id}/diff",               "an unknown program",     plain(get, "/api/import-queue/nope/diff"),          401, 404, 404, 404, 404),
       row("POST /api/import-queue/{id}/accept",            "an unknown program",     json(post, "/api/import-queue/nope/accept", new JsonObject().put("message", "ok")),
                                                                                                                                          401, 403, 403, 403, 404),
       row("POST /api/import-queue/{id}/reject",            "an unknown program",     json(post, "/api/import-queue/nope/reject", new JsonObject()),

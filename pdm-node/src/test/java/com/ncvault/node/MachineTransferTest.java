@@ -259,6 +259,8 @@ class MachineTransferTest {
     String before = call(HttpMethod.GET, "/api/files/" + RETURNING, vic, null, 200).await().getString("revision");
     String id = item[0].getString("id");
 
+    assertThat(call(HttpMethod.GET, "/api/import-queue/" + id + "/diff", vic, null, 200).await().getString("diff"))
+      .contains("+G1 X10 F250 (FEED FROM THE MILL)");
     call(HttpMethod.POST, "/api/import-queue/" + id + "/accept", pat, new JsonObject().put("message", "x"), 403).await();
     call(HttpMethod.POST, "/api/import-queue/" + id + "/accept", admin, new JsonObject(), 400).await();
     JsonObject accepted = call(HttpMethod.POST, "/api/import-queue/" + id + "/accept", admin,

@@ -399,6 +399,28 @@ final class MachineService implements MachineStore {
   }
 
   @Override
+  public Future<StorageApi.Diff> importDiff(ImportCompare q) {
+    return importContent(q.id()).compose(found -> {
+      String filename = q.filename() != null ? q.filename() : found.item().filename();
+      if (filename == null) {
+        return Future.failedFuture(TransportSpecs.invalid("filename", "is required: the program matched no vault file"));
+      }
+      if (found.content().length > TextDiff.MAX_BYTES) {
+        return Future.failedFuture(new PdmError(ErrorCode.PAYLOAD_TOO_LARGE, "Programs larger than 20 MB are not compared"));
+      }
+      return files.content(new StorageApi.ContentQuery(filename, null))
+        .compose(location -> vertx.executeBlocking(() -> {
+          byte[] current = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(location.path()));
+          if (TextDiff.isBinary(current) || TextDiff.isBinary(found.content())) {
+            throw new PdmError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Binary content has no differences to show");
+          }
+          return new StorageApi.Diff(filename, location.revision(), "machine",
+            TextDiff.unified(filename, location.revision(), current, "machine", found.content()));
+        }, false));
+    });
+  }
+
+  @Override
   public Future<ImportItem> decideImport(ImportDecision d) {
     return access.requireAdmin(d.actor(), null)
       .compose(v -> importContent(d.id()))

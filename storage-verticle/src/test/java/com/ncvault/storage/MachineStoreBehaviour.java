@@ -189,6 +189,11 @@ abstract class MachineStoreBehaviour extends StorageTestBase {
       .containsExactlyInAnyOrder(item.id(), other.id());
     assertThat(await(machines.importContent(item.id())).content()).isEqualTo(edited);
     assertThat(await(storage.api().getFile("O2000.nc")).revision()).isEqualTo("1.0");
+    StorageApi.Diff diff = await(machines.importDiff(new MachineStore.ImportCompare(item.id(), null)));
+    assertThat(diff.from()).isEqualTo("1.0");
+    assertThat(diff.diff()).contains("+G0 X5 (EDITED AT THE CONTROL)");
+    assertError(failure(machines.importDiff(new MachineStore.ImportCompare(other.id(), null)), "no file"),
+      400, "validation_failed");
 
     checkout("O2000.nc", "bob");
     assertError(failure(machines.decideImport(new ImportDecision(item.id(), true, "from the mill", null, ADMIN)),
