@@ -110,6 +110,11 @@ final class FakeMachines implements MachineStore {
   }
 
   @Override
+  public Future<Integer> abandonTransfers(String node) {
+    return Future.succeededFuture(0);
+  }
+
+  @Override
   public Future<ImportItem> receiveImport(ImportArrival arrival) {
     return Future.succeededFuture(item("i-2", "pending"));
   }

@@ -76,18 +76,32 @@ public class MachineVerticle extends VerticleBase {
     int attempts = Math.max(1, Math.min(RetryPolicy.MAX_ATTEMPTS, config.getInteger(ConfigKeys.MACHINE_TRANSFER_ATTEMPTS)));
     Duration first = Duration.ofMillis(Math.max(0, config.getLong(ConfigKeys.MACHINE_RETRY_FIRST_MS)));
     retries = new RetryPolicy(attempts, first, first.compareTo(MAX_RETRY_DELAY) > 0 ? first : MAX_RETRY_DELAY);
-    node = config.getString(ConfigKeys.NODE_NAME, "");
+    node = config.getString(ConfigKeys.NODE_NAME, "").strip();
     if (node.isBlank()) {
       node = "node-" + config.getInteger(ConfigKeys.HTTP_PORT);
     }
     receiveHost = config.getString(ConfigKeys.HTTP_HOST, "0.0.0.0");
     workers = vertx.createSharedWorkerExecutor("pdm-machine-" + node, WORKERS, 10, TimeUnit.MINUTES);
-    consumer = vertx.eventBus().localConsumer(Addresses.MACHINE_LINK, this::onSend);
-    long pollSeconds = config.getLong(ConfigKeys.MACHINE_POLL_SECONDS);
-    if (pollSeconds > 0) {
-      pollTimer = vertx.setPeriodic(1_000, pollSeconds * 1_000, id -> poll());
-    }
-    return consumer.completion();
+    // Before any send of this start is taken: what is running under this node's name was left by its last run.
+    return store.abandonTransfers(node)
+      .onSuccess(n -> {
+        if (n > 0) {
+          LOG.warn("{} transfer(s) this node left running when it stopped are marked failed", n);
+        }
+      })
+      .<Void>mapEmpty()
+      .recover(e -> {
+        LOG.warn("Transfers left running by this node could not be ended: {}", e.getMessage());
+        return Future.succeededFuture();
+      })
+      .compose(v -> {
+        consumer = vertx.eventBus().localConsumer(Addresses.MACHINE_LINK, this::onSend);
+        long pollSeconds = config.getLong(ConfigKeys.MACHINE_POLL_SECONDS);
+        if (pollSeconds > 0) {
+          pollTimer = vertx.setPeriodic(1_000, pollSeconds * 1_000, id -> poll());
+        }
+        return consumer.completion();
+      });
   }
 
   @Override
@@ -97,7 +111,7 @@ public class MachineVerticle extends VerticleBase {
     }
     List<TcpReceiver> open = List.copyOf(receivers.values());
     receivers.clear();
-    return consumer.unregister()
+    return (consumer == null ? Future.<Void>succeededFuture() : consumer.unregister())
       .eventually(() -> workers.executeBlocking(() -> {
         for (TcpReceiver receiver : open) {
           receiver.close();

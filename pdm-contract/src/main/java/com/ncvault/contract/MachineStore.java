@@ -67,6 +67,12 @@ public interface MachineStore {
   /** How a transfer ended; 404 unknown transfer, 409 when it has ended already. */
   Future<TransferRecord> finishTransfer(TransferOutcome outcome);
 
+  /**
+   * Ends the transfers {@code node} left running when it stopped: failed, with that reason. A
+   * node's machine-verticle asks at its start; the answer is how many there were.
+   */
+  Future<Integer> abandonTransfers(String node);
+
   /** A program came back from a machine: it joins the import queue. */
   Future<ImportItem> receiveImport(ImportArrival arrival);
 

@@ -70,6 +70,8 @@ final class MachineService implements MachineStore {
     + "username, node, status, attempts, bytes, verified, started_at) VALUES (#{id}, #{machine}, #{filename}, "
     + "#{revision}, #{sha256}, #{user}, #{node}, 'running', 0, 0, FALSE, #{now})";
   private static final String TRANSFER = "SELECT * FROM transfers WHERE id = #{id}";
+  private static final String RUNNING_ON_NODE = "SELECT id, attempts FROM transfers WHERE node = #{node} "
+    + "AND status = 'running' ORDER BY started_at";
   private static final String TRANSFER_FOR_UPDATE = TRANSFER + " FOR UPDATE";
   private static final String TRANSFER_ATTEMPT = "UPDATE transfers SET attempts = #{attempt} WHERE id = #{id} "
     + "AND status = 'running'";
@@ -317,6 +319,21 @@ final class MachineService implements MachineStore {
               null));
           });
       }));
+  }
+
+  @Override
+  public Future<Integer> abandonTransfers(String node) {
+    return Database.run(pool, RUNNING_ON_NODE, Map.of("node", node == null ? "" : node)).compose(rows -> {
+      Future<Integer> chain = Future.succeededFuture(0);
+      for (Row row : rows) {
+        String id = row.getString("id");
+        int attempts = (int) Rows.num(row, "attempts");
+        chain = chain.compose(n -> finishTransfer(new TransferOutcome(id, false, 0, null, false, attempts,
+            "the node stopped before the transfer ended; send it again"))
+          .transform(done -> Future.succeededFuture(done.succeeded() ? n + 1 : n)));
+      }
+      return chain;
+    });
   }
 
   @Override

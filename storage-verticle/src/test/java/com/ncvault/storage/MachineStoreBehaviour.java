@@ -170,6 +170,16 @@ abstract class MachineStoreBehaviour extends StorageTestBase {
       EventTypes.TRANSFER_FINISHED);
     assertThat(await(storage.api().eventsSince(new StorageApi.EventsQuery(before, 10, false))).events().toString())
       .doesNotContain("\"pw\"");
+
+    TransferJob cut = await(machines.startTransfer(new SendRequest("mill", "O1000.nc", "bob", "n2")));
+    TransferJob elsewhere = await(machines.startTransfer(new SendRequest("mill", "O1000.nc", "bob", "n3")));
+    assertThat(await(machines.abandonTransfers("n2"))).as("n2 restarted").isEqualTo(1);
+    assertThat(await(machines.listTransfers(new TransferQuery(10, "mill", "O1000.nc"))))
+      .filteredOn(t -> t.id().equals(cut.transfer().id())).singleElement()
+      .satisfies(t -> assertThat(t.reason()).contains("node stopped"));
+    assertThat(await(machines.listTransfers(new TransferQuery(10, null, null))))
+      .filteredOn(t -> t.id().equals(elsewhere.transfer().id())).singleElement()
+      .extracting(TransferRecord::status).isEqualTo("running");
   }
 
   @Test
