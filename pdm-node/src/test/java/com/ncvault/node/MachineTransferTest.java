@@ -149,6 +149,26 @@ class MachineTransferTest {
     call(HttpMethod.PUT, "/api/files/" + FILE + "/machines", pat, new JsonObject().put("machines", "refusals"),
       400).await();
 
+    call(HttpMethod.POST, "/api/machines", admin, new JsonObject().put("name", "m2").put("transport", "ftp://x"), 400)
+      .await();
+    assertThat(NodeApi.json(api.call(HttpMethod.POST, "/api/machines", admin).putHeader("Content-Type",
+      "application/json").sendBuffer(Buffer.buffer("{\"name\":")), 400).await().getJsonObject("error")
+      .getString("code")).isEqualTo("invalid_json");
+    call(HttpMethod.PUT, "/api/files/" + FILE + "/machines", pat,
+      new JsonObject().put("machines", new JsonArray().add(7)), 400).await();
+    call(HttpMethod.PUT, "/api/files/nope.nc/machines", pat,
+      new JsonObject().put("machines", new JsonArray().add("refusals")), 404).await();
+    call(HttpMethod.POST, "/api/machines/refusals/send", pat, new JsonObject(), 400).await();
+    // a name is only looked up, never used as a path
+    assertThat(call(HttpMethod.POST, "/api/machines/refusals/send", pat, new JsonObject().put("filename", "../x.nc"),
+      404).await().getJsonObject("error").getString("code")).isEqualTo("not_found");
+    call(HttpMethod.PATCH, "/api/machines/refusals", admin, new JsonObject().put("name", "renamed"), 400).await();
+    call(HttpMethod.PATCH, "/api/machines/refusals", admin,
+      new JsonObject().put("transport", new JsonObject().put("kind", "tcp").put("host", "h").put("port", -1)), 400).await();
+    call(HttpMethod.POST, "/api/import-queue/nope/accept", admin, new JsonObject().put("message", "x".repeat(2001)), 400)
+      .await();
+    call(HttpMethod.GET, "/api/transfers?limit=100000", vic, null, 400).await();
+
     assertThat(api.latestSeq(admin).await()).as("only the one machine registered").isEqualTo(before + 1);
     JsonObject listed = call(HttpMethod.GET, "/api/machines", vic, null, 200).await();
     assertThat(listed.encode()).doesNotContain(FtpControl.PASSWORD);
