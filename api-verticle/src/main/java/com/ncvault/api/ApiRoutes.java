@@ -49,6 +49,7 @@ final class ApiRoutes {
       new ApiRoute(POST, "/api/files/:filename/override", ADMIN, JSON, files::override),
       new ApiRoute(DELETE, "/api/files/:filename", ADMIN, JSON, files::delete),
       new ApiRoute(POST, "/api/files/:filename/restore", ADMIN, JSON, files::restore),
+      new ApiRoute(GET, "/api/files/:filename/machines", VIEWER, JSON, machines::fileMachines),
       new ApiRoute(PUT, "/api/files/:filename/machines", PROGRAMMER, JSON, machines::assign),
 
       new ApiRoute(GET, "/api/machines", VIEWER, JSON, machines::list),

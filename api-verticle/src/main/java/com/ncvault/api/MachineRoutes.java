@@ -84,6 +84,13 @@ final class MachineRoutes {
       .onFailure(ctx::fail);
   }
 
+  /** The machines a file may be sent to. */
+  void fileMachines(RoutingContext ctx) {
+    machines.fileMachines(StorageLimits.filename(ctx.pathParam("filename")))
+      .onSuccess(assigned -> Replies.json(ctx, assigned))
+      .onFailure(ctx::fail);
+  }
+
   /** {machines: [names]} replaces the machines a file may be sent to. */
   void assign(RoutingContext ctx) {
     String filename = StorageLimits.filename(ctx.pathParam("filename"));

@@ -123,6 +123,7 @@ class RoleTableTest {
         json(new JsonObject().put("reason", "holder is on holiday")), user -> checkOut("carl")),
       new Case(DELETE, "/api/files/:filename", "/api/files/" + F, a, 200, empty()),
       new Case(POST, "/api/files/:filename/restore", "/api/files/" + F + "/restore", a, 200, empty()),
+      new Case(GET, "/api/files/:filename/machines", "/api/files/" + F + "/machines", v, 200, empty()),
       new Case(PUT, "/api/files/:filename/machines", "/api/files/" + F + "/machines", p, 200,
         json(new JsonObject().put("machines", new io.vertx.core.json.JsonArray().add("mill")))),
       new Case(GET, "/api/machines", "/api/machines", v, 200, empty()),

@@ -331,6 +331,8 @@ class AccessMatrixTest {
                                                                                                                                          401, 403, 403, 403, 200),
       row("DELETE /api/machines/{machine}",                "a machine",              on(AccessMatrixTest::freshMachine, HttpMethod.DELETE, "/api/machines/{}", null),
                                                                                                                                          401, 403, 403, 403, 204),
+      row("GET /api/files/{filename}/machines",            "a free file",            on(AccessMatrixTest::freeFile, get, "/api/files/{}/machines", null),
+                                                                                                                                         401, 200, 200, 200, 200),
       row("PUT /api/files/{filename}/machines",            "a free file",            on(AccessMatrixTest::freeFile, HttpMethod.PUT, "/api/files/{}/machines", new JsonObject().put("machines", new io.vertx.core.json.JsonArray())),
                                                                                                                                          401, 403, 200, 200, 200),
       row("POST /api/machines/{machine}/send",             "an assigned file",       send(true),                                         401, 403, 202, 202, 202),

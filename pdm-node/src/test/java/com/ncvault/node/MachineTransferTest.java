@@ -186,6 +186,8 @@ class MachineTransferTest {
         .put("host", "127.0.0.1").put("port", deviceServer.getLocalPort()).put("bytesPerSecond", 400)), 201).await();
       call(HttpMethod.PUT, "/api/files/" + FILE + "/machines", pat,
         new JsonObject().put("machines", new JsonArray().add("drop").add("mill").add("haas")), 200).await();
+      assertThat(call(HttpMethod.GET, "/api/files/" + FILE + "/machines", vic, null, 200).await()
+        .getJsonArray("machines")).containsExactly("drop", "haas", "mill");
       CompletableFuture<byte[]> serial = CompletableFuture.supplyAsync(() -> {
         try (Socket socket = deviceServer.accept(); InputStream in = socket.getInputStream()) {
           ByteArrayOutputStream bytes = new ByteArrayOutputStream();
