@@ -128,5 +128,17 @@ class MachinesBrowserTest {
 
     assertThat(alice.file(FILE).getString("revision")).isEqualTo("1.1");
     adminPage.waitFor(SLOW).until(ExpectedConditions.visibilityOfElementLocated(testId("imports-empty")));
+
+    adminPage.viewport(390, 844);
+    try {
+      adminPage.waitFor(SLOW).until(ExpectedConditions.visibilityOfElementLocated(testId("transfer")));
+      assertThat(ShopFloorBrowserTest.overflows(adminPage)).as("the Machines view at 390 px").isEmpty();
+      adminPage.driver().findElement(By.cssSelector("[data-testid='machine-send'][data-machine='Drop 1']")).click();
+      adminPage.dialog("send-modal", SLOW);
+      assertThat(ShopFloorBrowserTest.overflows(adminPage)).as("the send dialog at 390 px").isEmpty();
+      adminPage.closeDialog("send-modal", SLOW);
+    } finally {
+      adminPage.resetViewport();
+    }
   }
 }
