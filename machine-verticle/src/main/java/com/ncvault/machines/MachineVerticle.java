@@ -64,6 +64,8 @@ public class MachineVerticle extends VerticleBase {
   private long pollTimer = -1;
   private boolean polling;
   private final Map<String, TcpReceiver> receivers = new HashMap<>();
+  /** The last transfer queued per machine: a control (a serial line above all) takes one program at a time. */
+  private final Map<String, Future<?>> lastByMachine = new HashMap<>();
 
   @Override
   public Future<?> start() {
@@ -143,9 +145,11 @@ public class MachineVerticle extends VerticleBase {
     });
   }
 
+  /** Queues the transfer behind the machine's previous one, then sends on a worker. */
   private void run(TransferJob job) {
     TransferRecord t = job.transfer();
-    storage.content(new StorageApi.ContentQuery(t.filename(), t.revision()))
+    Future<?> previous = lastByMachine.getOrDefault(t.machine(), Future.succeededFuture());
+    Future<?> mine = previous.transform(ignored -> storage.content(new StorageApi.ContentQuery(t.filename(), t.revision()))
       .compose(location -> workers.executeBlocking(() -> transfer(job, location), false))
       .recover(e -> Future.succeededFuture(new TransferResult(0, t.sha256(), false, java.time.Instant.now(),
         java.time.Instant.now(), TransferResult.Outcome.FAILED, 0, "the revision's content cannot be read here: "
@@ -154,7 +158,9 @@ public class MachineVerticle extends VerticleBase {
         result.bytes(), result.succeeded() ? result.sha256() : null, result.verified(), result.attempts(),
         result.reason())))
       .onFailure(e -> LOG.warn("Transfer {} of {} to {}: the result could not be recorded ({})", t.id(), t.filename(),
-        t.machine(), e.getMessage()));
+        t.machine(), e.getMessage())));
+    lastByMachine.put(t.machine(), mine);
+    mine.onComplete(done -> lastByMachine.remove(t.machine(), mine));
   }
 
   /** Blocking, on a worker. */

@@ -223,6 +223,54 @@ class MachineTransferTest {
   }
 
   @Test
+  void two_sends_to_one_serial_line_go_one_after_the_other() throws Exception {
+    try (ServerSocket deviceServer = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+      call(HttpMethod.POST, "/api/machines", admin, machine("lathe-serial", new JsonObject().put("kind", "tcp")
+        .put("host", "127.0.0.1").put("port", deviceServer.getLocalPort()).put("bytesPerSecond", 800)), 201).await();
+      call(HttpMethod.PUT, "/api/files/" + FILE + "/machines", pat,
+        new JsonObject().put("machines", new JsonArray().add("lathe-serial")), 200).await();
+      // Accepts every connection at once and notes when each opened and when its sender finished.
+      List<long[]> connections = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      Thread acceptor = new Thread(() -> {
+        for (int i = 0; i < 2; i++) {
+          try {
+            Socket socket = deviceServer.accept();
+            long opened = System.nanoTime();
+            new Thread(() -> {
+              try (socket; InputStream in = socket.getInputStream()) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+                connections.add(new long[] {opened, System.nanoTime()});
+              } catch (Exception e) {
+                connections.add(new long[] {opened, -1});
+              }
+            }).start();
+          } catch (Exception e) {
+            return;
+          }
+        }
+      });
+      acceptor.start();
+
+      String first = call(HttpMethod.POST, "/api/machines/lathe-serial/send", pat, new JsonObject().put("filename", FILE),
+        202).await().getJsonObject("transfer").getString("id");
+      String second = call(HttpMethod.POST, "/api/machines/lathe-serial/send", pat, new JsonObject().put("filename", FILE),
+        202).await().getJsonObject("transfer").getString("id");
+      Waiting.until(vertx, 30_000, "both transfers end", () ->
+        call(HttpMethod.GET, "/api/transfers?machine=lathe-serial", vic, null, 200).map(page -> page.getJsonArray("transfers")
+          .stream().map(t -> (JsonObject) t)
+          .filter(t -> List.of(first, second).contains(t.getString("id")) && "succeeded".equals(t.getString("status")))
+          .count() == 2)).await();
+      acceptor.join(10_000);
+
+      Waiting.until(vertx, 10_000, "both connections end", () -> Future.succeededFuture(connections.size() == 2)).await();
+      List<long[]> sorted = connections.stream().sorted(java.util.Comparator.comparingLong(c -> c[0])).toList();
+      assertThat(sorted.get(0)[1]).as("the first program was read to its end").isPositive();
+      assertThat(sorted.get(1)[0]).as("the second connection opened after the first program ended")
+        .isGreaterThanOrEqualTo(sorted.get(0)[1]);
+    }
+  }
+
+  @Test
   void a_transfer_to_a_stopped_ftp_server_fails_with_its_reason_and_goes_through_once_it_is_up() throws Exception {
     FtpControl down = new FtpControl(Files.createTempDirectory("ncvault-ftp-down"));
     try {
