@@ -88,7 +88,8 @@ public final class FolderTransport implements Transport, Inbox {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(inbox)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (!name.startsWith(".") && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                if (!name.startsWith(".") && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
+                        && Files.size(entry) <= MAX_PROGRAM_BYTES) {
                     files.add(entry);
                 }
             }

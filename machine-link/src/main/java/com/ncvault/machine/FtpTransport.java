@@ -96,7 +96,8 @@ public final class FtpTransport implements Transport, Inbox {
             cd(ftp, settings.inboxDirectory());
             List<String> names = new ArrayList<>();
             for (FTPFile file : ftp.listFiles()) {
-                if (file != null && file.isFile() && !file.getName().startsWith(".")) {
+                if (file != null && file.isFile() && !file.getName().startsWith(".")
+                        && file.getSize() >= 0 && file.getSize() <= MAX_PROGRAM_BYTES) {
                     names.add(file.getName());
                 }
             }
@@ -104,7 +105,15 @@ public final class FtpTransport implements Transport, Inbox {
             int taken = 0;
             for (String name : names) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                if (!ftp.retrieveFile(name, out)) {
+                try (InputStream in = ftp.retrieveFileStream(name)) {
+                    if (in == null) {
+                        continue;
+                    }
+                    // the listing's size may lie: never hold more than the limit
+                    byte[] head = in.readNBytes(MAX_PROGRAM_BYTES + 1);
+                    out.write(head);
+                }
+                if (!ftp.completePendingCommand() || out.size() > MAX_PROGRAM_BYTES) {
                     continue;
                 }
                 try {

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * dropped. One connection at a time (a serial line carries one sender); blocking, on its own thread.
  */
 public final class TcpReceiver implements AutoCloseable {
-    public static final int DEFAULT_MAX_PROGRAM_BYTES = 16 * 1024 * 1024;
+    public static final int DEFAULT_MAX_PROGRAM_BYTES = Inbox.MAX_PROGRAM_BYTES;
     private final String machine;
     private final ServerSocket server;
     private final Duration idleTimeout;

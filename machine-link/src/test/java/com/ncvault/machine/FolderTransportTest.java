@@ -101,6 +101,7 @@ class FolderTransportTest {
         Files.write(inbox.resolve("O1234.nc"), PROGRAM);
         Files.write(inbox.resolve("O55.nc"), "O55\nM30\n".getBytes(StandardCharsets.US_ASCII));
         Files.write(inbox.resolve(".partial"), "x".getBytes(StandardCharsets.US_ASCII));
+        Files.write(inbox.resolve("HUGE.NC"), new byte[Inbox.MAX_PROGRAM_BYTES + 1]);
         FolderTransport folder = new FolderTransport(roots, root.toString(), inbox.toString());
         List<String> got = new ArrayList<>();
 
@@ -116,6 +117,7 @@ class FolderTransportTest {
         assertThat(got).containsExactly("O1234.nc");
         assertThat(inbox.resolve("O1234.nc")).doesNotExist();
         assertThat(inbox.resolve("O55.nc")).exists();
+        assertThat(inbox.resolve("HUGE.NC")).as("left where it is, never read").exists();
         assertThat(folder.poll((name, content) -> { })).isEqualTo(1);
     }
 }

@@ -100,6 +100,7 @@ class FtpTransportTest {
             Path inbox = control.dir("out");
             Files.write(inbox.resolve("O1234.nc"), PROGRAM);
             Files.write(inbox.resolve("O77.nc"), "O77\nM30\n".getBytes(StandardCharsets.US_ASCII));
+            Files.write(inbox.resolve("HUGE.NC"), new byte[Inbox.MAX_PROGRAM_BYTES + 1]);
             FtpTransport ftp = new FtpTransport(control.settings("", "out"));
             List<String> got = new ArrayList<>();
 
@@ -114,6 +115,7 @@ class FtpTransportTest {
             assertThat(got).containsExactly("O1234.nc:" + new String(PROGRAM, StandardCharsets.US_ASCII));
             assertThat(inbox.resolve("O1234.nc")).doesNotExist();
             assertThat(inbox.resolve("O77.nc")).exists();
+            assertThat(inbox.resolve("HUGE.NC")).exists();
         }
     }
 }

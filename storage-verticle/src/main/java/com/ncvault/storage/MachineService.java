@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 final class MachineService implements MachineStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(MachineService.class);
-  static final int MAX_IMPORT_BYTES = 4 * 1024 * 1024;
+  static final int MAX_IMPORT_BYTES = com.ncvault.machine.Inbox.MAX_PROGRAM_BYTES;
   static final int MAX_MACHINES_PER_FILE = 100;
   static final String RUNNING = "running";
   static final String SUCCEEDED = "succeeded";
