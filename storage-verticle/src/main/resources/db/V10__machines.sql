@@ -1,6 +1,7 @@
 -- Machines the vault sends programs to (docs/machines.md). transport_json is the transport as
 -- given, with an FTP password replaced by password_enc: AES-GCM under the node key in the data
 -- directory, never the password itself. name_key (lower case) keeps names unique regardless of case.
+-- node: the node that sends to the machine and receives from it (empty: any node sends, every node receives).
 CREATE TABLE machines (
   name           VARCHAR(64)   PRIMARY KEY,
   name_key       VARCHAR(64)   NOT NULL UNIQUE,
@@ -8,6 +9,7 @@ CREATE TABLE machines (
   controller     VARCHAR(100)  NOT NULL,
   kind           VARCHAR(16)   NOT NULL,
   transport_json VARCHAR(4000) NOT NULL,
+  node           VARCHAR(100)  NOT NULL,
   created_at     BIGINT        NOT NULL,
   created_by     VARCHAR(32)   NOT NULL,
   updated_at     BIGINT        NOT NULL

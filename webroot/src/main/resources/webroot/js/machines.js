@@ -35,7 +35,7 @@ export function createMachines({ store, toast }) {
     const error = els.form.querySelector('.form-error');
     error.textContent = '';
     api.createMachine({ name: fields.name.trim(), group: fields.group, controller: fields.controller,
-      transport: transportFrom(fields.kind, fields) })
+      node: (fields.node || '').trim(), transport: transportFrom(fields.kind, fields) })
       .then((m) => {
         toast(`Machine ${m.name} registered`, 'success');
         els.form.reset();
@@ -59,7 +59,7 @@ export function createMachines({ store, toast }) {
       h('td', { 'data-label': 'Machine' }, m.name),
       h('td', { 'data-label': 'Group' }, m.group || ''),
       h('td', { 'data-label': 'Controller' }, m.controller || ''),
-      h('td', { 'data-label': 'Transport' }, transportText(m.transport)),
+      h('td', { 'data-label': 'Transport' }, transportText(m.transport), m.node ? h('span', { class: 'muted small block' }, `at node ${m.node}`) : null),
       h('td', { 'data-label': 'Actions' }, actions));
   }
 

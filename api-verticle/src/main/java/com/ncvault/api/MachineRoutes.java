@@ -57,7 +57,7 @@ final class MachineRoutes {
     JsonObject body = Input.jsonBody(ctx);
     MachineChange change = new MachineChange(Input.requiredString(body, "name", MAX_NAME),
       Input.optionalString(body, "group", MAX_LABEL), Input.optionalString(body, "controller", MAX_LABEL),
-      transport(body, true), ApiRouter.user(ctx).username());
+      Input.optionalString(body, "node", MAX_LABEL), transport(body, true), ApiRouter.user(ctx).username());
     machines.createMachine(change)
       .onSuccess(machine -> Replies.json(ctx, 201, machine))
       .onFailure(ctx::fail);
@@ -72,7 +72,8 @@ final class MachineRoutes {
       throw Input.invalid("name", "cannot change; register a new machine instead");
     }
     MachineChange change = new MachineChange(name, Input.optionalString(body, "group", MAX_LABEL),
-      Input.optionalString(body, "controller", MAX_LABEL), transport(body, false), ApiRouter.user(ctx).username());
+      Input.optionalString(body, "controller", MAX_LABEL), Input.optionalString(body, "node", MAX_LABEL),
+      transport(body, false), ApiRouter.user(ctx).username());
     machines.updateMachine(change)
       .onSuccess(machine -> Replies.json(ctx, machine))
       .onFailure(ctx::fail);

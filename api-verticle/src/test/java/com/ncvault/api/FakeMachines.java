@@ -35,7 +35,7 @@ final class FakeMachines implements MachineStore {
   }
 
   private static Machine machine(String name) {
-    return new Machine(name, "", "", new JsonObject().put("kind", "tcp").put("host", "127.0.0.1").put("port", 4001),
+    return new Machine(name, "", "", "", new JsonObject().put("kind", "tcp").put("host", "127.0.0.1").put("port", 4001),
       NOW, NOW);
   }
 

@@ -52,6 +52,7 @@ public class MachineVerticle extends VerticleBase {
   static final int WORKERS = 4;
   static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
   static final Duration RECEIVE_IDLE = Duration.ofSeconds(10);
+  static final long FORWARD_TIMEOUT_MS = 30_000;
 
   private MachineStore store;
   private StorageApi storage;
@@ -59,6 +60,7 @@ public class MachineVerticle extends VerticleBase {
   private RetryPolicy retries;
   private WorkerExecutor workers;
   private MessageConsumer<Object> consumer;
+  private MessageConsumer<JsonObject> forwarded;
   private String node;
   private String receiveHost;
   private long pollTimer = -1;
@@ -98,11 +100,13 @@ public class MachineVerticle extends VerticleBase {
       })
       .compose(v -> {
         consumer = vertx.eventBus().localConsumer(Addresses.MACHINE_LINK, this::onSend);
+        // One consumer per node (not per machine or browser) for the sends other nodes hand over.
+        forwarded = vertx.eventBus().consumer(Addresses.MACHINE_LINK_NODE_PREFIX + node, this::onForwarded);
         long pollSeconds = config.getLong(ConfigKeys.MACHINE_POLL_SECONDS);
         if (pollSeconds > 0) {
           pollTimer = vertx.setPeriodic(1_000, pollSeconds * 1_000, id -> poll());
         }
-        return consumer.completion();
+        return Future.all(consumer.completion(), forwarded.completion()).mapEmpty();
       });
   }
 
@@ -113,7 +117,8 @@ public class MachineVerticle extends VerticleBase {
     }
     List<TcpReceiver> open = List.copyOf(receivers.values());
     receivers.clear();
-    return (consumer == null ? Future.<Void>succeededFuture() : consumer.unregister())
+    return Future.join(consumer == null ? Future.<Void>succeededFuture() : consumer.unregister(),
+        forwarded == null ? Future.<Void>succeededFuture() : forwarded.unregister())
       .eventually(() -> workers.executeBlocking(() -> {
         for (TcpReceiver receiver : open) {
           receiver.close();
@@ -136,8 +141,46 @@ public class MachineVerticle extends VerticleBase {
     });
   }
 
-  /** Records the transfer (storage refuses what may not be sent), answers, then sends on a worker. */
+  /** A send another node handed over: this node is the machine's. */
+  private void onForwarded(Message<JsonObject> message) {
+    JsonObject body = message.body() == null ? new JsonObject() : message.body();
+    sendHere(new SendRequest(body.getString("machine"), body.getString("filename"), body.getString("user"), node))
+      .onComplete(done -> {
+        if (done.succeeded()) {
+          message.reply(JsonObject.mapFrom(done.result()));
+        } else {
+          PdmError error = PdmError.from(done.cause());
+          message.fail(error.code().status(), error.toJson().encode());
+        }
+      });
+  }
+
+  /**
+   * A machine configured to another node is sent to from there (its folder, network and key are
+   * there); any other here.
+   */
   Future<TransferRecord> send(SendRequest request) {
+    return store.listMachines().compose(machines -> {
+      String owner = machines.stream().filter(m -> m.name().equals(request.machine())).map(MachineStore.Machine::node)
+        .findFirst().orElse("");
+      if (owner == null || owner.isBlank() || owner.equals(node)) {
+        return sendHere(request);
+      }
+      JsonObject body = new JsonObject().put("machine", request.machine()).put("filename", request.filename())
+        .put("user", request.user());
+      return vertx.eventBus().<JsonObject>request(Addresses.MACHINE_LINK_NODE_PREFIX + owner, body,
+          new DeliveryOptions().setSendTimeout(FORWARD_TIMEOUT_MS))
+        .map(reply -> reply.body().mapTo(TransferRecord.class))
+        .recover(e -> Future.failedFuture(e instanceof io.vertx.core.eventbus.ReplyException r
+          && r.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
+          ? new PdmError(ErrorCode.UNAVAILABLE, "Node " + owner + ", which sends to machine " + request.machine()
+            + ", is not running", new JsonObject().put("node", owner))
+          : PdmError.from(e)));
+    });
+  }
+
+  /** Records the transfer (storage refuses what may not be sent), answers, then sends on a worker. */
+  private Future<TransferRecord> sendHere(SendRequest request) {
     SendRequest here = new SendRequest(request.machine(), request.filename(), request.user(), node);
     return store.startTransfer(here).map(job -> {
       run(job);
@@ -186,6 +229,7 @@ public class MachineVerticle extends VerticleBase {
     }
     polling = true;
     store.targets()
+      .map(all -> all.stream().filter(t -> t.node() == null || t.node().isBlank() || t.node().equals(node)).toList())
       .compose(targets -> {
         receive(targets);
         List<Future<Integer>> polls = targets.stream().map(this::pollInbox).toList();

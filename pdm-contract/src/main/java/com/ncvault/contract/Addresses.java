@@ -28,6 +28,13 @@ public final class Addresses {
    */
   public static final String MACHINE_LINK = "pdm.machines.link";
 
+  /**
+   * Cluster-wide, one consumer per node: {@code pdm.machines.link.<node name>} takes the sends for
+   * the machines configured to that node from the other nodes. Body {@code {machine, filename,
+   * user}}; reply the running transfer as JSON; failures like {@link #STORAGE}'s.
+   */
+  public static final String MACHINE_LINK_NODE_PREFIX = "pdm.machines.link.";
+
   /** Header naming the storage operation. */
   public static final String HEADER_ACTION = "action";
 

@@ -87,12 +87,13 @@ public interface MachineStore {
 
   // --- records ---
 
-  record Machine(String name, String group, String controller, JsonObject transport, String createdAt,
+  /** {@code node}: the node that sends to it and receives from it; empty for any node. */
+  record Machine(String name, String group, String controller, String node, JsonObject transport, String createdAt,
                  String updatedAt) {
   }
 
-  /** {@code transport} null on update keeps the transport. */
-  record MachineChange(String name, String group, String controller, JsonObject transport, String actor) {
+  /** A field left null on update keeps its value ({@code node} "" means any node). */
+  record MachineChange(String name, String group, String controller, String node, JsonObject transport, String actor) {
     @Override
     public String toString() {
       return "MachineChange[" + name + "]";
@@ -167,7 +168,8 @@ public interface MachineStore {
   record ImportCompare(String id, String filename) {
   }
 
-  record MachineTarget(String name, JsonObject transport) {
+  /** {@code node}: the node that receives from it; empty for every node. */
+  record MachineTarget(String name, String node, JsonObject transport) {
     @Override
     public String toString() {
       return "MachineTarget[" + name + "]";

@@ -223,6 +223,26 @@ class MachineTransferTest {
   }
 
   @Test
+  void a_machine_configured_to_another_node_is_sent_to_only_from_there() throws Exception {
+    call(HttpMethod.POST, "/api/machines", admin, machine("far", ftp()).put("node", "plant-z"), 201).await();
+    String self = call(HttpMethod.GET, "/api/admin/nodes", admin, null, 200).await().getString("self");
+    call(HttpMethod.POST, "/api/machines", admin, machine("near", new JsonObject().put("kind", "folder")
+      .put("path", shares.resolve("drop").toString())).put("node", self), 201).await();
+    call(HttpMethod.PUT, "/api/files/" + FILE + "/machines", pat,
+      new JsonObject().put("machines", new JsonArray().add("far").add("near")), 200).await();
+
+    JsonObject error = call(HttpMethod.POST, "/api/machines/far/send", pat, new JsonObject().put("filename", FILE), 503)
+      .await().getJsonObject("error");
+    JsonObject near = sendAndWait("near");
+
+    assertThat(error.getString("message")).contains("plant-z").contains("not running");
+    assertThat(call(HttpMethod.GET, "/api/transfers?machine=far", vic, null, 200).await().getJsonArray("transfers"))
+      .as("nothing recorded for a send no node took").isEmpty();
+    assertThat(near.getString("status")).isEqualTo("succeeded");
+    assertThat(near.getString("node")).isEqualTo(self);
+  }
+
+  @Test
   void two_sends_to_one_serial_line_go_one_after_the_other() throws Exception {
     try (ServerSocket deviceServer = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
       call(HttpMethod.POST, "/api/machines", admin, machine("lathe-serial", new JsonObject().put("kind", "tcp")

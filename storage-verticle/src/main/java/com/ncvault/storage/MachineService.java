@@ -53,10 +53,10 @@ final class MachineService implements MachineStore {
   private static final String MACHINE_FOR_UPDATE = MACHINE + " FOR UPDATE";
   private static final String MACHINE_BY_KEY = "SELECT name FROM machines WHERE name_key = #{key}";
   private static final String INSERT_MACHINE = "INSERT INTO machines (name, name_key, machine_group, controller, kind, "
-    + "transport_json, created_at, created_by, updated_at) VALUES (#{name}, #{key}, #{group}, #{controller}, #{kind}, "
-    + "#{transport}, #{now}, #{actor}, #{now})";
+    + "transport_json, node, created_at, created_by, updated_at) VALUES (#{name}, #{key}, #{group}, #{controller}, "
+    + "#{kind}, #{transport}, #{node}, #{now}, #{actor}, #{now})";
   private static final String UPDATE_MACHINE = "UPDATE machines SET machine_group = #{group}, controller = #{controller}, "
-    + "kind = #{kind}, transport_json = #{transport}, updated_at = #{now} WHERE name = #{name}";
+    + "kind = #{kind}, transport_json = #{transport}, node = #{node}, updated_at = #{now} WHERE name = #{name}";
   private static final String DELETE_MACHINE = "DELETE FROM machines WHERE name = #{name}";
   private static final String DELETE_MACHINE_ASSIGNMENTS = "DELETE FROM file_machines WHERE machine = #{name}";
   private static final String FILE_MACHINES = "SELECT machine FROM file_machines WHERE filename = #{filename} "
@@ -134,8 +134,9 @@ final class MachineService implements MachineStore {
       String name = machineName(r.name());
       String group = label("group", r.group());
       String controller = label("controller", r.controller());
+      String node = label("node", r.node());
       JsonObject stored = specs.toStored(name, r.transport(), null);
-      return new MachineChange(name, group, controller, stored, r.actor());
+      return new MachineChange(name, group, controller, node, stored, r.actor());
     })).compose(c -> commits.submit(key(c.name()), tx -> tx.row(MACHINE_BY_KEY, Map.of("key", nameKey(c.name())))
       .compose(existing -> {
         if (existing != null) {
@@ -144,9 +145,9 @@ final class MachineService implements MachineStore {
         long now = clock.millis();
         return tx.update(INSERT_MACHINE, Params.of("name", c.name(), "key", nameKey(c.name()), "group", c.group(),
             "controller", c.controller(), "kind", c.transport().getString("kind"), "transport", c.transport().encode(),
-            "now", now, "actor", c.actor()))
+            "node", c.node(), "now", now, "actor", c.actor()))
           .map(n -> {
-            Machine machine = new Machine(c.name(), c.group(), c.controller(), TransportSpecs.shown(c.transport()),
+            Machine machine = new Machine(c.name(), c.group(), c.controller(), c.node(), TransportSpecs.shown(c.transport()),
               FileRow.iso(now), FileRow.iso(now));
             return machineEvent(machine, "created", c.actor(), now, "Registered machine " + c.name());
           });
@@ -163,13 +164,14 @@ final class MachineService implements MachineStore {
         }
         String group = r.group() == null ? (String) row.get("machine_group") : label("group", r.group());
         String controller = r.controller() == null ? (String) row.get("controller") : label("controller", r.controller());
+        String node = r.node() == null ? (String) row.get("node") : label("node", r.node());
         JsonObject previous = new JsonObject((String) row.get("transport_json"));
         JsonObject stored = r.transport() == null ? previous : specs.toStored(r.name(), r.transport(), previous);
         long now = clock.millis();
         return tx.update(UPDATE_MACHINE, Params.of("name", r.name(), "group", group, "controller", controller,
-            "kind", stored.getString("kind"), "transport", stored.encode(), "now", now))
+            "kind", stored.getString("kind"), "transport", stored.encode(), "node", node, "now", now))
           .map(n -> {
-            Machine machine = new Machine(r.name(), group, controller, TransportSpecs.shown(stored),
+            Machine machine = new Machine(r.name(), group, controller, node, TransportSpecs.shown(stored),
               FileRow.iso(Rows.number(row.get("created_at"))), FileRow.iso(now));
             return machineEvent(machine, "changed", r.actor(), now, "Changed machine " + r.name());
           });
@@ -521,7 +523,8 @@ final class MachineService implements MachineStore {
       rows.forEach(row -> {
         String name = row.getString("name");
         try {
-          targets.add(new MachineTarget(name, specs.revealed(name, new JsonObject(row.getString("transport_json")))));
+          targets.add(new MachineTarget(name, row.getString("node"),
+            specs.revealed(name, new JsonObject(row.getString("transport_json")))));
         } catch (IllegalArgumentException e) {
           LOG.warn("Machine {}: {}", name, e.getMessage());
         }
@@ -548,7 +551,7 @@ final class MachineService implements MachineStore {
 
   private static Machine machine(Function<String, Object> column) {
     return new Machine((String) column.apply("name"), (String) column.apply("machine_group"),
-      (String) column.apply("controller"), TransportSpecs.shown(new JsonObject((String) column.apply("transport_json"))),
+      (String) column.apply("controller"), (String) column.apply("node"), TransportSpecs.shown(new JsonObject((String) column.apply("transport_json"))),
       FileRow.iso(Rows.number(column.apply("created_at"))), FileRow.iso(Rows.number(column.apply("updated_at"))));
   }
 

@@ -59,7 +59,7 @@ abstract class MachineStoreBehaviour extends StorageTestBase {
   }
 
   private Machine register(String name, JsonObject transport) {
-    return await(machines.createMachine(new MachineChange(name, "Mills", "Fanuc 0i", transport, ADMIN)));
+    return await(machines.createMachine(new MachineChange(name, "Mills", "Fanuc 0i", null, transport, ADMIN)));
   }
 
   @Test
@@ -86,24 +86,24 @@ abstract class MachineStoreBehaviour extends StorageTestBase {
   @Test
   void bad_machines_are_refused_with_a_reason_and_change_nothing() {
     long before = latestSeq();
-    assertError(failure(machines.createMachine(new MachineChange("m", "", "", new JsonObject().put("kind", "serial"),
+    assertError(failure(machines.createMachine(new MachineChange("m", "", "", null, new JsonObject().put("kind", "serial"),
       ADMIN)), "unknown kind"), 400, "validation_failed");
-    assertError(failure(machines.createMachine(new MachineChange("m", "", "", new JsonObject().put("kind", "folder")
+    assertError(failure(machines.createMachine(new MachineChange("m", "", "", null, new JsonObject().put("kind", "folder")
       .put("path", "/etc"), ADMIN)), "outside"), 400, "validation_failed");
-    assertError(failure(machines.createMachine(new MachineChange("m", "", "", new JsonObject().put("kind", "folder")
+    assertError(failure(machines.createMachine(new MachineChange("m", "", "", null, new JsonObject().put("kind", "folder")
       .put("path", shares + "/../../etc"), ADMIN)), "dot-dot"), 400, "validation_failed");
-    assertError(failure(machines.createMachine(new MachineChange("m", "", "", ftp(null).put("port", 70000), ADMIN)),
+    assertError(failure(machines.createMachine(new MachineChange("m", "", "", null, ftp(null).put("port", 70000), ADMIN)),
       "port"), 400, "validation_failed");
-    assertError(failure(machines.createMachine(new MachineChange("m", "", "", ftp(null).put("port", "21"), ADMIN)),
+    assertError(failure(machines.createMachine(new MachineChange("m", "", "", null, ftp(null).put("port", "21"), ADMIN)),
       "port as text"), 400, "validation_failed");
-    assertError(failure(machines.createMachine(new MachineChange("m", "", "", ftp(null).put("shell", "x"), ADMIN)),
+    assertError(failure(machines.createMachine(new MachineChange("m", "", "", null, ftp(null).put("shell", "x"), ADMIN)),
       "unknown field"), 400, "validation_failed");
-    assertError(failure(machines.createMachine(new MachineChange("../m", "", "", ftp(null), ADMIN)), "name"),
+    assertError(failure(machines.createMachine(new MachineChange("../m", "", "", null, ftp(null), ADMIN)), "name"),
       400, "validation_failed");
-    assertError(failure(machines.createMachine(new MachineChange("m", "", "", ftp(null), "bob")), "programmer"),
+    assertError(failure(machines.createMachine(new MachineChange("m", "", "", null, ftp(null), "bob")), "programmer"),
       403, "forbidden");
     register("Mill", ftp(null));
-    assertError(failure(machines.createMachine(new MachineChange("MILL", "", "", ftp(null), ADMIN)), "same name"),
+    assertError(failure(machines.createMachine(new MachineChange("MILL", "", "", null, ftp(null), ADMIN)), "same name"),
       409, "already_exists");
 
     assertThat(await(machines.listMachines())).extracting(Machine::name).containsExactly("Mill");
@@ -114,14 +114,18 @@ abstract class MachineStoreBehaviour extends StorageTestBase {
   void a_changed_transport_keeps_the_password_unless_a_new_one_is_given_and_a_deleted_machine_is_gone() {
     register("mill", ftp("first"));
 
-    await(machines.updateMachine(new MachineChange("mill", null, "Fanuc 31i", ftp(null).put("directory", "PRG"), ADMIN)));
+    await(machines.updateMachine(new MachineChange("mill", null, "Fanuc 31i", null, ftp(null).put("directory", "PRG"), ADMIN)));
     assertThat(await(machines.targets()).get(0).transport().getString("password")).isEqualTo("first");
-    Machine changed = await(machines.updateMachine(new MachineChange("mill", "Cell 2", null, ftp("second"), ADMIN)));
+    Machine placed = await(machines.updateMachine(new MachineChange("mill", null, null, "plant-b", null, ADMIN)));
+    assertThat(placed.node()).isEqualTo("plant-b");
+    assertThat(await(machines.targets()).get(0).node()).isEqualTo("plant-b");
+    Machine changed = await(machines.updateMachine(new MachineChange("mill", "Cell 2", null, null, ftp("second"), ADMIN)));
     assertThat(changed.group()).isEqualTo("Cell 2");
     assertThat(changed.controller()).isEqualTo("Fanuc 31i");
+    assertThat(changed.node()).as("kept").isEqualTo("plant-b");
     assertThat(await(machines.targets()).get(0).transport().getString("password")).isEqualTo("second");
 
-    assertError(failure(machines.updateMachine(new MachineChange("nope", null, null, null, ADMIN)), "unknown"),
+    assertError(failure(machines.updateMachine(new MachineChange("nope", null, null, null, null, ADMIN)), "unknown"),
       404, "not_found");
     await(machines.deleteMachine(new MachineAction("mill", ADMIN)));
     assertThat(await(machines.listMachines())).isEmpty();
