@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activityText, formatDuration, formatSize, verbOf } from '../../main/resources/webroot/js/format.js';
+import { activityText, formatDuration, formatSize, isFileEvent, verbOf } from '../../main/resources/webroot/js/format.js';
 
 test('durations under a minute show seconds only', () => {
   assert.equal(formatDuration(0), '0s');
@@ -32,4 +32,14 @@ test('activity sentences name the user, the verb and the file', () => {
   assert.equal(activityText({ user: 'bob', event_type: 'checkin', filename: 'a.nc', revision: '1.2' }),
     'bob checked in a.nc (rev 1.2)');
   assert.equal(verbOf('override'), 'overrode the lock on');
+});
+
+test('transfers and imports read as the server wrote them and are not file events', () => {
+  const entry = { user: 'pat', event_type: 'transfer_finished', filename: null,
+    message: 'Failed to send O1234.nc rev 1.0 to mill: ConnectException: Connection refused' };
+  assert.equal(activityText(entry), 'pat: Failed to send O1234.nc rev 1.0 to mill: ConnectException: Connection refused');
+  assert.equal(isFileEvent('transfer_finished'), false);
+  assert.equal(isFileEvent('import_received'), false);
+  assert.equal(isFileEvent('checkin'), true);
+  assert.equal(verbOf('import_decided'), 'decided an import');
 });

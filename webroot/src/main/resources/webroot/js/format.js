@@ -76,7 +76,22 @@ const VERBS = {
   user_created: 'created user',
   user_changed: 'changed user',
   user_deleted: 'deleted user',
+  machine_changed: 'changed a machine',
+  machines_assigned: 'assigned machines',
+  transfer_started: 'sent a program',
+  transfer_attempt: 'retried a transfer',
+  transfer_finished: 'finished a transfer',
+  import_received: 'received a program',
+  import_decided: 'decided an import',
 };
+
+/** Machines, transfers and the import queue: the server's message says what happened. */
+const MACHINE_EVENTS = new Set(['machine_changed', 'machines_assigned', 'transfer_started', 'transfer_attempt',
+  'transfer_finished', 'import_received', 'import_decided']);
+
+export function isMachineEvent(eventType) {
+  return MACHINE_EVENTS.has(eventType);
+}
 
 export const EVENT_TYPES = Object.keys(VERBS);
 
@@ -84,13 +99,14 @@ export function verbOf(eventType) {
   return VERBS[eventType] || eventType || 'changed';
 }
 
-/** True for events about files (as opposed to user administration). */
+/** True for events about files (as opposed to user administration, machines and transfers). */
 export function isFileEvent(eventType) {
-  return !String(eventType || '').startsWith('user_');
+  return !String(eventType || '').startsWith('user_') && !isMachineEvent(eventType);
 }
 
 /** "alice checked out 1234567_OP10.nc" (+ " (rev 1.2)" for check-ins and new files). */
 export function activityText(entry) {
+  if (isMachineEvent(entry.event_type) && entry.message) return `${entry.user || 'someone'}: ${entry.message}`;
   const parts = [entry.user || 'someone', verbOf(entry.event_type)];
   if (entry.filename) parts.push(entry.filename);
   let text = parts.join(' ');

@@ -13,6 +13,7 @@ import { confirmModal, openCheckinModal, openHistoryModal, openNewFileModal, ope
 import { formatSize } from './format.js';
 import { createDashboard } from './dashboard.js';
 import { createAdmin } from './admin.js';
+import { createMachines } from './machines.js';
 import { initToasts, showError, showToast } from './toasts.js';
 import { initTooltips } from './tooltips.js';
 import { initTheme, listModeOf, notifyBrowser, openSettings, rememberListMode } from './settings.js';
@@ -22,7 +23,7 @@ import { createInbox } from './inbox.js';
 const SEARCH_DEBOUNCE_MS = 150;
 const SNAPSHOT_WAIT_MS = 2500;
 let fallbackTimer = null;
-const VIEWS = ['files', 'dashboard', 'admin'];
+const VIEWS = ['files', 'dashboard', 'machines', 'admin'];
 
 const store = createStore({
   user: null,
@@ -82,6 +83,7 @@ mountFactFilter(el.search.closest('.toolbar'), {
 const dashboard = createDashboard({ store, toast: showToast });
 const admin = createAdmin({ store, toast: showToast });
 const inbox = createInbox({ store, toast: showToast });
+const machines = createMachines({ store, toast: showToast });
 
 // ---- rendering follows state ----
 
@@ -312,6 +314,7 @@ function handleMessage(msg) {
       }
       dashboard.onActivity(payload);
       admin.onActivity(payload);
+      machines.onActivity(payload);
       break;
     case 'PRESENCE':
       store.set({ presence: (payload.users || []).slice().sort((a, b) => (a.username < b.username ? -1 : 1)) });
@@ -575,6 +578,8 @@ function showView(name) {
   else if (previous === 'dashboard') dashboard.hide();
   if (view === 'admin') admin.show();
   else if (previous === 'admin') admin.hide();
+  if (view === 'machines') machines.show();
+  else if (previous === 'machines') machines.hide();
   const hash = view === 'files' ? '' : `#${view}`;
   if (location.hash !== hash) history.replaceState(null, '', hash || location.pathname);
 }

@@ -27,7 +27,7 @@ final class ApiRoutes {
 
   static List<ApiRoute> table(AuthRoutes auth, FileRoutes files, ZipDownload zip, ProgramRoutes programs,
                               DashboardRoutes dashboard, InboxRoutes inbox,
-                              AdminRoutes admin, SystemRoutes system, WebSocketGate webSocket, InternalRoutes internal,
+                              AdminRoutes admin, MachineRoutes machines, SystemRoutes system, WebSocketGate webSocket, InternalRoutes internal,
                               LfsRoutes lfs) {
     return List.of(
       new ApiRoute(POST, "/api/auth/login", PUBLIC, JSON, auth::login),
@@ -53,6 +53,19 @@ final class ApiRoutes {
       new ApiRoute(POST, "/api/files/:filename/override", ADMIN, JSON, files::override),
       new ApiRoute(DELETE, "/api/files/:filename", ADMIN, JSON, files::delete),
       new ApiRoute(POST, "/api/files/:filename/restore", ADMIN, JSON, files::restore),
+      new ApiRoute(GET, "/api/files/:filename/machines", VIEWER, JSON, machines::fileMachines),
+      new ApiRoute(PUT, "/api/files/:filename/machines", PROGRAMMER, JSON, machines::assign),
+
+      new ApiRoute(GET, "/api/machines", VIEWER, JSON, machines::list),
+      new ApiRoute(POST, "/api/machines", ADMIN, JSON, machines::create),
+      new ApiRoute(PATCH, "/api/machines/:machine", ADMIN, JSON, machines::update),
+      new ApiRoute(DELETE, "/api/machines/:machine", ADMIN, JSON, machines::delete),
+      new ApiRoute(POST, "/api/machines/:machine/send", PROGRAMMER, JSON, machines::send),
+      new ApiRoute(GET, "/api/transfers", VIEWER, JSON, machines::transfers),
+      new ApiRoute(GET, "/api/import-queue", VIEWER, JSON, machines::importQueue),
+      new ApiRoute(GET, "/api/import-queue/:id/diff", VIEWER, JSON, machines::importDiff),
+      new ApiRoute(POST, "/api/import-queue/:id/accept", ADMIN, JSON, machines::accept),
+      new ApiRoute(POST, "/api/import-queue/:id/reject", ADMIN, JSON, machines::reject),
 
       new ApiRoute(GET, "/api/dashboard/stats", VIEWER, JSON, dashboard::stats),
       new ApiRoute(GET, "/api/dashboard/activity", VIEWER, JSON, dashboard::activity),

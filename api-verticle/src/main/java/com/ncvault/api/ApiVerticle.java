@@ -1,5 +1,7 @@
 package com.ncvault.api;
 
+import com.ncvault.contract.MachineBinding;
+
 import com.ncvault.auth.SessionVerifier;
 import com.ncvault.auth.Tokens;
 import com.ncvault.auth.UserCache;
@@ -80,6 +82,7 @@ public class ApiVerticle extends VerticleBase {
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new InboxRoutes(storage),
         new AdminRoutes(vertx, storage, authenticator),
+        new MachineRoutes(vertx, MachineBinding.proxy(vertx)),
         new SystemRoutes(vertx, storage, config, peers, version.result(), openApi.result()),
         webSockets,
         new InternalRoutes(storage, ClusterSecret.of(config.clusterSecret())),

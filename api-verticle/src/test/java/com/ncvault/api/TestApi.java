@@ -71,6 +71,7 @@ final class TestApi implements AutoCloseable {
       boolean tls = !extraConfig.getString(ConfigKeys.TLS_CERT, "").isEmpty();
       TestApi api = new TestApi(metricsVertx(), Files.createTempDirectory("api-test"), freePort(), tls);
       api.storage.start()
+        .compose(v -> FakeMachines.bind(api.vertx))
         .compose(v -> api.startSyncStatus())
         .compose(v -> api.deploy(extraConfig))
         .await();

@@ -16,6 +16,25 @@ public final class Addresses {
    */
   public static final String STORAGE = "pdm.storage";
 
+  /**
+   * Request/reply to this node's storage-verticle for machines, assignments, transfers and the
+   * import queue: {@link MachineStore} through {@link MachineBinding} (local).
+   */
+  public static final String MACHINE_STORE = "pdm.machines.store";
+
+  /**
+   * Request/reply to this node's machine-verticle: {@link MachineLink} (local). Sends run there, on
+   * its workers, and report through {@link #MACHINE_STORE}.
+   */
+  public static final String MACHINE_LINK = "pdm.machines.link";
+
+  /**
+   * Cluster-wide, one consumer per node: {@code pdm.machines.link.<node name>} takes the sends for
+   * the machines configured to that node from the other nodes. Body {@code {machine, filename,
+   * user}}; reply the running transfer as JSON; failures like {@link #STORAGE}'s.
+   */
+  public static final String MACHINE_LINK_NODE_PREFIX = "pdm.machines.link.";
+
   /** Header naming the storage operation. */
   public static final String HEADER_ACTION = "action";
 

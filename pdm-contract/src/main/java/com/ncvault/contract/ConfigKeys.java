@@ -185,6 +185,17 @@ public final class ConfigKeys {
    * same as JSON text. Default {@link Lifecycle#DEFAULT_TRANSITIONS}; a release is always a signature.
    */
   public static final String LIFECYCLE_TRANSITIONS = "lifecycleTransitions";
+  /**
+   * Folders under which machines' folders may lie (docs/machines.md); a machine's folder outside
+   * all of them is refused. Empty: no folder transport can be set up.
+   */
+  public static final String MACHINE_FOLDER_ROOTS = "machineFolderRoots";
+  /** How often the machines' inboxes (folders, FTP directories) are polled; 0 turns polling off. */
+  public static final String MACHINE_POLL_SECONDS = "machinePollSeconds";
+  /** How often a transfer is tried before it fails. */
+  public static final String MACHINE_TRANSFER_ATTEMPTS = "machineTransferAttempts";
+  /** The wait before the first retry of a transfer; each later one waits twice as long, at most 30 s. */
+  public static final String MACHINE_RETRY_FIRST_MS = "machineRetryFirstMs";
 
   /** Defaults for every key. */
   public static JsonObject defaults() {
@@ -248,7 +259,11 @@ public final class ConfigKeys {
       .put(PEER_BREAKER_COOLDOWN_MS, 30_000)
       .put(BRIDGE_PORT, 0)
       .put(BRIDGE_HOST, "127.0.0.1")
-      .put(BRIDGE_MAX_FRAME_BYTES, 64 * 1024);
+      .put(BRIDGE_MAX_FRAME_BYTES, 64 * 1024)
+      .put(MACHINE_FOLDER_ROOTS, new JsonArray())
+      .put(MACHINE_POLL_SECONDS, 10)
+      .put(MACHINE_TRANSFER_ATTEMPTS, 4)
+      .put(MACHINE_RETRY_FIRST_MS, 2_000);
   }
 
   /** The environment variable that sets {@code key}: httpPort -> PDM_HTTP_PORT. */

@@ -39,6 +39,8 @@ public enum ErrorCode {
   BAD_SIGNATURE(403, "bad_signature"),
   /** The file has no released revision. */
   NOT_RELEASED(409, "not_released"),
+  /** A file is sent only to the machines it is assigned to. */
+  NOT_ASSIGNED(409, "not_assigned"),
   /** The database cannot be reached (an outage, not a refusal): answered with Retry-After; nothing was changed. */
   SERVICE_UNAVAILABLE(503, "service_unavailable");
 

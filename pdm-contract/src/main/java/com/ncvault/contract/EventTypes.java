@@ -14,8 +14,29 @@ public final class EventTypes {
   public static final String USER_CREATED = "user_created";
   public static final String USER_CHANGED = "user_changed";
   public static final String USER_DELETED = "user_deleted";
+  /** A machine was registered, changed or deleted: details {machine, change: created|changed|deleted}. */
+  public static final String MACHINE_CHANGED = "machine_changed";
+  /** A file's machines changed: details {machines}. */
+  public static final String MACHINES_ASSIGNED = "machines_assigned";
+  /** A transfer to a machine: details {transfer} (a MachineStore.TransferRecord without secrets). */
+  public static final String TRANSFER_STARTED = "transfer_started";
+  /** A transfer tries again: details {transfer, attempt, lastFailure}. */
+  public static final String TRANSFER_ATTEMPT = "transfer_attempt";
+  /** A transfer ended, succeeded or failed: details {transfer}. */
+  public static final String TRANSFER_FINISHED = "transfer_finished";
+  /** A program came back from a machine into the import queue: details {item}. */
+  public static final String IMPORT_RECEIVED = "import_received";
+  /** An import was accepted (a new revision) or rejected: details {item}. */
+  public static final String IMPORT_DECIDED = "import_decided";
 
   private EventTypes() {
+  }
+
+  /** True for the events of machines, transfers and the import queue: they change no file. */
+  public static boolean isMachine(String type) {
+    return MACHINE_CHANGED.equals(type) || MACHINES_ASSIGNED.equals(type) || TRANSFER_STARTED.equals(type)
+      || TRANSFER_ATTEMPT.equals(type) || TRANSFER_FINISHED.equals(type) || IMPORT_RECEIVED.equals(type)
+      || IMPORT_DECIDED.equals(type);
   }
 
   /**

@@ -3,6 +3,7 @@ package com.ncvault.node;
 import com.hazelcast.core.HazelcastInstance;
 import com.ncvault.api.ApiVerticle;
 import com.ncvault.bridge.BridgeVerticle;
+import com.ncvault.machines.MachineVerticle;
 import com.ncvault.contract.ConfigKeys;
 import com.ncvault.contract.OwnerOnly;
 import com.ncvault.contract.SocketHandoff;
@@ -111,6 +112,7 @@ public final class PdmNode {
       .compose(v -> hazelcast == null ? Future.<Void>succeededFuture()
         : deploy(vertx, new MembershipVerticle(hazelcast), config, 1, ids))
       .compose(v -> deploy(vertx, new ReplicationMetricsVerticle(), config, 1, ids))
+      .compose(v -> deploy(vertx, new MachineVerticle(), config, 1, ids))
       .compose(v -> {
         int instances = config.getInteger(ConfigKeys.HTTP_INSTANCES, 0);
         int n = instances > 0 ? instances : Math.max(1, Runtime.getRuntime().availableProcessors());

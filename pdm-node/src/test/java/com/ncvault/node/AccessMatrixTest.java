@@ -69,7 +69,7 @@ class AccessMatrixTest {
     errors = ErrorLog.attach();
     vertx = Vertx.vertx(PdmNode.vertxOptions());
     node = TestNode.start(vertx, new JsonObject().put(ConfigKeys.JWT_SECRET, TestTokens.SECRET)
-      .put(ConfigKeys.CLUSTER_SECRET, CLUSTER_SECRET)).await();
+      .put(ConfigKeys.CLUSTER_SECRET, CLUSTER_SECRET).put(ConfigKeys.MACHINE_TRANSFER_ATTEMPTS, 1)).await();
     api = new NodeApi(vertx, node.port());
     admin = api.adminToken().await();
     pat = api.createUser(admin, "pat", "programmer").await();
@@ -162,6 +162,32 @@ class AccessMatrixTest {
     String name = "user" + fixtures.incrementAndGet();
     return NodeApi.json(api.call(HttpMethod.POST, "/api/admin/users", admin).sendJsonObject(new JsonObject()
       .put("username", name).put("password", "a long enough password").put("role", "viewer")), 201).map(name);
+  }
+
+  /** A machine an admin registered (a serial device server nobody listens for: sends to it fail). */
+  private static Future<String> freshMachine() {
+    String name = "machine" + fixtures.incrementAndGet();
+    return NodeApi.json(api.call(HttpMethod.POST, "/api/machines", admin).sendJsonObject(machine(name)), 201).map(name);
+  }
+
+  private static JsonObject machine(String name) {
+    return new JsonObject().put("name", name).put("transport", new JsonObject().put("kind", "tcp")
+      .put("host", "127.0.0.1").put("port", 9).put("bytesPerSecond", 0));
+  }
+
+  private static Call newMachine() {
+    return token -> status(request(HttpMethod.POST, "/api/machines", token)
+      .sendJsonObject(machine("machine" + fixtures.incrementAndGet())));
+  }
+
+  /** A send of a free file to a fresh machine, the file assigned to it or not. */
+  private static Call send(boolean assigned) {
+    return token -> freeFile().compose(file -> freshMachine().compose(machine -> (assigned
+        ? NodeApi.json(api.call(HttpMethod.PUT, "/api/files/" + file + "/machines", pat)
+          .sendJsonObject(new JsonObject().put("machines", new io.vertx.core.json.JsonArray().add(machine))), 200)
+        : Future.succeededFuture())
+      .compose(v -> status(request(HttpMethod.POST, "/api/machines/" + machine + "/send", token)
+        .sendJsonObject(new JsonObject().put("filename", file))))));
   }
 
   private static Future<Integer> status(Future<HttpResponse<Buffer>> response) {
@@ -364,6 +390,25 @@ class AccessMatrixTest {
                                                                                                                                          401, 200, 200, 200, 200),
       row("POST /lfs/objects/{oid}/verify",                "a stored object",        on(AccessMatrixTest::storedObject, post, "/lfs/objects/{}/verify", new JsonObject().put("oid", NodeApi.sha256(LFS_OBJECT)).put("size", LFS_OBJECT.length())),
                                                                                                                                          401, 403, 200, 200, 200),
+      row("GET /api/machines",                             "any",                    plain(get, "/api/machines"),                        401, 200, 200, 200, 200),
+      row("POST /api/machines",                            "a new machine",          newMachine(),                                       401, 403, 403, 403, 201),
+      row("PATCH /api/machines/{machine}",                 "a machine",              on(AccessMatrixTest::freshMachine, HttpMethod.PATCH, "/api/machines/{}", new JsonObject().put("controller", "Haas NGC")),
+                                                                                                                                         401, 403, 403, 403, 200),
+      row("DELETE /api/machines/{machine}",                "a machine",              on(AccessMatrixTest::freshMachine, HttpMethod.DELETE, "/api/machines/{}", null),
+                                                                                                                                         401, 403, 403, 403, 204),
+      row("GET /api/files/{filename}/machines",            "a free file",            on(AccessMatrixTest::freeFile, get, "/api/files/{}/machines", null),
+                                                                                                                                         401, 200, 200, 200, 200),
+      row("PUT /api/files/{filename}/machines",            "a free file",            on(AccessMatrixTest::freeFile, HttpMethod.PUT, "/api/files/{}/machines", new JsonObject().put("machines", new io.vertx.core.json.JsonArray())),
+                                                                                                                                         401, 403, 200, 200, 200),
+      row("POST /api/machines/{machine}/send",             "an assigned file",       send(true),                                         401, 403, 202, 202, 202),
+      row("POST /api/machines/{machine}/send",             "a file not assigned",    send(false),                                        401, 403, 409, 409, 409),
+      row("GET /api/transfers",                            "any",                    plain(get, "/api/transfers"),                       401, 200, 200, 200, 200),
+      row("GET /api/import-queue",                         "any",                    plain(get, "/api/import-queue?pending=true"),       401, 200, 200, 200, 200),
+      row("GET /api/import-queue/{id}/diff",               "an unknown program",     plain(get, "/api/import-queue/nope/diff"),          401, 404, 404, 404, 404),
+      row("POST /api/import-queue/{id}/accept",            "an unknown program",     json(post, "/api/import-queue/nope/accept", new JsonObject().put("message", "ok")),
+                                                                                                                                         401, 403, 403, 403, 404),
+      row("POST /api/import-queue/{id}/reject",            "an unknown program",     json(post, "/api/import-queue/nope/reject", new JsonObject()),
+                                                                                                                                         401, 403, 403, 403, 404),
       row("GET /internal/blobs/{sha256}",                  "no cluster secret",      blob(null),                                         401, 401, 401, 401, 401),
       row("GET /internal/blobs/{sha256}",                  "a wrong cluster secret", blob("a guess"),                                    403, 403, 403, 403, 403),
       row("GET /internal/blobs/{sha256}",                  "the cluster secret",     blob(CLUSTER_SECRET),                               200, 200, 200, 200, 200),

@@ -23,6 +23,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import java.nio.file.Path;
+import com.ncvault.contract.MachineStore;
+import com.ncvault.machine.MachineFolders;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -436,6 +439,32 @@ public final class StorageService implements StorageApi {
   }
 
   /** Runs an operation; whatever fails, the caller gets a PdmError (and a bug is logged). */
+  /**
+   * The machines of this vault ({@link MachineStore}), with the node key from {@code dataDir} (made
+   * at the first start). Failures leave as {@link PdmError}s like every other storage operation's.
+   */
+  public Future<MachineStore> machines(Path dataDir, List<String> folderRoots) {
+    return vertx.executeBlocking(() -> NodeKey.load(dataDir)).map(key -> {
+      MachineService service = new MachineService(vertx, db, commits, access, this, blobs,
+        new TransportSpecs(MachineFolders.of(folderRoots), key), Clock.systemUTC());
+      return (MachineStore) java.lang.reflect.Proxy.newProxyInstance(MachineStore.class.getClassLoader(),
+        new Class<?>[] {MachineStore.class}, (self, method, args) -> {
+          if (method.getDeclaringClass() == Object.class) {
+            return method.invoke(service, args);
+          }
+          return guard("machines." + method.getName(), () -> {
+            try {
+              return (Future<Object>) method.invoke(service, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+              return Future.failedFuture(e.getCause());
+            } catch (IllegalAccessException e) {
+              return Future.failedFuture(e);
+            }
+          });
+        });
+    });
+  }
+
   private <T> Future<T> guard(String action, Supplier<Future<T>> operation) {
     Future<T> outcome;
     try {

@@ -1,5 +1,10 @@
 package com.ncvault.storage;
 
+import com.ncvault.contract.ConfigKeys;
+import com.ncvault.contract.MachineBinding;
+import com.ncvault.contract.MachineStore;
+import io.vertx.core.json.JsonArray;
+
 import com.ncvault.contract.Addresses;
 import com.ncvault.contract.StorageBinding;
 import io.vertx.core.Future;
@@ -19,6 +24,7 @@ public class StorageVerticle extends VerticleBase {
   private final Migrations migrations;
   private StorageService storage;
   private MessageConsumer<Object> consumer;
+  private MessageConsumer<Object> machines;
   private MessageConsumer<JsonObject> events;
 
   /** A storage that applies the shipped migrations. */
@@ -34,21 +40,31 @@ public class StorageVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     StorageConfig config = StorageConfig.from(config());
-    return StorageService.start(vertx, config, migrations).<Void>compose(service -> {
+    return StorageService.start(vertx, config, migrations).<MachineStore>compose(service -> {
       storage = service;
+      return service.machines(config.dataDir(), roots(config()));
+    }).<Void>compose(machineStore -> {
+      StorageService service = storage;
       consumer = StorageBinding.bind(vertx, service);
+      machines = MachineBinding.bind(vertx, machineStore);
       if (!config.replicates()) {
-        return consumer.completion();
+        return Future.all(consumer.completion(), machines.completion()).mapEmpty();
       }
       events = vertx.eventBus().consumer(Addresses.DOMAIN_EVENTS, m -> service.onDomainEvent(m.body()));
-      return Future.all(consumer.completion(), events.completion()).mapEmpty();
+      return Future.all(consumer.completion(), machines.completion(), events.completion()).mapEmpty();
     });
+  }
+
+  private static java.util.List<String> roots(JsonObject config) {
+    JsonArray roots = config.getJsonArray(ConfigKeys.MACHINE_FOLDER_ROOTS, new JsonArray());
+    return roots.stream().map(String::valueOf).toList();
   }
 
   @Override
   public Future<?> stop() {
     Future<Void> unregistered = Future.all(
       consumer == null ? Future.succeededFuture() : consumer.unregister(),
+      machines == null ? Future.succeededFuture() : machines.unregister(),
       events == null ? Future.succeededFuture() : events.unregister()).mapEmpty();
     return unregistered.eventually(() -> storage == null ? Future.succeededFuture() : storage.close());
   }

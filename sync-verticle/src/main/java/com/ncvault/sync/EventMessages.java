@@ -95,9 +95,9 @@ final class EventMessages {
     };
   }
 
-  /** True when the event changes the file list (every event but the user_* ones). */
+  /** True when the event changes the file list (every event but the user_* and the machine ones). */
   static boolean changesFiles(DomainEvent event) {
-    return event.type() != null && !event.type().startsWith("user_");
+    return event.type() != null && !event.type().startsWith("user_") && !EventTypes.isMachine(event.type());
   }
 
   /**

@@ -79,6 +79,17 @@ class EventMessagesTest {
   }
 
   @Test
+  void machineEventsOnlyShowInTheActivityFeedAndLeaveTheFileListAlone() {
+    for (String type : List.of(EventTypes.MACHINE_CHANGED, EventTypes.MACHINES_ASSIGNED, EventTypes.TRANSFER_STARTED,
+      EventTypes.TRANSFER_ATTEMPT, EventTypes.TRANSFER_FINISHED, EventTypes.IMPORT_RECEIVED, EventTypes.IMPORT_DECIDED)) {
+      DomainEvent event = new DomainEvent(9, type, null, "pat", T, null, "Sent O1.nc to mill", new JsonObject(), null);
+      assertThat(types(event)).as(type).containsExactly("ACTIVITY");
+      assertThat(EventMessages.changesFiles(event)).as(type).isFalse();
+      assertThat(EventMessages.freedFile(event)).as(type).isNull();
+    }
+  }
+
+  @Test
   void userEventsOnlyShowInTheActivityFeed() {
     DomainEvent created = new DomainEvent(9, EventTypes.USER_CREATED, null, "admin", T, null, "dave", null, null);
     assertThat(types(created)).containsExactly("ACTIVITY");
