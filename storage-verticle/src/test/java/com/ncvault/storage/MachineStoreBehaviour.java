@@ -201,6 +201,25 @@ abstract class MachineStoreBehaviour extends StorageTestBase {
     assertThat(await(machines.listTransfers(new TransferQuery(10, null, null))))
       .filteredOn(t -> t.id().equals(elsewhere.transfer().id())).singleElement()
       .extracting(TransferRecord::status).isEqualTo("running");
+
+    List<StorageApi.AuditEntry> audit = await(storage.api().audit(new StorageApi.AuditQuery(0, Long.MAX_VALUE, ADMIN,
+      null))).entries();
+    assertThat(audit).as("the audit trail holds the transfers beside the release").filteredOn(e -> "transfer".equals(e.type()))
+      .hasSize(3).filteredOn(e -> e.comment() != null && e.comment().contains("Connection refused"))
+      .singleElement().satisfies(e -> {
+        assertThat(e.filename()).isEqualTo("O1000.nc");
+        assertThat(e.revision()).isEqualTo(rev.getString("revision"));
+        assertThat(e.sha256()).isEqualTo(rev.getString("sha256"));
+        assertThat(e.user()).isEqualTo("bob");
+        assertThat(e.machine()).isEqualTo("mill");
+        assertThat(e.at()).isEqualTo(done.startedAt());
+        assertThat(e.end()).isEqualTo(done.finishedAt());
+        assertThat(e.bytes()).isZero();
+        assertThat(e.result()).isEqualTo("failed");
+        assertThat(e.comment()).contains("Connection refused");
+      });
+    assertThat(audit).filteredOn(e -> "transition".equals(e.type()) && e.signed()).singleElement()
+      .satisfies(e -> assertThat(e.machine()).isNull());
   }
 
   @Test
