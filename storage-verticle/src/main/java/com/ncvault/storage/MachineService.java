@@ -440,7 +440,9 @@ final class MachineService implements MachineStore {
       if (found.content().length > TextDiff.MAX_BYTES) {
         return Future.failedFuture(new PdmError(ErrorCode.PAYLOAD_TOO_LARGE, "Programs larger than 20 MB are not compared"));
       }
-      return files.content(new StorageApi.ContentQuery(filename, null))
+      // the machine had the released revision: compare with it (the current one when none is released)
+      return files.getFile(filename)
+        .compose(file -> files.content(new StorageApi.ContentQuery(filename, file.releasedRevision())))
         .compose(location -> vertx.executeBlocking(() -> {
           byte[] current = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(location.path()));
           if (TextDiff.isBinary(current) || TextDiff.isBinary(found.content())) {
