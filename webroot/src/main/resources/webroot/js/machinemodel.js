@@ -40,7 +40,8 @@ export function transferStatusText(t) {
 export function sendability(name, file) {
   if (!file) return { ok: true, text: '' };
   if (!file.releasedRevision) {
-    return { ok: false, text: `${name} is not released (it is ${file.state || 'draft'}): only a released revision goes `
+    const state = { review: 'in review', obsolete: 'obsolete' }[file.state] || 'a draft';
+    return { ok: false, text: `${name} is not released (it is ${state}): only a released revision goes `
       + 'to a machine. Move it to review; an approver then releases it with their password.' };
   }
   if (file.revision !== file.releasedRevision) {

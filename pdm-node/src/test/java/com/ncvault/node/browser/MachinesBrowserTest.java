@@ -110,6 +110,7 @@ class MachinesBrowserTest {
     assertThat(dialog.findElement(testId("send-hint")).getText()).contains(FILE + " is not released")
       .contains("only a released revision goes to a machine");
     assertThat(submit.getAttribute("title")).contains("not released");
+    alicePage.screenshot("send-not-released");
 
     // released in another page: the dialog follows live
     alice.transition(FILE, "review", "ready for the mill", null);
