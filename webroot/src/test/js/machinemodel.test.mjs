@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { transferStatusText, transportFrom, transportText } from '../../main/resources/webroot/js/machinemodel.js';
+import { sendability, transferStatusText, transportFrom, transportText } from '../../main/resources/webroot/js/machinemodel.js';
 
 test('a transport takes only the fields of its kind, numbers as numbers, empty ones left out', () => {
   const fields = { path: '/srv/cnc/mill', inboxPath: '', host: 'cnc-1', port: '2121', user: 'cnc', password: 'pw',
@@ -25,4 +25,18 @@ test('a transfer says how it stands', () => {
   assert.equal(transferStatusText({ status: 'succeeded', verified: false }), 'Sent');
   assert.equal(transferStatusText({ status: 'failed', reason: 'ConnectException: Connection refused' }),
     'Failed: ConnectException: Connection refused');
+});
+
+test('only a released revision goes to a machine, and the dialog says which one or why none', () => {
+  const draft = sendability('O1.nc', { revision: '1.0', state: 'draft', releasedRevision: null });
+  assert.equal(draft.ok, false);
+  assert.match(draft.text, /O1\.nc is not released \(it is a draft\)/);
+  assert.match(draft.text, /approver/);
+  assert.deepEqual(sendability('O1.nc', { revision: '1.0', state: 'released', releasedRevision: '1.0' }),
+    { ok: true, text: 'Sends rev 1.0, the released revision.' });
+  const newer = sendability('O1.nc', { revision: '1.1', state: 'draft', releasedRevision: '1.0' });
+  assert.equal(newer.ok, true);
+  assert.match(newer.text, /^Sends rev 1\.0, the released revision \(rev 1\.1 is not released yet\)/);
+  assert.match(sendability('O1.nc', { revision: '1.0', state: 'review', releasedRevision: null }).text, /it is in review/);
+  assert.deepEqual(sendability('unknown.nc', undefined), { ok: true, text: '' });
 });

@@ -31,3 +31,22 @@ export function transferStatusText(t) {
   if (t.status === 'failed') return `Failed: ${t.reason || 'unknown reason'}`;
   return t.attempts > 1 ? `Sending (attempt ${t.attempts})` : 'Sending';
 }
+
+/**
+ * Whether a file may go to a machine and why not: only its released revision goes
+ * (docs/lifecycle.md). `file` is the file as the list has it; an unknown name is for the server
+ * to answer. -> { ok, text }
+ */
+export function sendability(name, file) {
+  if (!file) return { ok: true, text: '' };
+  if (!file.releasedRevision) {
+    const state = { review: 'in review', obsolete: 'obsolete' }[file.state] || 'a draft';
+    return { ok: false, text: `${name} is not released (it is ${state}): only a released revision goes `
+      + 'to a machine. Move it to review; an approver then releases it with their password.' };
+  }
+  if (file.revision !== file.releasedRevision) {
+    return { ok: true, text: `Sends rev ${file.releasedRevision}, the released revision (rev ${file.revision} is `
+      + `${file.state === 'obsolete' ? 'obsolete' : 'not released yet'}).` };
+  }
+  return { ok: true, text: `Sends rev ${file.releasedRevision}, the released revision.` };
+}

@@ -6,7 +6,7 @@ import { formatSize, formatTime, isMachineEvent } from './format.js';
 import { confirmModal, openModal, promptModal } from './modals.js';
 import { parseUnifiedDiff, renderDiff } from './diff.js';
 import { atLeast } from './filemodel.js';
-import { transferStatusText, transportFrom, transportText } from './machinemodel.js';
+import { sendability, transferStatusText, transportFrom, transportText } from './machinemodel.js';
 
 export function createMachines({ store, toast }) {
   const els = {
@@ -78,20 +78,37 @@ export function createMachines({ store, toast }) {
     const names = [...store.state.files.keys()].sort();
     const listId = `send-files-${Date.now()}`;
     const input = h('input', { id: `${listId}-input`, list: listId, autocomplete: 'off', required: true, dataset: { testid: 'send-filename' } });
+    const hint = h('p', { class: 'small', id: `${listId}-hint`, dataset: { testid: 'send-hint' } });
     const status = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite', dataset: { testid: 'send-status' } });
     const send = h('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'send-submit' } }, `Send to ${m.name}`);
     const assign = h('button', { type: 'button', class: 'btn', hidden: true, dataset: { testid: 'send-assign' } }, `Assign to ${m.name} and send`);
     const form = h('form', { class: 'form', novalidate: true },
       h('label', { for: input.id }, 'File'), input,
       h('datalist', { id: listId }, names.map((n) => h('option', { value: n }))),
-      status,
+      hint, status,
       h('div', { class: 'modal-foot' }, assign, send));
+    input.setAttribute('aria-describedby', hint.id);
     let watching = null;
+    let sending = false;
+    // Only a released revision goes to a machine: the send button says why it cannot, and follows
+    // the file's state live (a release in another page enables it).
+    function explain() {
+      const name = input.value.trim();
+      const verdict = sendability(name, store.state.files.get(name));
+      hint.textContent = verdict.text;
+      hint.dataset.sendable = String(verdict.ok);
+      send.disabled = sending || !verdict.ok;
+      assign.disabled = !verdict.ok;
+      send.title = verdict.ok ? '' : verdict.text;
+    }
+    input.addEventListener('input', explain);
+    const unsubscribe = store.subscribe(explain, ['files']);
     const modal = openModal({ title: `Send a file to ${m.name}`, testid: 'send-modal', content: form,
-      onClose: () => { if (watching) progress.delete(watching); } });
+      onClose: () => { unsubscribe(); if (watching) progress.delete(watching); } });
 
     function start(filename) {
       status.textContent = 'Sending\u2026';
+      sending = true;
       send.disabled = true;
       assign.hidden = true;
       api.send(m.name, filename).then((reply) => {
@@ -103,13 +120,15 @@ export function createMachines({ store, toast }) {
           status.dataset.status = t.status;
           if (t.status !== 'running') {
             progress.delete(watching);
-            send.disabled = false;
+            sending = false;
+            explain();
           }
         };
         progress.add(watching);
         loadTransfers();
       }).catch((err) => {
-        send.disabled = false;
+        sending = false;
+        explain();
         status.textContent = err.message;
         status.dataset.status = 'refused';
         if (err.code === 'not_assigned' && atLeast(role(), 'programmer')) assign.hidden = false;
@@ -144,7 +163,8 @@ export function createMachines({ store, toast }) {
       buttons.push(h('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'import-compare', needsServer: '' },
         onclick: () => compare(item) }, 'Compare'));
     }
-    if (role() === 'admin') {
+    // approvers decide what comes back (admins are approvers too); storage checks the role again
+    if (atLeast(role(), 'approver')) {
       if (item.filename) {
         buttons.push(h('button', { type: 'button', class: 'btn btn-small btn-primary', dataset: { testid: 'import-accept', needsServer: '' },
           onclick: () => accept(item) }, 'Accept'));
@@ -169,9 +189,9 @@ export function createMachines({ store, toast }) {
 
   function accept(item) {
     promptModal({ title: `Accept the program from ${item.machine}`, label: 'Message for the new revision', required: true,
-      multiline: true, confirmLabel: `New revision of ${item.filename}`, testid: 'import-accept-modal', maxLength: 2000 })
+      multiline: true, confirmLabel: `New draft revision of ${item.filename}`, testid: 'import-accept-modal', maxLength: 2000 })
       .then((message) => message && api.acceptImport(item.id, message).then((done) => {
-        toast(`${done.filename} is now rev ${done.revision}`, 'success');
+        toast(`${done.filename} is now rev ${done.revision} (a draft; the released revision stays)`, 'success');
         loadImports();
       }))
       .catch((err) => toast(err.message, 'error'));

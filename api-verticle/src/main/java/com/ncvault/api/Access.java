@@ -11,6 +11,7 @@ enum Access {
   PUBLIC(null),
   VIEWER(Roles.VIEWER),
   PROGRAMMER(Roles.PROGRAMMER),
+  APPROVER(Roles.APPROVER),
   ADMIN(Roles.ADMIN);
 
   static final String CSRF_HEADER = "X-PDM-CSRF";

@@ -1,6 +1,7 @@
 package com.ncvault.api;
 
 import static com.ncvault.api.Access.ADMIN;
+import static com.ncvault.api.Access.APPROVER;
 import static com.ncvault.api.Access.PROGRAMMER;
 import static com.ncvault.api.Access.PUBLIC;
 import static com.ncvault.api.Access.VIEWER;
@@ -64,8 +65,8 @@ final class ApiRoutes {
       new ApiRoute(GET, "/api/transfers", VIEWER, JSON, machines::transfers),
       new ApiRoute(GET, "/api/import-queue", VIEWER, JSON, machines::importQueue),
       new ApiRoute(GET, "/api/import-queue/:id/diff", VIEWER, JSON, machines::importDiff),
-      new ApiRoute(POST, "/api/import-queue/:id/accept", ADMIN, JSON, machines::accept),
-      new ApiRoute(POST, "/api/import-queue/:id/reject", ADMIN, JSON, machines::reject),
+      new ApiRoute(POST, "/api/import-queue/:id/accept", APPROVER, JSON, machines::accept),
+      new ApiRoute(POST, "/api/import-queue/:id/reject", APPROVER, JSON, machines::reject),
 
       new ApiRoute(GET, "/api/dashboard/stats", VIEWER, JSON, dashboard::stats),
       new ApiRoute(GET, "/api/dashboard/activity", VIEWER, JSON, dashboard::activity),

@@ -17,7 +17,7 @@ import java.util.List;
 final class AuditCsv {
 
   static final List<String> HEADER = List.of("time", "type", "filename", "revision", "sha256", "user", "from",
-    "to", "signed", "comment");
+    "to", "signed", "comment", "machine", "end", "bytes", "result");
   static final String CONTENT_TYPE = "text/csv; charset=utf-8";
 
   private AuditCsv() {
@@ -28,7 +28,8 @@ final class AuditCsv {
     row(out, HEADER);
     for (AuditEntry e : trail.entries()) {
       row(out, java.util.Arrays.asList(e.at(), e.type(), e.filename(), e.revision(), e.sha256(), e.user(), e.from(),
-        e.to(), e.signed() ? "yes" : "no", e.comment()));
+        e.to(), e.signed() ? "yes" : "no", e.comment(), e.machine(), e.end(),
+        e.bytes() == null ? null : Long.toString(e.bytes()), e.result()));
     }
     return out.toString();
   }

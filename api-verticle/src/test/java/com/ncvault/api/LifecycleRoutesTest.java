@@ -108,13 +108,13 @@ class LifecycleRoutesTest {
     assertThat(csv.getHeader("Content-Type")).startsWith("text/csv");
     String[] lines = csv.bodyAsString().split("\r\n");
     assertThat(lines[0]).isEqualTo("\"time\",\"type\",\"filename\",\"revision\",\"sha256\",\"user\",\"from\",\"to\","
-      + "\"signed\",\"comment\"");
+      + "\"signed\",\"comment\",\"machine\",\"end\",\"bytes\",\"result\"");
     String sha = api.storage.getFile(F).await().sha256();
     assertThat(lines).anySatisfy(line -> assertThat(line)
       .contains("\"transition\",\"" + F + "\",\"1.0\",\"" + sha + "\",\"ada\",\"review\",\"released\",\"yes\","
         + "\"ok, \"\"proved\"\"\""));
     assertThat(lines).anySatisfy(line -> assertThat(line)
-      .endsWith("\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"click\"\")\""));
+      .endsWith("\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"click\"\")\",\"\",\"\",\"\",\"\""));
 
     assertThat(paul.bearer(api.request(HttpMethod.GET, "/api/audit.csv")).send().await().statusCode()).isEqualTo(403);
     refused(ada.bearer(api.request(HttpMethod.GET, "/api/audit.csv?from=yesterday")).send().await(), 400,
@@ -132,7 +132,11 @@ class LifecycleRoutesTest {
     assertThat(AuditCsv.cell("a\nb")).isEqualTo("\"a\nb\"");
     assertThat(AuditCsv.cell(null)).isEqualTo("\"\"");
     String csv = AuditCsv.write(new AuditTrail(List.of(new AuditEntry("2026-12-05T01:00:00Z", "checkin", "a.nc", "1.1",
-      "ab", "bob", null, null, false, "fix")), false));
-    assertThat(csv).endsWith("\"2026-12-05T01:00:00Z\",\"checkin\",\"a.nc\",\"1.1\",\"ab\",\"bob\",\"\",\"\",\"no\",\"fix\"\r\n");
+      "ab", "bob", null, null, false, "fix"), new AuditEntry("2026-12-05T01:01:00Z", "transfer", "a.nc", "1.0", "cd",
+      "bob", null, null, false, null, "Mill 1", "2026-12-05T01:01:02Z", 42L, "succeeded")), false));
+    assertThat(csv).contains("\"2026-12-05T01:00:00Z\",\"checkin\",\"a.nc\",\"1.1\",\"ab\",\"bob\",\"\",\"\",\"no\",\"fix\","
+      + "\"\",\"\",\"\",\"\"\r\n");
+    assertThat(csv).endsWith("\"2026-12-05T01:01:00Z\",\"transfer\",\"a.nc\",\"1.0\",\"cd\",\"bob\",\"\",\"\",\"no\",\"\","
+      + "\"Mill 1\",\"2026-12-05T01:01:02Z\",\"42\",\"succeeded\"\r\n");
   }
 }

@@ -68,8 +68,10 @@ class RoleTableTest {
   @BeforeAll
   static void start() {
     api = TestApi.start();
-    List<TestApi.Session> logged = api.login("vera", "paul", "ada").await();
-    sessions = Map.of(Roles.VIEWER, logged.get(0), Roles.PROGRAMMER, logged.get(1), Roles.ADMIN, logged.get(2));
+    api.storage.addUser("quinn", Roles.APPROVER, FakeStorage.PASSWORD);
+    List<TestApi.Session> logged = api.login("vera", "paul", "quinn", "ada").await();
+    sessions = Map.of(Roles.VIEWER, logged.get(0), Roles.PROGRAMMER, logged.get(1), Roles.APPROVER, logged.get(2),
+      Roles.ADMIN, logged.get(3));
   }
 
   @AfterAll
@@ -81,6 +83,7 @@ class RoleTableTest {
   void reset() {
     api.storage.reset();
     api.storage.addUser("doomed", Roles.VIEWER, FakeStorage.PASSWORD);
+    api.storage.addUser("quinn", Roles.APPROVER, FakeStorage.PASSWORD);
   }
 
   private static Function<HttpRequest<Buffer>, Future<HttpResponse<Buffer>>> json(JsonObject body) {
@@ -99,6 +102,7 @@ class RoleTableTest {
   static List<Case> table() {
     String v = Roles.VIEWER;
     String p = Roles.PROGRAMMER;
+    String ap = Roles.APPROVER;
     String a = Roles.ADMIN;
     JsonObject login = new JsonObject().put("username", "paul").put("password", FakeStorage.PASSWORD);
     return List.of(
@@ -142,9 +146,9 @@ class RoleTableTest {
       new Case(GET, "/api/transfers", "/api/transfers?machine=mill", v, 200, empty()),
       new Case(GET, "/api/import-queue", "/api/import-queue?pending=true", v, 200, empty()),
       new Case(GET, "/api/import-queue/:id/diff", "/api/import-queue/i-1/diff", v, 200, empty()),
-      new Case(POST, "/api/import-queue/:id/accept", "/api/import-queue/i-1/accept", a, 200,
+      new Case(POST, "/api/import-queue/:id/accept", "/api/import-queue/i-1/accept", ap, 200,
         json(new JsonObject().put("message", "edited at the control"))),
-      new Case(POST, "/api/import-queue/:id/reject", "/api/import-queue/i-1/reject", a, 200, empty()),
+      new Case(POST, "/api/import-queue/:id/reject", "/api/import-queue/i-1/reject", ap, 200, empty()),
       new Case(GET, "/api/dashboard/stats", "/api/dashboard/stats", v, 200, empty()),
       new Case(GET, "/api/dashboard/activity", "/api/dashboard/activity?limit=10&user=paul", v, 200, empty()),
       new Case(GET, "/api/events", "/api/events?since=0", v, 200, empty()),
@@ -252,6 +256,11 @@ class RoleTableTest {
   @Test
   void aProgrammerWorksOnFilesButDoesNotAdminister(VertxTestContext ctx) {
     check(ctx, Roles.PROGRAMMER);
+  }
+
+  @Test
+  void anApproverAlsoDecidesWhatComesBackFromMachinesButDoesNotAdminister(VertxTestContext ctx) {
+    check(ctx, Roles.APPROVER);
   }
 
   @Test

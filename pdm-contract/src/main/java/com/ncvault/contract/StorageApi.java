@@ -739,8 +739,20 @@ public interface StorageApi {
    * One line of the audit trail: {@code type} is {@link EventTypes#CREATE}, {@link EventTypes#CHECKIN}
    * or {@link EventTypes#TRANSITION}; from and to only for transitions, signed for releases.
    */
+  /**
+   * One line of the audit trail: a transition, a new file or check-in, or a transfer to a machine
+   * ({@code at} its start, {@code end} its end, {@code comment} why it failed, {@code result} its
+   * status; the transfer fields are null for the others).
+   */
   record AuditEntry(String at, String type, String filename, String revision, String sha256, String user,
-                    String from, String to, boolean signed, String comment) {
+                    String from, String to, boolean signed, String comment, String machine, String end, Long bytes,
+                    String result) {
+
+    /** A line that is not a transfer. */
+    public AuditEntry(String at, String type, String filename, String revision, String sha256, String user,
+                      String from, String to, boolean signed, String comment) {
+      this(at, type, filename, revision, sha256, user, from, to, signed, comment, null, null, null, null);
+    }
   }
 
   record AuditTrail(List<AuditEntry> entries, boolean truncated) {

@@ -180,9 +180,14 @@ class AccessMatrixTest {
       .sendJsonObject(machine("machine" + fixtures.incrementAndGet())));
   }
 
-  /** A send of a free file to a fresh machine, the file assigned to it or not. */
-  private static Call send(boolean assigned) {
-    return token -> freeFile().compose(file -> freshMachine().compose(machine -> (assigned
+  /** A file pat created and an admin released (signed with the password); nobody holds it. */
+  private static Future<String> releasedFile() {
+    return freeFile().compose(name -> api.release(pat, admin, TestNode.ADMIN_PASSWORD, name).map(name));
+  }
+
+  /** A send of a file (released or a draft) to a fresh machine, the file assigned to it or not. */
+  private static Call send(boolean released, boolean assigned) {
+    return token -> (released ? releasedFile() : freeFile()).compose(file -> freshMachine().compose(machine -> (assigned
         ? NodeApi.json(api.call(HttpMethod.PUT, "/api/files/" + file + "/machines", pat)
           .sendJsonObject(new JsonObject().put("machines", new io.vertx.core.json.JsonArray().add(machine))), 200)
         : Future.succeededFuture())
@@ -400,11 +405,13 @@ class AccessMatrixTest {
                                                                                                                                          401, 200, 200, 200, 200),
       row("PUT /api/files/{filename}/machines",            "a free file",            on(AccessMatrixTest::freeFile, HttpMethod.PUT, "/api/files/{}/machines", new JsonObject().put("machines", new io.vertx.core.json.JsonArray())),
                                                                                                                                          401, 403, 200, 200, 200),
-      row("POST /api/machines/{machine}/send",             "an assigned file",       send(true),                                         401, 403, 202, 202, 202),
-      row("POST /api/machines/{machine}/send",             "a file not assigned",    send(false),                                        401, 403, 409, 409, 409),
+      row("POST /api/machines/{machine}/send",             "a released assigned file", send(true, true),                                 401, 403, 202, 202, 202),
+      row("POST /api/machines/{machine}/send",             "a draft assigned file",  send(false, true),                                  401, 403, 409, 409, 409),
+      row("POST /api/machines/{machine}/send",             "a file not assigned",    send(true, false),                                  401, 403, 409, 409, 409),
       row("GET /api/transfers",                            "any",                    plain(get, "/api/transfers"),                       401, 200, 200, 200, 200),
       row("GET /api/import-queue",                         "any",                    plain(get, "/api/import-queue?pending=true"),       401, 200, 200, 200, 200),
       row("GET /api/import-queue/{id}/diff",               "an unknown program",     plain(get, "/api/import-queue/nope/diff"),          401, 404, 404, 404, 404),
+      // approvers decide imports too (anApproverDecidesImportsButDoesNotAdminister); the table's admin is one
       row("POST /api/import-queue/{id}/accept",            "an unknown program",     json(post, "/api/import-queue/nope/accept", new JsonObject().put("message", "ok")),
                                                                                                                                          401, 403, 403, 403, 404),
       row("POST /api/import-queue/{id}/reject",            "an unknown program",     json(post, "/api/import-queue/nope/reject", new JsonObject()),
@@ -467,6 +474,27 @@ class AccessMatrixTest {
     table().forEach(row -> tested.add(row.route()));
     assertThat(described).hasSizeGreaterThan(25);
     assertThat(tested).isEqualTo(described);
+  }
+
+  @Test
+  @Timeout(60)
+  void anApproverDecidesImportsButDoesNotAdminister() {
+    String quinn = api.createUser(admin, "quinn", "approver").await();
+    Map<String, Integer> actual = new LinkedHashMap<>();
+    actual.put("accept", status(request(HttpMethod.POST, "/api/import-queue/nope/accept", quinn)
+      .sendJsonObject(new JsonObject().put("message", "ok"))).await());
+    actual.put("reject", status(request(HttpMethod.POST, "/api/import-queue/nope/reject", quinn)
+      .sendJsonObject(new JsonObject())).await());
+    actual.put("send", send(true, true).as(quinn).await());
+    actual.put("register a machine", newMachine().as(quinn).await());
+    actual.put("audit", status(request(HttpMethod.GET, "/api/audit.csv", quinn).send()).await());
+    Map<String, Integer> expected = new LinkedHashMap<>();
+    expected.put("accept", 404);
+    expected.put("reject", 404);
+    expected.put("send", 202);
+    expected.put("register a machine", 403);
+    expected.put("audit", 403);
+    assertThat(actual).containsExactlyEntriesOf(expected);
   }
 
   // ---------------------------------------------------------------- tokens

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * control's FTP server (Apache FtpServer) and a serial device server (a TCP listener checking the
  * bytes). Refusals leave everything as it was; a transfer to a stopped FTP server fails with its
  * reason and goes through once the server is up; a program edited at the control waits in the
- * import queue until an admin accepts it as a new revision.
+ * import queue until an approver accepts it as a new draft revision. Only released revisions go.
  */
 @Timeout(120)
 class MachineTransferTest {
@@ -41,6 +41,8 @@ class MachineTransferTest {
   /** The import test's own file, so the order of the tests does not matter. */
   static final String RETURNING = "O5678.nc";
   static final String ORIGINAL = "%\nO5678 (BRACKET)\nG90 G54 G0 X0 Y0\nM30\n%\n";
+  /** Never released: refused at every machine. */
+  static final String DRAFT = "O4444.nc";
   static final String EDITED = "%\nO5678 (BRACKET)\nG90 G54 G0 X0 Y0\nG1 X10 F250 (FEED FROM THE MILL)\nM30\n%\n";
 
   private static Vertx vertx;
@@ -49,6 +51,7 @@ class MachineTransferTest {
   private static String admin;
   private static String pat;
   private static String vic;
+  private static String quinn;
   private static Path shares;
   private static FtpControl control;
   private static ErrorLog errors;
@@ -72,8 +75,12 @@ class MachineTransferTest {
     admin = api.adminToken().await();
     pat = api.createUser(admin, "pat", "programmer").await();
     vic = api.createUser(admin, "vic", "viewer").await();
+    quinn = api.createUser(admin, "quinn", "approver").await();
     api.create(pat, FILE, Buffer.buffer(PROGRAM)).await();
     api.create(pat, RETURNING, Buffer.buffer(ORIGINAL)).await();
+    api.create(pat, DRAFT, Buffer.buffer("%\nO4444\nM30\n%\n")).await();
+    api.release(pat, admin, TestNode.ADMIN_PASSWORD, FILE).await();
+    api.release(pat, quinn, TestNode.passwordOf("quinn"), RETURNING).await();
   }
 
   @AfterAll
@@ -172,6 +179,15 @@ class MachineTransferTest {
     assertThat(api.latestSeq(admin).await()).as("only the one machine registered").isEqualTo(before + 1);
     JsonObject listed = call(HttpMethod.GET, "/api/machines", vic, null, 200).await();
     assertThat(listed.encode()).doesNotContain(FtpControl.PASSWORD);
+
+    call(HttpMethod.PUT, "/api/files/" + DRAFT + "/machines", pat,
+      new JsonObject().put("machines", new JsonArray().add("refusals")), 200).await();
+    long assigned = api.latestSeq(admin).await();
+    JsonObject draft = call(HttpMethod.POST, "/api/machines/refusals/send", pat, new JsonObject().put("filename", DRAFT),
+      409).await().getJsonObject("error");
+    assertThat(draft.getString("code")).isEqualTo("not_released");
+    assertThat(draft.getString("message")).contains(DRAFT).contains("released");
+    assertThat(api.latestSeq(admin).await()).as("a draft is refused and nothing recorded").isEqualTo(assigned);
     assertThat(call(HttpMethod.GET, "/api/transfers?machine=refusals", vic, null, 200).await()
       .getJsonArray("transfers")).isEmpty();
   }
@@ -326,7 +342,7 @@ class MachineTransferTest {
   }
 
   @Test
-  void a_program_edited_at_the_control_waits_in_the_queue_until_an_admin_accepts_it_as_a_new_revision()
+  void a_program_edited_at_the_control_waits_in_the_queue_until_an_approver_accepts_it_as_a_new_draft_revision()
     throws Exception {
     call(HttpMethod.POST, "/api/machines", admin, machine("returns", new JsonObject().put("kind", "folder")
       .put("path", shares.resolve("drop").toString()).put("inboxPath", shares.resolve("drop-out").toString())), 201)
@@ -353,7 +369,7 @@ class MachineTransferTest {
       .contains("+G1 X10 F250 (FEED FROM THE MILL)");
     call(HttpMethod.POST, "/api/import-queue/" + id + "/accept", pat, new JsonObject().put("message", "x"), 403).await();
     call(HttpMethod.POST, "/api/import-queue/" + id + "/accept", admin, new JsonObject(), 400).await();
-    JsonObject accepted = call(HttpMethod.POST, "/api/import-queue/" + id + "/accept", admin,
+    JsonObject accepted = call(HttpMethod.POST, "/api/import-queue/" + id + "/accept", quinn,
       new JsonObject().put("message", "feed raised at the mill"), 200).await();
 
     assertThat(accepted.getString("status")).isEqualTo("accepted");
@@ -361,7 +377,10 @@ class MachineTransferTest {
     assertThat(file.getString("revision")).isNotEqualTo(before).isEqualTo(accepted.getString("revision"));
     assertThat(file.getString("sha256")).isEqualTo(NodeApi.sha256(EDITED.getBytes(StandardCharsets.US_ASCII)));
     assertThat(file.getString("lockedBy")).isNull();
-    call(HttpMethod.POST, "/api/import-queue/" + id + "/reject", admin, new JsonObject(), 409).await();
+    assertThat(file.getString("state")).as("a program from a machine is a draft").isEqualTo("draft");
+    assertThat(file.getString("releasedRevision")).as("the released revision stays").isEqualTo(before);
+    assertThat(accepted.getString("decidedBy")).isEqualTo("quinn");
+    call(HttpMethod.POST, "/api/import-queue/" + id + "/reject", quinn, new JsonObject(), 409).await();
     assertThat(errors.drain()).as("errors the node logged").isEmpty();
   }
 }

@@ -104,6 +104,18 @@ final class NodeApi implements AutoCloseable {
       200);
   }
 
+  /**
+   * Draft to review (by {@code author}) to released, signed by {@code approver} with their password;
+   * answers the released file.
+   */
+  Future<JsonObject> release(String author, String approver, String password, String filename) {
+    String uri = "/api/files/" + filename + "/transition";
+    return json(call(HttpMethod.POST, uri, author).sendJsonObject(new JsonObject().put("to", "review")
+        .put("comment", "ready for the machine")), 200)
+      .compose(review -> json(call(HttpMethod.POST, uri, approver).sendJsonObject(new JsonObject().put("to", "released")
+        .put("comment", "proved out").put("password", password)), 200));
+  }
+
   /** The body of a response with the expected status; fails with the status and body otherwise. */
   static Future<JsonObject> json(Future<HttpResponse<Buffer>> response, int status) {
     return response.compose(r -> TestNode.expect(r, status)).map(HttpResponse::bodyAsJsonObject);

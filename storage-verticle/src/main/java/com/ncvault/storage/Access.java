@@ -38,6 +38,16 @@ final class Access {
         : Future.failedFuture(forbidden()));
   }
 
+  /**
+   * Succeeds when {@code user}'s stored role (not one a token claims) is at least {@code required}.
+   */
+  Future<Void> requireRole(String user, String required) {
+    return Database.run(pool, Sql.USER, Map.of("username", user == null ? "" : user))
+      .compose(rows -> rows.size() == 1 && Roles.atLeast(rows.iterator().next().getString("role"), required)
+        ? Future.<Void>succeededFuture()
+        : Future.failedFuture(new PdmError(ErrorCode.FORBIDDEN, "This needs the role " + required)));
+  }
+
   private static PdmError forbidden() {
     return new PdmError(ErrorCode.FORBIDDEN, "Only an admin may do this");
   }

@@ -147,7 +147,9 @@ final class LifecycleService {
         rows.forEach(row -> entries.add(new AuditEntry(FileRow.iso(Rows.num(row, "created_at")),
           row.getString("kind"), row.getString("filename"), row.getString("revision"), row.getString("sha256"),
           row.getString("username"), row.getString("from_state"), row.getString("to_state"),
-          Boolean.TRUE.equals(row.getBoolean("signed")), row.getString("comment"))));
+          Boolean.TRUE.equals(row.getBoolean("signed")), row.getString("comment"), row.getString("machine"),
+          row.getValue("finished_at") == null ? null : FileRow.iso(Rows.num(row, "finished_at")),
+          row.getValue("bytes") == null ? null : Rows.num(row, "bytes"), row.getString("result"))));
         boolean truncated = entries.size() > limit;
         return new AuditTrail(truncated ? List.copyOf(entries.subList(0, limit)) : List.copyOf(entries), truncated);
       });

@@ -5,6 +5,7 @@ import com.ncvault.contract.EventTypes;
 import com.ncvault.contract.FileInfo;
 import com.ncvault.contract.MachineStore;
 import com.ncvault.contract.PdmError;
+import com.ncvault.contract.Roles;
 import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.StorageLimits;
 import com.ncvault.machine.ImportedProgram;
@@ -238,12 +239,24 @@ final class MachineService implements MachineStore {
 
   // --- transfers ---
 
+  /** The revision a send takes: its number and SHA-256. */
+  record ToSend(String revision, String sha256) {
+  }
+
   /**
-   * The revision a machine gets: the file's latest revision. With the lifecycle this becomes the
-   * file's released revision, and a file without one is refused with 409 not_released.
+   * The revision a machine gets: the file's released revision (docs/lifecycle.md), never a draft
+   * checked in after it. A file without one is refused with 409 not_released.
    */
-  static Future<FileRow> revisionToSend(FileRow file) {
-    return Future.succeededFuture(file);
+  static Future<ToSend> revisionToSend(Tx tx, FileRow file) {
+    if (file.releasedRevision() == null) {
+      return Future.failedFuture(new PdmError(ErrorCode.NOT_RELEASED, file.filename() + " has no released revision: "
+        + "only a released revision goes to a machine", new JsonObject().put("filename", file.filename())
+        .put("state", file.state())));
+    }
+    return tx.row(Sql.REVISION, Map.of("filename", file.filename(), "revision", file.releasedRevision()))
+      .compose(rev -> rev == null
+        ? Future.failedFuture(new PdmError(ErrorCode.NOT_RELEASED, file.filename() + " has no released revision"))
+        : Future.succeededFuture(new ToSend(file.releasedRevision(), (String) rev.get("sha256"))));
   }
 
   @Override
@@ -267,7 +280,7 @@ final class MachineService implements MachineStore {
           .compose(assigned -> Rows.number(assigned.get("n")) == 0
             ? Future.failedFuture(new PdmError(ErrorCode.NOT_ASSIGNED, filename + " is not assigned to machine " + machine,
               new JsonObject().put("machine", machine).put("filename", filename)))
-            : revisionToSend(Rows.file(file)))
+            : revisionToSend(tx, Rows.file(file)))
           .compose(send -> {
             long now = clock.millis();
             String id = UUID.randomUUID().toString();
@@ -427,7 +440,9 @@ final class MachineService implements MachineStore {
       if (found.content().length > TextDiff.MAX_BYTES) {
         return Future.failedFuture(new PdmError(ErrorCode.PAYLOAD_TOO_LARGE, "Programs larger than 20 MB are not compared"));
       }
-      return files.content(new StorageApi.ContentQuery(filename, null))
+      // the machine had the released revision: compare with it (the current one when none is released)
+      return files.getFile(filename)
+        .compose(file -> files.content(new StorageApi.ContentQuery(filename, file.releasedRevision())))
         .compose(location -> vertx.executeBlocking(() -> {
           byte[] current = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(location.path()));
           if (TextDiff.isBinary(current) || TextDiff.isBinary(found.content())) {
@@ -441,7 +456,7 @@ final class MachineService implements MachineStore {
 
   @Override
   public Future<ImportItem> decideImport(ImportDecision d) {
-    return access.requireAdmin(d.actor(), null)
+    return access.requireRole(d.actor(), Roles.APPROVER)
       .compose(v -> importContent(d.id()))
       .compose(found -> {
         if (!PENDING.equals(found.item().status())) {

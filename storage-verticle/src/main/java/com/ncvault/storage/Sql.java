@@ -52,12 +52,18 @@ final class Sql {
   static final String RELEASE_OF = "SELECT username, created_at FROM transitions WHERE filename = #{filename} "
     + "AND revision = #{revision} AND signed = TRUE ORDER BY created_at DESC LIMIT 1";
   /** The audit trail: transitions, new files and check-ins from #{from} to #{to}, oldest first. */
+  /** The transfer columns of the lines that are not transfers (typed: PostgreSQL types a bare NULL as text). */
+  private static final String NO_TRANSFER = ", CAST(NULL AS VARCHAR(64)) AS machine, CAST(NULL AS BIGINT) AS "
+    + "finished_at, CAST(NULL AS BIGINT) AS bytes, CAST(NULL AS VARCHAR(16)) AS result";
   static final String AUDIT = "SELECT * FROM (SELECT created_at, 'transition' AS kind, filename, revision, sha256, "
-    + "username, from_state, to_state, signed, comment FROM transitions WHERE created_at >= #{from} "
+    + "username, from_state, to_state, signed, comment" + NO_TRANSFER + " FROM transitions WHERE created_at >= #{from} "
     + "AND created_at < #{to} UNION ALL SELECT created_at, CASE WHEN major = 1 AND minor = 0 THEN 'create' "
     + "ELSE 'checkin' END AS kind, filename, revision, sha256, author AS username, NULL AS from_state, "
-    + "NULL AS to_state, FALSE AS signed, message AS comment FROM revisions WHERE created_at >= #{from} "
-    + "AND created_at < #{to}) a ORDER BY created_at, filename, revision, kind LIMIT #{limit}";
+    + "NULL AS to_state, FALSE AS signed, message AS comment" + NO_TRANSFER + " FROM revisions WHERE created_at >= #{from} "
+    + "AND created_at < #{to} UNION ALL SELECT started_at AS created_at, 'transfer' AS kind, filename, revision, sha256, "
+    + "username, NULL AS from_state, NULL AS to_state, FALSE AS signed, reason AS comment, machine, finished_at, bytes, "
+    + "status AS result FROM transfers WHERE started_at >= #{from} AND started_at < #{to}) a "
+    + "ORDER BY created_at, filename, revision, kind LIMIT #{limit}";
 
   static final String DELETE = "UPDATE files SET deleted = TRUE "
     + "WHERE filename = #{filename} AND deleted = FALSE AND locked_by IS NULL";

@@ -22,6 +22,7 @@ import com.ncvault.contract.MachineStore.TransferJob;
 import com.ncvault.contract.MachineStore.TransferOutcome;
 import com.ncvault.contract.MachineStore.TransferQuery;
 import com.ncvault.contract.MachineStore.TransferRecord;
+import com.ncvault.contract.StorageActions;
 import com.ncvault.contract.StorageApi;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -56,6 +57,15 @@ abstract class MachineStoreBehaviour extends StorageTestBase {
   private static JsonObject ftp(String password) {
     JsonObject t = new JsonObject().put("kind", "ftp").put("host", "10.0.0.7").put("port", 2121).put("user", "cnc");
     return password == null ? t : t.put("password", password);
+  }
+
+  /** Draft to review to released, signed with the admin's password. */
+  private void release(String filename) {
+    storage.call(StorageActions.FILES_TRANSITION, new JsonObject().put("filename", filename).put("user", "bob")
+      .put("to", "review").put("comment", "ready"));
+    JsonObject released = storage.call(StorageActions.FILES_TRANSITION, new JsonObject().put("filename", filename)
+      .put("user", ADMIN).put("to", "released").put("comment", "signed").put("password", ADMIN_PASSWORD));
+    assertThat(released.getString("state")).isEqualTo("released");
   }
 
   private Machine register(String name, JsonObject transport) {
@@ -145,6 +155,13 @@ abstract class MachineStoreBehaviour extends StorageTestBase {
       "unknown machine"), 404, "not_found");
     assertThat(await(machines.assignMachines(new Assignment("O1000.nc", List.of("mill", "mill"), "bob"))).machines())
       .containsExactly("mill");
+    assertError(failure(machines.startTransfer(new SendRequest("mill", "O1000.nc", "bob", "n1")), "a draft"),
+      409, "not_released");
+    assertThat(await(machines.listTransfers(new TransferQuery(10, null, null)))).as("a refusal logs nothing").isEmpty();
+    release("O1000.nc");
+    checkout("O1000.nc", "bob");
+    JsonObject draft = checkin("O1000.nc", "bob", "%\nO1000\nG0 X2\nM30\n%\n", "a draft after the release");
+    assertThat(draft.getString("revision")).isNotEqualTo(rev.getString("revision"));
     long before = latestSeq();
 
     TransferJob job = await(machines.startTransfer(new SendRequest("mill", "O1000.nc", "bob", "n1")));
@@ -184,12 +201,33 @@ abstract class MachineStoreBehaviour extends StorageTestBase {
     assertThat(await(machines.listTransfers(new TransferQuery(10, null, null))))
       .filteredOn(t -> t.id().equals(elsewhere.transfer().id())).singleElement()
       .extracting(TransferRecord::status).isEqualTo("running");
+
+    List<StorageApi.AuditEntry> audit = await(storage.api().audit(new StorageApi.AuditQuery(0, Long.MAX_VALUE, ADMIN,
+      null))).entries();
+    assertThat(audit).as("the audit trail holds the transfers beside the release").filteredOn(e -> "transfer".equals(e.type()))
+      .hasSize(3).filteredOn(e -> e.comment() != null && e.comment().contains("Connection refused"))
+      .singleElement().satisfies(e -> {
+        assertThat(e.filename()).isEqualTo("O1000.nc");
+        assertThat(e.revision()).isEqualTo(rev.getString("revision"));
+        assertThat(e.sha256()).isEqualTo(rev.getString("sha256"));
+        assertThat(e.user()).isEqualTo("bob");
+        assertThat(e.machine()).isEqualTo("mill");
+        assertThat(e.at()).isEqualTo(done.startedAt());
+        assertThat(e.end()).isEqualTo(done.finishedAt());
+        assertThat(e.bytes()).isZero();
+        assertThat(e.result()).isEqualTo("failed");
+        assertThat(e.comment()).contains("Connection refused");
+      });
+    assertThat(audit).filteredOn(e -> "transition".equals(e.type()) && e.signed()).singleElement()
+      .satisfies(e -> assertThat(e.machine()).isNull());
   }
 
   @Test
   void a_program_from_a_machine_waits_in_the_queue_and_becomes_a_draft_revision_only_when_accepted() {
     register("mill", ftp(null));
+    createUser("quinn", "approver");
     create("O2000.nc", "%\nO2000\nM30\n%\n", "bob");
+    release("O2000.nc");
     byte[] edited = "%\nO2000\nG0 X5 (EDITED AT THE CONTROL)\nM30\n%\n".getBytes(StandardCharsets.US_ASCII);
 
     ImportItem item = await(machines.receiveImport(new ImportArrival("mill", "O2000", edited, "O2000.nc")));
@@ -214,12 +252,12 @@ abstract class MachineStoreBehaviour extends StorageTestBase {
       "locked by bob"), 409, "file_locked");
     cancel("O2000.nc", "bob");
     assertError(failure(machines.decideImport(new ImportDecision(item.id(), true, "from the mill", null, "bob")),
-      "not an admin"), 403, "forbidden");
+      "not an approver"), 403, "forbidden");
     assertError(failure(machines.decideImport(new ImportDecision(other.id(), true, "which file?", null, ADMIN)),
       "no file"), 400, "validation_failed");
 
     ImportItem accepted = await(machines.decideImport(new ImportDecision(item.id(), true, "feed changed at the mill",
-      null, ADMIN)));
+      null, "quinn")));
     ImportItem rejected = await(machines.decideImport(new ImportDecision(other.id(), false, null, null, ADMIN)));
 
     assertThat(accepted.status()).isEqualTo("accepted");
@@ -229,6 +267,9 @@ abstract class MachineStoreBehaviour extends StorageTestBase {
     assertThat(file.revision()).isEqualTo("1.1");
     assertThat(file.lockedBy()).isNull();
     assertThat(file.sha256()).isEqualTo(BlobStore.sha256(edited));
+    assertThat(file.state()).as("an accepted program is a draft").isEqualTo("draft");
+    assertThat(file.releasedRevision()).as("the released revision stays").isEqualTo("1.0");
+    assertThat(accepted.decidedBy()).as("an approver decides").isEqualTo("quinn");
     assertThat(await(storage.api().history(new StorageApi.HistoryQuery("O2000.nc", false))).revisions().get(0)
       .message()).isEqualTo("feed changed at the mill");
     assertError(failure(machines.decideImport(new ImportDecision(item.id(), false, null, null, ADMIN)), "decided"),

@@ -24,9 +24,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
- * The Machines page: an admin registers a drop folder; alice sends a program to it from the page,
- * assigning it on the way, and watches the transfer end; the program edited at the machine comes
- * back, the admin compares it and accepts it as a new revision.
+ * The Machines page: an admin registers a drop folder; alice cannot send her draft (the dialog says
+ * why) until it is released, then sends it from the page, assigning it on the way, and watches the
+ * transfer end; the program edited at the machine comes back, the admin compares it and accepts it
+ * as a new draft revision while the released one stays.
  */
 @ExtendWith(VertxExtension.class)
 class MachinesBrowserTest {
@@ -38,6 +39,7 @@ class MachinesBrowserTest {
 
   static TestNode node;
   static VaultCalls alice;
+  static VaultCalls admin;
   static Browser alicePage;
   static Browser adminPage;
   static Path shares;
@@ -52,6 +54,7 @@ class MachinesBrowserTest {
       .put(ConfigKeys.MACHINE_FOLDER_ROOTS, new JsonArray().add(shares.toString()))
       .put(ConfigKeys.MACHINE_POLL_SECONDS, 1)));
     String adminToken = await(node.adminToken());
+    admin = new VaultCalls(node, adminToken);
     alice = new VaultCalls(node, await(node.createUser(adminToken, "alice", "programmer")));
     alice.createFile(FILE, "Cover, op 10", PROGRAM);
     alicePage = Browser.open(node.baseUrl()).login("alice", TestNode.passwordOf("alice"));
@@ -101,7 +104,20 @@ class MachinesBrowserTest {
     send.click();
     WebElement dialog = alicePage.dialog("send-modal", SLOW);
     dialog.findElement(testId("send-filename")).sendKeys(FILE);
-    dialog.findElement(testId("send-submit")).click();
+    WebElement submit = dialog.findElement(testId("send-submit"));
+    alicePage.waitFor(SLOW).until(ExpectedConditions.attributeToBe(testId("send-hint"), "data-sendable", "false"));
+    assertThat(submit.isEnabled()).as("a draft cannot be sent").isFalse();
+    assertThat(dialog.findElement(testId("send-hint")).getText()).contains(FILE + " is not released")
+      .contains("only a released revision goes to a machine");
+    assertThat(submit.getAttribute("title")).contains("not released");
+    alicePage.screenshot("send-not-released");
+
+    // released in another page: the dialog follows live
+    alice.transition(FILE, "review", "ready for the mill", null);
+    admin.transition(FILE, "released", "proved out", TestNode.ADMIN_PASSWORD);
+    alicePage.waitFor(SLOW).until(ExpectedConditions.attributeToBe(testId("send-hint"), "data-sendable", "true"));
+    assertThat(dialog.findElement(testId("send-hint")).getText()).contains("Sends rev 1.0, the released revision");
+    submit.click();
     alicePage.waitFor(SLOW).until(ExpectedConditions.attributeToBe(testId("send-status"), "data-status", "refused"));
     assertThat(dialog.findElement(testId("send-status")).getText()).contains("not assigned");
     dialog.findElement(testId("send-assign")).click();
@@ -126,7 +142,10 @@ class MachinesBrowserTest {
     adminPage.waitForToast("is now rev 1.1", SLOW);
     adminPage.waitFor(SLOW).until(ExpectedConditions.invisibilityOfElementLocated(testId("import-accept")));
 
-    assertThat(alice.file(FILE).getString("revision")).isEqualTo("1.1");
+    JsonObject accepted = alice.file(FILE);
+    assertThat(accepted.getString("revision")).isEqualTo("1.1");
+    assertThat(accepted.getString("state")).as("a program from a machine is a draft").isEqualTo("draft");
+    assertThat(accepted.getString("releasedRevision")).as("the released revision stays").isEqualTo("1.0");
     adminPage.waitFor(SLOW).until(ExpectedConditions.visibilityOfElementLocated(testId("imports-empty")));
 
     adminPage.viewport(390, 844);

@@ -83,6 +83,14 @@ final class VaultCalls {
       .map(HttpResponse::bodyAsJsonObject));
   }
 
+  /** A lifecycle transition ({@code password} signs a release; null otherwise). */
+  JsonObject transition(String filename, String to, String comment, String password) {
+    return await(node.client().post(path(filename) + "/transition").bearerTokenAuthentication(token)
+      .sendJsonObject(new JsonObject().put("to", to).put("comment", comment).put("password", password))
+      .compose(resp -> TestNode.expect(resp, 200))
+      .map(HttpResponse::bodyAsJsonObject));
+  }
+
   /** The role of a user, as an admin reads it. */
   String roleOf(String username) {
     return await(node.client().get("/api/admin/users").bearerTokenAuthentication(token).send()
