@@ -132,7 +132,10 @@ final class Profile {
             classes.merge(objectClass.trim(), weight, Double::sum);
             topFrames.merge(first == null ? "?" : first, weight, Double::sum);
             ourFrames.merge(ours == null ? "(none)" : ours, weight, Double::sum);
-            stacks.merge(objectClass.trim() + " <- " + (stack.length() == 0 ? "?" : stack), weight, Double::sum);
+            if (ours != null && stack.indexOf(ours) < 0) {
+              stack.append(" <- ... <- ").append(ours);
+            }
+            stacks.merge(objectClass.trim() + " <- " + (stack.length() == 0 ? "(JDK frames only)" : stack), weight, Double::sum);
           } else if (inStack && !t.equals("...")) {
             String frame = frame(t);
             if (first == null) {

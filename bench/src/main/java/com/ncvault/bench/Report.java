@@ -58,8 +58,8 @@ final class Report {
       return;
     }
     md.append("#### Class histogram: fan-out node, ").append(n).append(" idle clients\n\n")
-      .append("`jmap -histo:live` before the clients connected and once all were ready (saved as ")
-      .append(h.getJsonArray("files", new JsonArray()).stream().map(f -> "bench/results/" + f)
+      .append("`jmap -histo:live` before the clients connected and once all were ready (saved beside latest.md as ")
+      .append(h.getJsonArray("files", new JsonArray()).stream().map(f -> "`" + f + "`")
         .collect(java.util.stream.Collectors.joining(" and ")))
       .append("); live heap growth ").append(bytes((double) h.getLong("liveBytesGrowth", 0L))).append(", ")
       .append(bytes((double) h.getLong("bytesPerConnection", 0L))).append(" per connection. The ")
@@ -81,8 +81,8 @@ final class Report {
     }
     md.append("#### Allocation profile: fan-out node, N=").append(n).append(" (JFR jdk.ObjectAllocationSample during ")
       .append("the measured steps, ").append(a.getValue("samples")).append(" samples standing for ")
-      .append(bytes((double) a.getLong("sampledBytes", 0L))).append("; recording kept as bench/results/")
-      .append(a.getString("recording", "?")).append(")\n\n")
+      .append(bytes((double) a.getLong("sampledBytes", 0L))).append("; recording kept beside latest.md as `")
+      .append(a.getString("recording", "?")).append("`)\n\n")
       .append("| allocated class | % | allocating frame | % | nearest NC Vault frame | % |\n|---|---:|---|---:|---|---:|\n");
     JsonArray classes = a.getJsonArray("byClass", new JsonArray());
     JsonArray top = a.getJsonArray("topFrames", new JsonArray());
@@ -140,8 +140,8 @@ final class Report {
       return;
     }
     md.append("#### Fan-out: checkout/cancel on one node vs Node `ws` broadcasting the same messages\n\n");
-    md.append("Latency = actor's HTTP request sent -> each client's receipt of the FILE_LOCKED/FILE_UNLOCKED. "
-      + "\"ref\" = the first step, the same event rate for both servers; \"best\" = highest rate with p99 < 100 ms "
+    md.append("Latency = actor's HTTP request sent -> each client's receipt of the EVENT of that checkout or cancel. "
+      + "\"ref\" = the first rung of the ladder, the same event rate for both servers; \"best\" = highest rate with p99 < 100 ms "
       + "and every message delivered (≥ = the ladder's ceiling, not a failure).\n\n");
     md.append("Clients speak the web page's protocol (proto 3: one `EVENT` frame per change); the ws baseline broadcasts "
       + "the node's own frames. Warm: each server first runs steps at the ref rate until two consecutive p50s are "

@@ -70,7 +70,7 @@ record Settings(
       1L << 30,
       100_000, 2_000, 4, 10_000,
       20, 3, 7,
-      3, 20_000);
+      3, 15_000);
   }
 
   static Settings smoke(Path root, Path resultsDir, Path tmpDir, Path wsPrefix, Set<String> scenarios) {
