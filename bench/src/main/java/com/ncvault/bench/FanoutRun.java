@@ -303,7 +303,7 @@ final class FanoutRun implements AutoCloseable {
    * other (and every message arrived), bounded by fanoutWarmupMaxMs and {@link #MAX_WARMUP_STEPS}.
    * The first step is the cold figure.
    */
-  private JsonObject warmUp(double rate) {
+  JsonObject warmUp(double rate) {
     long started = System.nanoTime();
     List<JsonObject> steps = new ArrayList<>();
     boolean steady = false;

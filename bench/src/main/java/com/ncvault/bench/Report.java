@@ -224,10 +224,16 @@ final class Report {
       return;
     }
     JsonObject step = c.getJsonObject("step", new JsonObject());
+    JsonObject warmup = c.getJsonObject("warmup", new JsonObject());
     md.append(c.getValue("ready")).append(" of ").append(c.getValue("clients")).append(" clients ready, spread evenly; ")
       .append(num(step.getValue("achievedEventsPerSecond"))).append(" events/s for ").append(num(step.getValue("seconds")))
       .append(" s; missing receipts ").append(step.getValue("missingReceipts")).append("; nodes started in ")
-      .append(num(c.getValue("startSeconds"))).append(" s.\n\n");
+      .append(num(c.getValue("startSeconds"))).append(" s. Warm-up ").append(num(warmup.getValue("seconds")))
+      .append(" s (").append(warmup.getValue("stepCount")).append(" steps")
+      .append(Boolean.FALSE.equals(warmup.getValue("steady")) ? ", not steady" : "").append("; cold p50 ")
+      .append(num(Targets.path(warmup, "cold", "latency", "p50Ms"))).append(" ms, p99 ")
+      .append(num(Targets.path(warmup, "cold", "latency", "p99Ms"))).append(" ms); figures: the median of ")
+      .append(c.getValue("runs", 1)).append(" runs.\n\n");
     md.append("| clients of | clients | p50 ms | p95 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
     latencyRow(md, "node 1 (same node as the change)", c.getJsonObject("sameNode"));
     latencyRow(md, "nodes 2 and 3 (cross-node)", c.getJsonObject("crossNode"));
