@@ -82,7 +82,7 @@ record Settings(
       16L << 20,
       100, 50, 4, 30_000,
       1, 1, 2,
-      1, 3_000);
+      1, 2_000);
   }
 
   /** The same settings with another number of measured runs per target (at least 1). */
