@@ -3,7 +3,7 @@
 // env WS_PREFIX: the directory `npm install --prefix DIR ws` installed into (bench/run.sh does that).
 // POST /broadcast  body -> sent as one text frame to every open client, then 204
 // GET  /stats      {clients, heapUsed, rss} after a full GC (when --expose-gc is given)
-// any other path upgrades to a WebSocket (the load generator connects to /ws?proto=2 like on a node)
+// any other path upgrades to a WebSocket (the load generator connects to /ws?proto=3 like on a node)
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';

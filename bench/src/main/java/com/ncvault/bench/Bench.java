@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * The benchmark harness: {@code java -cp ... com.ncvault.bench.Bench [--smoke] [--root DIR]
- * [--results DIR] [--tmp DIR] [--ws-prefix DIR] [--only fanout,cluster,locks,transfers,isolation,list,program]}.
+ * [--results DIR] [--tmp DIR] [--ws-prefix DIR] [--runs N] [--only fanout,cluster,locks,transfers,isolation,list,program]}.
  * Normally started by bench/run.sh, which builds the jar, installs ws (and nginx) and raises the
  * open-file limit first. Writes latest.json and latest.md to the results directory.
  */
@@ -37,6 +37,7 @@ public final class Bench {
     Path tmp = null;
     Path wsPrefix = null;
     Set<String> only = new LinkedHashSet<>(Settings.ALL_SCENARIOS);
+    Integer runs = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--smoke" -> smoke = true;
@@ -45,13 +46,16 @@ public final class Bench {
         case "--tmp" -> tmp = Path.of(args[++i]).toAbsolutePath();
         case "--ws-prefix" -> wsPrefix = Path.of(args[++i]).toAbsolutePath();
         case "--only" -> only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     // a smoke run never replaces the committed results of a full run
     results = results == null ? root.resolve(smoke ? "bench/results/smoke" : "bench/results") : results;
     tmp = tmp == null ? root.resolve("bench/results/tmp") : tmp;
-    return smoke ? Settings.smoke(root, results, tmp, wsPrefix, only) : Settings.full(root, results, tmp, wsPrefix, only);
+    Settings settings = smoke ? Settings.smoke(root, results, tmp, wsPrefix, only)
+      : Settings.full(root, results, tmp, wsPrefix, only);
+    return runs == null ? settings : settings.withRuns(runs);
   }
 
   /** Runs the selected scenarios one after another and writes the results; returns them. */
@@ -62,6 +66,7 @@ public final class Bench {
     long started = System.nanoTime();
     JsonObject results = new JsonObject()
       .put("mode", settings.smoke() ? "smoke" : "full")
+      .put("runs", settings.runs())
       .put("startedAt", Instant.now().toString())
       .put("machine", Machine.describe());
     try (Harness harness = new Harness(settings)) {

@@ -27,6 +27,8 @@ final class ClientLoop extends VerticleBase {
 
   static final String FILE_LOCKED = "FILE_LOCKED";
   static final String FILE_UNLOCKED = "FILE_UNLOCKED";
+  /** The page's protocol (proto 3): one EVENT frame per seq, its payload's event_type says what happened. */
+  static final String EVENT = "EVENT";
 
   /** Where one client connects; {@code group} separates the latencies (e.g. same node vs other node). */
   record Endpoint(int port, String uri, String origin, int group) {
@@ -159,13 +161,14 @@ final class ClientLoop extends VerticleBase {
     if (type == null) {
       return;
     }
-    boolean lock = type.equals(FILE_LOCKED);
-    if (!lock && !type.equals(FILE_UNLOCKED)) {
+    Boolean change = lockChange(type, text);
+    if (change == null) {
       if (!c.ready && type.equals(fleet.readyType())) {
         markReady(c);
       }
       return;
     }
+    boolean lock = change;
     long now = System.nanoTime();
     Integer file = fleet.fileIndex(JsonScan.stringField(text, "filename"));
     if (file == null) {
@@ -190,6 +193,22 @@ final class ClientLoop extends VerticleBase {
     }
     long micros = Math.max(1, (now - fleet.book().sentNanos(id)) / 1000);
     histograms.computeIfAbsent(key(step, c.group), k -> new Histogram(3)).recordValue(micros);
+  }
+
+  /**
+   * True for a lock, false for an unlock, null for any other message. Proto 3 (the page's, and the
+   * node's frames replayed by the ws baseline): an EVENT whose event_type is checkout or cancel, the
+   * one frame of its seq. Proto 2: FILE_LOCKED / FILE_UNLOCKED.
+   */
+  static Boolean lockChange(String type, String text) {
+    if (type.equals(EVENT)) {
+      String event = JsonScan.stringField(text, "event_type");
+      return "checkout".equals(event) ? Boolean.TRUE : "cancel".equals(event) ? Boolean.FALSE : null;
+    }
+    if (type.equals(FILE_LOCKED)) {
+      return Boolean.TRUE;
+    }
+    return type.equals(FILE_UNLOCKED) ? Boolean.FALSE : null;
   }
 
   private static long key(int step, int group) {

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Scenario 3: three clustered nodes on one PostgreSQL database, the clients spread over them, the
  * actor on node 1. Latency group 0 is the clients of node 1 (same node as the change), groups 1 and
- * 2 those of the other nodes (the event crosses the clustered event bus).
+ * 2 those of the other nodes (the event crosses the clustered event bus). The clients speak the
+ * page's protocol (proto 3); the cluster is warmed until steady, then measured --runs times (median).
  */
 final class ClusterScenario {
 
@@ -67,8 +68,17 @@ final class ClusterScenario {
       FanoutRun.Target target = new FanoutRun.Target("ncvault-cluster", first.pid(), () -> -1, source);
       try (FanoutRun run = new FanoutRun(harness, target, filenames, "FILE_LIST_UPDATED", NODES)) {
         JsonObject idle = run.connect(endpoints);
-        JsonObject step = run.step(settings.clusterRate(), settings.clusterMs());
-        JsonObject byGroup = step.getJsonObject("latencyByGroup", new JsonObject());
+        // warm (steps until two p50s agree, the first is the cold figure), then --runs steps, median per group
+        JsonObject warmup = run.warmUp(settings.clusterRate());
+        List<JsonObject> steps = new ArrayList<>();
+        List<JsonObject> same = new ArrayList<>();
+        List<JsonObject> cross = new ArrayList<>();
+        for (int i = 0; i < settings.runs(); i++) {
+          JsonObject step = run.step(settings.clusterRate(), settings.clusterMs());
+          steps.add(step);
+          same.add(step.getJsonObject("latencyByGroup", new JsonObject()).getJsonObject("0", new JsonObject()));
+          cross.add(crossNode(run, step));
+        }
         JsonArray rss = new JsonArray();
         nodes.forEach(node -> rss.add(ProcStats.rssBytes(node.pid())));
         return new JsonObject()
@@ -77,9 +87,12 @@ final class ClusterScenario {
           .put("clients", idle.getInteger("clients"))
           .put("ready", idle.getInteger("ready"))
           .put("connectSeconds", idle.getDouble("connectSeconds"))
-          .put("sameNode", byGroup.getJsonObject("0"))
-          .put("crossNode", crossNode(run, step))
-          .put("step", step)
+          .put("warmup", warmup)
+          .put("runs", steps.size())
+          .put("sameNode", median(same))
+          .put("crossNode", median(cross))
+          .put("step", steps.get(steps.size() / 2))
+          .put("steps", new JsonArray(steps))
           .put("rssBytesPerNode", rss);
       }
     } finally {
@@ -87,6 +100,18 @@ final class ClusterScenario {
         nodes.get(i).close();
       }
     }
+  }
+
+  /** The median of each percentile over the runs, with the clients of the first. */
+  private static JsonObject median(List<JsonObject> runs) {
+    JsonObject json = runs.get(0).copy();
+    for (String key : List.of("p50Ms", "p95Ms", "p99Ms", "maxMs")) {
+      List<Double> values = runs.stream().map(r -> Targets.path(r, key)).filter(v -> v != null).toList();
+      if (!values.isEmpty()) {
+        json.put(key, TransferScenario.median(values));
+      }
+    }
+    return json;
   }
 
   private JsonObject crossNode(FanoutRun run, JsonObject step) {

@@ -5,6 +5,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -21,6 +24,12 @@ final class FanoutRun implements AutoCloseable {
 
   /** The ladder stops halving here: below one event a second a step of a few seconds says little. */
   private static final double MIN_RATE = 1;
+  /** Warm-up: steps at the reference rate until two consecutive p50s are within this share of each other. */
+  static final double STEADY_P50 = 0.10;
+  /** Warm-up: at most this many steps, whatever the time bound (the event book has room for them). */
+  static final int MAX_WARMUP_STEPS = 25;
+  /** Class histogram: how many classes the report lists. */
+  static final int HISTOGRAM_CLASSES = 25;
 
   private final Harness harness;
   private final Settings settings;
@@ -29,6 +38,11 @@ final class FanoutRun implements AutoCloseable {
   private final Fleet fleet;
   private final Actor actor;
   private final int groups;
+  private final List<String> filenames;
+  private final String readyType;
+  private Runnable beforeSteps;
+  private Path histogramDir;
+  private boolean fleetClosed;
   private String actorDeployment;
   private int nextStep;
   private int clients;
@@ -38,7 +52,9 @@ final class FanoutRun implements AutoCloseable {
     this.settings = harness.settings();
     this.target = target;
     this.groups = groups;
-    int steps = settings.maxSteps() + settings.bisections() + 4;
+    this.filenames = filenames;
+    this.readyType = readyType;
+    int steps = settings.maxSteps() + settings.bisections() + 4 + MAX_WARMUP_STEPS + settings.runs();
     double eventsPerStep = Math.max(settings.maxEventRate(), settings.clusterRate()) * settings.maxStepMs() / 1000.0
       + settings.clusterRate() * settings.clusterMs() / 1000.0;
     int perFile = (int) (eventsPerStep * steps / filenames.size()) + 256;
@@ -51,6 +67,21 @@ final class FanoutRun implements AutoCloseable {
     return fleet;
   }
 
+  /** Runs {@code action} once the warm-up is over, just before the measured steps (e.g. starts a profile). */
+  FanoutRun beforeSteps(Runnable action) {
+    this.beforeSteps = action;
+    return this;
+  }
+
+  /**
+   * Takes a class histogram of the server (a JVM) before the clients connect and after they are
+   * all ready, saved under {@code dir}; {@link #connect} adds the growth per connection.
+   */
+  FanoutRun classHistogram(Path dir) {
+    this.histogramDir = dir;
+    return this;
+  }
+
   /**
    * Measures the server idle, connects the clients, waits until each is ready, measures again.
    * Returns the connection counts and the memory per connection.
@@ -60,6 +91,9 @@ final class FanoutRun implements AutoCloseable {
     actorDeployment = harness.vertx().deployVerticle(actor).await();
     long heapBefore = target.heapAfterGc().getAsLong();
     long rssBefore = ProcStats.rssBytes(target.pid());
+    String histogramName = "class-histogram-" + target.name() + "-" + endpoints.size();
+    Map<String, ClassHistogram.Row> histogramBefore = histogramDir == null ? null
+      : ClassHistogram.take(target.pid(), histogramDir.resolve(histogramName + "-before.txt"));
     long started = System.nanoTime();
     fleet.connect(endpoints).await();
     int ready = fleet.awaitReady(60_000);
@@ -75,12 +109,20 @@ final class FanoutRun implements AutoCloseable {
       .put("ready", ready)
       .put("connectFailures", stats.connectFailures())
       .put("connectSeconds", round(connectSeconds))
+      .put("connectConcurrency", settings.generatorLoops() * 64)
       .put("heapBeforeBytes", heapBefore)
       .put("heapAfterBytes", heapAfter)
       .put("rssBeforeBytes", rssBefore)
       .put("rssAfterBytes", rssAfter);
     if (stats.firstConnectError() != null) {
       json.put("firstConnectError", stats.firstConnectError());
+    }
+    if (histogramBefore != null) {
+      // after the heap and RSS figures: jmap's full GC and attach must not be in them
+      Map<String, ClassHistogram.Row> histogramAfter = ClassHistogram.take(target.pid(),
+        histogramDir.resolve(histogramName + "-after.txt"));
+      json.put("classHistogram", ClassHistogram.perConnection(histogramBefore, histogramAfter, ready, HISTOGRAM_CLASSES)
+        .put("files", new JsonArray().add(histogramName + "-before.txt").add(histogramName + "-after.txt")));
     }
     if (ready > 0) {
       if (heapBefore >= 0 && heapAfter >= 0) {
@@ -197,15 +239,26 @@ final class FanoutRun implements AutoCloseable {
   JsonObject ladder() {
     JsonArray steps = new JsonArray();
     double start = Math.min(settings.maxEventRate(), settings.startMessagesPerSecond() / Math.max(1, clients));
-    // not recorded: the first events load classes and compile hot paths on both sides
-    JsonObject warmup = step(start, Math.max(500, settings.stepMs() / 2), 2);
+    // the first events load classes and compile hot paths on both sides: warm until steady, keep the cold figures
+    JsonObject warmup = warmUp(start);
+    if (beforeSteps != null) {
+      beforeSteps.run();
+    }
     double rate = start;
     JsonObject lastPass = null;
     JsonObject firstFail = null;
+    List<JsonObject> referenceRuns = new ArrayList<>();
     int runs = 0;
     while (runs < settings.maxSteps()) {
       JsonObject s = step(rate, settings.stepMs(), settings.minStepEvents());
       steps.add(s);
+      if (runs == 0) {
+        // the reference: the first rung and more runs at the same rate, their median is the figure
+        referenceRuns.add(s);
+        for (int i = 1; i < settings.runs(); i++) {
+          referenceRuns.add(step(rate, settings.stepMs(), settings.minStepEvents()));
+        }
+      }
       runs++;
       if (s.getBoolean("pass")) {
         lastPass = best(lastPass, s);
@@ -235,12 +288,108 @@ final class FanoutRun implements AutoCloseable {
         firstFail = s;
       }
     }
-    JsonObject json = new JsonObject().put("warmup", warmup).put("steps", steps).put("reference", steps.getJsonObject(0));
+    JsonObject json = new JsonObject().put("warmup", warmup).put("steps", steps)
+      .put("reference", medianStep(referenceRuns))
+      .put("referenceRuns", new JsonArray(referenceRuns.stream().map(FanoutRun::summary).toList()));
     if (lastPass != null) {
       json.put("best", lastPass);
     }
     json.put("bestIsCeiling", firstFail == null);
     return json;
+  }
+
+  /**
+   * Steps at the reference rate until two consecutive p50s are within {@link #STEADY_P50} of each
+   * other (and every message arrived), bounded by fanoutWarmupMaxMs and {@link #MAX_WARMUP_STEPS}.
+   * The first step is the cold figure.
+   */
+  JsonObject warmUp(double rate) {
+    long started = System.nanoTime();
+    List<JsonObject> steps = new ArrayList<>();
+    boolean steady = false;
+    while (true) {
+      JsonObject s = step(rate, settings.stepMs(), settings.minStepEvents());
+      steps.add(summary(s));
+      steady = steps.size() >= 2 && steadyP50(steps.get(steps.size() - 2), s);
+      long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+      if (steady || elapsedMs >= settings.fanoutWarmupMaxMs() || steps.size() >= MAX_WARMUP_STEPS) {
+        return new JsonObject()
+          .put("seconds", round(elapsedMs / 1000.0))
+          .put("stepCount", steps.size())
+          .put("steady", steady)
+          .put("cold", steps.get(0))
+          .put("steps", new JsonArray(steps))
+          .put("method", "steps at the reference rate until two consecutive p50s are within "
+            + Math.round(STEADY_P50 * 100) + " % (at most " + settings.fanoutWarmupMaxMs() / 1000.0 + " s or "
+            + MAX_WARMUP_STEPS + " steps); the first step is the cold figure");
+      }
+    }
+  }
+
+  static boolean steadyP50(JsonObject previous, JsonObject current) {
+    Double a = Targets.path(previous, "latency", "p50Ms");
+    Double b = Targets.path(current, "latency", "p50Ms");
+    Long missing = current.getLong("missingReceipts", 0L) + previous.getLong("missingReceipts", 0L);
+    return a != null && b != null && a > 0 && b > 0 && missing == 0
+      && Math.abs(a - b) / Math.max(a, b) <= STEADY_P50;
+  }
+
+  /** The figures of a step without its per-group and CPU details. */
+  private static JsonObject summary(JsonObject step) {
+    JsonObject json = new JsonObject();
+    for (String key : List.of("step", "targetEventsPerSecond", "achievedEventsPerSecond", "seconds", "events",
+      "missingReceipts", "latency", "serverCpuPercent", "generatorCpuPercent", "pass")) {
+      if (step.containsKey(key)) {
+        json.put(key, step.getValue(key));
+      }
+    }
+    return json;
+  }
+
+  /** The run with the median p99, its latency percentiles replaced by the medians over the runs. */
+  static JsonObject medianStep(List<JsonObject> runs) {
+    List<JsonObject> byP99 = runs.stream()
+      .sorted(Comparator.comparingDouble(r -> r.getJsonObject("latency").getDouble("p99Ms", Double.MAX_VALUE)))
+      .toList();
+    JsonObject middle = byP99.get(byP99.size() / 2).copy();
+    if (runs.size() > 1) {
+      JsonObject latency = middle.getJsonObject("latency");
+      for (String key : List.of("p50Ms", "p95Ms", "p99Ms", "maxMs")) {
+        List<Double> values = runs.stream().map(r -> Targets.path(r, "latency", key)).filter(v -> v != null).toList();
+        if (!values.isEmpty()) {
+          latency.put(key, TransferScenario.median(values));
+        }
+      }
+      middle.put("runs", runs.size());
+    }
+    return middle;
+  }
+
+  /**
+   * The connect storm again: closes the measured clients, then {@code extra} times connects the same
+   * endpoints with a fresh fleet until each is ready, and closes them. Returns every storm's time
+   * ({@code firstSeconds}: the one {@link #connect} measured) and their median.
+   */
+  JsonObject storms(List<ClientLoop.Endpoint> endpoints, double firstSeconds, int extra) {
+    List<Double> seconds = new ArrayList<>();
+    seconds.add(firstSeconds);
+    if (extra > 0) {
+      fleet.close().recover(e -> Future.succeededFuture()).await();
+      fleetClosed = true;
+    }
+    JsonArray ready = new JsonArray();
+    for (int i = 0; i < extra; i++) {
+      harness.pause(1_000);
+      Fleet storm = new Fleet(harness.vertx(), book, filenames, readyType);
+      storm.start(settings.generatorLoops(), 64).await();
+      long started = System.nanoTime();
+      storm.connect(endpoints).await();
+      ready.add(storm.awaitReady(60_000));
+      seconds.add(round((System.nanoTime() - started) / 1e9));
+      storm.close().recover(e -> Future.succeededFuture()).await();
+    }
+    return new JsonObject().put("clients", endpoints.size()).put("seconds", new JsonArray(seconds))
+      .put("readyInExtraStorms", ready).put("medianSeconds", round(TransferScenario.median(seconds)));
   }
 
   private static JsonObject best(JsonObject current, JsonObject candidate) {
@@ -254,7 +403,9 @@ final class FanoutRun implements AutoCloseable {
 
   @Override
   public void close() {
-    fleet.close().recover(e -> Future.succeededFuture()).await();
+    if (!fleetClosed) {
+      fleet.close().recover(e -> Future.succeededFuture()).await();
+    }
     if (actorDeployment != null) {
       harness.vertx().undeploy(actorDeployment).recover(e -> Future.succeededFuture()).await();
     }

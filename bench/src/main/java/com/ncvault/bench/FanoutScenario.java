@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * Scenarios 1 and 2: N clients on one node with an actor doing checkout/cancel, then the same
- * clients and the same messages against the Node ws broadcaster, for each N.
+ * clients and the same messages against the Node ws broadcaster, for each N. The clients speak the
+ * web page's protocol (proto 3: one EVENT frame per seq); the ws baseline replays the node's frames.
  */
 final class FanoutScenario {
 
@@ -83,12 +84,17 @@ final class FanoutScenario {
 
     ClientLoop.Endpoint endpoint(Node node, int client, int group) {
       return new ClientLoop.Endpoint(node.port(),
-        "/ws?proto=2&token=" + viewerTokens.get(client % viewerTokens.size()), node.origin(), group);
+        "/ws?proto=3&token=" + viewerTokens.get(client % viewerTokens.size()), node.origin(), group);
     }
   }
 
+  private boolean largest(int n) {
+    return n == settings.fanoutClients().get(settings.fanoutClients().size() - 1);
+  }
+
   private JsonObject runNode(int n) {
-    boolean profiled = !settings.smoke() && n == settings.fanoutClients().get(settings.fanoutClients().size() - 1);
+    // the largest N: CPU and allocation profile of the measured steps, class histogram, repeated connect storms
+    boolean largest = largest(n);
     // the clients share a few viewer accounts: each may hold all of its sockets
     try (Node node = Node.start(harness, Node.Options.embedded("fanout-node-" + n, NODE_HEAP)
       .with(ConfigKeys.WS_MAX_SOCKETS_PER_USER, n))) {
@@ -102,15 +108,19 @@ final class FanoutScenario {
         : node.cancel(prepared.actorToken, filenames.get(file));
       FanoutRun.Target target = new FanoutRun.Target("ncvault", node.pid(), node::heapAfterGc, source);
       try (FanoutRun run = new FanoutRun(harness, target, filenames, "FILE_LIST_UPDATED", 1)) {
-        JsonObject json = new JsonObject().put("idle", run.connect(endpoints));
-        if (profiled) {
-          node.startProfile();
+        if (largest) {
+          run.classHistogram(settings.resultsDir()).beforeSteps(node::startProfile);
         }
+        JsonObject idle = run.connect(endpoints);
+        JsonObject json = new JsonObject().put("idle", idle);
         json.mergeIn(run.ladder());
         keepTemplates(run.fleet());
         json.put("messageBytes", messageBytes());
-        json.put("serverAlive", node.process().alive());
         json.put("profile", node.profile());
+        json.put("allocations", node.allocations(settings.resultsDir().resolve("fanout-ncvault-" + n + ".jfr")));
+        json.put("connectStorm", run.storms(endpoints, idle.getDouble("connectSeconds"),
+          largest ? settings.runs() - 1 : 0));
+        json.put("serverAlive", node.process().alive());
         return json;
       }
     }
@@ -130,10 +140,10 @@ final class FanoutScenario {
   private JsonObject messageBytes() {
     JsonObject json = new JsonObject();
     if (lockTemplates[0] != null) {
-      json.put("FILE_LOCKED", lockTemplates[0].length());
+      json.put("lock", lockTemplates[0].length());
     }
     if (unlockTemplates[0] != null) {
-      json.put("FILE_UNLOCKED", unlockTemplates[0].length());
+      json.put("unlock", unlockTemplates[0].length());
     }
     return json;
   }
@@ -147,18 +157,21 @@ final class FanoutScenario {
     return Buffer.buffer(syntheticMessage(filenames.get(file), lock));
   }
 
-  /** A message shaped and sized like the node's when no node run provided one. */
+  /** A proto-3 EVENT shaped and sized like the node's when no node run provided one. */
   static String syntheticMessage(String filename, boolean lock) {
     JsonObject file = new JsonObject().put("filename", filename).put("group", "Misc").put("description", "benchmark file")
       .put("revision", "1.0").put("size", 42).put("sha256", "0".repeat(64))
       .put("createdAt", "2026-01-01T00:00:00Z").put("modifiedAt", "2026-01-01T00:00:00Z").put("deleted", false)
       .put("status", lock ? "locked" : "unlocked").put("lockedBy", lock ? "bench-actor" : null)
       .put("lockedAt", lock ? "2026-01-01T00:00:00.000Z" : null).put("lockMessage", lock ? "bench" : null);
-    return new JsonObject().put("type", lock ? ClientLoop.FILE_LOCKED : ClientLoop.FILE_UNLOCKED).put("seq", 1)
-      .put("payload", new JsonObject().put("file", file).put("user", "bench-actor")
-        .put("timestamp", "2026-01-01T00:00:00.000Z").put("message", lock ? "bench" : null)
-        .put("reason", lock ? null : "cancel"))
-      .encode();
+    JsonObject payload = new JsonObject().put("event_type", lock ? "checkout" : "cancel").put("filename", filename)
+      .put("user", "bench-actor").put("timestamp", "2026-01-01T00:00:00.000Z").put("revision", "1.0")
+      .put("message", lock ? "bench" : null).put("file", file);
+    if (!lock) {
+      payload.put("reason", "cancel");
+    }
+    payload.put("changes", new JsonArray().add(lock ? ClientLoop.FILE_LOCKED : ClientLoop.FILE_UNLOCKED));
+    return new JsonObject().put("type", ClientLoop.EVENT).put("seq", 1).put("payload", payload).encode();
   }
 
   private JsonObject runWs(int n) {
@@ -171,17 +184,20 @@ final class FanoutScenario {
       String origin = "http://" + Http.HOST + ":" + port;
       List<ClientLoop.Endpoint> endpoints = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        endpoints.add(new ClientLoop.Endpoint(port, "/ws?proto=2", origin, 0));
+        endpoints.add(new ClientLoop.Endpoint(port, "/ws?proto=3", origin, 0));
       }
       Actor.Source source = (file, lock) -> harness.http()
         .send(HttpMethod.POST, port, "/broadcast", null, "application/json", wsMessage(file, lock))
         .compose(r -> r.ok() ? Future.succeededFuture() : Future.failedFuture("broadcast -> " + r.status()));
       FanoutRun.Target target = new FanoutRun.Target("ws", ws.pid(), () -> wsHeap(port), source);
       try (FanoutRun run = new FanoutRun(harness, target, filenames, null, 1)) {
-        JsonObject json = new JsonObject().put("idle", run.connect(endpoints));
+        JsonObject idle = run.connect(endpoints);
+        JsonObject json = new JsonObject().put("idle", idle);
         json.mergeIn(run.ladder());
-        json.put("messageBytes", new JsonObject().put("FILE_LOCKED", wsMessage(0, true).length())
-          .put("FILE_UNLOCKED", wsMessage(0, false).length()));
+        json.put("connectStorm", run.storms(endpoints, idle.getDouble("connectSeconds"),
+          largest(n) ? settings.runs() - 1 : 0));
+        json.put("messageBytes", new JsonObject().put("lock", wsMessage(0, true).length())
+          .put("unlock", wsMessage(0, false).length()));
         json.put("serverAlive", ws.alive());
         return json;
       }

@@ -45,8 +45,20 @@ final class Http {
     }
   }
 
+  /**
+   * A request that gets no connection, or no data back, within these bounds fails instead of holding
+   * the run forever (a smoke run once waited on a download whose connection was gone on both ends).
+   */
+  static final long CONNECT_TIMEOUT_MS = 30_000;
+  static final long IDLE_TIMEOUT_MS = 60_000;
+
+  private static RequestOptions options(HttpMethod method, int port, String uri) {
+    return new RequestOptions().setMethod(method).setHost(HOST).setPort(port).setURI(uri)
+      .setConnectTimeout(CONNECT_TIMEOUT_MS).setIdleTimeout(IDLE_TIMEOUT_MS);
+  }
+
   Future<Response> send(HttpMethod method, int port, String uri, String token, String contentType, Buffer body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost(HOST).setPort(port).setURI(uri);
+    RequestOptions options = options(method, port, uri);
     if (token != null) {
       options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
     }
@@ -60,7 +72,7 @@ final class Http {
 
   /** A GET with extra headers (e.g. Accept-Encoding); the body as it came over the wire. */
   Future<Response> get(int port, String uri, String token, java.util.Map<String, String> headers) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(HOST).setPort(port).setURI(uri);
+    RequestOptions options = options(HttpMethod.GET, port, uri);
     if (token != null) {
       options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
     }
@@ -84,7 +96,7 @@ final class Http {
    * Content-Length, the fields in the URI's query), the way the web page uploads.
    */
   Future<Response> uploadRaw(int port, String uri, String token, Path file, long size) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(HOST).setPort(port).setURI(uri)
+    RequestOptions options = options(HttpMethod.POST, port, uri)
       .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream")
       .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(size))
@@ -102,8 +114,7 @@ final class Http {
 
   /** GETs a URI and counts the bytes of the body without keeping them. */
   Future<Long> download(int port, String uri, String token) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(HOST).setPort(port).setURI(uri)
-      .setIdleTimeout(120_000);
+    RequestOptions options = options(HttpMethod.GET, port, uri).setIdleTimeout(120_000);
     if (token != null) {
       options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
     }

@@ -3,8 +3,9 @@ package com.ncvault.bench;
 /**
  * Reads one string field out of a JSON text without parsing it. The load generator receives up to a
  * few hundred thousand messages a second on two cores; a full parse of each would make it measure
- * itself. Good for the messages of this protocol, where the first "type" key is the message type
- * and the first "filename" key is the file of a lock event.
+ * itself. Good for the messages of this protocol, where the first "type" key is the message type,
+ * the first "filename" key is the file of a lock event (proto 2's delta and proto 3's EVENT alike) and
+ * the first "event_type" key is what an EVENT reports.
  */
 final class JsonScan {
 

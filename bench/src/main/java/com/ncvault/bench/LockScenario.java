@@ -30,7 +30,6 @@ final class LockScenario {
   static final double STEADY_SPREAD = 0.10;
   static final int STEADY_WINDOWS = 3;
   static final long MAX_WARMUP_MS = 60_000;
-  static final int RUNS = 3;
 
   private final Harness harness;
   private final Settings settings;
@@ -85,7 +84,7 @@ final class LockScenario {
           profiling = true;
         }
         List<JsonObject> runs = new ArrayList<>();
-        for (int i = 0; i < (settings.smoke() ? 1 : RUNS); i++) {
+        for (int i = 0; i < settings.runs(); i++) {
           runs.add(level(node, token, filenames, concurrency, settings.lockMs()));
         }
         JsonObject level = median(runs);
@@ -96,7 +95,7 @@ final class LockScenario {
       JsonObject json = new JsonObject().put("levels", levels).put("serverAlive", node.process().alive())
         .put("method", "per level: windows of " + WINDOW_MS + " ms until " + STEADY_WINDOWS
           + " in a row are within " + (int) (STEADY_SPREAD * 100) + " % of their median (at most "
-          + MAX_WARMUP_MS / 1000 + " s); then " + RUNS + " runs of " + settings.lockMs() + " ms, median");
+          + MAX_WARMUP_MS / 1000 + " s); then " + settings.runs() + " runs of " + settings.lockMs() + " ms, median");
       return json.put("profile", node.profile());
     }
   }
@@ -172,7 +171,7 @@ final class LockScenario {
     long seconds = Math.max(1, settings.lockMs() / 1000);
     for (int clients : settings.lockConcurrency()) {
       List<String> command = List.of("pgbench", "-h", "127.0.0.1", "-U", "postgres", "-n", "-c", String.valueOf(clients),
-        "-j", String.valueOf(Math.min(clients, 2)), "-T", String.valueOf(seconds * RUNS), "-f", script.toString(),
+        "-j", String.valueOf(Math.min(clients, 2)), "-T", String.valueOf(seconds * settings.runs()), "-f", script.toString(),
         db.name());
       String output = Harness.run(command, 120);
       java.util.regex.Matcher tps = java.util.regex.Pattern.compile("tps = ([0-9.]+)").matcher(output);
@@ -183,7 +182,7 @@ final class LockScenario {
         FanoutRun.round(Double.parseDouble(tps.group(1)))));
     }
     return new JsonObject().put("levels", levels).put("command", "pgbench -c N -j min(N,2) -T "
-      + seconds * RUNS + " -f pair.sql (checkout and cancel, one transaction each, the node's SQL)");
+      + seconds * settings.runs() + " -f pair.sql (checkout and cancel, one transaction each, the node's SQL)");
   }
 
   private JsonObject level(Node node, String token, List<String> filenames, int concurrency, long ms) {

@@ -61,6 +61,23 @@ final class Node implements AutoCloseable {
     return Profile.summarise(recording, 12);
   }
 
+  /**
+   * The allocation profile of the recording {@link #profile()} dumped (call that first), summarised;
+   * the recording is copied to {@code keep}. Null when no profile was started.
+   */
+  JsonObject allocations(Path keep) {
+    if (!profiling || !Files.isRegularFile(recording)) {
+      return null;
+    }
+    try {
+      Files.createDirectories(keep.getParent());
+      Files.copy(recording, keep, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      Bench.log("could not keep " + keep + ": " + e);
+    }
+    return Profile.summariseAllocations(recording, 25).put("recording", keep.getFileName().toString());
+  }
+
   Path dataDir() {
     return dataDir;
   }

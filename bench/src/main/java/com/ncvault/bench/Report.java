@@ -42,10 +42,71 @@ final class Report {
     profile(md, "fan-out node, N=" + (largest == null ? "?" : largest.getValue("clients")),
       largest == null || largest.getJsonObject("ncvault") == null ? null
         : largest.getJsonObject("ncvault").getJsonObject("profile"));
+    JsonObject node = largest == null ? null : largest.getJsonObject("ncvault");
+    classHistogram(md, largest == null ? "?" : String.valueOf(largest.getValue("clients")),
+      node == null ? null : node.getJsonObject("idle", new JsonObject()).getJsonObject("classHistogram"));
+    allocations(md, largest == null ? "?" : String.valueOf(largest.getValue("clients")),
+      node == null ? null : node.getJsonObject("allocations"));
     profile(md, "locks on H2", locks == null || locks.getJsonObject("h2") == null ? null
       : locks.getJsonObject("h2").getJsonObject("profile"));
     profile(md, "transfers", transfers == null || transfers.getJsonObject("ncvault") == null ? null
       : transfers.getJsonObject("ncvault").getJsonObject("profile"));
+  }
+
+  private static void classHistogram(StringBuilder md, String n, JsonObject h) {
+    if (h == null) {
+      return;
+    }
+    md.append("#### Class histogram: fan-out node, ").append(n).append(" idle clients\n\n")
+      .append("`jmap -histo:live` before the clients connected and once all were ready (saved beside latest.md as ")
+      .append(h.getJsonArray("files", new JsonArray()).stream().map(f -> "`" + f + "`")
+        .collect(java.util.stream.Collectors.joining(" and ")))
+      .append("); live heap growth ").append(bytes((double) h.getLong("liveBytesGrowth", 0L))).append(", ")
+      .append(bytes((double) h.getLong("bytesPerConnection", 0L))).append(" per connection. The ")
+      .append(h.getJsonArray("top", new JsonArray()).size()).append(" classes that grew most:\n\n")
+      .append("| class | instances | bytes | instances/conn | bytes/conn |\n|---|---:|---:|---:|---:|\n");
+    JsonArray top = h.getJsonArray("top", new JsonArray());
+    for (int i = 0; i < top.size(); i++) {
+      JsonObject c = top.getJsonObject(i);
+      md.append("| `").append(c.getString("class")).append("` | ").append(num(c.getValue("instances")))
+        .append(" | ").append(num(c.getValue("bytes"))).append(" | ").append(num(c.getValue("instancesPerConnection")))
+        .append(" | ").append(num(c.getValue("bytesPerConnection"))).append(" |\n");
+    }
+    md.append("\n");
+  }
+
+  private static void allocations(StringBuilder md, String n, JsonObject a) {
+    if (a == null || a.getInteger("samples", 0) == 0) {
+      return;
+    }
+    md.append("#### Allocation profile: fan-out node, N=").append(n).append(" (JFR jdk.ObjectAllocationSample during ")
+      .append("the measured steps, ").append(a.getValue("samples")).append(" samples standing for ")
+      .append(bytes((double) a.getLong("sampledBytes", 0L))).append("; recording kept beside latest.md as `")
+      .append(a.getString("recording", "?")).append("`)\n\n")
+      .append("| allocated class | % | allocating frame | % | nearest NC Vault frame | % |\n|---|---:|---|---:|---|---:|\n");
+    JsonArray classes = a.getJsonArray("byClass", new JsonArray());
+    JsonArray top = a.getJsonArray("topFrames", new JsonArray());
+    JsonArray ours = a.getJsonArray("nearestNcVaultFrames", new JsonArray());
+    for (int i = 0; i < Math.min(12, Math.max(classes.size(), Math.max(top.size(), ours.size()))); i++) {
+      md.append("|").append(cell(classes, i)).append(cell(top, i)).append(cell(ours, i)).append("\n");
+    }
+    JsonArray stacks = a.getJsonArray("stacks", new JsonArray());
+    md.append("\nBy stack (allocated class <- first frames outside the JDK):\n\n| stack | % |\n|---|---:|\n");
+    for (int i = 0; i < Math.min(10, stacks.size()); i++) {
+      JsonObject st = stacks.getJsonObject(i);
+      md.append("| `").append(st.getString("frame").replace("|", "/")).append("` | ").append(num(st.getValue("percent")))
+        .append(" |\n");
+    }
+    md.append("\n");
+  }
+
+  /** " `frame` | 12.5 |" or empty cells. */
+  private static String cell(JsonArray ranked, int i) {
+    if (i >= ranked.size()) {
+      return " | |";
+    }
+    JsonObject e = ranked.getJsonObject(i);
+    return " `" + e.getString("frame") + "` | " + num(e.getValue("percent")) + " |";
   }
 
   private static void profile(StringBuilder md, String label, JsonObject p) {
@@ -79,21 +140,28 @@ final class Report {
       return;
     }
     md.append("#### Fan-out: checkout/cancel on one node vs Node `ws` broadcasting the same messages\n\n");
-    md.append("Latency = actor's HTTP request sent -> each client's receipt of the FILE_LOCKED/FILE_UNLOCKED. "
-      + "\"ref\" = the first step, the same event rate for both servers; \"best\" = highest rate with p99 < 100 ms "
+    md.append("Latency = actor's HTTP request sent -> each client's receipt of the EVENT of that checkout or cancel. "
+      + "\"ref\" = the first rung of the ladder, the same event rate for both servers; \"best\" = highest rate with p99 < 100 ms "
       + "and every message delivered (≥ = the ladder's ceiling, not a failure).\n\n");
-    md.append("| N | server | ready | ref ev/s | ref p50 | ref p95 | ref p99 | ref max | best ev/s | delivered msg/s at best "
-      + "| p99 at best | heap/conn | RSS/conn | gen CPU % | server CPU % |\n");
-    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("Clients speak the web page's protocol (proto 3: one `EVENT` frame per change); the ws baseline broadcasts "
+      + "the node's own frames. Warm: each server first runs steps at the ref rate until two consecutive p50s are "
+      + "within 10 % (\"warm-up\": its seconds and steps); \"cold\" is the first of those steps. The ref figures are "
+      + "the median of the runs at the ref rate after the warm-up. \"connect s\" = time from the first connect until "
+      + "every client is ready (connect storm; the median of the runs at the largest N).\n\n");
+    md.append("| N | server | ready | connect s | warm-up s (steps) | cold p50 | cold p99 | ref ev/s | ref p50 | ref p95 "
+      + "| ref p99 | ref max | best ev/s | delivered msg/s at best | p99 at best | heap/conn | RSS/conn | gen CPU % "
+      + "| server CPU % |\n");
+    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     JsonArray runs = fanout.getJsonArray("runs", new JsonArray());
     for (int i = 0; i < runs.size(); i++) {
       JsonObject row = runs.getJsonObject(i);
       fanoutRow(md, row.getInteger("clients"), "ncvault", row.getJsonObject("ncvault"));
       fanoutRow(md, row.getInteger("clients"), "ws", row.getJsonObject("ws"));
     }
-    md.append("\nRatios ncvault / ws (p99 and RSS: lower is better; delivered: higher is better):\n\n");
-    md.append("| N | p99 at ref rate | delivered msg/s at best | RSS per idle connection | heap per idle connection (ours, ws) |\n");
-    md.append("|---:|---:|---:|---:|---|\n");
+    md.append("\nRatios ncvault / ws (p99, RSS and connect time: lower is better; delivered: higher is better):\n\n");
+    md.append("| N | p99 at ref rate | delivered msg/s at best | RSS per idle connection | connect storm "
+      + "| heap per idle connection (ours, ws) |\n");
+    md.append("|---:|---:|---:|---:|---:|---|\n");
     for (int i = 0; i < runs.size(); i++) {
       JsonObject row = runs.getJsonObject(i);
       JsonObject a = row.getJsonObject("ncvault");
@@ -102,6 +170,7 @@ final class Report {
         .append(" | ").append(ratio(Targets.path(a, "reference", "latency", "p99Ms"), Targets.path(b, "reference", "latency", "p99Ms")))
         .append(" | ").append(ratio(Targets.path(a, "best", "deliveredPerSecond"), Targets.path(b, "best", "deliveredPerSecond")))
         .append(" | ").append(ratio(Targets.path(a, "idle", "rssPerConnectionBytes"), Targets.path(b, "idle", "rssPerConnectionBytes")))
+        .append(" | ").append(ratio(Targets.connectSeconds(a), Targets.connectSeconds(b)))
         .append(" | ").append(bytes(Targets.path(a, "idle", "heapPerConnectionBytes"))).append(", ")
         .append(bytes(Targets.path(b, "idle", "heapPerConnectionBytes"))).append(" |\n");
     }
@@ -117,15 +186,21 @@ final class Report {
     }
     if (run.containsKey("error")) {
       md.append("| ").append(n).append(" | ").append(server).append(" | failed: ")
-        .append(run.getString("error").replace('|', '/').replace('\n', ' ')).append(" |||||||||||||\n");
+        .append(run.getString("error").replace('|', '/').replace('\n', ' ')).append(" |||||||||||||||||\n");
       return;
     }
     JsonObject ref = run.getJsonObject("reference", new JsonObject());
     JsonObject best = run.getJsonObject("best");
     JsonObject idle = run.getJsonObject("idle", new JsonObject());
     JsonObject at = best == null ? ref : best;
-    md.append("| ").append(n).append(" | ").append(server)
-      .append(" | ").append(idle.getValue("ready"))
+    md.append("| ").append(n).append(" | ").append(server);
+    JsonObject warmup = run.getJsonObject("warmup", new JsonObject());
+    JsonObject cold = warmup.getJsonObject("cold", new JsonObject());
+    md.append(" | ").append(idle.getValue("ready"))
+      .append(" | ").append(num(Targets.connectSeconds(run)))
+      .append(" | ").append(num(warmup.getValue("seconds"))).append(" (").append(warmup.getValue("stepCount"))
+      .append(Boolean.FALSE.equals(warmup.getValue("steady")) ? ", not steady" : "").append(")")
+      .append(" | ").append(ms(cold, "p50Ms")).append(" | ").append(ms(cold, "p99Ms"))
       .append(" | ").append(num(ref.getValue("targetEventsPerSecond")))
       .append(" | ").append(ms(ref, "p50Ms")).append(" | ").append(ms(ref, "p95Ms"))
       .append(" | ").append(ms(ref, "p99Ms")).append(" | ").append(ms(ref, "maxMs"))
@@ -149,10 +224,16 @@ final class Report {
       return;
     }
     JsonObject step = c.getJsonObject("step", new JsonObject());
+    JsonObject warmup = c.getJsonObject("warmup", new JsonObject());
     md.append(c.getValue("ready")).append(" of ").append(c.getValue("clients")).append(" clients ready, spread evenly; ")
       .append(num(step.getValue("achievedEventsPerSecond"))).append(" events/s for ").append(num(step.getValue("seconds")))
       .append(" s; missing receipts ").append(step.getValue("missingReceipts")).append("; nodes started in ")
-      .append(num(c.getValue("startSeconds"))).append(" s.\n\n");
+      .append(num(c.getValue("startSeconds"))).append(" s. Warm-up ").append(num(warmup.getValue("seconds")))
+      .append(" s (").append(warmup.getValue("stepCount")).append(" steps")
+      .append(Boolean.FALSE.equals(warmup.getValue("steady")) ? ", not steady" : "").append("; cold p50 ")
+      .append(num(Targets.path(warmup, "cold", "latency", "p50Ms"))).append(" ms, p99 ")
+      .append(num(Targets.path(warmup, "cold", "latency", "p99Ms"))).append(" ms); figures: the median of ")
+      .append(c.getValue("runs", 1)).append(" runs.\n\n");
     md.append("| clients of | clients | p50 ms | p95 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
     latencyRow(md, "node 1 (same node as the change)", c.getJsonObject("sameNode"));
     latencyRow(md, "nodes 2 and 3 (cross-node)", c.getJsonObject("crossNode"));

@@ -16,6 +16,10 @@ import java.util.Set;
  *                               (the event rate is this divided by N); also the rate at which the
  *                               node and the ws baseline are compared like for like
  * @param programMegabytes       size of each synthetic program of the program scenario (10^6 bytes)
+ * @param runs                   measured runs per target whose median is the figure (--runs; fan-out
+ *                               reference step, connect storm at the largest N, lock levels, transfers)
+ * @param fanoutWarmupMaxMs      bound of a fan-out server's warm-up (steps at the reference rate until
+ *                               two consecutive p50s are within 10 %)
  */
 record Settings(
   boolean smoke,
@@ -50,7 +54,9 @@ record Settings(
   long listCreateCapMs,
   int programMegabytes,
   int programWarmUp,
-  int programRuns) {
+  int programRuns,
+  int runs,
+  long fanoutWarmupMaxMs) {
 
   static final List<String> ALL_SCENARIOS = List.of("fanout", "cluster", "locks", "transfers", "isolation", "list",
     "program");
@@ -63,7 +69,8 @@ record Settings(
       List.of(1, 8, 64), 3_000, List.of("h2", "postgres"),
       1L << 30,
       100_000, 2_000, 4, 10_000,
-      20, 3, 7);
+      20, 3, 7,
+      3, 15_000);
   }
 
   static Settings smoke(Path root, Path resultsDir, Path tmpDir, Path wsPrefix, Set<String> scenarios) {
@@ -71,10 +78,20 @@ record Settings(
       List.of(20), 4, 2,
       1_000, 2_000, 3, 3_000, 200, 50, 2, 0, 100,
       30, 5, 1_000,
-      List.of(1, 8), 1_000, List.of("h2"),
+      List.of(1, 8, 64), 1_000, List.of("h2"),
       16L << 20,
       100, 50, 4, 30_000,
-      1, 1, 2);
+      1, 1, 2,
+      1, 2_000);
+  }
+
+  /** The same settings with another number of measured runs per target (at least 1). */
+  Settings withRuns(int count) {
+    return new Settings(smoke, root, resultsDir, tmpDir, wsPrefix, scenarios, generatorLoops, fanoutClients, fanoutFiles,
+      viewerUsers, stepMs, maxStepMs, minStepEvents, drainMs, startMessagesPerSecond, maxEventRate, maxSteps, bisections,
+      p99LimitMs, clusterClients, clusterRate, clusterMs, lockConcurrency, lockMs, lockBackends, transferBytes, listFiles,
+      listApiFiles, listConcurrency, listCreateCapMs, programMegabytes, programWarmUp, programRuns, Math.max(1, count),
+      fanoutWarmupMaxMs);
   }
 
   /** The node's runnable jar, built by mvn package. */

@@ -33,7 +33,8 @@ final class TransferScenario {
     Path dir = harness.tmp("transfers");
     Path source = dir.resolve("transfer.bin");
     long size = settings.transferBytes();
-    int runs = settings.smoke() ? 1 : TRANSFER_RUNS;
+    // one cold run, then --runs warm ones (their median is the figure); a smoke run does one
+    int runs = settings.smoke() ? 1 : settings.runs() + 1;
     JsonObject json = new JsonObject().put("bytes", size).put("nodeHeap", NODE_HEAP).put("runs", runs)
       .put("method", "each side runs " + runs + " times; the first run is reported as cold, the median of the"
         + " others as warm (the figure compared)");
@@ -50,8 +51,6 @@ final class TransferScenario {
     ratio(json, "downloadVsNginx", "ncvault", "downloadMBps", "nginx", "downloadMBps");
     return json;
   }
-
-  static final int TRANSFER_RUNS = 4;
 
   /**
    * The figure {@code key} of {@code runs} runs: every run's value, the first (cold) and the median

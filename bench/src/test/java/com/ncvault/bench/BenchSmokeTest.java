@@ -35,13 +35,37 @@ class BenchSmokeTest {
     assertThat(Files.readString(settings.resultsDir().resolve("latest.md"))).contains("| 20 | ncvault |");
 
     JsonObject run = results.getJsonObject("fanout").getJsonArray("runs").getJsonObject(0);
-    assertEveryClientGotEveryEvent(run.getJsonObject("ncvault"));
+    JsonObject node = run.getJsonObject("ncvault");
+    assertEveryClientGotEveryEvent(node);
     if (settings.wsPrefix() != null) {
       assertEveryClientGotEveryEvent(run.getJsonObject("ws"));
     }
+    // the page's protocol: one EVENT frame per change, the lock event the only frame of its seq
+    JsonObject reference = node.getJsonObject("reference");
+    assertThat(reference.getLong("framesPerSecond")).as("frames per second = lock messages per second")
+      .isLessThanOrEqualTo(reference.getLong("deliveredPerSecond") + 40);
+    assertThat(node.getJsonObject("warmup").getInteger("stepCount")).isPositive();
+    assertThat(node.getJsonObject("warmup").getJsonObject("cold").getJsonObject("latency").getDouble("p50Ms")).isPositive();
+    assertThat(node.getJsonObject("connectStorm").getDouble("medianSeconds")).isPositive();
+    JsonObject histogram = node.getJsonObject("idle").getJsonObject("classHistogram");
+    assertThat(histogram.getJsonArray("top")).isNotEmpty();
+    for (Object file : histogram.getJsonArray("files")) {
+      assertThat(settings.resultsDir().resolve((String) file)).isRegularFile();
+    }
+    JsonObject allocations = node.getJsonObject("allocations");
+    assertThat(allocations.getInteger("samples")).as("allocation samples of the fan-out steps").isPositive();
+    assertThat(allocations.getJsonArray("topFrames")).isNotEmpty();
+    String md = Files.readString(settings.resultsDir().resolve("latest.md"));
+    assertThat(md).contains("#### Class histogram", "#### Allocation profile", "connect storm");
+
+    JsonArray targets = results.getJsonArray("targets");
+    assertThat(targets.stream().map(t -> ((JsonObject) t).getString("target")))
+      .anyMatch(t -> t.startsWith("connect storm"))
+      .anyMatch(t -> t.startsWith("H2 checkout+cancel pairs/s, 64 actors"))
+      .anyMatch(t -> t.startsWith("GET /api/files"));
 
     JsonArray levels = results.getJsonObject("locks").getJsonObject("h2").getJsonArray("levels");
-    assertThat(levels).hasSize(2);
+    assertThat(levels).as("1, 8 and 64 actors").hasSize(3);
     for (int i = 0; i < levels.size(); i++) {
       JsonObject level = levels.getJsonObject(i);
       assertThat(level.getDouble("pairsPerSecond")).as("lock pairs/s").isPositive();

@@ -1,0 +1,110 @@
+package com.ncvault.bench;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The harness's own arithmetic and parsing, without a node: frames, histograms, units, medians. */
+class HarnessPartsTest {
+
+  @Test
+  void proto3EventsAreLockChangesByTheirEventTypeAndProto2DeltasStillAre() {
+    String lock = FanoutScenario.syntheticMessage("fanout-01.nc", true);
+    String unlock = FanoutScenario.syntheticMessage("fanout-01.nc", false);
+    assertThat(JsonScan.stringField(lock, "type")).isEqualTo("EVENT");
+    assertThat(ClientLoop.lockChange("EVENT", lock)).isTrue();
+    assertThat(ClientLoop.lockChange("EVENT", unlock)).isFalse();
+    assertThat(JsonScan.stringField(unlock, "filename")).isEqualTo("fanout-01.nc");
+    String checkin = "{\"type\":\"EVENT\",\"seq\":3,\"payload\":{\"event_type\":\"checkin\",\"filename\":\"a.nc\"}}";
+    assertThat(ClientLoop.lockChange("EVENT", checkin)).isNull();
+    assertThat(ClientLoop.lockChange("FILE_LOCKED", "{}")).isTrue();
+    assertThat(ClientLoop.lockChange("FILE_UNLOCKED", "{}")).isFalse();
+    assertThat(ClientLoop.lockChange("PRESENCE", "{}")).isNull();
+  }
+
+  @Test
+  void classHistogramGrowthIsCountedPerConnection() {
+    String before = """
+       num     #instances         #bytes  class name (module)
+      -------------------------------------------------------
+         1:           100           4000  [B (java.base@17.0.15)
+         2:            10            400  java.lang.String (java.base@17.0.15)
+      Total           110           4400
+      """;
+    String after = """
+       num     #instances         #bytes  class name (module)
+      -------------------------------------------------------
+         1:          1100          84000  [B (java.base@17.0.15)
+         2:            10            400  java.lang.String (java.base@17.0.15)
+         3:            20           1600  io.vertx.core.http.impl.ServerWebSocketImpl
+      Total          1130          86000
+      """;
+    JsonObject growth = ClassHistogram.perConnection(ClassHistogram.parse(before), ClassHistogram.parse(after), 20, 25);
+    assertThat(growth.getLong("liveBytesGrowth")).isEqualTo(81_600);
+    assertThat(growth.getLong("bytesPerConnection")).isEqualTo(4_080);
+    JsonObject first = growth.getJsonArray("top").getJsonObject(0);
+    assertThat(first.getString("class")).isEqualTo("[B");
+    assertThat(first.getDouble("bytesPerConnection")).isEqualTo(4_000.0);
+    assertThat(first.getDouble("instancesPerConnection")).isEqualTo(50.0);
+    assertThat(growth.getJsonArray("top").getJsonObject(1).getString("class"))
+      .isEqualTo("io.vertx.core.http.impl.ServerWebSocketImpl");
+  }
+
+  @Test
+  void allocationWeightsAreReadInJfrUnits() {
+    assertThat(Profile.bytes("812 bytes")).isEqualTo(812);
+    assertThat(Profile.bytes("1.5 kB")).isCloseTo(1536, within(0.01));
+    assertThat(Profile.bytes("2.0 MB")).isCloseTo(2 * 1024 * 1024, within(0.01));
+    assertThat(Profile.bytes("n/a")).isZero();
+  }
+
+  @Test
+  void warmUpIsSteadyWhenTwoP50sAreWithinTenPercentAndNothingWasMissing() {
+    assertThat(FanoutRun.steadyP50(step(10, 0), step(10.9, 0))).isTrue();
+    assertThat(FanoutRun.steadyP50(step(10, 0), step(12, 0))).isFalse();
+    assertThat(FanoutRun.steadyP50(step(10, 0), step(10, 3))).isFalse();
+  }
+
+  @Test
+  void theReferenceIsTheMedianOfItsRunsPerPercentile() {
+    JsonObject median = FanoutRun.medianStep(List.of(step(10, 0, 50), step(30, 0, 10), step(20, 0, 90)));
+    assertThat(median.getJsonObject("latency").getDouble("p50Ms")).isEqualTo(20.0);
+    assertThat(median.getJsonObject("latency").getDouble("p99Ms")).isEqualTo(50.0);
+    assertThat(median.getInteger("runs")).isEqualTo(3);
+  }
+
+  @Test
+  void targetsCompareTheConnectStormAndTheClusterAndNameEveryIssueTarget() {
+    JsonObject results = new JsonObject()
+      .put("fanout", new JsonObject().put("runs", new io.vertx.core.json.JsonArray().add(new JsonObject()
+        .put("clients", 1000)
+        .put("ncvault", new JsonObject().put("connectStorm", new JsonObject().put("medianSeconds", 1.2)))
+        .put("ws", new JsonObject().put("connectStorm", new JsonObject().put("medianSeconds", 1.0))))))
+      .put("cluster", new JsonObject().put("sameNode", new JsonObject().put("p99Ms", 20.0))
+        .put("crossNode", new JsonObject().put("p99Ms", 26.0)));
+    Map<String, Object> met = new java.util.HashMap<>();
+    Targets.evaluate(results).forEach(t -> met.put(((JsonObject) t).getString("target"), ((JsonObject) t).getValue("met")));
+    assertThat(met).containsEntry("connect storm: 1000 clients connected and ready (median of runs)", true);
+    assertThat(met.entrySet()).anySatisfy(e -> {
+      assertThat(e.getKey()).startsWith("cluster: cross-node p99");
+      assertThat(e.getValue()).isEqualTo(false);
+    });
+    assertThat(met.keySet()).anyMatch(k -> k.startsWith("p99 request-to-every-client at N=1000"))
+      .anyMatch(k -> k.startsWith("H2 checkout+cancel pairs/s, 64 actors"))
+      .anyMatch(k -> k.startsWith("another user's health p99"));
+  }
+
+  private static JsonObject step(double p50, long missing) {
+    return step(p50, missing, p50 * 2);
+  }
+
+  private static JsonObject step(double p50, long missing, double p99) {
+    return new JsonObject().put("missingReceipts", missing)
+      .put("latency", new JsonObject().put("p50Ms", p50).put("p95Ms", p99).put("p99Ms", p99).put("maxMs", p99));
+  }
+}
