@@ -512,7 +512,8 @@ public class MemoryStorage implements StorageApi {
       return new AuditTrail(entries.stream()
         .filter(e -> java.time.Instant.parse(e.at()).toEpochMilli() >= q.fromMs()
           && java.time.Instant.parse(e.at()).toEpochMilli() < q.toMs())
-        .sorted(Comparator.comparing(AuditEntry::at).thenComparing(AuditEntry::filename)
+        // by time as SQL orders them (an ISO text drops trailing zeros: "…01Z" sorts after "…01.5Z")
+        .sorted(Comparator.comparing((AuditEntry e) -> java.time.Instant.parse(e.at())).thenComparing(AuditEntry::filename)
           .thenComparing(AuditEntry::revision).thenComparing(AuditEntry::type)).toList(),
         false);
     });
