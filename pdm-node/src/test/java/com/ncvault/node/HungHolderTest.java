@@ -2,7 +2,6 @@ package com.ncvault.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ncvault.contract.ConfigKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -109,11 +108,7 @@ class HungHolderTest {
   }
 
   private static JsonObject node(TestPostgres database, String name) {
-    return new JsonObject()
-      .put(ConfigKeys.DB_KIND, "postgres")
-      .put(ConfigKeys.PG_URI, database.uri())
-      .put(ConfigKeys.NODE_NAME, name)
-      .put(ConfigKeys.CLUSTER_SECRET, SECRET);
+    return database.nodeConfig(name, SECRET);
   }
 
   /** Downloads a file at the node, checks its content, and answers how long the download took (ms). */

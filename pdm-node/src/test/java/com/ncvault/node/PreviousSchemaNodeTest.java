@@ -2,7 +2,6 @@ package com.ncvault.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ncvault.contract.ConfigKeys;
 import com.ncvault.storage.Migrations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -151,11 +150,7 @@ class PreviousSchemaNodeTest {
   }
 
   private static JsonObject node(TestPostgres database, String name) {
-    return new JsonObject()
-      .put(ConfigKeys.DB_KIND, "postgres")
-      .put(ConfigKeys.PG_URI, database.uri())
-      .put(ConfigKeys.NODE_NAME, name)
-      .put(ConfigKeys.CLUSTER_SECRET, SECRET);
+    return database.nodeConfig(name, SECRET);
   }
 
   private static List<Integer> versions(Pool sql) {

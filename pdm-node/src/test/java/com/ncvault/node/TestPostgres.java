@@ -1,7 +1,9 @@
 package com.ncvault.node;
 
+import com.ncvault.contract.ConfigKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -32,6 +34,15 @@ public final class TestPostgres {
   }
 
   /** The URI the nodes use (pgUri). */
+  /** The configuration of a node named {@code name} on this database, in a cluster of {@code secret}. */
+  public JsonObject nodeConfig(String name, String secret) {
+    return new JsonObject()
+      .put(ConfigKeys.DB_KIND, "postgres")
+      .put(ConfigKeys.PG_URI, uri())
+      .put(ConfigKeys.NODE_NAME, name)
+      .put(ConfigKeys.CLUSTER_SECRET, secret);
+  }
+
   public String uri() {
     return "postgresql://postgres@127.0.0.1:5432/" + name;
   }
