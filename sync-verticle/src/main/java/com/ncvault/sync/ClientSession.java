@@ -36,6 +36,8 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
   private final StorageClient storage;
   private final Vertx vertx;
   private final ClientStream stream;
+  /** The event frames' way to the channel; null when the socket's channel was out of reach (Vert.x writes them then). */
+  private SocketWire wire;
   /** This session's place in its hub's array (O(1) removal); -1 when not registered. */
   int hubIndex = -1;
 
@@ -86,9 +88,12 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
     // The gate calls this session from the channel's thread, which must be the session's own.
     ChannelHandlerContext channel = SocketClosing.channelOf(socket);
     if (channel == null || !channel.executor().inEventLoop()
-      || !PingGate.install(channel.pipeline(), this::admitPing, socket::writePong)) {
-      LOG.warn("No ping gate on a socket of {}: Vert.x answers its pings, outside the limits", user);
+      || !PingGate.install(channel.pipeline(), this::admitPing, socket::writePong, stream::onDrain)) {
+      LOG.warn("No ping gate on a socket of {}: Vert.x answers its pings, outside the limits, and writes its frames", user);
+    } else {
+      wire = SocketWire.on(channel);
     }
+    // Vert.x's own queue (pongs, pings, the close frame) drains here; the wire's channel through the gate.
     socket.drainHandler(v -> stream.onDrain());
     socket.exceptionHandler(this::onException);
     socket.closeHandler(v -> detach());
@@ -145,7 +150,7 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
   @Override
   public boolean full() {
     try {
-      return socket.writeQueueFull();
+      return (wire != null && !wire.writable()) || socket.writeQueueFull();
     } catch (IllegalStateException closed) {
       return true;
     }
@@ -153,7 +158,11 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
 
   @Override
   public void send(Frame frame) {
-    frame.writeTo(socket, settings.maxFrameBytes());
+    if (wire == null) {
+      frame.writeTo(socket, settings.maxFrameBytes());
+    } else if (wire.write(frame, settings.maxFrameBytes()) && !hub.flushAfterBurst(wire)) {
+      wire.flush();
+    }
   }
 
   @Override

@@ -2,6 +2,10 @@ package com.ncvault.sync;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
@@ -82,6 +86,25 @@ final class Frame {
       WebSocketFrameType type = offset == 0 ? WebSocketFrameType.TEXT : WebSocketFrameType.CONTINUATION;
       socket.writeFrame(new WebSocketFrameImpl(type, bytes.slice(bytes.readerIndex() + offset, size),
         offset + size >= length));
+    }
+  }
+
+  /**
+   * As {@link #writeTo(ServerWebSocket, int)}, straight to the channel of Vert.x's WebSocket handler
+   * {@code context} (see {@link SocketWire}), unflushed, each frame completing {@code promise}.
+   */
+  void writeTo(ChannelHandlerContext context, ChannelPromise promise, int maxFrameBytes) {
+    int length = length();
+    if (length <= maxFrameBytes) {
+      context.write(new TextWebSocketFrame(true, 0, bytes.duplicate()), promise);
+      return;
+    }
+    for (int offset = 0; offset < length; offset += maxFrameBytes) {
+      int size = Math.min(maxFrameBytes, length - offset);
+      ByteBuf part = bytes.slice(bytes.readerIndex() + offset, size);
+      boolean last = offset + size >= length;
+      context.write(offset == 0 ? new TextWebSocketFrame(last, 0, part) : new ContinuationWebSocketFrame(last, 0, part),
+        promise);
     }
   }
 

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * The sockets of one event loop. Sockets belong to the api-verticle's event loops; writing to a
  * socket from its own loop keeps writes cheap and makes {@code writeQueueFull()} report the
  * client's backlog rather than a hop between threads. The node posts each batch of events once per
- * hub; the hub writes it to its sockets. Everything here runs on the hub's event loop.
+ * hub; the hub writes it to its sockets and then flushes each socket once, so a burst of frames
+ * leaves in one write call per socket. Everything here runs on the hub's event loop.
  *
  * <p>Registration is O(1): a socket knows its place in the array, and one that leaves is replaced
  * by the last. Fan-out walks the array from the end, so a socket that leaves during it (the one
@@ -31,6 +32,10 @@ final class Hub {
   private ClientSession[] clients = new ClientSession[16];
   private int size;
   private final Map<String, List<ClientSession>> byUser = new HashMap<>();
+  /** Sockets written to during the burst under way, to be flushed once at its end. */
+  private final List<SocketWire> unflushed = new ArrayList<>();
+  /** Bursts under way (one may start inside another: a socket closed during fan-out). */
+  private int bursts;
 
   Hub(Context context) {
     this.context = context;
@@ -127,19 +132,56 @@ final class Hub {
     forEachClient(ClientSession::pingTick);
   }
 
+  /**
+   * Takes {@code wire}'s flush while a burst is under way (it runs once, at the burst's end); false
+   * outside a burst, where the caller flushes at once.
+   */
+  boolean flushAfterBurst(SocketWire wire) {
+    if (bursts == 0) {
+      return false;
+    }
+    unflushed.add(wire);
+    return true;
+  }
+
   /** Every registered socket once, without a copy (see the class comment). */
   private void forEachClient(Consumer<ClientSession> action) {
-    for (int i = size - 1; i >= 0; i--) {
-      if (i < size) {
-        serve(clients[i], action);
+    burst(() -> {
+      for (int i = size - 1; i >= 0; i--) {
+        if (i < size) {
+          serve(clients[i], action);
+        }
       }
+    });
+  }
+
+  private void forEach(ClientSession[] sockets, Consumer<ClientSession> action) {
+    burst(() -> {
+      for (ClientSession client : sockets) {
+        serve(client, action);
+      }
+    });
+  }
+
+  /** Runs {@code writes} as one burst: the sockets they write to are flushed once, at its end. */
+  void burst(Runnable writes) {
+    bursts++;
+    try {
+      writes.run();
+    } finally {
+      endBurst();
     }
   }
 
-  private static void forEach(ClientSession[] sockets, Consumer<ClientSession> action) {
-    for (ClientSession client : sockets) {
-      serve(client, action);
+  /** One flush per socket written to: each frame of the burst leaves in the socket's one write call. */
+  private void endBurst() {
+    if (--bursts > 0) {
+      return;
     }
+    for (int i = 0; i < unflushed.size(); i++) {
+      unflushed.get(i).flush();
+    }
+    unflushed.clear();
   }
 
   /** A failure with one socket must not keep the others from their messages. */

@@ -12,9 +12,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * Takes the client's ping frames off the socket's pipeline before Vert.x sees them. Vert.x answers
- * every ping with a pong by itself, with no option to turn that off, and one read can hold thousands
- * of pings: a client that pings and never reads would have the node queue pongs without bound. Here
+ * The session's handler in its socket's pipeline. It takes the client's ping frames off the pipeline
+ * before Vert.x sees them, and tells the session when the channel can take writes again (the
+ * session writes event frames to the channel itself, see {@link SocketWire}).
+ *
+ * <p>Pings: Vert.x answers every ping with a pong by itself, with no option to turn that off, and
+ * one read can hold thousands of pings: a client that pings and never reads would have the node queue pongs without bound. Here
  * each ping goes to the session instead, which counts it and answers only within its limits.
  */
 final class PingGate extends ChannelInboundHandlerAdapter {
@@ -23,22 +26,25 @@ final class PingGate extends ChannelInboundHandlerAdapter {
 
   private final BooleanSupplier admit;
   private final Consumer<Buffer> answer;
+  private final Runnable writable;
 
-  private PingGate(BooleanSupplier admit, Consumer<Buffer> answer) {
+  private PingGate(BooleanSupplier admit, Consumer<Buffer> answer, Runnable writable) {
     this.admit = admit;
     this.answer = answer;
+    this.writable = writable;
   }
 
   /**
    * Puts a gate right after the frame decoder: {@code admit} counts each ping and says whether it is
-   * to be answered, {@code answer} writes the pong. False when the pipeline has no decoder to follow.
+   * to be answered, {@code answer} writes the pong; {@code writable} runs each time the channel's
+   * outbound buffer fell back under its low-water mark. False when the pipeline has no decoder to follow.
    */
-  static boolean install(ChannelPipeline pipeline, BooleanSupplier admit, Consumer<Buffer> answer) {
+  static boolean install(ChannelPipeline pipeline, BooleanSupplier admit, Consumer<Buffer> answer, Runnable writable) {
     ChannelHandlerContext decoder = pipeline.context(WebSocketFrameDecoder.class);
     if (decoder == null || pipeline.get(NAME) != null) {
       return false;
     }
-    pipeline.addAfter(decoder.name(), NAME, new PingGate(admit, answer));
+    pipeline.addAfter(decoder.name(), NAME, new PingGate(admit, answer, writable));
     return true;
   }
 
@@ -54,6 +60,15 @@ final class PingGate extends ChannelInboundHandlerAdapter {
       }
     } finally {
       ping.release();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    // Vert.x keeps its own view of the channel's writability: the event goes on
+    ctx.fireChannelWritabilityChanged();
+    if (ctx.channel().isWritable()) {
+      writable.run();
     }
   }
 }
