@@ -4,6 +4,7 @@ import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.WsCloseCodes;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -92,6 +93,13 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
       LOG.warn("No ping gate on a socket of {}: Vert.x answers its pings, outside the limits, and writes its frames", user);
     } else {
       wire = SocketWire.on(channel);
+      // The session's pings watch the socket's life (two silent ticks close it), which the HTTP
+      // server's idle timeout stays above. Its idle handler would also give each frame written a
+      // promise and a listener of its own, and keep a timer per socket.
+      IdleStateHandler idle = channel.pipeline().get(IdleStateHandler.class);
+      if (idle != null) {
+        channel.pipeline().remove(idle);
+      }
     }
     // Vert.x's own queue (pongs, pings, the close frame) drains here; the wire's channel through the gate.
     socket.drainHandler(v -> stream.onDrain());
