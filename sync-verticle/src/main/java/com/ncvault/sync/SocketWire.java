@@ -35,7 +35,15 @@ final class SocketWire {
     return context != null && context.executor().inEventLoop() ? new SocketWire(context) : null;
   }
 
+  /**
+   * False while the channel holds more than its high-water mark. Frames of a burst not flushed yet
+   * count too: when they alone pass the mark, they are flushed here (to the kernel's socket buffer)
+   * before the question is answered, so a client that reads is never taken for one that does not.
+   */
   boolean writable() {
+    if (unflushed && !context.channel().isWritable()) {
+      flush();
+    }
     return context.channel().isWritable();
   }
 

@@ -2,6 +2,7 @@ package com.ncvault.sync;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.WriteBufferWaterMark;
@@ -44,9 +45,21 @@ class SocketWireTest {
     }
   }
 
+  /** An embedded channel whose peer can stop reading: what is flushed then stays in its outbound buffer. */
+  private static final class PeerChannel extends EmbeddedChannel {
+    boolean stopped;
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+      if (!stopped) {
+        super.doWrite(in);
+      }
+    }
+  }
+
   private final Counter counter = new Counter();
   private final AtomicInteger writableAgain = new AtomicInteger();
-  private final EmbeddedChannel channel = new EmbeddedChannel();
+  private final PeerChannel channel = new PeerChannel();
   private final SocketWire wire;
 
   SocketWireTest() {
@@ -97,15 +110,28 @@ class SocketWireTest {
   }
 
   @Test
-  void theWireIsFullAboveTheHighWaterMarkAndTheGateReportsTheWayBack() {
+  void theWireIsFullWhileThePeerHoldsMoreThanTheHighWaterMarkAndTheGateReportsTheWayBack() {
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(16, 32));
+    channel.stopped = true;
     assertThat(wire.writable()).isTrue();
     wire.write(Frame.text("x".repeat(40)), 1024);
-    assertThat(wire.writable()).as("40 unflushed bytes, high-water mark 32").isFalse();
+    assertThat(wire.writable()).as("40 bytes the peer does not take, high-water mark 32").isFalse();
+    assertThat(counter.flushes).as("the unflushed frame was flushed before the answer").isEqualTo(1);
     assertThat(writableAgain).hasValue(0);
-    wire.flush();
+    channel.stopped = false;
+    channel.flush();
     assertThat(wire.writable()).isTrue();
     assertThat(writableAgain).as("the session hears that it may write again").hasValue(1);
+  }
+
+  @Test
+  void aBurstLargerThanTheHighWaterMarkDoesNotMakeAReadingPeerLookFull() {
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(16, 32));
+    for (int i = 0; i < 10; i++) {
+      wire.write(Frame.text("{\"seq\":" + i + ",\"pad\":\"0123456789\"}"), 1024);
+      assertThat(wire.writable()).as("frame %d", i).isTrue();
+    }
+    assertThat(counter.frames).hasSize(10);
   }
 
   @Test
