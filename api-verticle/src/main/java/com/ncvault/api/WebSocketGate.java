@@ -121,6 +121,11 @@ final class WebSocketGate {
                        SessionUser user) {
     socket.pause();
     AccessLog.log(request, 101, 0, started, user);
+    // Vert.x keeps the upgrade request with the socket for the socket's whole life. Nothing reads
+    // its headers or query from here on (the handoff carries what the session needs), and they hold
+    // the caller's credential (cookie, Authorization or token parameter): they are let go.
+    socket.headers().clear();
+    request.params().clear();
     DeliveryOptions options = new DeliveryOptions().setCodecName(SocketHandoff.CODEC).setSendTimeout(HANDOFF_TIMEOUT_MS);
     Future<?> handedOver = vertx.eventBus().request(Addresses.SYNC_CONNECT, handoff, options);
     handedOver.onFailure(t -> {
