@@ -29,9 +29,16 @@ final class Http {
 
   private final Vertx vertx;
   private final HttpClient client;
+  private final long deadlineMs;
 
   Http(Vertx vertx, int poolSize) {
+    this(vertx, poolSize, DEADLINE_MS);
+  }
+
+  /** A client whose requests (other than transfers) must complete within {@code deadlineMs}. */
+  Http(Vertx vertx, int poolSize, long deadlineMs) {
     this.vertx = vertx;
+    this.deadlineMs = deadlineMs;
     this.client = vertx.createHttpClient(
       new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setMaxInitialLineLength(8192),
       new PoolOptions().setHttp1MaxSize(poolSize).setMaxWaitQueueSize(-1));
@@ -117,7 +124,7 @@ final class Http {
     if (contentType != null) {
       options.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
     }
-    return bounded(options, DEADLINE_MS, request -> (body == null ? request.send() : request.send(body))
+    return bounded(options, deadlineMs, request -> (body == null ? request.send() : request.send(body))
       .compose(response -> response.body().map(buffer -> new Response(response.statusCode(), buffer))));
   }
 
@@ -128,7 +135,7 @@ final class Http {
       options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
     }
     headers.forEach(options::putHeader);
-    return bounded(options, DEADLINE_MS, request -> request.send()
+    return bounded(options, deadlineMs, request -> request.send()
       .compose(response -> response.body().map(buffer -> new Response(response.statusCode(), buffer))));
   }
 
