@@ -181,14 +181,23 @@ final class Node implements AutoCloseable {
   }
 
   Future<Void> checkout(String token, String filename) {
-    return harness.http().send(HttpMethod.POST, port(), "/api/files/" + filename + "/checkout", token,
+    return checkout(harness.http(), token, filename);
+  }
+
+  /** A checkout sent through {@code client} (e.g. another user's own connections). */
+  Future<Void> checkout(Http client, String token, String filename) {
+    return client.send(HttpMethod.POST, port(), "/api/files/" + filename + "/checkout", token,
         "application/json", Buffer.buffer("{\"message\":\"bench\"}"))
       .compose(r -> r.ok() ? Future.succeededFuture()
         : Future.failedFuture("checkout " + filename + " -> " + r.status() + " " + r.body()));
   }
 
   Future<Void> cancel(String token, String filename) {
-    return harness.http().send(HttpMethod.POST, port(), "/api/files/" + filename + "/cancel-checkout", token,
+    return cancel(harness.http(), token, filename);
+  }
+
+  Future<Void> cancel(Http client, String token, String filename) {
+    return client.send(HttpMethod.POST, port(), "/api/files/" + filename + "/cancel-checkout", token,
         null, null)
       .compose(r -> r.ok() ? Future.succeededFuture()
         : Future.failedFuture("cancel " + filename + " -> " + r.status() + " " + r.body()));

@@ -308,6 +308,14 @@ final class Report {
         .append(" | ").append(num(Targets.path(iso, "duringFlood", kind, "p99Ms")))
         .append(" | ").append(num(Targets.path(iso, "duringFlood", kind, "maxMs"))).append(" |\n");
     }
+    md.append("\nErrors (failed or over the client's bounds, their time included above): quiet ")
+      .append(num(Targets.path(iso, "withoutFlood", "errors"))).append(", flood ")
+      .append(num(Targets.path(iso, "duringFlood", "errors")));
+    JsonArray first = iso.getJsonObject("duringFlood", new JsonObject()).getJsonArray("firstErrors");
+    if (first != null && !first.isEmpty()) {
+      md.append(" (").append(String.join("; ", first.stream().map(String::valueOf).toList())).append(")");
+    }
+    md.append(".\n");
     md.append("\nFlood logins answered: ").append(iso.getJsonObject("floodLoginStatuses", new JsonObject()).encode())
       .append(" (401 = bcrypt ran; 503 = refused at once, Retry-After).\n\n");
   }
