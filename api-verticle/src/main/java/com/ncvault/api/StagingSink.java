@@ -133,7 +133,7 @@ final class StagingSink implements WriteStream<Buffer> {
       return Future.failedFuture(new PdmError(ErrorCode.BAD_REQUEST, "The upload was already ended"));
     }
     if (size + data.length() > maxBytes) {
-      failure = tooLarge(maxBytes);
+      stop(tooLarge(maxBytes));
       return Future.failedFuture(failure);
     }
     if (data.length() == 0) {
@@ -232,12 +232,17 @@ final class StagingSink implements WriteStream<Buffer> {
       return;
     }
     LOG.warn("{}: {}", what, cause.toString());
-    failure = new PdmError(ErrorCode.INTERNAL, "The upload could not be stored");
-    hashing.clear();
-    writing.clear();
+    stop(new PdmError(ErrorCode.INTERNAL, "The upload could not be stored"));
     if (exceptionHandler != null) {
       exceptionHandler.handle(failure);
     }
+  }
+
+  /** Records why the upload failed and drops what has not been processed; batches in a worker finish. */
+  private void stop(Throwable cause) {
+    failure = cause;
+    hashing.clear();
+    writing.clear();
   }
 
   /** Completes when every byte is in the file; the file is then closed and its digest known. */
@@ -277,11 +282,7 @@ final class StagingSink implements WriteStream<Buffer> {
    * fails and is ignored). Safe to call in any state, more than once.
    */
   Future<Void> abort() {
-    if (failure == null) {
-      failure = new PdmError(ErrorCode.BAD_REQUEST, "The upload was interrupted");
-    }
-    hashing.clear();
-    writing.clear();
+    stop(failure != null ? failure : new PdmError(ErrorCode.BAD_REQUEST, "The upload was interrupted"));
     if (ended != null && !closed) {
       ended.tryFail(failure);
     }
