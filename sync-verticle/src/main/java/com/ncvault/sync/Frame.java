@@ -31,6 +31,12 @@ final class Frame {
    */
   private static final LongAdder ENCODED = new LongAdder();
 
+  /**
+   * Netty's WebSocket encoder copies a payload up to this long into the buffer of the frame's header
+   * (one buffer to send); a longer one it sends as it is, after the header.
+   */
+  static final int COPIED_BY_ENCODER = 1024;
+
   private final ByteBuf bytes;
 
   private Frame(ByteBuf bytes) {
@@ -38,12 +44,18 @@ final class Frame {
   }
 
   /**
-   * Encodes {@code json} (the text of one message) for many sockets: into direct memory, which the
-   * transport sends from as it is (a heap buffer is copied into direct memory on every write).
+   * Encodes {@code json} (the text of one message) for many sockets. A message longer than
+   * {@link #COPIED_BY_ENCODER} goes into direct memory, which the transport sends from as it is (a
+   * heap buffer would be copied into direct memory on every write); a shorter one stays on the heap,
+   * since the encoder copies it into the frame's header buffer anyway, and copying from an array costs
+   * less than from direct memory (which needs a view object per copy).
    */
   static Frame shared(String json) {
     ENCODED.increment();
     byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length <= COPIED_BY_ENCODER) {
+      return new Frame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(utf8)));
+    }
     ByteBuffer direct = ByteBuffer.allocateDirect(utf8.length).put(utf8).flip();
     // A wrapped JDK buffer is freed by the collector; releasing it does nothing.
     return new Frame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct)));

@@ -2,7 +2,6 @@ package com.ncvault.sync;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.VoidChannelPromise;
 
 /**
  * A session's own path to its socket's channel, for the frames of the event stream. Vert.x's
@@ -26,8 +25,10 @@ final class SocketWire {
 
   private SocketWire(ChannelHandlerContext context) {
     this.context = context;
-    // Unlike the channel's own void promise, this one does not turn a failed write into an exception event.
-    this.noCompletion = new VoidChannelPromise(context.channel(), false);
+    // The channel's own void promise: Netty's encoders recognise it and write what they produce
+    // without a promise of their own per part. A failed write becomes an exception event, on which
+    // Vert.x closes the connection (and the socket's close handler ends the session).
+    this.noCompletion = context.voidPromise();
   }
 
   /** A wire to the channel of Vert.x's handler {@code context}; null unless called on its event loop. */
