@@ -9,11 +9,13 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -92,6 +94,8 @@ final class GroupCommit {
   private final Deque<Entry<?>> queue = new ArrayDeque<>();
   private boolean running;
   private Connection jdbc;
+  /** The prepared statements of {@link #jdbc}, by SQL text: each is parsed and planned once per connection. */
+  private final Map<String, PreparedStatement> jdbcStatements = new HashMap<>();
   private long batches;
   private long changes;
 
@@ -181,8 +185,9 @@ final class GroupCommit {
     if (jdbc == null || jdbc.isClosed()) {
       jdbc = DriverManager.getConnection(jdbcUrl, "sa", "");
       jdbc.setAutoCommit(false);
+      jdbcStatements.clear();
     }
-    Future<List<Committed>> applied = apply(new Tx.Jdbc(jdbc), batch);
+    Future<List<Committed>> applied = apply(new Tx.Jdbc(jdbc, jdbcStatements), batch);
     if (!applied.isComplete()) {
       jdbc.rollback();
       throw new IllegalStateException("A change of a group commit did not run synchronously on JDBC");

@@ -43,10 +43,16 @@ interface Tx {
   final class Jdbc implements Tx {
 
     private final Connection connection;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final Map<String, PreparedStatement> statements;
 
-    Jdbc(Connection connection) {
+    /**
+     * {@code statements}: the connection's prepared statements by SQL text, kept by the caller for as
+     * long as the connection lives, so that each statement is parsed and planned once, not once per
+     * transaction.
+     */
+    Jdbc(Connection connection, Map<String, PreparedStatement> statements) {
       this.connection = connection;
+      this.statements = statements;
     }
 
     @Override
@@ -92,6 +98,15 @@ interface Tx {
         }
         return Future.succeededFuture();
       } catch (SQLException e) {
+        // the statement is kept for the next transaction: nothing of this batch may stay in it
+        PreparedStatement kept = statements.get(sql);
+        if (kept != null) {
+          try {
+            kept.clearBatch();
+          } catch (SQLException ignored) {
+            statements.remove(sql);
+          }
+        }
         return Future.failedFuture(e);
       }
     }
