@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -40,6 +41,8 @@ final class GroupCommit {
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
   static final int MAX_BATCH = 128;
+  /** Begins every order key that is not a file's name; sorts after every file name. */
+  private static final String NOT_A_FILE = "\uffff";
 
   /**
    * One change, run in the batch's transaction. It decides a refusal (a failed future with a
@@ -107,8 +110,13 @@ final class GroupCommit {
     this.commitThread = jdbcUrl == null ? null : vertx.createSharedWorkerExecutor("pdm-commit", 1);
   }
 
+  /** The order key of the changes of something other than a file: {@code kind} "user", "machine"... */
+  static String otherKey(String kind, String name) {
+    return NOT_A_FILE + kind + ":" + name;
+  }
+
   /**
-   * Queues a change on the file (or user) {@code orderKey}; completes with its reply once committed,
+   * Queues a change on the file {@code orderKey} (or the thing named by an {@link #otherKey}); completes with its reply once committed,
    * or with its refusal.
    */
   <T> Future<T> submit(String orderKey, Work<T> work) {
@@ -206,15 +214,41 @@ final class GroupCommit {
   }
 
   /**
-   * Runs the changes one after another in {@code tx}, then gives the events of those that
-   * succeeded their seqs and records them. Fails when a change fails with anything but a refusal.
+   * Runs the changes in {@code tx}, then gives the events of those that succeeded their seqs and
+   * records them. Fails when a change fails with anything but a refusal.
+   *
+   * <p>The changes of one file run one after another, in arrival order; the changes of different files
+   * run side by side, so on PostgreSQL their statements are pipelined on the one connection instead of
+   * each waiting for the reply to the one before it (on JDBC every statement completes at once, so the
+   * order is the batch's). Changes keyed by anything but a file (users, machines, transfers) run after
+   * all file changes, one after another, as the batch's order already put them.
    */
   private Future<List<Committed>> apply(Tx tx, List<Entry<?>> batch) {
-    Future<Void> chain = Future.succeededFuture();
+    Map<String, Future<Void>> files = new LinkedHashMap<>();
+    List<Entry<?>> others = new ArrayList<>();
     for (Entry<?> entry : batch) {
-      chain = chain.compose(v -> applyOne(tx, entry));
+      if (entry.orderKey.startsWith(NOT_A_FILE)) {
+        others.add(entry);
+      } else {
+        files.compute(entry.orderKey, (file, before) -> before == null ? applyOne(tx, entry)
+          : before.compose(v -> applyOne(tx, entry)));
+      }
     }
-    return chain.compose(v -> record(tx, batch));
+    return Future.join(new ArrayList<>(files.values()))
+      .transform(done -> {
+        // the first failure among the files, if any (join waits for all, so nothing is in flight after it)
+        for (Future<Void> file : files.values()) {
+          if (file.failed()) {
+            return Future.<Void>failedFuture(file.cause());
+          }
+        }
+        Future<Void> chain = Future.succeededFuture();
+        for (Entry<?> entry : others) {
+          chain = chain.compose(v -> applyOne(tx, entry));
+        }
+        return chain;
+      })
+      .compose(v -> record(tx, batch));
   }
 
   private <T> Future<Void> applyOne(Tx tx, Entry<T> entry) {
@@ -264,20 +298,41 @@ final class GroupCommit {
     });
   }
 
-  /** Keeps the notices of the committed changes in their recipients' inboxes, in this transaction. */
+  /**
+   * Keeps the notices of the committed changes in their recipients' inboxes, in this transaction. The
+   * watchers of different files are looked up side by side (pipelined, as the changes were); the
+   * notices are kept one after another, so that each inbox keeps them in seq order.
+   */
   private Future<List<Committed>> keepNotices(Tx tx, List<Committed> committed) {
-    List<Committed> kept = new ArrayList<>(committed.size());
-    Future<Void> chain = Future.succeededFuture();
+    Map<String, Future<?>> files = new LinkedHashMap<>();
+    List<Future<List<Notification>>> due = new ArrayList<>(committed.size());
     for (Committed c : committed) {
-      chain = chain.compose(v -> c.event() != null
-        ? Notices.afterEvent(tx, db.dialect(), c.event(), c.entry().outcome.notification())
-        : Notices.keepAll(tx, db.dialect(), c.notices()))
-        .map(notices -> {
-          kept.add(new Committed(c.entry(), c.event(), notices));
-          return null;
-        });
+      if (c.event() == null) {
+        due.add(Future.succeededFuture(c.notices()));
+        continue;
+      }
+      Notification direct = c.entry().outcome.notification();
+      String file = c.event().getString("filename", "");
+      Future<?> before = files.get(file);
+      Future<List<Notification>> mine = before == null ? Notices.due(tx, c.event(), direct)
+        : before.transform(v -> Notices.due(tx, c.event(), direct));
+      files.put(file, mine);
+      due.add(mine);
     }
-    return chain.map(v -> kept);
+    List<Committed> kept = new ArrayList<>(committed.size());
+    return Future.join(new ArrayList<>(due)).transform(looked -> {
+      Future<Void> chain = looked.succeeded() ? Future.succeededFuture() : Future.failedFuture(looked.cause());
+      for (int i = 0; i < committed.size(); i++) {
+        Committed c = committed.get(i);
+        Future<List<Notification>> notices = due.get(i);
+        chain = chain.compose(v -> Notices.keepAll(tx, db.dialect(), notices.result()))
+          .map(k -> {
+            kept.add(new Committed(c.entry(), c.event(), k));
+            return null;
+          });
+      }
+      return chain.map(v -> kept);
+    });
   }
 
   /** After the commit: events published in seq order, each followed by its notices, then the callers answered. */

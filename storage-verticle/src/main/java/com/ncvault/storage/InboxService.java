@@ -149,6 +149,6 @@ final class InboxService {
 
   /** A user's inbox sorts after files in a group commit's lock order, as users do. */
   private static String key(String user) {
-    return "\uffffuser:" + user;
+    return GroupCommit.otherKey("user", user);
   }
 }

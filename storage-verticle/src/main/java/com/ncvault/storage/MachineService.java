@@ -380,7 +380,7 @@ final class MachineService implements MachineStore {
     return Database.run(pool, MACHINE, Map.of("name", a.machine() == null ? "" : a.machine()))
       .compose(rows -> rows.size() == 1 ? Future.succeededFuture() : Future.failedFuture(unknownMachine(a.machine())))
       .compose(v -> a.matchedFilename() != null ? Future.succeededFuture(a.matchedFilename()) : match(a, name))
-      .compose(matched -> commits.submit("\uffffimport:" + a.machine(), tx -> {
+      .compose(matched -> commits.submit(GroupCommit.otherKey("import", a.machine()), tx -> {
         long now = clock.millis();
         String id = UUID.randomUUID().toString();
         String sha256 = BlobStore.sha256(a.content());
@@ -514,7 +514,7 @@ final class MachineService implements MachineStore {
 
   private Future<ImportItem> decide(ImportItem item, String status, String actor, String message, String filename,
                                     String revision) {
-    return commits.submit("\uffffimport:" + item.machine(), tx -> tx.row(IMPORT_FOR_UPDATE, Map.of("id", item.id()))
+    return commits.submit(GroupCommit.otherKey("import", item.machine()), tx -> tx.row(IMPORT_FOR_UPDATE, Map.of("id", item.id()))
       .compose(row -> {
         if (row == null || !PENDING.equals(row.get("status"))) {
           return Future.failedFuture(row == null ? unknownImport(item.id()) : decided(item));
@@ -614,11 +614,11 @@ final class MachineService implements MachineStore {
   }
 
   private static String key(String machine) {
-    return "\uffffmachine:" + machine;
+    return GroupCommit.otherKey("machine", machine);
   }
 
   private static String transferKey(String id) {
-    return "\ufffftransfer:" + id;
+    return GroupCommit.otherKey("transfer", id);
   }
 
   private static PdmError exists(String name) {

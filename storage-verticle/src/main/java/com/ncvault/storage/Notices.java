@@ -45,32 +45,32 @@ final class Notices {
   }
 
   /**
-   * In {@code tx}: the notices a committed event gives, kept: {@code direct} (or null) and a "free"
-   * notice for every watcher of the file it released (but the one who released it), whose watches
-   * end. Each is sent after the event.
+   * In {@code tx}: the notices a committed event gives, not kept yet: {@code direct} (or null) and a
+   * "free" notice for every watcher of the file it released (but the one who released it), whose
+   * watches end. Each is to be sent after the event.
    */
-  static Future<List<Notification>> afterEvent(Tx tx, Dialect dialect, JsonObject event, Notification direct) {
+  static Future<List<Notification>> due(Tx tx, JsonObject event, Notification direct) {
     long seq = event.getLong("seq");
     List<Notification> due = new ArrayList<>();
     if (direct != null) {
       due.add(direct.after(seq));
     }
     String freed = freedFile(event);
-    Future<Void> watchers = Future.succeededFuture();
-    if (freed != null) {
-      String by = event.getString("user");
-      watchers = tx.rows(WATCHERS, Map.of("filename", freed)).compose(rows -> {
-        for (Map<String, Object> row : rows) {
-          String watcher = (String) row.get("username");
-          if (!watcher.equals(by)) {
-            due.add(new Notification(watcher, by, Notification.KIND_FREE, freed,
-              freed + ", which you watch, is free now", event.getString("timestamp")).after(seq));
-          }
-        }
-        return rows.isEmpty() ? Future.succeededFuture() : tx.update(END_WATCHES, Map.of("filename", freed)).mapEmpty();
-      });
+    if (freed == null) {
+      return Future.succeededFuture(due);
     }
-    return watchers.compose(v -> keepAll(tx, dialect, due));
+    String by = event.getString("user");
+    return tx.rows(WATCHERS, Map.of("filename", freed)).compose(rows -> {
+      for (Map<String, Object> row : rows) {
+        String watcher = (String) row.get("username");
+        if (!watcher.equals(by)) {
+          due.add(new Notification(watcher, by, Notification.KIND_FREE, freed,
+            freed + ", which you watch, is free now", event.getString("timestamp")).after(seq));
+        }
+      }
+      return rows.isEmpty() ? Future.succeededFuture(due)
+        : tx.update(END_WATCHES, Map.of("filename", freed)).map(v -> due);
+    });
   }
 
   /** Keeps the notices one after another; the notices as kept, in the same order. */

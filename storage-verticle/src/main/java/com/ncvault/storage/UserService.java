@@ -225,7 +225,7 @@ final class UserService {
 
   /** Users sort after files in a group commit's lock order. */
   private static String key(String username) {
-    return "\uffffuser:" + username;
+    return GroupCommit.otherKey("user", username);
   }
 
   private static Future<Long> lockAdmins(Tx tx) {
