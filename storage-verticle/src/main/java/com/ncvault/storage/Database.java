@@ -36,9 +36,12 @@ public final class Database {
   public static Database open(Vertx vertx, StorageConfig config) {
     PoolOptions poolOptions = new PoolOptions().setMaxSize(config.dbPoolSize());
     if (StorageConfig.POSTGRES.equals(config.dbKind())) {
+      // Each connection keeps its prepared statements (up to the client's cache size, least recently used
+      // dropped): a statement is parsed and planned once, not before every execution, which also lets a
+      // batch's statements go out pipelined without waiting for a parse reply each.
       Pool pool = PgBuilder.pool()
         .with(poolOptions)
-        .connectingTo(PgConnectOptions.fromUri(config.pgUri()))
+        .connectingTo(PgConnectOptions.fromUri(config.pgUri()).setCachePreparedStatements(true))
         .using(vertx)
         .build();
       return new Database(pool, Dialect.POSTGRES, null);
