@@ -29,7 +29,9 @@ final class LockScenario {
   static final long WINDOW_MS = 2_000;
   static final double STEADY_SPREAD = 0.10;
   static final int STEADY_WINDOWS = 3;
-  static final long MAX_WARMUP_MS = 60_000;
+  static final long MAX_WARMUP_MS = 120_000;
+  /** Most JIT compiler CPU in a steady window, in percent of one core: above it the node is still compiling. */
+  static final double JIT_QUIET_PERCENT = 5;
 
   private final Harness harness;
   private final Settings settings;
@@ -94,24 +96,34 @@ final class LockScenario {
       }
       JsonObject json = new JsonObject().put("levels", levels).put("serverAlive", node.process().alive())
         .put("method", "per level: windows of " + WINDOW_MS + " ms until " + STEADY_WINDOWS
-          + " in a row are within " + (int) (STEADY_SPREAD * 100) + " % of their median (at most "
+          + " in a row are within " + (int) (STEADY_SPREAD * 100) + " % of their median and the node's JIT compilers"
+          + " used at most " + (int) JIT_QUIET_PERCENT + " % of a core in the last of them (at most "
           + MAX_WARMUP_MS / 1000 + " s); then " + settings.runs() + " runs of " + settings.lockMs() + " ms, median");
       return json.put("profile", node.profile());
     }
   }
 
-  /** Windows until the last few agree; the first window is the cold figure. */
+  /**
+   * Windows until the last few agree and the node's JIT compilers have gone quiet; the first window is
+   * the cold figure.
+   */
   private JsonObject warmUp(Node node, String token, List<String> filenames, int concurrency) {
     List<Double> rates = new ArrayList<>();
+    List<Double> jit = new ArrayList<>();
     long started = System.nanoTime();
     long limit = settings.smoke() ? WINDOW_MS / 2 : MAX_WARMUP_MS;
     while (true) {
+      long jitBefore = ProcStats.jitCpuNanos(node.pid());
+      long windowStart = System.nanoTime();
       rates.add(level(node, token, filenames, concurrency, settings.smoke() ? WINDOW_MS / 4 : WINDOW_MS)
         .getDouble("pairsPerSecond"));
+      jit.add(FanoutRun.round(100.0 * (ProcStats.jitCpuNanos(node.pid()) - jitBefore)
+        / (System.nanoTime() - windowStart)));
       long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-      if (steady(rates) || elapsedMs >= limit) {
+      boolean warm = steady(rates) && jit.get(jit.size() - 1) <= JIT_QUIET_PERCENT;
+      if (warm || elapsedMs >= limit) {
         return new JsonObject().put("seconds", FanoutRun.round(elapsedMs / 1000.0))
-          .put("windows", new JsonArray(rates)).put("steady", steady(rates))
+          .put("windows", new JsonArray(rates)).put("jitPercent", new JsonArray(jit)).put("steady", warm)
           .put("coldPairsPerSecond", rates.get(0));
       }
     }

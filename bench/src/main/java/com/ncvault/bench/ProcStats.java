@@ -42,6 +42,34 @@ final class ProcStats {
     }
   }
 
+  /**
+   * utime + stime of a JVM's JIT compiler threads (HotSpot names them "C1 CompilerThre..." and "C2
+   * CompilerThre..."), in nanoseconds; -1 when the process is gone. A server whose compilers still
+   * burn CPU is not warm, however steady its throughput looks.
+   */
+  static long jitCpuNanos(long pid) {
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    long ticks = 0;
+    try (var threads = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) threads::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException threadEnded) {
+          continue;
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (name.contains("CompilerThre")) {
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+      }
+    } catch (IOException | RuntimeException gone) {
+      return -1;
+    }
+    return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+  }
+
   /** CPU time of this JVM (the load generator) in nanoseconds. */
   static long selfCpuNanos() {
     var os = ManagementFactory.getOperatingSystemMXBean();

@@ -11,7 +11,10 @@ import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.StorageApi.Checkout;
 import com.ncvault.contract.StorageApi.EventsQuery;
 import com.ncvault.contract.StorageApi.FileAction;
+import com.ncvault.contract.StorageApi.NoticePage;
+import com.ncvault.contract.StorageApi.NoticeQuery;
 import com.ncvault.contract.StorageApi.StorageHealth;
+import com.ncvault.contract.StorageApi.WatchChange;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -80,5 +83,59 @@ class GroupCommitTest extends StorageTestBase {
     System.out.printf("Group commit: %d changes in %d transactions%n", changes, transactions);
     assertThat(changes).as("committed changes").isEqualTo(19);
     assertThat(transactions).as("transactions for %d changes that arrived together", changes).isLessThan(changes);
+  }
+  @Test
+  void changesOfOneFileKeepTheirOrderWhileOtherFilesRunBesideThem() {
+    StorageApi api = storage.api();
+    for (int i = 0; i < 10; i++) {
+      create("g" + i + ".nc", "G21\n" + i, "alice");
+    }
+    checkout("g0.nc", "alice");
+    checkout("g1.nc", "alice");
+    StorageClient.await(api.watch(new WatchChange("bob", "g0.nc")));
+    StorageClient.await(api.watch(new WatchChange("bob", "g1.nc")));
+    long before = latestSeq();
+    StorageHealth start = StorageClient.await(api.health());
+
+    // Files g2..g9 are checked out first: the first of them starts a transaction alone, and the rest
+    // arrive while it commits. Then carol asks for g0 while alice holds it (a write that changes
+    // nothing, then a read to say why), alice frees it, and it is handed on three times; g1 is freed.
+    List<Future<FileInfo>> all = new ArrayList<>();
+    for (int i = 2; i < 10; i++) {
+      all.add(api.checkout(new Checkout("g" + i + ".nc", "dave", null, null)));
+    }
+    Future<FileInfo> tooEarly = api.checkout(new Checkout("g0.nc", "carol", null, null));
+    all.add(api.cancelCheckout(new FileAction("g0.nc", "alice", null)));
+    all.add(api.checkout(new Checkout("g0.nc", "erin", null, null)));
+    all.add(api.cancelCheckout(new FileAction("g1.nc", "alice", null)));
+    all.add(api.cancelCheckout(new FileAction("g0.nc", "erin", null)));
+    all.add(api.checkout(new Checkout("g0.nc", "carol", null, null)));
+    List<Future<?>> settled = new ArrayList<>(all);
+    settled.add(tooEarly);
+    StorageClient.settle(settled);
+    all.forEach(f -> assertThat(f.succeeded()).as("%s", f.cause()).isTrue());
+    PdmError locked = StorageClient.failure(tooEarly, "carol's checkout before alice's cancel");
+    assertError(locked, 409, "file_locked");
+    assertThat(locked.getMessage()).isEqualTo("File is already locked by alice");
+
+    List<DomainEvent> events = StorageClient.await(api.eventsSince(new EventsQuery(before, 100))).events();
+    assertThat(events.stream().map(DomainEvent::seq).toList())
+      .isEqualTo(IntStream.rangeClosed(1, 13).mapToObj(i -> before + i).toList());
+    assertThat(events.stream().filter(e -> e.filename().equals("g0.nc")).map(e -> e.type() + " " + e.user()))
+      .as("g0.nc's changes in the order they were asked for")
+      .containsExactly(EventTypes.CANCEL + " alice", EventTypes.CHECKOUT + " erin", EventTypes.CANCEL + " erin",
+        EventTypes.CHECKOUT + " carol");
+    assertThat(StorageClient.await(api.getFile("g0.nc")).lockedBy()).isEqualTo("carol");
+
+    // the watch of g0.nc ended with the first release: bob is told once per file, by whoever freed it
+    NoticePage inbox = StorageClient.await(api.notices(new NoticeQuery("bob", 10, null)));
+    assertThat(inbox.notices()).extracting(n -> n.filename() + " from " + n.from())
+      .containsExactlyInAnyOrder("g0.nc from alice", "g1.nc from alice");
+    assertThat(inbox.unread()).isEqualTo(2);
+    assertThat(StorageClient.await(api.watches("bob"))).isEmpty();
+
+    StorageHealth end = StorageClient.await(api.health());
+    assertThat(end.commitTransactions() - start.commitTransactions())
+      .as("transactions for 13 changes that arrived together").isLessThan(13);
   }
 }
