@@ -67,7 +67,10 @@ final class FanoutRun implements AutoCloseable {
     return fleet;
   }
 
-  /** Runs {@code action} once the warm-up is over, just before the measured steps (e.g. starts a profile). */
+  /**
+   * Runs {@code action} once the warm-up is over (e.g. starts a profile); a second warm-up follows it,
+   * then the measured steps.
+   */
   FanoutRun beforeSteps(Runnable action) {
     this.beforeSteps = action;
     return this;
@@ -241,8 +244,11 @@ final class FanoutRun implements AutoCloseable {
     double start = Math.min(settings.maxEventRate(), settings.startMessagesPerSecond() / Math.max(1, clients));
     // the first events load classes and compile hot paths on both sides: warm until steady, keep the cold figures
     JsonObject warmup = warmUp(start);
+    JsonObject warmupAfterProfileStart = null;
     if (beforeSteps != null) {
       beforeSteps.run();
+      // starting a flight recording makes the node recompile part of its code: warm again before measuring
+      warmupAfterProfileStart = warmUp(start);
     }
     double rate = start;
     JsonObject lastPass = null;
@@ -288,7 +294,8 @@ final class FanoutRun implements AutoCloseable {
         firstFail = s;
       }
     }
-    JsonObject json = new JsonObject().put("warmup", warmup).put("steps", steps)
+    JsonObject json = new JsonObject().put("warmup", warmup).put("warmupAfterProfileStart", warmupAfterProfileStart)
+      .put("steps", steps)
       .put("reference", medianStep(referenceRuns))
       .put("referenceRuns", new JsonArray(referenceRuns.stream().map(FanoutRun::summary).toList()));
     if (lastPass != null) {

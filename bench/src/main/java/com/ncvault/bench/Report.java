@@ -145,7 +145,8 @@ final class Report {
       + "and every message delivered (≥ = the ladder's ceiling, not a failure).\n\n");
     md.append("Clients speak the web page's protocol (proto 3: one `EVENT` frame per change); the ws baseline broadcasts "
       + "the node's own frames. Warm: each server first runs steps at the ref rate until two consecutive p50s are "
-      + "within 10 % (\"warm-up\": its seconds and steps); \"cold\" is the first of those steps. The ref figures are "
+      + "within 10 % (\"warm-up\": its seconds and steps; \"+ n s after profile start\": the second warm-up that "
+      + "follows the start of the node's flight recording, at the largest N); \"cold\" is the first of those steps. The ref figures are "
       + "the median of the runs at the ref rate after the warm-up. \"connect s\" = time from the first connect until "
       + "every client is ready (connect storm; the median of the runs at the largest N).\n\n");
     md.append("| N | server | ready | connect s | warm-up s (steps) | cold p50 | cold p99 | ref ev/s | ref p50 | ref p95 "
@@ -200,6 +201,7 @@ final class Report {
       .append(" | ").append(num(Targets.connectSeconds(run)))
       .append(" | ").append(num(warmup.getValue("seconds"))).append(" (").append(warmup.getValue("stepCount"))
       .append(Boolean.FALSE.equals(warmup.getValue("steady")) ? ", not steady" : "").append(")")
+      .append(afterProfileStart(run.getJsonObject("warmupAfterProfileStart")))
       .append(" | ").append(ms(cold, "p50Ms")).append(" | ").append(ms(cold, "p99Ms"))
       .append(" | ").append(num(ref.getValue("targetEventsPerSecond")))
       .append(" | ").append(ms(ref, "p50Ms")).append(" | ").append(ms(ref, "p95Ms"))
@@ -278,6 +280,7 @@ final class Report {
           .append(" | ").append(num(l.getValue("pairsPerSecond")))
           .append(" | ").append(num(l.getValue("coldPairsPerSecond")))
           .append(" | ").append(num(Targets.path(l, "warmup", "seconds")))
+          .append(afterProfileStart(l.getJsonObject("warmupAfterProfileStart")))
           .append(" | ").append(num(lat.getValue("p50Ms"))).append(" | ").append(num(lat.getValue("p99Ms")))
           .append(" | ").append(l.getValue("errors"))
           .append(" | ").append(num(l.getValue("serverCpuPercent"))).append(" | ").append(num(l.getValue("generatorCpuPercent")))
@@ -436,5 +439,10 @@ final class Report {
       return String.format(Locale.ROOT, "%.1f KiB", v / 1024);
     }
     return String.format(Locale.ROOT, "%.0f B", v);
+  }
+
+  /** " + 12.3 s after profile start" for the warm-up that followed the start of a flight recording, or "". */
+  private static String afterProfileStart(JsonObject warmup) {
+    return warmup == null ? "" : " + " + num(warmup.getValue("seconds")) + " s after profile start";
   }
 }
