@@ -65,6 +65,14 @@ final class Node implements AutoCloseable {
    * The allocation profile of the recording {@link #profile()} dumped (call that first), summarised;
    * the recording is copied to {@code keep}. Null when no profile was started.
    */
+  /** Ends the recording {@link #startProfile()} began (after {@link #profile()} and {@link #allocations} have read it). */
+  void stopProfile() {
+    if (profiling) {
+      Profile.stop(pid());
+      profiling = false;
+    }
+  }
+
   JsonObject allocations(Path keep) {
     if (!profiling || !Files.isRegularFile(recording)) {
       return null;

@@ -36,6 +36,11 @@ final class Profile {
     Harness.run(List.of(Harness.jdkTool("jcmd"), Long.toString(pid), "JFR.dump", "name=" + NAME, "filename=" + file), 120);
   }
 
+  /** Ends the recording (what it held is dropped; dump it first). */
+  static void stop(long pid) {
+    Harness.run(List.of(Harness.jdkTool("jcmd"), Long.toString(pid), "JFR.stop", "name=" + NAME), 120);
+  }
+
   /** The most frequent top frames and the most frequent nearest com.ncvault frames of the samples. */
   static JsonObject summarise(Path recording, int top) {
     Map<String, Integer> topFrames = new HashMap<>();

@@ -148,7 +148,8 @@ final class Report {
       + "within 10 % (\"warm-up\": its seconds and steps; \"+ n s after profile start\": the second warm-up that "
       + "follows the start of the node's flight recording, at the largest N); \"cold\" is the first of those steps. The ref figures are "
       + "the median of the runs at the ref rate after the warm-up. \"connect s\" = time from the first connect until "
-      + "every client is ready (connect storm; the median of the runs at the largest N).\n\n");
+      + "every client is ready (connect storm; at the largest N the median of the last runs of storms "
+      + "repeated until two in a row agree within 10 %, the cold first connect beside it in latest.json).\n\n");
     md.append("| N | server | ready | connect s | warm-up s (steps) | cold p50 | cold p99 | ref ev/s | ref p50 | ref p95 "
       + "| ref p99 | ref max | best ev/s | delivered msg/s at best | p99 at best | heap/conn | RSS/conn | gen CPU % "
       + "| server CPU % |\n");
