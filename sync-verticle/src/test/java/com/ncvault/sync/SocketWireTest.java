@@ -1,5 +1,8 @@
 package com.ncvault.sync;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -8,8 +11,10 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.junit.jupiter.api.Test;
 
@@ -22,19 +27,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The session's direct way to its channel, on Netty's embedded channel: a pipeline shaped like a
- * socket's (a frame decoder, the session's gate, and a stand-in for Vert.x's handler, whose context
- * the wire writes from), with a handler at the head counting writes and flushes.
+ * socket's (a frame decoder and encoder, the session's gate, and a stand-in for Vert.x's handler,
+ * whose context the wire writes from), with a handler at the head counting writes and flushes and
+ * decoding what is written as a client would.
  */
 class SocketWireTest {
 
-  /** Counts what reaches the head of the pipeline. */
+  /**
+   * Counts what reaches the head of the pipeline: the bytes as they go on the wire, decoded as a
+   * client decodes them (unmasked frames).
+   */
   private static final class Counter extends ChannelOutboundHandlerAdapter {
+    final List<ByteBuf> writes = new ArrayList<>();
+    final EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameDecoder(false, false, 65_536));
     final List<WebSocketFrame> frames = new ArrayList<>();
     int flushes;
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      frames.add((WebSocketFrame) msg);
+      ByteBuf bytes = (ByteBuf) msg;
+      writes.add(bytes);
+      client.writeInbound(bytes.retainedDuplicate());
+      for (WebSocketFrame frame = client.readInbound(); frame != null; frame = client.readInbound()) {
+        frames.add(frame);
+      }
       ctx.write(msg, promise);
     }
 
@@ -63,7 +79,8 @@ class SocketWireTest {
   private final SocketWire wire;
 
   SocketWireTest() {
-    channel.pipeline().addLast(counter, new WebSocket08FrameDecoder(true, false, 65_536));
+    channel.pipeline().addLast(counter, new WebSocket08FrameDecoder(true, false, 65_536),
+      new WebSocket08FrameEncoder(false));
     channel.pipeline().addLast("vertx", new ChannelInboundHandlerAdapter());
     assertThat(PingGate.install(channel.pipeline(), () -> true, pong -> { }, writableAgain::incrementAndGet)).isTrue();
     wire = SocketWire.on(channel.pipeline().context("vertx"));
@@ -93,9 +110,32 @@ class SocketWireTest {
     assertThat(wire.write(shared, 1024)).as("first again after the flush").isTrue();
 
     otherWire.flush();
-    assertThat(other.<TextWebSocketFrame>readOutbound().content().toString(StandardCharsets.UTF_8))
-      .isEqualTo("{\"type\":\"EVENT\",\"seq\":7}");
+    ByteBuf otherBytes = other.readOutbound();
+    assertThat(otherBytes.isDirect()).as("a shared frame is sent from direct memory, without a copy").isTrue();
+    assertThat(otherBytes.memoryAddress()).as("both sockets send the same bytes")
+      .isEqualTo(counter.writes.get(0).memoryAddress());
+    assertThat(otherBytes.readerIndex()).as("each from its own position").isZero();
     assertThat(shared.text()).as("the shared bytes are untouched by the writes").isEqualTo("{\"type\":\"EVENT\",\"seq\":7}");
+  }
+
+  @Test
+  void theFramesOnTheWireAreTheOnesNettysEncoderWouldWriteAndFrameObjectsStillPassIt() {
+    String longer = "{\"pad\":\"" + "é".repeat(200) + "\"}";
+    String longest = "x".repeat(70_000);
+    for (String text : List.of("", "{\"type\":\"PONG\"}", longer, longest)) {
+      EmbeddedChannel netty = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
+      netty.writeOutbound(new TextWebSocketFrame(text));
+      ByteBuf expected = Unpooled.buffer();
+      for (ByteBuf part = netty.readOutbound(); part != null; part = netty.readOutbound()) {
+        expected.writeBytes(part);
+        part.release();
+      }
+      assertThat(ByteBufUtil.getBytes(Frame.shared(text).wire(100_000)))
+        .as("%d bytes of text", text.length()).isEqualTo(ByteBufUtil.getBytes(expected));
+    }
+    // what Vert.x writes itself (a pong here) is still encoded by the channel's encoder
+    channel.pipeline().context("vertx").writeAndFlush(new PongWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2})));
+    assertThat(counter.frames).singleElement().isInstanceOf(PongWebSocketFrame.class);
   }
 
   @Test
