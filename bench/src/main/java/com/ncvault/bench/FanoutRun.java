@@ -403,7 +403,8 @@ final class FanoutRun implements AutoCloseable {
     List<Double> measured = runs > 0 ? seconds.subList(Math.max(0, seconds.size() - runs), seconds.size())
       : List.of(firstSeconds);
     return new JsonObject().put("clients", endpoints.size()).put("coldSeconds", firstSeconds)
-      .put("seconds", new JsonArray(seconds)).put("readyInStorms", ready).put("steady", runs == 0 || steadyStorms(seconds))
+      .put("seconds", new JsonArray(seconds)).put("readyInStorms", ready)
+      .put("steady", runs == 0 || steadyStorms(seconds))
       .put("medianSeconds", round(TransferScenario.median(measured)))
       .put("method", runs == 0 ? "the first connect of the clients (cold)"
         : "storms until two in a row are within " + Math.round(STEADY_P50 * 100) + " % (at least " + runs

@@ -102,7 +102,8 @@ final class LockScenario {
         .put("method", "per level: windows of " + WINDOW_MS + " ms until " + STEADY_WINDOWS
           + " in a row are within " + (int) (STEADY_SPREAD * 100) + " % of their median and the node's JIT compilers"
           + " used at most " + (int) JIT_QUIET_PERCENT + " % of a core in the last of them (at most "
-          + MAX_WARMUP_MS / 1000 + " s; at the first level again after the profile starts); then " + settings.runs() + " runs of " + settings.lockMs() + " ms, median");
+          + MAX_WARMUP_MS / 1000 + " s; at the first level again after the profile starts); then " + settings.runs()
+          + " runs of " + settings.lockMs() + " ms, median");
       return json.put("profile", node.profile());
     }
   }

@@ -146,8 +146,8 @@ final class Report {
     md.append("Clients speak the web page's protocol (proto 3: one `EVENT` frame per change); the ws baseline broadcasts "
       + "the node's own frames. Warm: each server first runs steps at the ref rate until two consecutive p50s are "
       + "within 10 % (\"warm-up\": its seconds and steps; \"+ n s after profile start\": the second warm-up that "
-      + "follows the start of the node's flight recording, at the largest N); \"cold\" is the first of those steps. The ref figures are "
-      + "the median of the runs at the ref rate after the warm-up. \"connect s\" = time from the first connect until "
+      + "follows the start of the node's flight recording, at the largest N); \"cold\" is the first of those steps. "
+      + "The ref figures are the median of the runs at the ref rate after the warm-up. \"connect s\" = time from the first connect until "
       + "every client is ready (connect storm; at the largest N the median of the last runs of storms "
       + "repeated until two in a row agree within 10 %, the cold first connect beside it in latest.json).\n\n");
     md.append("| N | server | ready | connect s | warm-up s (steps) | cold p50 | cold p99 | ref ev/s | ref p50 | ref p95 "

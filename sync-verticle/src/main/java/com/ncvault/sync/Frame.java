@@ -100,8 +100,9 @@ final class Frame {
 
   /**
    * The message's frames as bytes on the wire: a text frame, and continuations when it is longer than
-   * {@code maxFrameBytes}; unmasked (a server's frames are) and uncompressed (RSV1 clear: a socket that
-   * negotiated permessage-deflate reads it as a message sent uncompressed, which RFC 7692 allows). A
+   * {@code maxFrameBytes}; unmasked (a server's frames are) and uncompressed (the node offers no
+   * WebSocket compression extension; a socket that had one would read RSV1-clear frames as a message
+   * sent uncompressed, which RFC 7692 allows). A
    * view of bytes encoded on the first call for a frame size and shared after it; the views pass the
    * channel's WebSocket encoder untouched (it encodes frame objects only); a shared frame's bytes are
    * in direct memory, which the transport sends as it is. Safe from any thread: two first calls at once encode the same bytes twice.
