@@ -145,7 +145,11 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
     }
     if (!full()) {
       // beyond the queue's bound nothing more is written, a ping neither
-      socket.writePing(Buffer.buffer());
+      if (wire == null) {
+        socket.writePing(Buffer.buffer());
+      } else {
+        flushUnlessBurst(wire.ping());
+      }
     }
   }
 
@@ -168,7 +172,14 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
   public void send(Frame frame) {
     if (wire == null) {
       frame.writeTo(socket, settings.maxFrameBytes());
-    } else if (wire.write(frame, settings.maxFrameBytes()) && !hub.flushAfterBurst(wire)) {
+    } else {
+      flushUnlessBurst(wire.write(frame, settings.maxFrameBytes()));
+    }
+  }
+
+  /** After a write to the wire ({@code first}: the first since its last flush): flushed now, or by the hub's burst. */
+  private void flushUnlessBurst(boolean first) {
+    if (first && !hub.flushAfterBurst(wire)) {
       wire.flush();
     }
   }

@@ -1,5 +1,7 @@
 package com.ncvault.sync;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
@@ -18,6 +20,12 @@ import io.netty.channel.ChannelPromise;
  * the way back. Used only on the channel's event loop.
  */
 final class SocketWire {
+
+  /**
+   * An empty ping as it goes on the wire (FIN, opcode 9, no payload, unmasked): the same two bytes
+   * for every socket, each writing a view of them.
+   */
+  private static final ByteBuf PING = Unpooled.unreleasableBuffer(Unpooled.directBuffer(2, 2).writeByte(0x89).writeByte(0));
 
   private final ChannelHandlerContext context;
   private final ChannelPromise noCompletion;
@@ -54,6 +62,14 @@ final class SocketWire {
    */
   boolean write(Frame frame, int maxFrameBytes) {
     frame.writeTo(context, noCompletion, maxFrameBytes);
+    boolean first = !unflushed;
+    unflushed = true;
+    return first;
+  }
+
+  /** Hands an empty ping to the channel without flushing it; true as for {@link #write}. */
+  boolean ping() {
+    context.write(PING.duplicate(), noCompletion);
     boolean first = !unflushed;
     unflushed = true;
     return first;

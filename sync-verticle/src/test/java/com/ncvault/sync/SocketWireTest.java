@@ -11,6 +11,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
@@ -190,6 +191,26 @@ class SocketWireTest {
     });
     assertThat(counter.flushes).isEqualTo(1);
     assertThat(counter.frames).extracting(SocketWireTest::text).containsExactly("{\"seq\":0}", "{\"seq\":1}", "{\"seq\":2}");
+  }
+
+  @Test
+  void aPingIsTwoSharedBytesFlushedLikeAnyFrame() {
+    EmbeddedChannel other = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+    SocketWire otherWire = SocketWire.on(other.pipeline().firstContext());
+    assertThat(wire.ping()).as("first frame since the last flush").isTrue();
+    assertThat(otherWire.ping()).isTrue();
+    assertThat(wire.write(Frame.text("{\"seq\":1}"), 1024)).isFalse();
+    assertThat(channel.outboundMessages()).as("nothing leaves before the flush").isEmpty();
+    wire.flush();
+    otherWire.flush();
+    assertThat(counter.frames).hasSize(2);
+    assertThat(counter.frames.get(0)).isInstanceOf(PingWebSocketFrame.class);
+    assertThat(counter.frames.get(0).content().readableBytes()).isZero();
+    assertThat(text(counter.frames.get(1))).isEqualTo("{\"seq\":1}");
+    ByteBuf otherPing = other.readOutbound();
+    assertThat(ByteBufUtil.getBytes(otherPing)).containsExactly(0x89, 0x00);
+    assertThat(otherPing.memoryAddress()).as("both sockets send the same bytes")
+      .isEqualTo(counter.writes.get(0).memoryAddress());
   }
 
   @Test
