@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # NC Vault benchmark harness. From the repository root:
-#   bash bench/run.sh            full run (about 13 minutes on 2 cores, at most about 20)
+#   bash bench/run.sh            full run (about 15 minutes on 2 cores, at most about 30)
 #   bash bench/run.sh --smoke    about a minute; proves every part works
 #   bash bench/run.sh --only fanout,locks      a subset (fanout, cluster, locks, transfers, isolation, list, program)
 #   bash bench/run.sh --runs 5   measured runs per target, median (default 3, smoke 1)

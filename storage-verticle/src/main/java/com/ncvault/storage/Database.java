@@ -79,7 +79,7 @@ public final class Database {
 
   static <T> Future<T> transaction(Pool pool, Dialect dialect, Function<SqlConnection, Future<T>> work) {
     if (dialect != Dialect.H2) {
-      return pool.withTransaction(work);
+      return againIfStale(() -> pool.withTransaction(work));
     }
     return pool.getConnection().compose(conn -> conn.begin()
       .compose(tx -> work.apply(conn).compose(
@@ -92,8 +92,50 @@ public final class Database {
     return pool.close();
   }
 
-  /** Runs one named-parameter statement (#{name}) on a pool or a connection in a transaction. */
+  /**
+   * Runs one named-parameter statement (#{name}) on a pool or a connection in a transaction. On a pool,
+   * a statement whose cached plan went stale is run again (see {@link #againIfStale}); in a transaction
+   * the failure ends the transaction, which {@link #transaction} runs again.
+   */
   public static Future<RowSet<Row>> run(SqlClient client, String sql, Map<String, Object> params) {
+    if (client instanceof Pool) {
+      return againIfStale(() -> SqlTemplate.forQuery(client, sql).execute(params));
+    }
     return SqlTemplate.forQuery(client, sql).execute(params);
+  }
+
+  /**
+   * Most runs of one piece of work while PostgreSQL says a cached statement went stale: each such
+   * failure drops the statement from one connection's cache, so the runs needed are at most the pool's
+   * connections plus one.
+   */
+  private static final int STALE_ATTEMPTS = 65;
+
+  /**
+   * Runs {@code work} again while it fails because a prepared statement that a PostgreSQL connection
+   * cached no longer matches its table: another node (a newer version, during a rolling upgrade)
+   * changed the table, and PostgreSQL refuses the old plan ("cached plan must not change result
+   * type"). The client drops the statement from that connection's cache on that answer, so the next
+   * run prepares it anew.
+   */
+  static <T> Future<T> againIfStale(java.util.function.Supplier<Future<T>> work) {
+    return againIfStale(work, STALE_ATTEMPTS);
+  }
+
+  private static <T> Future<T> againIfStale(java.util.function.Supplier<Future<T>> work, int attempts) {
+    return work.get().recover(t -> attempts > 1 && isStalePlan(t) ? againIfStale(work, attempts - 1)
+      : Future.failedFuture(t));
+  }
+
+  /** PostgreSQL's refusal of a cached statement whose table changed under it (see {@link #againIfStale}). */
+  static boolean isStalePlan(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof io.vertx.pgclient.PgException e && e.getErrorMessage() != null
+        && (e.getErrorMessage().equals("cached plan must not change result type")
+        || e.getErrorMessage().matches("bind message has \\d+ result formats but query has \\d+ columns"))) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -227,6 +227,9 @@ final class GroupCommit {
     Map<String, Future<Void>> files = new LinkedHashMap<>();
     List<Entry<?>> others = new ArrayList<>();
     for (Entry<?> entry : batch) {
+      // a transaction that failed is run again from the start (Database.transaction)
+      entry.outcome = null;
+      entry.refusal = null;
       if (entry.orderKey.startsWith(NOT_A_FILE)) {
         others.add(entry);
       } else {
