@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Sizes and time limits of a run. {@link #full} is the documented benchmark (under 10 minutes on
- * 2 cores); {@link #smoke} proves in seconds that every part of the harness works.
+ * Sizes and time limits of a run. {@link #full} is the documented benchmark (about 15 minutes on
+ * 2 cores, at most about 30); {@link #smoke} proves in seconds that every part of the harness works.
  *
  * @param stepMs                 length of a fan-out step, stretched up to maxStepMs so that it holds at
  *                               least minStepEvents events at low rates
