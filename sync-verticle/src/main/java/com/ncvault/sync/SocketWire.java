@@ -1,9 +1,9 @@
 package com.ncvault.sync;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 
 /**
  * A session's own path to its socket's channel, for the frames of the event stream. Vert.x's
@@ -20,12 +20,6 @@ import io.netty.channel.ChannelPromise;
  * the way back. Used only on the channel's event loop.
  */
 final class SocketWire {
-
-  /**
-   * An empty ping as it goes on the wire (FIN, opcode 9, no payload, unmasked): the same two bytes
-   * for every socket, each writing a view of them.
-   */
-  private static final ByteBuf PING = Unpooled.unreleasableBuffer(Unpooled.directBuffer(2, 2).writeByte(0x89).writeByte(0));
 
   private final ChannelHandlerContext context;
   private final ChannelPromise noCompletion;
@@ -67,9 +61,12 @@ final class SocketWire {
     return first;
   }
 
-  /** Hands an empty ping to the channel without flushing it; true as for {@link #write}. */
+  /**
+   * Hands an empty ping to the channel without flushing it; true as for {@link #write}. The frame
+   * object passes the channel's WebSocket encoder like the event frames, with nothing to complete.
+   */
   boolean ping() {
-    context.write(PING.duplicate(), noCompletion);
+    context.write(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), noCompletion);
     boolean first = !unflushed;
     unflushed = true;
     return first;
