@@ -5,6 +5,8 @@ public final class WsCloseCodes {
 
   /** The server is stopping: reconnect (with backoff) to this or another node. */
   public static final short GOING_AWAY = 1001;
+  /** The client broke the WebSocket protocol (an unmasked frame, a reserved bit or opcode): fix the client. */
+  public static final short PROTOCOL = 1002;
   /** Policy violation: more messages per second than allowed. Reconnect with backoff. */
   public static final short POLICY = 1008;
   /** A client frame was larger than wsMaxFrameBytes. */

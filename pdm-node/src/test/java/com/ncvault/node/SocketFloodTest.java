@@ -158,6 +158,30 @@ class SocketFloodTest {
   }
 
   @Test
+  void aClientStillSendingAnOversizeFrameReadsItsCloseCode() throws Exception {
+    // More than the kernel's buffers take while the node reads nothing: the client is still writing
+    // when the node refuses the frame. Closing with the rest unread would reset the connection, and
+    // the client's write would fail before it could read 1009.
+    byte[] payload = new byte[16 * 1024 * 1024];
+    for (int i = 0; i < 3; i++) {
+      try (RawWebSocket ws = RawWebSocket.connect(node.port(), mallory)) {
+        ws.send(RawWebSocket.BINARY, true, payload);
+        assertThat(ws.closeCode()).as("close code after an oversize frame, attempt " + (i + 1))
+          .isEqualTo(WsCloseCodes.TOO_BIG);
+      }
+    }
+  }
+
+  @Test
+  void anUnmaskedFrameIsAProtocolErrorWithItsCloseCode() throws Exception {
+    try (RawWebSocket ws = RawWebSocket.connect(node.port(), mallory)) {
+      // a client's frames must be masked (RFC 6455, 5.1)
+      ws.sendRaw(new byte[] {(byte) 0x81, 4, 'p', 'i', 'n', 'g'});
+      assertThat(ws.closeCode()).isEqualTo(WsCloseCodes.PROTOCOL);
+    }
+  }
+
+  @Test
   void aUserCannotOpenMoreThanTwentySocketsWhileBobSeesEveryLockOnTime() throws Exception {
     List<DeltaSocket> allowed = new ArrayList<>();
     try {

@@ -4,6 +4,8 @@ import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.WsCloseCodes;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -43,6 +45,8 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
   int hubIndex = -1;
 
   private boolean detached;
+  /** The decoder refused a frame: it drops whatever else arrives, so the closing socket goes on reading. */
+  private boolean refusedFrame;
   /** WATCH / UNWATCH requests of this socket that storage has not answered yet. */
   private int watchRequests;
   private boolean heard = true;
@@ -89,7 +93,8 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
     // The gate calls this session from the channel's thread, which must be the session's own.
     ChannelHandlerContext channel = SocketClosing.channelOf(socket);
     if (channel == null || !channel.executor().inEventLoop()
-      || !PingGate.install(channel.pipeline(), this::admitPing, socket::writePong, stream::onDrain)) {
+      || !PingGate.install(channel.pipeline(), this::admitPing, socket::writePong, stream::onDrain,
+      this::onRefusedFrame)) {
       LOG.warn("No ping gate on a socket of {}: Vert.x answers its pings, outside the limits, and writes its frames", user);
     } else {
       wire = SocketWire.on(channel);
@@ -196,7 +201,7 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
     } else {
       LOG.debug("Closing a socket of {} with {} {}", user, code, reason);
     }
-    SocketClosing.close(vertx, socket, code, reason, settings.closeGraceMs());
+    SocketClosing.close(vertx, socket, code, reason, settings.closeGraceMs(), refusedFrame);
     detach();
   }
 
@@ -356,6 +361,17 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
       return false;
     }
     return true;
+  }
+
+  /** A frame the decoder refused (on the channel's thread, the session's own). */
+  private void onRefusedFrame(CorruptedWebSocketFrameException refusal) {
+    refusedFrame = true;
+    if (refusal.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG) {
+      close(WsCloseCodes.TOO_BIG, "frame too big");
+    } else {
+      LOG.debug("A socket of {} broke the protocol: {}", user, refusal.getMessage());
+      close(WsCloseCodes.PROTOCOL, "protocol error");
+    }
   }
 
   private void onException(Throwable error) {

@@ -66,7 +66,8 @@ class SocketWireTest {
   SocketWireTest() {
     channel.pipeline().addLast(counter, new WebSocket08FrameDecoder(true, false, 65_536));
     channel.pipeline().addLast("vertx", new ChannelInboundHandlerAdapter());
-    assertThat(PingGate.install(channel.pipeline(), () -> true, pong -> { }, writableAgain::incrementAndGet)).isTrue();
+    assertThat(PingGate.install(channel.pipeline(), () -> true, pong -> { }, writableAgain::incrementAndGet,
+      refused -> { })).isTrue();
     wire = SocketWire.on(channel.pipeline().context("vertx"));
   }
 
