@@ -79,6 +79,11 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
     return proto;
   }
 
+  /** The hub whose event loop runs this session. */
+  Hub hub() {
+    return hub;
+  }
+
 
   /** Takes over the (paused) socket. */
   void start() {

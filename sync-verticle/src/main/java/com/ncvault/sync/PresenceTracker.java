@@ -14,10 +14,22 @@ import java.util.TreeSet;
  * The cluster's presence as this node sees it: its own users plus what every other node last
  * published, each remote entry forgotten when its time to live has passed (a crashed node's users
  * vanish). The merged view lists each user once with its nodes and total connection count.
+ * Each update says what it changed: who is online where, or only how many sockets they have (a
+ * page opened or closed by a user already online), which is told less often.
  *
  * <p>Not thread-safe: runs on the sync-verticle's context.
  */
 final class PresenceTracker {
+
+  /** What an update changed in the merged view. */
+  enum Change {
+    /** Nothing. */
+    NONE,
+    /** Only connection counts: the same users on the same nodes. */
+    COUNTS,
+    /** A user came online, went offline, or moved between nodes. */
+    MEMBERS
+  }
 
   private record Remote(List<NodePresence.UserConnections> users, long expiresAt) {
   }
@@ -31,16 +43,16 @@ final class PresenceTracker {
     this.self = self;
   }
 
-  /** Replaces this node's users; true when the merged view changed. */
-  boolean updateLocal(Map<String, Integer> users) {
+  /** Replaces this node's users; what that changed in the merged view. */
+  Change updateLocal(Map<String, Integer> users) {
     local = Map.copyOf(users);
     return recompute();
   }
 
-  /** Records another node's publish; true when the merged view changed. */
-  boolean updateRemote(NodePresence presence, long now) {
+  /** Records another node's publish; what that changed in the merged view. */
+  Change updateRemote(NodePresence presence, long now) {
     if (presence == null || presence.node() == null || presence.node().equals(self)) {
-      return false;
+      return Change.NONE;
     }
     List<NodePresence.UserConnections> users = presence.users() == null ? List.of() : presence.users();
     if (users.isEmpty()) {
@@ -51,10 +63,10 @@ final class PresenceTracker {
     return recompute();
   }
 
-  /** Forgets nodes not heard from in time; true when the merged view changed. */
-  boolean expire(long now) {
+  /** Forgets nodes not heard from in time; what that changed in the merged view. */
+  Change expire(long now) {
     boolean removed = remote.values().removeIf(entry -> entry.expiresAt() <= now);
-    return removed && recompute();
+    return removed ? recompute() : Change.NONE;
   }
 
   List<PresenceEntry> view() {
@@ -68,7 +80,7 @@ final class PresenceTracker {
     return users;
   }
 
-  private boolean recompute() {
+  private Change recompute() {
     TreeMap<String, TreeSet<String>> nodes = new TreeMap<>();
     Map<String, Integer> counts = new HashMap<>();
     local.forEach((user, count) -> add(nodes, counts, user, self, count));
@@ -77,9 +89,22 @@ final class PresenceTracker {
     List<PresenceEntry> merged = new ArrayList<>(nodes.size());
     nodes.forEach((user, names) -> merged.add(new PresenceEntry(user, List.copyOf(names), counts.get(user))));
     if (merged.equals(view)) {
+      return Change.NONE;
+    }
+    Change change = sameMembers(merged, view) ? Change.COUNTS : Change.MEMBERS;
+    view = List.copyOf(merged);
+    return change;
+  }
+
+  private static boolean sameMembers(List<PresenceEntry> a, List<PresenceEntry> b) {
+    if (a.size() != b.size()) {
       return false;
     }
-    view = List.copyOf(merged);
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).username().equals(b.get(i).username()) || !a.get(i).nodes().equals(b.get(i).nodes())) {
+        return false;
+      }
+    }
     return true;
   }
 

@@ -64,7 +64,16 @@ final class SyncNode {
   private int snapshotClients;
   private boolean presenceDirty;
   private long presencePushTimer = -1;
+  /** When the pending push runs (while {@code presencePushTimer} is set). */
+  private long presencePushAt;
   private long lastPresencePush = Long.MIN_VALUE / 2;
+  /**
+   * The PRESENCE frame a new socket gets: the current view, except that connection counts changed
+   * since it was made are left for the next push (a connect storm would re-encode it per socket).
+   * Null until asked for after a change of who is online.
+   */
+  private Frame presenceFrame;
+  private boolean presenceCountsStale;
   private final List<Long> periodic = new ArrayList<>();
   private boolean stopping;
   private boolean checkingLatest;
@@ -91,11 +100,8 @@ final class SyncNode {
       periodic.add(vertx.setPeriodic(pingMs, id -> hubs.values().forEach(hub -> hub.run(hub::pingTick))));
       periodic.add(vertx.setPeriodic(SyncSettings.PRESENCE_HEARTBEAT_MS, id -> publishPresence()));
       periodic.add(vertx.setPeriodic(CATCH_UP_CHECK_MS, id -> checkLatest()));
-      periodic.add(vertx.setPeriodic(SyncSettings.PRESENCE_TTL_MS / 6, id -> {
-        if (presence.expire(timers.now())) {
-          schedulePresencePush();
-        }
-      }));
+      periodic.add(vertx.setPeriodic(SyncSettings.PRESENCE_TTL_MS / 6,
+        id -> presenceChanged(presence.expire(timers.now()))));
       publishPresence();
       LOG.info("Sync of {} delivers events after seq {}", settings.nodeName(), latest);
       return null;
@@ -187,9 +193,7 @@ final class SyncNode {
       LOG.warn("Ignoring a presence update that cannot be read: {}", e.getMessage());
       return;
     }
-    if (presence.updateRemote(update, timers.now())) {
-      schedulePresencePush();
-    }
+    presenceChanged(presence.updateRemote(update, timers.now()));
   }
 
   /** Takes over a socket handed over by the api; runs the socket on its own event loop. */
@@ -239,6 +243,9 @@ final class SyncNode {
         snapshotClients++;
       }
       localPresenceChanged();
+      // The new socket learns who is online at once; connection counts may follow with the next push.
+      Frame frame = presenceFrame();
+      client.hub().run(() -> client.sendControl(frame));
     });
   }
 
@@ -309,26 +316,59 @@ final class SyncNode {
   }
 
   private void localPresenceChanged() {
-    if (presence.updateLocal(localUsers)) {
+    PresenceTracker.Change change = presence.updateLocal(localUsers);
+    if (change != PresenceTracker.Change.NONE) {
       presenceDirty = true;
-      schedulePresencePush();
     }
+    presenceChanged(change);
   }
 
-  /** At most one PRESENCE push (and one cluster publish of the local users) per window. */
-  private void schedulePresencePush() {
-    if (presencePushTimer >= 0 || stopping) {
+  /**
+   * At most one PRESENCE push (and one cluster publish of the local users) per window: a user coming
+   * online or going offline is told within {@link SyncSettings#PRESENCE_PUSH_MS}, a change of
+   * connection counts alone within {@link SyncSettings#PRESENCE_COUNTS_PUSH_MS}. During a connect
+   * storm each push is a frame to every socket, and nearly every change is one of counts.
+   */
+  private void presenceChanged(PresenceTracker.Change change) {
+    if (change == PresenceTracker.Change.NONE) {
       return;
     }
-    long wait = lastPresencePush + SyncSettings.PRESENCE_PUSH_MS - timers.now();
-    if (wait <= 0) {
-      pushPresence();
+    if (change == PresenceTracker.Change.MEMBERS) {
+      presenceFrame = null;
     } else {
-      presencePushTimer = timers.schedule(wait, () -> {
-        presencePushTimer = -1;
-        pushPresence();
-      });
+      presenceCountsStale = true;
     }
+    if (stopping) {
+      return;
+    }
+    long window = change == PresenceTracker.Change.MEMBERS
+      ? SyncSettings.PRESENCE_PUSH_MS : SyncSettings.PRESENCE_COUNTS_PUSH_MS;
+    long now = timers.now();
+    long at = Math.max(now, lastPresencePush + window);
+    if (presencePushTimer >= 0) {
+      if (presencePushAt <= at) {
+        return;
+      }
+      timers.cancel(presencePushTimer);
+      presencePushTimer = -1;
+    }
+    if (at <= now) {
+      pushPresence();
+      return;
+    }
+    presencePushAt = at;
+    presencePushTimer = timers.schedule(at - now, () -> {
+      presencePushTimer = -1;
+      pushPresence();
+    });
+  }
+
+  private Frame presenceFrame() {
+    if (presenceFrame == null) {
+      presenceFrame = Frame.shared(Messages.presence(presence.view()));
+      presenceCountsStale = false;
+    }
+    return presenceFrame;
   }
 
   private void pushPresence() {
@@ -337,7 +377,10 @@ final class SyncNode {
       presenceDirty = false;
       publishPresence();
     }
-    Frame frame = Frame.shared(Messages.presence(presence.view()));
+    if (presenceCountsStale) {
+      presenceFrame = null;
+    }
+    Frame frame = presenceFrame();
     for (Hub hub : hubs.values()) {
       hub.run(() -> hub.broadcast(frame));
     }

@@ -18,8 +18,10 @@ record SyncSettings(
   /** How often a node re-announces its users, and how long others keep them without news. */
   static final long PRESENCE_HEARTBEAT_MS = 10_000;
   static final long PRESENCE_TTL_MS = 30_000;
-  /** PRESENCE pushes to sockets are coalesced to one per this window (connect storms). */
+  /** PRESENCE pushes to sockets are coalesced to one per this window when a user came online or went offline. */
   static final long PRESENCE_PUSH_MS = 500;
+  /** The same when only connection counts changed (a connect storm is nearly all such changes). */
+  static final long PRESENCE_COUNTS_PUSH_MS = 5_000;
 
   static SyncSettings from(JsonObject config) {
     JsonObject c = ConfigKeys.defaults().mergeIn(config == null ? new JsonObject() : config);

@@ -215,6 +215,40 @@ class WatchNotifyPresenceTest {
   }
 
   @Test
+  void aNewPageGetsThePresenceListAtOnceWhileConnectionCountsFollowLater(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> node.connectReady("bob").compose(first -> first
+      .await(m -> bobsConnections(m) == 1)
+      .compose(seen -> {
+        long started = System.nanoTime();
+        // bob opens a second page: who is online stays the same, only bob's count changes
+        return node.connectReady("bob").compose(second -> second.await(m -> bobsConnections(m) >= 1)
+          .compose(toSecond -> {
+            long secondMs = (System.nanoTime() - started) / 1_000_000;
+            return Future.all(first.await(m -> bobsConnections(m) == 2), second.await(m -> bobsConnections(m) == 2))
+              .map(counted -> List.of(secondMs, (System.nanoTime() - started) / 1_000_000));
+          }));
+      }))).onComplete(ctx.succeeding(ms -> ctx.verify(() -> {
+        assertThat(ms.get(0)).as("ms until the new page had the presence list").isLessThan(2_000);
+        assertThat(ms.get(1)).as("ms until both pages had bob's new count (counts alone: at most one push per "
+          + SyncSettings.PRESENCE_COUNTS_PUSH_MS + " ms)").isBetween(3_000L, SyncSettings.PRESENCE_COUNTS_PUSH_MS + 2_000);
+        ctx.completeNow();
+      })));
+  }
+
+  /** bob's connection count in a PRESENCE message; -1 for any other message. */
+  private static int bobsConnections(JsonObject message) {
+    if (!"PRESENCE".equals(message.getString("type"))) {
+      return -1;
+    }
+    for (Object user : message.getJsonObject("payload").getJsonArray("users")) {
+      if (user instanceof JsonObject entry && "bob".equals(entry.getString("username"))) {
+        return entry.getInteger("connections");
+      }
+    }
+    return -1;
+  }
+
+  @Test
   void theNodeAnnouncesItsUsersToTheCluster(Vertx vertx, VertxTestContext ctx) {
     SyncHarness.start(vertx).compose(node -> {
       io.vertx.core.Promise<JsonObject> announced = io.vertx.core.Promise.promise();
