@@ -116,8 +116,8 @@ final class GroupCommit {
   }
 
   /**
-   * Queues a change on the file {@code orderKey} (or the thing named by an {@link #otherKey}); completes with its reply once committed,
-   * or with its refusal.
+   * Queues a change on the file {@code orderKey} (or the thing named by an {@link #otherKey});
+   * completes with its reply once committed, or with its refusal.
    */
   <T> Future<T> submit(String orderKey, Work<T> work) {
     Entry<T> entry = new Entry<>(orderKey, work, false);

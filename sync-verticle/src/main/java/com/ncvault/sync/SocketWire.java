@@ -56,9 +56,7 @@ final class SocketWire {
    */
   boolean write(Frame frame, int maxFrameBytes) {
     frame.writeTo(context, noCompletion, maxFrameBytes);
-    boolean first = !unflushed;
-    unflushed = true;
-    return first;
+    return markUnflushed();
   }
 
   /**
@@ -67,6 +65,11 @@ final class SocketWire {
    */
   boolean ping() {
     context.write(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), noCompletion);
+    return markUnflushed();
+  }
+
+  /** After a write: true when it is the first since the last {@link #flush()}. */
+  private boolean markUnflushed() {
     boolean first = !unflushed;
     unflushed = true;
     return first;
