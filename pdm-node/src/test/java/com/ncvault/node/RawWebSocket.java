@@ -93,29 +93,54 @@ final class RawWebSocket implements AutoCloseable {
     return frame.toByteArray();
   }
 
+  /** One frame from the node: its opcode and payload. */
+  private record Received(int opcode, byte[] payload) {
+  }
+
   /** Reads frames until the node's close frame: its code, or -1 when the connection ends without one. */
   int closeCode() throws IOException {
-    InputStream in = socket.getInputStream();
     while (true) {
-      int first = in.read();
-      int second = in.read();
-      if (first < 0 || second < 0) {
+      Received frame = read();
+      if (frame == null) {
         return -1;
       }
-      long length = second & 0x7F;
-      if (length == 126) {
-        length = ((long) in.read() << 8) | in.read();
-      } else if (length == 127) {
-        length = 0;
-        for (int i = 0; i < 8; i++) {
-          length = (length << 8) | in.read();
-        }
-      }
-      byte[] payload = in.readNBytes((int) length);
-      if ((first & 0x0F) == 0x8) {
+      if (frame.opcode() == 0x8) {
+        byte[] payload = frame.payload();
         return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : -1;
       }
     }
+  }
+
+  /**
+   * Reads the node's first message (its file list): from then on the node's session serves the
+   * socket, and the node's limits apply to what this client sends. Before it, the socket is still on
+   * its way from the upgrade to its session.
+   */
+  void awaitFirstMessage() throws IOException {
+    Received frame = read();
+    if (frame == null || frame.opcode() != TEXT) {
+      throw new IOException("expected the node's first message, got " + (frame == null ? "the end" : frame.opcode()));
+    }
+  }
+
+  /** The next frame from the node; null when the connection ended. */
+  private Received read() throws IOException {
+    InputStream in = socket.getInputStream();
+    int first = in.read();
+    int second = in.read();
+    if (first < 0 || second < 0) {
+      return null;
+    }
+    long length = second & 0x7F;
+    if (length == 126) {
+      length = ((long) in.read() << 8) | in.read();
+    } else if (length == 127) {
+      length = 0;
+      for (int i = 0; i < 8; i++) {
+        length = (length << 8) | in.read();
+      }
+    }
+    return new Received(first & 0x0F, in.readNBytes((int) length));
   }
 
   @Override

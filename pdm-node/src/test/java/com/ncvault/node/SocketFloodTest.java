@@ -165,6 +165,7 @@ class SocketFloodTest {
     byte[] payload = new byte[16 * 1024 * 1024];
     for (int i = 0; i < 3; i++) {
       try (RawWebSocket ws = RawWebSocket.connect(node.port(), mallory)) {
+        ws.awaitFirstMessage();
         ws.send(RawWebSocket.BINARY, true, payload);
         assertThat(ws.closeCode()).as("close code after an oversize frame, attempt " + (i + 1))
           .isEqualTo(WsCloseCodes.TOO_BIG);
@@ -175,6 +176,7 @@ class SocketFloodTest {
   @Test
   void anUnmaskedFrameIsAProtocolErrorWithItsCloseCode() throws Exception {
     try (RawWebSocket ws = RawWebSocket.connect(node.port(), mallory)) {
+      ws.awaitFirstMessage();
       // a client's frames must be masked (RFC 6455, 5.1)
       ws.sendRaw(new byte[] {(byte) 0x81, 4, 'p', 'i', 'n', 'g'});
       assertThat(ws.closeCode()).isEqualTo(WsCloseCodes.PROTOCOL);

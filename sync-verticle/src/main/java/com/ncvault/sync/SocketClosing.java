@@ -41,15 +41,30 @@ final class SocketClosing {
     // Vert.x stops handing frames on (and answering pings) after a few more; the channel stops reading.
     socket.pause();
     ChannelHandlerContext channel = channelOf(socket);
-    if (channel != null && draining) {
+    if (channel != null) {
+      // on the channel's own loop (a socket refused at the takeover is closed from the sync-verticle's)
+      if (channel.executor().inEventLoop()) {
+        setReading(channel, draining);
+      } else {
+        channel.executor().execute(() -> setReading(channel, draining));
+      }
+    }
+    vertx.setTimer(graceMs, id -> drop(socket));
+  }
+
+  /** Stops the channel reading, or has it read and discard ({@code draining}); nothing once it is gone. */
+  private static void setReading(ChannelHandlerContext channel, boolean draining) {
+    if (!channel.channel().isRegistered()) {
+      return;
+    }
+    if (draining) {
       if (channel.pipeline().get(DISCARD_NAME) == null) {
         channel.pipeline().addFirst(DISCARD_NAME, DISCARD);
       }
       channel.channel().config().setAutoRead(true);
-    } else if (channel != null) {
+    } else {
       channel.channel().config().setAutoRead(false);
     }
-    vertx.setTimer(graceMs, id -> drop(socket));
   }
 
   /** Closes the connection under the socket (a no-op once it is closed). */
