@@ -103,8 +103,8 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
       LOG.warn("No ping gate on a socket of {}: Vert.x answers its pings, outside the limits, and writes its frames", user);
     } else {
       wire = SocketWire.on(channel);
-      // every write to this socket is made on this loop from here on: Vert.x's write queue is not needed
-      DirectWrites.install(channel);
+      // every write to this socket is made on this loop from here on, and the upgrade is over
+      LeanConnection.install(channel);
       // The session's pings watch the socket's life (two silent ticks close it), which the HTTP
       // server's idle timeout stays above. Its idle handler would also give each frame written a
       // promise and a listener of its own, and keep a timer per socket.

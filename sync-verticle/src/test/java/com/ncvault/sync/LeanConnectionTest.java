@@ -9,12 +9,14 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.internal.http.WebSocketInternal;
+import io.vertx.core.net.impl.VertxHandler;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.lang.reflect.Field;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -23,15 +25,18 @@ import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A real Vert.x WebSocket whose connection was given the direct write path: it writes, fills, drains and closes. */
+/**
+ * A real Vert.x WebSocket whose connection was made lean: it lets go of its upgrade, and with the direct
+ * write path it writes, fills, drains and closes.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-class DirectWritesTest {
+class LeanConnectionTest {
 
   /** Starts a server whose sockets get the direct path, then {@code serve}; the port. */
   private static Future<HttpServer> server(Vertx vertx, List<Boolean> installed, Consumer<ServerWebSocket> serve) {
     return vertx.createHttpServer().webSocketHandler(socket -> {
-      installed.add(DirectWrites.install(((WebSocketInternal) socket).channelHandlerContext()));
+      installed.add(LeanConnection.install(((WebSocketInternal) socket).channelHandlerContext()));
       serve.accept(socket);
     }).listen(0, "127.0.0.1");
   }
@@ -43,6 +48,7 @@ class DirectWritesTest {
     Promise<Short> closed = Promise.promise();
     WebSocketClient client = vertx.createWebSocketClient();
     server(vertx, installed, socket -> {
+      installed.add(upgradeReleased(socket));
       for (int i = 0; i < 100; i++) {
         socket.writeTextMessage("message " + i);
       }
@@ -53,7 +59,7 @@ class DirectWritesTest {
         socket.closeHandler(v -> closed.tryComplete(socket.closeStatusCode()));
         return closed.future();
       }).onComplete(ctx.succeeding(code -> ctx.verify(() -> {
-        assertThat(installed).containsExactly(true);
+        assertThat(installed).as("direct writes, the upgrade let go").containsExactly(true, true);
         assertThat(received).hasSize(100).startsWith("message 0").endsWith("message 99");
         assertThat(code).isEqualTo((short) 4000);
         ctx.completeNow();
@@ -94,5 +100,16 @@ class DirectWritesTest {
         assertThat(written).as("messages of 16 KiB written before the queue was full").isGreaterThan(1);
         ctx.completeNow();
       })));
+  }
+
+  /** Whether the handler of the socket's pipeline no longer holds the function that made its connection (and the upgrade). */
+  private static boolean upgradeReleased(ServerWebSocket socket) {
+    try {
+      Field factory = VertxHandler.class.getDeclaredField("connectionFactory");
+      factory.setAccessible(true);
+      return factory.get(((WebSocketInternal) socket).channelHandlerContext().handler()) == null;
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
   }
 }
