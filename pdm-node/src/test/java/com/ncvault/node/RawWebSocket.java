@@ -54,6 +54,31 @@ final class RawWebSocket implements AutoCloseable {
     out.write(frame(opcode, fin, payload));
   }
 
+  /**
+   * One masked binary frame of {@code length} zero bytes, written in 64 KiB pieces: a large frame
+   * without a buffer of its size in this process (which the node's tests share with the node).
+   */
+  void sendZeros(long length) throws IOException {
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    ByteArrayOutputStream header = new ByteArrayOutputStream(14);
+    header.write(0x80 | BINARY);
+    header.write(0x80 | 127);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      header.write((int) (length >>> shift) & 0xFF);
+    }
+    header.write(mask, 0, 4);
+    out.write(header.toByteArray());
+    // zeros masked are the mask repeated; a piece is a whole number of masks
+    byte[] piece = new byte[64 * 1024];
+    for (int i = 0; i < piece.length; i++) {
+      piece[i] = mask[i & 3];
+    }
+    for (long left = length; left > 0; left -= piece.length) {
+      out.write(piece, 0, (int) Math.min(piece.length, left));
+    }
+  }
+
   /** Bytes written as they are: several frames in one write, as a flood comes. */
   void sendRaw(byte[] frames) throws IOException {
     out.write(frames);
