@@ -102,9 +102,6 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
       this::onRefusedFrame)) {
       LOG.warn("No ping gate on a socket of {}: Vert.x answers its pings, outside the limits, and writes its frames", user);
     } else {
-      wire = SocketWire.on(channel);
-      // every write to this socket is made on this loop from here on, and the upgrade is over
-      LeanConnection.install(channel);
       // The session's pings watch the socket's life (two silent ticks close it), which the HTTP
       // server's idle timeout stays above. Its idle handler would also give each frame written a
       // promise and a listener of its own, and keep a timer per socket.
@@ -112,6 +109,9 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
       if (idle != null) {
         channel.pipeline().remove(idle);
       }
+      wire = SocketWire.on(channel);
+      // every write to this socket is made on this loop from here on, and the upgrade is over
+      LeanConnection.install(channel);
     }
     // Vert.x's own queue (pongs, pings, the close frame) drains here; the wire's channel through the gate.
     socket.drainHandler(v -> stream.onDrain());

@@ -4,8 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
@@ -19,9 +21,14 @@ import java.util.concurrent.atomic.LongAdder;
  * Each write takes a view of the same bytes (own read position, no copy): {@code writeTextMessage}
  * would encode the String again for every socket.
  *
+ * <p>A message for many sockets ({@link #shared}) is also kept as its whole WebSocket frame, header
+ * included, in direct memory. A server's frames are not masked, so every socket sends those same
+ * bytes: {@link SocketWire} hands them to the transport past the WebSocket encoder, with no header
+ * buffer, copy or frame object per socket.
+ *
  * <p>The bytes are never reference counted (the garbage collector frees them, nothing can release
- * them early); the buffer is of the unpooled kind, which Vert.x passes on to the transport without
- * copying it. Immutable and safe to share between event loops.
+ * them early); the buffers are of the unpooled kind, which Vert.x and Netty pass on to the transport
+ * without copying them. Immutable and safe to share between event loops.
  */
 final class Frame {
 
@@ -31,43 +38,49 @@ final class Frame {
    */
   private static final LongAdder ENCODED = new LongAdder();
 
-  /**
-   * Netty's WebSocket encoder copies a payload up to this long into the buffer of the frame's header
-   * (one buffer to send); a longer one it sends as it is, after the header.
-   */
-  static final int COPIED_BY_ENCODER = 1024;
-
+  /** The message's text. */
   private final ByteBuf bytes;
+  /** The message as one final text frame, header and text, or null (a message for one socket). */
+  private final ByteBuf wire;
 
-  private Frame(ByteBuf bytes) {
+  private Frame(ByteBuf bytes, ByteBuf wire) {
     this.bytes = bytes;
+    this.wire = wire;
   }
 
   /**
-   * Encodes {@code json} (the text of one message) for many sockets. A message longer than
-   * {@link #COPIED_BY_ENCODER} goes into direct memory, which the transport sends from as it is (a
-   * heap buffer would be copied into direct memory on every write); a shorter one stays on the heap,
-   * since the encoder copies it into the frame's header buffer anyway, and copying from an array costs
-   * less than from direct memory (which needs a view object per copy).
+   * Encodes {@code json} (the text of one message) for many sockets: its whole text frame, as
+   * Netty's WebSocket encoder writes it, in one direct buffer (which the transport sends from as it
+   * is; a heap buffer would be copied into direct memory on every write), the text a view of its end.
    */
   static Frame shared(String json) {
     ENCODED.increment();
     byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
-    if (utf8.length <= COPIED_BY_ENCODER) {
-      return new Frame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(utf8)));
+    EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
+    encoder.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)));
+    ByteBuf header = encoder.readOutbound();
+    // the encoder sends a long text after its header, as it is; a short one it copies into the header's buffer
+    ByteBuf text = encoder.readOutbound();
+    int headerLength = header.readableBytes() - (text == null ? utf8.length : 0);
+    ByteBuffer direct = ByteBuffer.allocateDirect(headerLength + utf8.length);
+    direct.put(header.nioBuffer(header.readerIndex(), headerLength)).put(utf8).flip();
+    header.release();
+    if (text != null) {
+      text.release();
     }
-    ByteBuffer direct = ByteBuffer.allocateDirect(utf8.length).put(utf8).flip();
+    encoder.finishAndReleaseAll();
     // A wrapped JDK buffer is freed by the collector; releasing it does nothing.
-    return new Frame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct)));
+    ByteBuf wire = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct));
+    return new Frame(wire.slice(headerLength, utf8.length), wire);
   }
 
   /**
    * Encodes {@code json} for one socket (an answer, an ERROR, a replay read from storage): on the
-   * heap, where a short-lived buffer costs the least.
+   * heap, where a short-lived buffer costs the least; the socket's encoder adds the header.
    */
   static Frame text(String json) {
     ENCODED.increment();
-    return new Frame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8))));
+    return new Frame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8))), null);
   }
 
   static long encoded() {
@@ -76,6 +89,14 @@ final class Frame {
 
   int length() {
     return bytes.readableBytes();
+  }
+
+  /**
+   * A view (own read position) of the message's whole text frame, ready for the transport; null for
+   * a message encoded for one socket.
+   */
+  ByteBuf wire() {
+    return wire == null ? null : wire.duplicate();
   }
 
   /** The message's text, decoded again: for tests and logs, never on the write path. */

@@ -1,9 +1,17 @@
 package com.ncvault.sync;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
+
+import java.util.Map;
 
 /**
  * A session's own path to its socket's channel, for the frames of the event stream. Vert.x's
@@ -14,7 +22,10 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
  * than once per frame.
  *
  * <p>The writes enter the pipeline where Vert.x's own do (its handler's context), so they pass the
- * same WebSocket encoder and extensions, in the order they are made. Back-pressure is the channel's:
+ * same WebSocket encoder and extensions, in the order they are made; except a message encoded for
+ * many sockets, whose frame is already whole ({@link Frame#wire()}): it enters past the WebSocket
+ * encoder, where the encoder's own output would, unless an extension (compression) encodes frames
+ * on this channel. Back-pressure is the channel's:
  * {@link #writable()} turns false once the channel's outbound buffer holds more than the socket's
  * write queue size (Vert.x sets the channel's water marks from it), and the {@link PingGate} reports
  * the way back. Used only on the channel's event loop.
@@ -22,11 +33,14 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 final class SocketWire {
 
   private final ChannelHandlerContext context;
+  /** The WebSocket encoder's context, where whole frames enter; null when frames must pass the encoders. */
+  private final ChannelHandlerContext encoded;
   private final ChannelPromise noCompletion;
   private boolean unflushed;
 
-  private SocketWire(ChannelHandlerContext context) {
+  private SocketWire(ChannelHandlerContext context, ChannelHandlerContext encoded) {
     this.context = context;
+    this.encoded = encoded;
     // The channel's own void promise: Netty's encoders recognise it and write what they produce
     // without a promise of their own per part. A failed write becomes an exception event, on which
     // Vert.x closes the connection (and the socket's close handler ends the session).
@@ -35,7 +49,35 @@ final class SocketWire {
 
   /** A wire to the channel of Vert.x's handler {@code context}; null unless called on its event loop. */
   static SocketWire on(ChannelHandlerContext context) {
-    return context != null && context.executor().inEventLoop() ? new SocketWire(context) : null;
+    if (context == null || !context.executor().inEventLoop()) {
+      return null;
+    }
+    ChannelPipeline pipeline = context.pipeline();
+    ChannelHandlerContext encoder = pipeline.context(WebSocketFrameEncoder.class);
+    boolean plain = encoder != null && pipeline.get(WebSocketExtensionEncoder.class) == null
+      && nothingWritesBetween(pipeline, encoder.handler(), context.handler());
+    return new SocketWire(context, plain ? encoder : null);
+  }
+
+  /**
+   * True when {@code encoder} is nearer the pipeline's head (the socket) than {@code writer}, with no
+   * handler of writes between them (one that queues them, as Netty's chunked writer does, would
+   * send its queue after what enters past it, out of order).
+   */
+  private static boolean nothingWritesBetween(ChannelPipeline pipeline, ChannelHandler encoder, ChannelHandler writer) {
+    boolean between = false;
+    for (Map.Entry<String, ChannelHandler> entry : pipeline) {
+      ChannelHandler handler = entry.getValue();
+      if (handler == writer) {
+        return between;
+      }
+      if (handler == encoder) {
+        between = true;
+      } else if (between && handler instanceof ChannelOutboundHandler) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /**
@@ -55,7 +97,12 @@ final class SocketWire {
    * last {@link #flush()}: the caller then arranges one.
    */
   boolean write(Frame frame, int maxFrameBytes) {
-    frame.writeTo(context, noCompletion, maxFrameBytes);
+    ByteBuf whole = encoded != null && frame.length() <= maxFrameBytes ? frame.wire() : null;
+    if (whole != null) {
+      encoded.write(whole, noCompletion);
+    } else {
+      frame.writeTo(context, noCompletion, maxFrameBytes);
+    }
     return markUnflushed();
   }
 
@@ -78,7 +125,7 @@ final class SocketWire {
   void flush() {
     if (unflushed) {
       unflushed = false;
-      context.flush();
+      (encoded != null ? encoded : context).flush();
     }
   }
 }
