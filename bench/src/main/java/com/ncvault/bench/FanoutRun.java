@@ -389,26 +389,48 @@ final class FanoutRun implements AutoCloseable {
       fleetClosed = true;
     }
     JsonArray ready = new JsonArray();
+    // memory per connection of each storm: the server idle (the previous storm's clients gone, after a
+    // full GC) against the server holding this storm's clients (1 s after the last is ready, after a full GC)
+    List<Double> rssPerConnection = new ArrayList<>();
+    List<Double> heapPerConnection = new ArrayList<>();
     while (seconds.size() < runs && seconds.size() < MAX_STORMS
       || seconds.size() < MAX_STORMS && runs > 0 && !steadyStorms(seconds)) {
       harness.pause(1_000);
+      long heapBefore = target.heapAfterGc().getAsLong();
+      long rssBefore = ProcStats.rssBytes(target.pid());
       Fleet storm = new Fleet(harness.vertx(), book, filenames, readyType);
       storm.start(settings.generatorLoops(), 64).await();
       long started = System.nanoTime();
       storm.connect(endpoints).await();
-      ready.add(storm.awaitReady(60_000));
+      int readyClients = storm.awaitReady(60_000);
+      ready.add(readyClients);
       seconds.add(round((System.nanoTime() - started) / 1e9));
+      harness.pause(1_000);
+      long heapAfter = target.heapAfterGc().getAsLong();
+      long rssAfter = ProcStats.rssBytes(target.pid());
+      rssPerConnection.add((double) (rssAfter - rssBefore) / Math.max(1, readyClients));
+      heapPerConnection.add(heapBefore < 0 || heapAfter < 0 ? -1.0 : (double) (heapAfter - heapBefore) / Math.max(1, readyClients));
       storm.close().recover(e -> Future.succeededFuture()).await();
     }
-    List<Double> measured = runs > 0 ? seconds.subList(Math.max(0, seconds.size() - runs), seconds.size())
-      : List.of(firstSeconds);
-    return new JsonObject().put("clients", endpoints.size()).put("coldSeconds", firstSeconds)
+    int from = Math.max(0, seconds.size() - runs);
+    List<Double> measured = runs > 0 ? seconds.subList(from, seconds.size()) : List.of(firstSeconds);
+    JsonObject json = new JsonObject().put("clients", endpoints.size()).put("coldSeconds", firstSeconds)
       .put("seconds", new JsonArray(seconds)).put("readyInStorms", ready)
       .put("steady", runs == 0 || steadyStorms(seconds))
       .put("medianSeconds", round(TransferScenario.median(measured)))
       .put("method", runs == 0 ? "the first connect of the clients (cold)"
         : "storms until two in a row are within " + Math.round(STEADY_P50 * 100) + " % (at least " + runs
           + ", at most " + MAX_STORMS + "); the median of the last " + runs);
+    if (runs > 0) {
+      json.put("rssPerConnectionBytes", new JsonArray(rssPerConnection))
+        .put("heapPerConnectionBytes", new JsonArray(heapPerConnection))
+        .put("medianRssPerConnectionBytes", Math.round(TransferScenario.median(rssPerConnection.subList(from, seconds.size()))))
+        .put("medianHeapPerConnectionBytes", Math.round(TransferScenario.median(heapPerConnection.subList(from, seconds.size()))))
+        .put("memoryMethod", "per storm: RSS (and heap after a full GC) with the storm's clients held, 1 s after the "
+          + "last is ready, less the same with the server idle before it (the previous storm's clients closed, "
+          + "after a full GC); the median of the same last " + runs + " storms");
+    }
+    return json;
   }
 
   private static boolean steadyStorms(List<Double> seconds) {

@@ -149,7 +149,9 @@ final class Report {
       + "follows the start of the node's flight recording, at the largest N); \"cold\" is the first of those steps. "
       + "The ref figures are the median of the runs at the ref rate after the warm-up. \"connect s\" = time from the first connect until "
       + "every client is ready (connect storm; at the largest N the median of the last runs of storms "
-      + "repeated until two in a row agree within 10 %, the cold first connect beside it in latest.json).\n\n");
+      + "repeated until two in a row agree within 10 %, the cold first connect beside it in latest.json). "
+      + "\"heap/conn\" and \"RSS/conn\": at the first connect (cold); at the largest N the ratio table's RSS is "
+      + "warm: the median over the same storms, each measured from the server idle after the previous one.\n\n");
     md.append("| N | server | ready | connect s | warm-up s (steps) | cold p50 | cold p99 | ref ev/s | ref p50 | ref p95 "
       + "| ref p99 | ref max | best ev/s | delivered msg/s at best | p99 at best | heap/conn | RSS/conn | gen CPU % "
       + "| server CPU % |\n");
@@ -171,10 +173,26 @@ final class Report {
       md.append("| ").append(row.getInteger("clients"))
         .append(" | ").append(ratio(Targets.path(a, "reference", "latency", "p99Ms"), Targets.path(b, "reference", "latency", "p99Ms")))
         .append(" | ").append(ratio(Targets.path(a, "best", "deliveredPerSecond"), Targets.path(b, "best", "deliveredPerSecond")))
-        .append(" | ").append(ratio(Targets.path(a, "idle", "rssPerConnectionBytes"), Targets.path(b, "idle", "rssPerConnectionBytes")))
+        .append(" | ").append(ratio(Targets.rssPerConnection(a), Targets.rssPerConnection(b)))
         .append(" | ").append(ratio(Targets.connectSeconds(a), Targets.connectSeconds(b)))
         .append(" | ").append(bytes(Targets.path(a, "idle", "heapPerConnectionBytes"))).append(", ")
         .append(bytes(Targets.path(b, "idle", "heapPerConnectionBytes"))).append(" |\n");
+    }
+    for (int i = 0; i < runs.size(); i++) {
+      JsonObject row = runs.getJsonObject(i);
+      for (String server : new String[] {"ncvault", "ws"}) {
+        JsonObject run = row.getJsonObject(server);
+        JsonObject storms = run == null ? null : run.getJsonObject("connectStorm");
+        if (storms != null && storms.containsKey("rssPerConnectionBytes")) {
+          md.append("\nMemory per connection in each connect storm at N=").append(row.getInteger("clients"))
+            .append(", ").append(server).append(": RSS ").append(storms.getJsonArray("rssPerConnectionBytes").stream()
+              .map(v -> bytes(((Number) v).doubleValue())).toList())
+            .append(", heap ").append(storms.getJsonArray("heapPerConnectionBytes").stream()
+              .map(v -> bytes(((Number) v).doubleValue())).toList())
+            .append("; median of the last runs: RSS ").append(bytes(Targets.path(storms, "medianRssPerConnectionBytes")))
+            .append(", heap ").append(bytes(Targets.path(storms, "medianHeapPerConnectionBytes"))).append(".\n");
+        }
+      }
     }
     if (fanout.containsKey("baselineSkipped")) {
       md.append("\nws baseline skipped: ").append(fanout.getString("baselineSkipped")).append("\n");

@@ -93,6 +93,13 @@ public final class ConfigKeys {
    * connection (a client that never reads would otherwise keep it, and what is queued for it, open).
    */
   public static final String WS_CLOSE_GRACE_MS = "wsCloseGraceMs";
+  /**
+   * Most of the heap, in percent, left free after a full collection: the JVM gives back what is
+   * above it (and keeps at least half of it free). The node holds a socket's state on the heap, so
+   * the memory it takes follows the connections down again as well as up. 0 leaves the JVM's own
+   * ratios; so does {@code -XX:MaxHeapFreeRatio} or {@code -XX:MinHeapFreeRatio} on the command line.
+   */
+  public static final String HEAP_FREE_PERCENT = "heapFreePercent";
 
   /**
    * Rapid rate (mm/min) of the estimated cycle times in program facts, until machines carry their
@@ -235,6 +242,7 @@ public final class ConfigKeys {
       .put(WS_WRITE_QUEUE_BYTES, 1024 * 1024)
       .put(WS_MAX_SOCKETS_PER_USER, 20)
       .put(WS_CLOSE_GRACE_MS, 250)
+      .put(HEAP_FREE_PERCENT, 20)
       .put(RAPID_MM_PER_MIN, 10_000)
       .put(STALE_LOCK_SECONDS, 24 * 3600)
       .put(LIFECYCLE_TRANSITIONS, Lifecycle.DEFAULT_TRANSITIONS.copy())

@@ -52,6 +52,7 @@ public final class Main {
       } finally {
         reader.close().await();
       }
+      HeapFootprint.apply(config.getInteger(ConfigKeys.HEAP_FREE_PERCENT));
       HazelcastClusterManager clusterManager = null;
       if (config.getBoolean(ConfigKeys.CLUSTER, false)) {
         // Checked before joining: a node that cannot serve the cluster must not become a member.
