@@ -79,7 +79,8 @@ class CrashRecoveryTest {
       200).await();
     List<JsonObject> eventsBefore = api.allEvents(admin).await();
 
-    StreamedUpload cutOff = new StreamedUpload(CHUNKS);
+    // the client holds the rest back: a node that read fast must not have the whole file before the kill
+    StreamedUpload cutOff = new StreamedUpload(CHUNKS).holdAfter(2 * KILL_AFTER_BYTES);
     Future<StreamedUpload.ResponseWithBody> answer = cutOff.send(http, port, "/api/files/" + NAME + "/checkin", carl,
       NAME, "new tool T12");
     long staged = stagedBytesReach(KILL_AFTER_BYTES).await();

@@ -28,9 +28,20 @@ final class StreamedUpload {
   private final AtomicLong sent = new AtomicLong();
   private volatile boolean stopped;
   private String sha256;
+  /** Chunks after which the upload stops writing and waits, never ending (a client cut off mid-file). */
+  private int holdAfter = Integer.MAX_VALUE;
 
   StreamedUpload(int chunks) {
     this.chunks = chunks;
+  }
+
+  /**
+   * Makes the upload stop writing once at least {@code bytes} are sent and leave the request open:
+   * whatever ends it (a killed node) finds the client still sending, however fast the node read.
+   */
+  StreamedUpload holdAfter(long bytes) {
+    holdAfter = (int) Math.min(chunks, (bytes + CHUNK - 1) / CHUNK);
+    return this;
   }
 
   long size() {
@@ -88,7 +99,7 @@ final class StreamedUpload {
 
   private void pump(HttpClientRequest request, int from, Promise<Void> written) {
     int next = from;
-    while (next < chunks && !request.writeQueueFull() && !stopped) {
+    while (next < chunks && next < holdAfter && !request.writeQueueFull() && !stopped) {
       Buffer data = chunk(next++);
       digest.update(data.getBytes());
       request.write(data);
@@ -98,7 +109,7 @@ final class StreamedUpload {
       written.tryFail("the connection closed after " + sent.get() + " bytes");
     } else if (next == chunks) {
       written.complete();
-    } else {
+    } else if (next < holdAfter) {
       int resumeAt = next;
       request.drainHandler(v -> pump(request, resumeAt, written));
     }
