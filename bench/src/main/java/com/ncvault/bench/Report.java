@@ -150,8 +150,10 @@ final class Report {
       + "The ref figures are the median of the runs at the ref rate after the warm-up. \"connect s\" = time from the first connect until "
       + "every client is ready (connect storm; at the largest N the median of the last runs of storms "
       + "repeated until two in a row agree within 10 %, the cold first connect beside it in latest.json). "
-      + "\"heap/conn\" and \"RSS/conn\": at the first connect (cold); at the largest N the ratio table's RSS is "
-      + "warm: the median over the same storms, each measured from the server idle after the previous one.\n\n");
+      + "\"heap/conn\" and \"RSS/conn\": at the first connect of a fresh server, after a full GC before and after; "
+      + "at the largest N each storm measures them again, from the server idle after the previous storm (below the "
+      + "ratios: the heap shows whether a connection leaves anything behind; ws's RSS does not fall when its clients "
+      + "close, so its storms' RSS is no measure of a connection and the target keeps the first connect's).\n\n");
     md.append("| N | server | ready | connect s | warm-up s (steps) | cold p50 | cold p99 | ref ev/s | ref p50 | ref p95 "
       + "| ref p99 | ref max | best ev/s | delivered msg/s at best | p99 at best | heap/conn | RSS/conn | gen CPU % "
       + "| server CPU % |\n");
@@ -173,7 +175,7 @@ final class Report {
       md.append("| ").append(row.getInteger("clients"))
         .append(" | ").append(ratio(Targets.path(a, "reference", "latency", "p99Ms"), Targets.path(b, "reference", "latency", "p99Ms")))
         .append(" | ").append(ratio(Targets.path(a, "best", "deliveredPerSecond"), Targets.path(b, "best", "deliveredPerSecond")))
-        .append(" | ").append(ratio(Targets.rssPerConnection(a), Targets.rssPerConnection(b)))
+        .append(" | ").append(ratio(Targets.path(a, "idle", "rssPerConnectionBytes"), Targets.path(b, "idle", "rssPerConnectionBytes")))
         .append(" | ").append(ratio(Targets.connectSeconds(a), Targets.connectSeconds(b)))
         .append(" | ").append(bytes(Targets.path(a, "idle", "heapPerConnectionBytes"))).append(", ")
         .append(bytes(Targets.path(b, "idle", "heapPerConnectionBytes"))).append(" |\n");

@@ -63,12 +63,10 @@ final class Targets {
       path(deliveredRow == null ? null : deliveredRow.getJsonObject("ws"), "best", "deliveredPerSecond"),
       DELIVERED_RATIO, "msg/s"));
 
-    Double rss = rssPerConnection(node);
-    Double wsRss = rssPerConnection(ws);
-    targets.add(lowerIsBetter("RSS per idle connection, N=" + n + " (warm: median of the connect storms; cold: "
-        + bytesOrUnknown(path(node, "idle", "rssPerConnectionBytes")) + ", ws "
-        + bytesOrUnknown(path(ws, "idle", "rssPerConnectionBytes")) + ")", "<= " + RSS_RATIO + "x ws", rss, wsRss,
-      RSS_RATIO, "bytes"));
+    Double rss = path(node, "idle", "rssPerConnectionBytes");
+    Double wsRss = path(ws, "idle", "rssPerConnectionBytes");
+    targets.add(lowerIsBetter("RSS per idle connection, N=" + n + " (first connect of a fresh server)", "<= "
+      + RSS_RATIO + "x ws", rss, wsRss, RSS_RATIO, "bytes"));
 
     Double heap = path(node, "idle", "heapPerConnectionBytes");
     targets.add(absolute("heap per idle connection, N=" + n, "<= " + HEAP_PER_CONNECTION + " bytes", heap,
@@ -157,19 +155,6 @@ final class Targets {
   }
 
   /** The connect storm's median time, or the one storm of the idle measurement. */
-  /**
-   * RSS per idle connection: warm (the median of the repeated connect storms at the largest N) where
-   * measured, else the first connect's (cold).
-   */
-  static Double rssPerConnection(JsonObject server) {
-    Double warm = path(server, "connectStorm", "medianRssPerConnectionBytes");
-    return warm != null ? warm : path(server, "idle", "rssPerConnectionBytes");
-  }
-
-  private static String bytesOrUnknown(Double bytes) {
-    return bytes == null ? "?" : String.format(java.util.Locale.ROOT, "%,d", Math.round(bytes));
-  }
-
   static Double connectSeconds(JsonObject server) {
     Double median = path(server, "connectStorm", "medianSeconds");
     return median != null ? median : path(server, "idle", "connectSeconds");
