@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * A publish that never arrives and is followed by nothing (the node was cut off from the one that
  * published it) shows as a gap once the node learns the latest committed seq ({@link #catchUp}).
  *
- * <p>Not thread-safe: every method runs on the sync-verticle's context.
+ * <p>Not thread-safe: every method runs on the sync-verticle's context, except {@link #lastDelivered},
+ * which any thread may call.
  */
 final class EventSequencer {
 
@@ -36,7 +37,11 @@ final class EventSequencer {
   private final Consumer<List<DomainEvent>> sink;
   private final TreeMap<Long, DomainEvent> held = new TreeMap<>();
   private boolean started;
-  private long delivered;
+  /**
+   * Written here only, read by hubs too ({@link #lastDelivered}); raised before the events are
+   * handed on, so a hub that has run a delivery sees at least its seq.
+   */
+  private volatile long delivered;
   /** The latest seq storage reported as committed. */
   private long committed;
   private long gapTimer = -1;
@@ -57,7 +62,7 @@ final class EventSequencer {
     release();
   }
 
-  /** The seq of the last event handed to the sink. */
+  /** The seq of the last event handed to the sink (at least; from any thread). */
   long lastDelivered() {
     return delivered;
   }

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * least as new as the asker needs (the seq the node has delivered), so a reconnect storm costs one
  * query, not one per socket.
  *
- * <p>Not thread-safe: runs on the sync-verticle's context.
+ * <p>Not thread-safe: runs on the sync-verticle's context, except {@link #cachedAtLeast}, which any
+ * thread may call.
  */
 final class SnapshotService {
 
@@ -21,13 +22,23 @@ final class SnapshotService {
   }
 
   private final Supplier<Future<Snapshot>> fetch;
-  private Snapshot cached;
+  /** Written on the sync-verticle's context only; read by hubs through {@link #cachedAtLeast}. */
+  private volatile Snapshot cached;
   private boolean fetching;
   /** Asks that arrived while a read was running: that read may predate what they need. */
   private List<Waiter> next = new ArrayList<>();
 
   SnapshotService(Supplier<Future<Snapshot>> fetch) {
     this.fetch = fetch;
+  }
+
+  /**
+   * The cached snapshot when it reflects at least {@code minSeq}, else null: nothing to wait for, so a
+   * hub may take it on its own thread (a snapshot is immutable).
+   */
+  Snapshot cachedAtLeast(long minSeq) {
+    Snapshot current = cached;
+    return current != null && current.seq() >= minSeq ? current : null;
   }
 
   /** A snapshot that reflects at least {@code minSeq}. */

@@ -226,6 +226,55 @@ class LiveSyncTest {
     })));
   }
 
+  /**
+   * Pages open on both hubs while events stream in bursts: some find the node's cached file list new
+   * enough and take it on their own loop, others wait for a newer one. Each gets one list and then
+   * every later event once, in order.
+   */
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void pagesOpenedWhileEventsStreamGetTheListAndThenEveryLaterEventOnceInOrder(Vertx vertx, VertxTestContext ctx) {
+    int ticks = 240;
+    List<io.vertx.core.Future<TestSocket>> pages = new ArrayList<>();
+    SyncHarness.start(vertx).compose(node -> {
+      node.storage.commitAndPublish(EventTypes.CREATE, FILE, "alice");
+      io.vertx.core.Promise<Long> published = io.vertx.core.Promise.promise();
+      int[] tick = {0};
+      boolean[] locked = {false};
+      vertx.setPeriodic(2, id -> {
+        int t = ++tick[0];
+        // bursts of 0 to 3 events, and a page opened on every third tick
+        for (int i = 0; i < t % 4; i++) {
+          locked[0] = !locked[0];
+          node.storage.commitAndPublish(locked[0] ? EventTypes.CHECKOUT : EventTypes.CANCEL, FILE, "alice");
+        }
+        if (t % 3 == 0) {
+          pages.add(node.connect("viewer" + t, 2, null));
+        }
+        if (t == ticks) {
+          vertx.cancelTimer(id);
+          published.complete(node.storage.lastSeq());
+        }
+      });
+      return published.future().compose(last -> io.vertx.core.Future.all(pages)
+        .compose(opened -> io.vertx.core.Future.all(pages.stream().map(page -> page.result().await(m ->
+          "ACTIVITY".equals(m.getString("type")) && m.getLong("seq").equals(last)
+            || "FILE_LIST_UPDATED".equals(m.getString("type")) && m.getLong("seq") >= last)).toList()))
+        .map(last));
+    }).onComplete(ctx.succeeding(last -> ctx.verify(() -> {
+      assertThat(pages).hasSize(ticks / 3);
+      for (io.vertx.core.Future<TestSocket> opened : pages) {
+        TestSocket page = opened.result();
+        List<JsonObject> lists = page.ofType("FILE_LIST_UPDATED");
+        assertThat(lists).hasSize(1);
+        long listSeq = lists.get(0).getLong("seq");
+        assertThat(page.activitySeqs()).as("after the list of seq %d", listSeq)
+          .containsExactlyElementsOf(LongStream.rangeClosed(listSeq + 1, last).boxed().toList());
+      }
+      ctx.completeNow();
+    })));
+  }
+
   @Test
   void aSecondSyncVerticleOnTheSameNodeIsRefused(Vertx vertx, VertxTestContext ctx) {
     SyncHarness.start(vertx).compose(node -> node.deploySync())

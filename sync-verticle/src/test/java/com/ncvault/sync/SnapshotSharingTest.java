@@ -43,6 +43,18 @@ class SnapshotSharingTest {
   }
 
   @Test
+  void aHubTakesTheCachedSnapshotOnlyWhenItIsNewEnoughAndNeverStartsARead() {
+    assertThat(service.cachedAtLeast(0)).as("nothing read yet").isNull();
+    assertThat(reads).isEmpty();
+    service.atLeast(3);
+    reads.get(0).complete(at(3));
+    assertThat(service.cachedAtLeast(3).seq()).isEqualTo(3);
+    assertThat(service.cachedAtLeast(2).seq()).isEqualTo(3);
+    assertThat(service.cachedAtLeast(4)).as("older than what the node delivered").isNull();
+    assertThat(reads).hasSize(1);
+  }
+
+  @Test
   void anAskDuringARunningReadWaitsForANewerOne() {
     service.atLeast(3);
     Future<Snapshot> later = service.atLeast(5);
