@@ -43,8 +43,9 @@ final class SnapshotService {
 
   /** A snapshot that reflects at least {@code minSeq}. */
   Future<Snapshot> atLeast(long minSeq) {
-    if (cached != null && cached.seq() >= minSeq) {
-      return Future.succeededFuture(cached);
+    Snapshot ready = cachedAtLeast(minSeq);
+    if (ready != null) {
+      return Future.succeededFuture(ready);
     }
     Promise<Snapshot> promise = Promise.promise();
     next.add(new Waiter(minSeq, promise));
