@@ -80,6 +80,11 @@ final class SocketWire {
     return false;
   }
 
+  /** True when a shared message's whole frame enters past the WebSocket encoder on this channel. */
+  boolean writesWholeFrames() {
+    return encoded != null;
+  }
+
   /**
    * False while the channel holds more than its high-water mark. Frames of a burst not flushed yet
    * count too: when they alone pass the mark, they are flushed here (to the kernel's socket buffer)
