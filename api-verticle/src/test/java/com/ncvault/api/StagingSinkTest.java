@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
+import com.sun.nio.file.ExtendedOpenOption;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -12,8 +13,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -142,7 +145,13 @@ class StagingSinkTest {
   }
 
   private void assertStagedExactly(List<Buffer> pieces) throws Exception {
-    StagingSink sink = open("upload.part", NO_LIMIT);
+    assertStagedExactly(pieces, true);
+  }
+
+  private void assertStagedExactly(List<Buffer> pieces, boolean direct) throws Exception {
+    StagingSink sink = onLoop(() -> StagingSink.open(workers, dir.resolve("upload.part"), NO_LIMIT, direct));
+    assertThat(sink.direct()).as("direct I/O where the test's file system allows it")
+      .isEqualTo(direct && directIoWorksIn(dir));
     onLoop(() -> new Feeder(sink, pieces).run());
     byte[] expected = concat(pieces);
     assertThat(sink.size()).isEqualTo(expected.length);
@@ -165,6 +174,33 @@ class StagingSinkTest {
     int batch = StagingSink.BATCH_BYTES;
     assertStagedExactly(pieces(2, batch - 1, 2, batch + 1, 65_536, StagingSink.MAX_BATCH_BYTES + 5, 1,
       3 * batch, 17, 65_536, 65_535, batch));
+  }
+
+  @Test
+  void anUploadOfWholeFileSystemBlocksIsNotPadded() throws Exception {
+    int block = (int) Files.getFileStore(dir).getBlockSize();
+    assertStagedExactly(pieces(4, block, 3 * block, StagingSink.BATCH_BYTES - 4 * block, block));
+  }
+
+  @Test
+  void throughThePageCacheTheSamePiecesAreStagedExactly() throws Exception {
+    int batch = StagingSink.BATCH_BYTES;
+    assertStagedExactly(pieces(5, 1, batch - 1, 2, batch + 1, 65_536, 3 * batch, 17), false);
+  }
+
+  /**
+   * Whether a file in {@code dir} can be opened for direct I/O (this machine's disk can; tmpfs
+   * could not before Linux 6.6): what the sink should find for itself.
+   */
+  private static boolean directIoWorksIn(Path dir) throws IOException {
+    Path probe = Files.createTempFile(dir, "direct", ".probe");
+    try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
+      return channel.isOpen();
+    } catch (IOException | UnsupportedOperationException refused) {
+      return false;
+    } finally {
+      Files.delete(probe);
+    }
   }
 
   @Test
