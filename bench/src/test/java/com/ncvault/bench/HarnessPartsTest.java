@@ -79,6 +79,14 @@ class HarnessPartsTest {
   }
 
   @Test
+  void connectStormsAreSteadyOnlyWhenTheLastThreeAgreeWithinTenPercentOfTheirMedian() {
+    assertThat(FanoutRun.steadyStorms(List.of(1.68, 1.64))).as("two storms are not enough").isFalse();
+    assertThat(FanoutRun.steadyStorms(List.of(2.2, 1.0, 1.05, 0.97))).isTrue();
+    assertThat(FanoutRun.steadyStorms(List.of(1.45, 1.41, 1.09))).as("still getting faster").isFalse();
+    assertThat(FanoutRun.steadyStorms(List.of(0.9, 1.0, 1.11))).as("1.11 is 11 % over the median").isFalse();
+  }
+
+  @Test
   void targetsCompareTheConnectStormAndTheClusterAndNameEveryIssueTarget() {
     JsonObject results = new JsonObject()
       .put("fanout", new JsonObject().put("runs", new io.vertx.core.json.JsonArray().add(new JsonObject()
