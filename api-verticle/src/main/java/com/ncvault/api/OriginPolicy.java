@@ -3,9 +3,11 @@ package com.ncvault.api;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -18,8 +20,12 @@ final class OriginPolicy {
   record Origin(String scheme, String host, int port) {
   }
 
+  /** Parsed origins and hosts, so that a connect does not parse the same two URIs again; cleared when full. */
+  static final int MAX_PARSED = 1024;
+
   private final List<Origin> extra;
   private final Supplier<List<Origin>> peers;
+  private final Map<String, Optional<Origin>> parsed = new ConcurrentHashMap<>();
 
   OriginPolicy(List<String> extraOrigins) {
     this(extraOrigins, List::of);
@@ -31,14 +37,34 @@ final class OriginPolicy {
   }
 
   boolean allows(String origin, String requestScheme, String hostHeader) {
-    Optional<Origin> candidate = parse(origin);
+    Optional<Origin> candidate = parsed(origin);
     if (candidate.isEmpty()) {
       return false;
     }
-    if (hostHeader != null && candidate.equals(parse(requestScheme + "://" + hostHeader))) {
+    if (hostHeader != null && candidate.equals(parsed(requestScheme + "://" + hostHeader))) {
       return true;
     }
     return extra.contains(candidate.get()) || peers.get().contains(candidate.get());
+  }
+
+  /** How many parsed origins and hosts are kept now. */
+  int parsedCount() {
+    return parsed.size();
+  }
+
+  private Optional<Origin> parsed(String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    Optional<Origin> known = parsed.get(text);
+    if (known == null) {
+      if (parsed.size() >= MAX_PARSED) {
+        parsed.clear();
+      }
+      known = parse(text);
+      parsed.put(text, known);
+    }
+    return known;
   }
 
   static Optional<Origin> parse(String text) {

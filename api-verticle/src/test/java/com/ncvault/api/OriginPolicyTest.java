@@ -42,4 +42,21 @@ class OriginPolicyTest {
     assertThat(policy.allows("http://[bad", "http", "localhost:8080")).isFalse();
     assertThat(policy.allows("http://localhost:8080", "http", null)).isFalse();
   }
+
+  @Test
+  void answersStayTheSameWhenOriginsAreAskedAgainAndTheParsedOnesStayBounded() {
+    for (int round = 0; round < 2; round++) {
+      thePagesOwnOriginIsAllowed();
+      defaultPortsAreFilledIn();
+      anotherHostPortOrSchemeIsRefused();
+      configuredOriginsAreAllowed();
+      garbageAndTheNullOriginAreRefused();
+    }
+    // a client that sends a new Origin with every upgrade does not grow the node's memory
+    for (int i = 0; i < 5_000; i++) {
+      assertThat(policy.allows("http://page-" + i + ".example.com", "http", "localhost:8080")).isFalse();
+      assertThat(policy.parsedCount()).isLessThanOrEqualTo(OriginPolicy.MAX_PARSED);
+    }
+    assertThat(policy.allows("http://localhost:8080", "http", "localhost:8080")).isTrue();
+  }
 }

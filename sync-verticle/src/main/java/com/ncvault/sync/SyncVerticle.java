@@ -33,10 +33,7 @@ public class SyncVerticle extends VerticleBase {
     MessageConsumer<JsonObject> notify = bus.consumer(Addresses.NOTIFY, m -> node.onNotify(m.body()));
     MessageConsumer<JsonObject> userUpdates = bus.consumer(Addresses.USER_UPDATE, m -> node.onUserUpdate(m.body()));
     presence = bus.consumer(Addresses.PRESENCE, m -> node.onPresence(m.body()));
-    bus.<SocketHandoff>localConsumer(Addresses.SYNC_CONNECT, m -> {
-      node.accept(m.body());
-      m.reply(new JsonObject().put("accepted", true));
-    });
+    bus.<SocketHandoff>localConsumer(Addresses.SYNC_CONNECT, m -> node.accept(m.body()));
     bus.<JsonObject>localConsumer(Addresses.SYNC_STATUS, m -> m.reply(node.status()));
     return Future.all(events.completion(), notify.completion(), userUpdates.completion(), presence.completion())
       .compose(v -> node.start())
