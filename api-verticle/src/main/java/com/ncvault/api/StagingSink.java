@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@link #BATCH_BYTES} (or all that is left once the upload has ended), so a 1 GiB upload costs a
  * few hundred 1-2 MiB writes rather than one per network read. A stage's task goes on from batch
  * to batch while enough is queued, rather than waiting for the event loop after each: the round
- * trip (the report to the event loop, the next task queued and a worker woken) took about 1 ms per
- * batch here, as long as writing the batch itself.
+ * trip (the report to the event loop, the next task queued and a worker woken) took about 0.9 ms
+ * per batch here, where writing a 2 MiB batch took 1.4 ms.
  *
  * <p>Where the file system allows it the staged file is written with direct I/O ({@code O_DIRECT}):
  * the bytes go from the write buffer to the disk without a copy into the page cache, which was
