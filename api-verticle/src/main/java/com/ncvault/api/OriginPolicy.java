@@ -3,8 +3,8 @@ package com.ncvault.api;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +22,8 @@ final class OriginPolicy {
 
   /** Parsed origins and hosts, so that a connect does not parse the same two URIs again; cleared when full. */
   static final int MAX_PARSED = 1024;
+  /** Longer texts are parsed each time, so that the cache holds at most about 256 KiB of keys. */
+  static final int MAX_PARSED_LENGTH = 256;
 
   private final List<Origin> extra;
   private final Supplier<List<Origin>> peers;
@@ -55,6 +57,9 @@ final class OriginPolicy {
   private Optional<Origin> parsed(String text) {
     if (text == null) {
       return Optional.empty();
+    }
+    if (text.length() > MAX_PARSED_LENGTH) {
+      return parse(text);
     }
     Optional<Origin> known = parsed.get(text);
     if (known == null) {

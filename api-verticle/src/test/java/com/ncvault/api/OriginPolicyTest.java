@@ -58,5 +58,9 @@ class OriginPolicyTest {
       assertThat(policy.parsedCount()).isLessThanOrEqualTo(OriginPolicy.MAX_PARSED);
     }
     assertThat(policy.allows("http://localhost:8080", "http", "localhost:8080")).isTrue();
+    String longHost = "a".repeat(OriginPolicy.MAX_PARSED_LENGTH) + ".example.com";
+    int before = policy.parsedCount();
+    assertThat(policy.allows("http://" + longHost, "http", longHost)).as("a long origin is still checked").isTrue();
+    assertThat(policy.parsedCount()).as("but not kept").isEqualTo(before);
   }
 }
