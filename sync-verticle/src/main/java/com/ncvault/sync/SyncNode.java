@@ -74,6 +74,12 @@ final class SyncNode {
    */
   private Frame presenceFrame;
   private boolean presenceCountsStale;
+  /**
+   * Connection counts of this node's users changed since the presence tracker last saw them, while
+   * who is online here did not: the tracker learns them when a push or publish is due, not once
+   * per socket (a connect storm would rebuild the merged view 20,000 times).
+   */
+  private boolean localCountsStale;
   private final List<Long> periodic = new ArrayList<>();
   private boolean stopping;
   private boolean checkingLatest;
@@ -238,11 +244,11 @@ final class SyncNode {
   void joined(ClientSession client) {
     context.runOnContext(v -> {
       connections++;
-      localUsers.merge(client.user(), 1, Integer::sum);
+      boolean cameOnline = localUsers.merge(client.user(), 1, Integer::sum) == 1;
       if (client.proto() == 1) {
         snapshotClients++;
       }
-      localPresenceChanged();
+      localPresenceChanged(cameOnline);
       // The new socket learns who is online at once; connection counts may follow with the next push.
       Frame frame = presenceFrame();
       client.hub().run(() -> client.sendControl(frame));
@@ -253,11 +259,11 @@ final class SyncNode {
     context.runOnContext(v -> {
       release(client.user());
       connections--;
-      localUsers.computeIfPresent(client.user(), (user, count) -> count > 1 ? count - 1 : null);
+      Integer remaining = localUsers.computeIfPresent(client.user(), (user, count) -> count > 1 ? count - 1 : null);
       if (client.proto() == 1) {
         snapshotClients--;
       }
-      localPresenceChanged();
+      localPresenceChanged(remaining == null);
     });
   }
 
@@ -325,12 +331,24 @@ final class SyncNode {
     }
   }
 
-  private void localPresenceChanged() {
-    PresenceTracker.Change change = presence.updateLocal(localUsers);
+  /** {@code whoChanged}: a user came online here or went offline here, not only a count. */
+  private void localPresenceChanged(boolean whoChanged) {
+    if (!whoChanged) {
+      localCountsStale = true;
+      presenceDirty = true;
+      presenceChanged(PresenceTracker.Change.COUNTS);
+      return;
+    }
+    PresenceTracker.Change change = refreshLocal();
     if (change != PresenceTracker.Change.NONE) {
       presenceDirty = true;
     }
     presenceChanged(change);
+  }
+
+  private PresenceTracker.Change refreshLocal() {
+    localCountsStale = false;
+    return presence.updateLocal(localUsers);
   }
 
   /**
@@ -383,6 +401,9 @@ final class SyncNode {
 
   private void pushPresence() {
     lastPresencePush = timers.now();
+    if (localCountsStale) {
+      refreshLocal();
+    }
     if (presenceDirty) {
       presenceDirty = false;
       publishPresence();
@@ -397,6 +418,10 @@ final class SyncNode {
   }
 
   private void publishPresence() {
+    if (localCountsStale) {
+      refreshLocal();
+      presenceCountsStale = true;
+    }
     NodePresence mine = new NodePresence(settings.nodeName(), presence.localUsers(), SyncSettings.PRESENCE_TTL_MS);
     vertx.eventBus().publish(Addresses.PRESENCE, JsonObject.mapFrom(mine));
   }

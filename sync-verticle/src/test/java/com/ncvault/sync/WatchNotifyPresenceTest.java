@@ -195,6 +195,29 @@ class WatchNotifyPresenceTest {
   }
 
   @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  void aSecondSocketOfAUserIsCountedInWhatTheNodeTellsTheClusterAndThePages(Vertx vertx, VertxTestContext ctx) {
+    // a count alone changes: the node's view learns it when the next push is due, not per socket
+    io.vertx.core.Promise<JsonObject> published = io.vertx.core.Promise.promise();
+    vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE, m -> {
+      JsonArray users = m.body().getJsonArray("users");
+      if ("node-test".equals(m.body().getString("node")) && users != null && users.size() == 1
+        && users.getJsonObject(0).getInteger("connections") == 2) {
+        published.tryComplete(m.body());
+      }
+    });
+    SyncHarness.start(vertx).compose(node -> node.connectReady("bob")
+      .compose(first -> node.connectReady("bob").compose(second -> first.await(m -> "PRESENCE".equals(m.getString("type"))
+          && m.getJsonObject("payload").getJsonArray("users").getJsonObject(0).getInteger("connections") == 2)))
+      .compose(pushed -> published.future().map(cluster -> List.of(pushed, cluster))))
+      .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+        assertThat(result.get(0).getJsonObject("payload").getJsonArray("users")).hasSize(1);
+        assertThat(result.get(1).getJsonArray("users").getJsonObject(0).getString("username")).isEqualTo("bob");
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
   void aUserWhoDisconnectsLeavesThePresenceList(Vertx vertx, VertxTestContext ctx) {
     SyncHarness.start(vertx).compose(node -> Future.all(node.connectReady("bob"), node.connectReady("alice"))
       .compose(all -> {
