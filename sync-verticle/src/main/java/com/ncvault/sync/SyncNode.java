@@ -352,6 +352,17 @@ final class SyncNode {
   }
 
   /**
+   * Before a push or publish: the counts the tracker has not seen yet go in, and the PRESENCE frame
+   * is made again, since a socket that joined meanwhile may have had one made from the older counts.
+   */
+  private void applyStaleCounts() {
+    if (localCountsStale) {
+      refreshLocal();
+      presenceCountsStale = true;
+    }
+  }
+
+  /**
    * At most one PRESENCE push (and one cluster publish of the local users) per window: a user coming
    * online or going offline is told within {@link SyncSettings#PRESENCE_PUSH_MS}, a change of
    * connection counts alone within {@link SyncSettings#PRESENCE_COUNTS_PUSH_MS}. During a connect
@@ -401,9 +412,7 @@ final class SyncNode {
 
   private void pushPresence() {
     lastPresencePush = timers.now();
-    if (localCountsStale) {
-      refreshLocal();
-    }
+    applyStaleCounts();
     if (presenceDirty) {
       presenceDirty = false;
       publishPresence();
@@ -418,10 +427,7 @@ final class SyncNode {
   }
 
   private void publishPresence() {
-    if (localCountsStale) {
-      refreshLocal();
-      presenceCountsStale = true;
-    }
+    applyStaleCounts();
     NodePresence mine = new NodePresence(settings.nodeName(), presence.localUsers(), SyncSettings.PRESENCE_TTL_MS);
     vertx.eventBus().publish(Addresses.PRESENCE, JsonObject.mapFrom(mine));
   }

@@ -218,6 +218,31 @@ class WatchNotifyPresenceTest {
   }
 
   @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  void aCountChangedWhileAPushOfWhoLeftWaitsReachesThePagesWithThatPush(Vertx vertx, VertxTestContext ctx) {
+    // alice comes and goes (her leaving waits for the push window), and bob's second socket joins
+    // meanwhile: it gets a PRESENCE frame built before the waiting push runs, which must still carry
+    // bob's two connections to the pages
+    SyncHarness.start(vertx).compose(node -> Future.all(node.connectReady("bob"), node.connectReady("alice"))
+      .compose(all -> {
+        TestSocket bob = all.resultAt(0);
+        TestSocket alice = all.resultAt(1);
+        return bob.await(m -> "PRESENCE".equals(m.getString("type"))
+            && m.getJsonObject("payload").getJsonArray("users").size() == 2)
+          .compose(both -> alice.socket.close())
+          .compose(v -> node.connectReady("bob"))
+          .compose(second -> bob.await(m -> "PRESENCE".equals(m.getString("type"))
+            && m.getJsonObject("payload").getJsonArray("users").size() == 1
+            && m.getJsonObject("payload").getJsonArray("users").getJsonObject(0).getInteger("connections") == 2));
+      }))
+      .onComplete(ctx.succeeding(presence -> ctx.verify(() -> {
+        assertThat(presence.getJsonObject("payload").getJsonArray("users").getJsonObject(0).getString("username"))
+          .isEqualTo("bob");
+        ctx.completeNow();
+      })));
+  }
+
+  @Test
   void aUserWhoDisconnectsLeavesThePresenceList(Vertx vertx, VertxTestContext ctx) {
     SyncHarness.start(vertx).compose(node -> Future.all(node.connectReady("bob"), node.connectReady("alice"))
       .compose(all -> {
