@@ -217,23 +217,33 @@ class WatchNotifyPresenceTest {
       })));
   }
 
+  /** The next PRESENCE on {@code socket} whose users match. */
+  private static Future<JsonObject> presence(TestSocket socket, java.util.function.Predicate<JsonArray> users) {
+    return socket.await(m -> "PRESENCE".equals(m.getString("type"))
+      && users.test(m.getJsonObject("payload").getJsonArray("users")));
+  }
+
+  /** bob and alice connected, once bob's page lists them both: [bob, alice]. */
+  private static Future<List<TestSocket>> bobSeesAlice(SyncHarness node) {
+    return Future.all(node.connectReady("bob"), node.connectReady("alice")).compose(all -> {
+      TestSocket bob = all.resultAt(0);
+      TestSocket alice = all.resultAt(1);
+      return presence(bob, users -> users.size() == 2).map(both -> List.of(bob, alice));
+    });
+  }
+
   @Test
   @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
   void aCountChangedWhileAPushOfWhoLeftWaitsReachesThePagesWithThatPush(Vertx vertx, VertxTestContext ctx) {
     // alice comes and goes (her leaving waits for the push window), and bob's second socket joins
     // meanwhile: it gets a PRESENCE frame built before the waiting push runs, which must still carry
     // bob's two connections to the pages
-    SyncHarness.start(vertx).compose(node -> Future.all(node.connectReady("bob"), node.connectReady("alice"))
-      .compose(all -> {
-        TestSocket bob = all.resultAt(0);
-        TestSocket alice = all.resultAt(1);
-        return bob.await(m -> "PRESENCE".equals(m.getString("type"))
-            && m.getJsonObject("payload").getJsonArray("users").size() == 2)
-          .compose(both -> alice.socket.close())
+    SyncHarness.start(vertx).compose(node -> bobSeesAlice(node).compose(sockets -> {
+        TestSocket bob = sockets.get(0);
+        return sockets.get(1).socket.close()
           .compose(v -> node.connectReady("bob"))
-          .compose(second -> bob.await(m -> "PRESENCE".equals(m.getString("type"))
-            && m.getJsonObject("payload").getJsonArray("users").size() == 1
-            && m.getJsonObject("payload").getJsonArray("users").getJsonObject(0).getInteger("connections") == 2));
+          .compose(second -> presence(bob, users -> users.size() == 1
+            && users.getJsonObject(0).getInteger("connections") == 2));
       }))
       .onComplete(ctx.succeeding(presence -> ctx.verify(() -> {
         assertThat(presence.getJsonObject("payload").getJsonArray("users").getJsonObject(0).getString("username"))
@@ -244,17 +254,11 @@ class WatchNotifyPresenceTest {
 
   @Test
   void aUserWhoDisconnectsLeavesThePresenceList(Vertx vertx, VertxTestContext ctx) {
-    SyncHarness.start(vertx).compose(node -> Future.all(node.connectReady("bob"), node.connectReady("alice"))
-      .compose(all -> {
-        TestSocket bob = all.resultAt(0);
-        TestSocket alice = all.resultAt(1);
-        return bob.await(m -> "PRESENCE".equals(m.getString("type"))
-            && m.getJsonObject("payload").getJsonArray("users").size() == 2)
-          .compose(both -> {
-            int seen = bob.size();
-            return alice.socket.close().compose(v -> bob.awaitAfter(seen, m -> "PRESENCE".equals(m.getString("type"))
-              && m.getJsonObject("payload").getJsonArray("users").size() == 1));
-          });
+    SyncHarness.start(vertx).compose(node -> bobSeesAlice(node).compose(sockets -> {
+        TestSocket bob = sockets.get(0);
+        int seen = bob.size();
+        return sockets.get(1).socket.close().compose(v -> bob.awaitAfter(seen, m -> "PRESENCE".equals(m.getString("type"))
+          && m.getJsonObject("payload").getJsonArray("users").size() == 1));
       })).onComplete(ctx.succeeding(presence -> ctx.verify(() -> {
         assertThat(presence.getJsonObject("payload").getJsonArray("users").getJsonObject(0).getString("username"))
           .isEqualTo("bob");
