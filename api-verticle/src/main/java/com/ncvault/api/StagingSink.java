@@ -49,10 +49,13 @@ import org.slf4j.LoggerFactory;
  * what is left for the next; the last block is written padded and the file cut to its size. Where
  * direct I/O is refused (tmpfs, some network file systems) the file is written through the cache.
  *
- * <p>While the file grows, what has been written is synced every {@link #EARLY_SYNC_BYTES} (in a
- * third task, beside the others): the disk then writes while the upload is still arriving, and the
- * sync that makes the staged file durable ({@code BlobStore.ingest}, before any 2xx) finds only
- * the tail left. A failed sync fails the upload, since a later sync would not report it again.
+ * <p>A file written through the page cache is synced every {@link #EARLY_SYNC_BYTES} while it grows
+ * (in a third task, beside the others): the disk then writes while the upload is still arriving,
+ * and the sync that makes the staged file durable ({@code BlobStore.ingest}, before any 2xx) finds
+ * only the tail left. A failed sync fails the upload, since a later sync would not report it again.
+ * A file written with direct I/O is not synced early: its bytes reach the disk as they are
+ * written, and a sync while direct writes went on held those writes up (measured here, 1 GiB
+ * uploads: the write stage busy 1.8 s instead of 1.2 s, 470-530 MB/s instead of 610-740).
  *
  * <p>Back-pressure: a buffer is held until both stages are done with it; while {@link #HIGH_WATER}
  * bytes or more are held, {@link #writeQueueFull} is true and a pipe pauses the request, and the
@@ -101,6 +104,7 @@ final class StagingSink implements WriteStream<Buffer> {
   private long written;
   private long syncedUpTo;
   private boolean syncing;
+  private int earlySyncs;
   /** Read by the stages' tasks too. */
   private volatile boolean closed;
   private volatile Throwable failure;
@@ -178,6 +182,11 @@ final class StagingSink implements WriteStream<Buffer> {
     }
     lastDirectory = new DirectIo(dir, block);
     return block;
+  }
+
+  /** Syncs started while the upload was arriving (before its end). */
+  int earlySyncs() {
+    return earlySyncs;
   }
 
   /** Whether the staged file is written with direct I/O (past the page cache). */
@@ -320,10 +329,11 @@ final class StagingSink implements WriteStream<Buffer> {
   }
 
   private void syncEarly() {
-    if (syncing || failure != null || closed || written - syncedUpTo < EARLY_SYNC_BYTES) {
+    if (direct() || syncing || failure != null || closed || written - syncedUpTo < EARLY_SYNC_BYTES) {
       return;
     }
     syncing = true;
+    earlySyncs++;
     long upTo = written;
     workers.<Void>executeBlocking(() -> {
       channel.force(false);

@@ -148,8 +148,9 @@ class StagingSinkTest {
     assertStagedExactly(pieces, true);
   }
 
-  private void assertStagedExactly(List<Buffer> pieces, boolean direct) throws Exception {
-    StagingSink sink = onLoop(() -> StagingSink.open(workers, dir.resolve("upload.part"), NO_LIMIT, direct));
+  private StagingSink assertStagedExactly(List<Buffer> pieces, boolean direct) throws Exception {
+    StagingSink sink = onLoop(() -> StagingSink.open(workers, dir.resolve((direct ? "direct" : "cached") + ".part"),
+      NO_LIMIT, direct));
     assertThat(sink.direct()).as("direct I/O where the test's file system allows it")
       .isEqualTo(direct && directIoWorksIn(dir));
     onLoop(() -> new Feeder(sink, pieces).run());
@@ -157,6 +158,7 @@ class StagingSinkTest {
     assertThat(sink.size()).isEqualTo(expected.length);
     assertThat(sink.sha256()).isEqualTo(sha256(pieces));
     assertThat(Files.readAllBytes(sink.path())).isEqualTo(expected);
+    return sink;
   }
 
   @Test
@@ -203,8 +205,8 @@ class StagingSinkTest {
     }
   }
 
-  @Test
-  void anUploadLongerThanTheEarlySyncIntervalIsStagedExactly() throws Exception {
+  /** Pieces of pseudo-random content, more in all than the early-sync interval. */
+  private static List<Buffer> longerThanTheEarlySyncInterval() {
     int piece = 64 * 1024 + 13;
     int count = (int) (StagingSink.EARLY_SYNC_BYTES / piece) + 200;
     List<Buffer> pieces = new ArrayList<>();
@@ -214,7 +216,19 @@ class StagingSinkTest {
       random.nextBytes(bytes);
       pieces.add(Buffer.buffer(bytes));
     }
-    assertStagedExactly(pieces);
+    return pieces;
+  }
+
+  @Test
+  void anUploadLongerThanTheEarlySyncIntervalIsStagedExactlyAndSyncedEarlyOnlyThroughThePageCache()
+    throws Exception {
+    List<Buffer> pieces = longerThanTheEarlySyncInterval();
+    StagingSink cached = assertStagedExactly(pieces, false);
+    assertThat(cached.earlySyncs()).as("syncs while a cached upload arrived").isPositive();
+    StagingSink direct = assertStagedExactly(pieces, true);
+    if (direct.direct()) {
+      assertThat(direct.earlySyncs()).as("syncs while a direct upload arrived").isZero();
+    }
   }
 
   @Test
