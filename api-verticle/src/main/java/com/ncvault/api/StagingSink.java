@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * only the tail left. A failed sync fails the upload, since a later sync would not report it again.
  * A file written with direct I/O is not synced early: its bytes reach the disk as they are
  * written, and a sync while direct writes went on held those writes up (measured here, 1 GiB
- * uploads: the write stage busy 1.8 s instead of 1.2 s, 470-530 MB/s instead of 610-740).
+ * uploads of one repeated content: the write stage busy 1.8 s instead of 1.2 s, 470-530 MB/s
+ * instead of 610-740).
  *
  * <p>Back-pressure: a buffer is held until both stages are done with it; while {@link #HIGH_WATER}
  * bytes or more are held, {@link #writeQueueFull} is true and a pipe pauses the request, and the

@@ -201,15 +201,7 @@ final class TransferScenario {
    * {@code LockScenario.STEADY_SPREAD}, at most {@value #MAX_WARMUP_DOWNLOADS}; the first is the cold figure.
    */
   private JsonObject warmDownloads(int port, String uri, String token, long size) {
-    List<Double> rates = new java.util.ArrayList<>();
-    long started = System.nanoTime();
-    int limit = settings.smoke() ? 1 : MAX_WARMUP_DOWNLOADS;
-    while (rates.size() < limit && !LockScenario.steady(rates)) {
-      rates.add(timedDownload(port, uri, token, size));
-    }
-    return new JsonObject().put("downloads", rates.size()).put("steady", LockScenario.steady(rates))
-      .put("seconds", FanoutRun.round((System.nanoTime() - started) / 1e9))
-      .put("MBps", new io.vertx.core.json.JsonArray(rates)).put("coldMBps", rates.get(0));
+    return warmUntilSteady("downloads", MAX_WARMUP_DOWNLOADS, n -> timedDownload(port, uri, token, size));
   }
 
   /**
@@ -220,14 +212,23 @@ final class TransferScenario {
    * 350, 400, 445 MB/s), and the figure taken was the median of the last three.
    */
   private JsonObject warmUploads(int port, String token, Path source, long size) {
+    return warmUntilSteady("uploads", MAX_WARMUP_UPLOADS,
+      n -> mbps(size, timedUpload(port, token, source, size, WARMUP_SEEDS + n, "transfer-warm-" + n + ".nc")));
+  }
+
+  /**
+   * Runs {@code transfer} (given how many ran before, it answers MB/s) until the last
+   * {@value LockScenario#STEADY_WINDOWS} rates agree within {@code LockScenario.STEADY_SPREAD}, at
+   * most {@code max} times (once in a smoke run); the first rate is the cold figure.
+   */
+  private JsonObject warmUntilSteady(String countKey, int max, java.util.function.IntToDoubleFunction transfer) {
     List<Double> rates = new java.util.ArrayList<>();
     long started = System.nanoTime();
-    int limit = settings.smoke() ? 1 : MAX_WARMUP_UPLOADS;
+    int limit = settings.smoke() ? 1 : max;
     while (rates.size() < limit && !LockScenario.steady(rates)) {
-      int n = rates.size();
-      rates.add(mbps(size, timedUpload(port, token, source, size, WARMUP_SEEDS + n, "transfer-warm-" + n + ".nc")));
+      rates.add(transfer.applyAsDouble(rates.size()));
     }
-    return new JsonObject().put("uploads", rates.size()).put("steady", LockScenario.steady(rates))
+    return new JsonObject().put(countKey, rates.size()).put("steady", LockScenario.steady(rates))
       .put("seconds", FanoutRun.round((System.nanoTime() - started) / 1e9))
       .put("MBps", new io.vertx.core.json.JsonArray(rates)).put("coldMBps", rates.get(0));
   }

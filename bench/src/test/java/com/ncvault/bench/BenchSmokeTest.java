@@ -75,6 +75,11 @@ class BenchSmokeTest {
     JsonObject transfers = results.getJsonObject("transfers");
     assertThat(transfers.getJsonObject("ncvault").getDouble("uploadMBps")).isPositive();
     assertThat(transfers.getJsonObject("ncvault").getDouble("downloadMBps")).isPositive();
+    // a smoke run warms each path with one transfer, which is also its cold figure
+    JsonObject uploadWarmUp = transfers.getJsonObject("ncvault").getJsonObject("uploadWarmUp");
+    assertThat(uploadWarmUp.getInteger("uploads")).isEqualTo(1);
+    assertThat(uploadWarmUp.getDouble("coldMBps")).isPositive();
+    assertThat(transfers.getJsonObject("ncvault").getJsonObject("downloadWarmUp").getInteger("downloads")).isEqualTo(1);
     assertThat(transfers.getJsonObject("dd").getDouble("writeMBps")).isPositive();
 
     JsonObject list = results.getJsonObject("list");
