@@ -22,6 +22,7 @@ final class ListCompression {
 
   /** Below this a list is sent as it is: compressing it costs more than it saves. */
   static final int MIN_BYTES = 8 * 1024;
+  private static final int PIECE = 64 * 1024;
 
   private final WorkerExecutor workers;
   private long seq = -1;
@@ -68,7 +69,10 @@ final class ListCompression {
         def.setLevel(Deflater.BEST_SPEED);
       }
     }) {
-      gzip.write(json.getBytes());
+      // A piece at a time: the list may be tens of MB, and off the heap.
+      for (int from = 0; from < json.length(); from += PIECE) {
+        gzip.write(json.getBytes(from, Math.min(json.length(), from + PIECE)));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -4,11 +4,16 @@ import com.ncvault.contract.StorageApi.FactsFilter;
 import com.ncvault.contract.StorageApi.FileList;
 import com.ncvault.contract.StorageApi.ListFiles;
 import com.ncvault.contract.StorageLimits;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.Json;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -177,7 +182,7 @@ final class FileListCache {
   }
 
   private static Snapshot snapshot(long seq, Item[] items) {
-    return new Snapshot(seq, items, encode(items, item -> !item.row().deleted()));
+    return new Snapshot(seq, items, encode(items, item -> !item.row().deleted(), true));
   }
 
   private static Item item(FileRow row) {
@@ -211,33 +216,61 @@ final class FileListCache {
     };
   }
 
-  /** {group: [file, ...], ...} from the items that pass, in list order. */
+  /** {group: [file, ...], ...} from the items that pass, in list order, on the heap. */
   private static Buffer encode(Item[] items, Predicate<Item> keep) {
+    return encode(items, keep, false);
+  }
+
+  /**
+   * {group: [file, ...], ...} from the items that pass, in list order, in a buffer of exactly its
+   * size: off the heap ({@code direct}) for the default list, which every plain GET of the list
+   * sends as it is. A heap buffer would be copied into a new direct one for every such answer (the
+   * socket writes only direct memory): for 100,000 files a 39 MB allocation, zeroing and copy per
+   * GET. A direct one is written as it is; it is freed with the snapshot once no answer uses it.
+   */
+  private static Buffer encode(Item[] items, Predicate<Item> keep, boolean direct) {
+    Map<String, byte[]> groups = new HashMap<>();
     int size = 2;
-    for (Item item : items) {
-      size += item.json().length + 1;
-    }
-    Buffer out = Buffer.buffer(size + 1024);
-    out.appendByte((byte) '{');
     String group = null;
     for (Item item : items) {
       if (!keep.test(item)) {
         continue;
       }
       if (!item.group().equals(group)) {
+        group = item.group();
+        // "name":[ and, before every group but the first, ],
+        size += groups.computeIfAbsent(group, g -> Json.encode(g).getBytes(StandardCharsets.UTF_8)).length + 2
+          + (size > 2 ? 2 : 0);
+      } else {
+        size++;
+      }
+      size += item.json().length;
+    }
+    if (size > 2) {
+      size++;
+    }
+    ByteBuf out = direct ? Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(size)).clear() : Unpooled.buffer(size, size);
+    out.writeByte('{');
+    group = null;
+    for (Item item : items) {
+      if (!keep.test(item)) {
+        continue;
+      }
+      if (!item.group().equals(group)) {
         if (group != null) {
-          out.appendString("],");
+          out.writeByte(']').writeByte(',');
         }
         group = item.group();
-        out.appendString(Json.encode(group)).appendString(":[");
+        out.writeBytes(groups.get(group)).writeByte(':').writeByte('[');
       } else {
-        out.appendByte((byte) ',');
+        out.writeByte(',');
       }
-      out.appendBytes(item.json());
+      out.writeBytes(item.json());
     }
     if (group != null) {
-      out.appendByte((byte) ']');
+      out.writeByte(']');
     }
-    return out.appendByte((byte) '}');
+    out.writeByte('}');
+    return BufferInternal.buffer(out);
   }
 }

@@ -8,7 +8,11 @@ import com.ncvault.contract.FileInfo;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.Roles;
 import com.ncvault.contract.StorageActions;
+import com.ncvault.contract.StorageApi;
+import com.ncvault.contract.StorageApi.FileList;
+import com.ncvault.contract.StorageApi.ListFiles;
 import io.vertx.core.Future;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,6 +56,36 @@ abstract class PersistentStorageBehaviour extends StorageBehaviour {
     assertThat(UUID.fromString(ann)).isNotEqualTo(UUID.fromString(ben));
     assertThat(storage.call(StorageActions.USERS_GET, new JsonObject().put("username", "ann")).getString("id"))
       .as("the id stays as it was given").isEqualTo(ann);
+  }
+
+  /**
+   * The default list is kept off the heap, so that every plain GET writes it as it is (a heap buffer
+   * is copied into a new direct one per answer); a filtered list is encoded per request on the heap.
+   * Both encode the same files to the same bytes.
+   */
+  @Test
+  void theDefaultListIsKeptOffTheHeapAndEncodedAsAFilteredOne() {
+    StorageApi api = storage.api();
+    FileList empty = StorageClient.await(api.listFiles(ListFiles.all()));
+    assertThat(empty.json().toString()).isEqualTo("{}");
+    assertThat(((BufferInternal) empty.json()).getByteBuf().isDirect()).isTrue();
+
+    create("1234567_A.nc", NC, "alice");
+    create("1234567_B.nc", NC, "alice");
+    create("2345678_\u00e9t\u00e9.nc", NC, "bob");
+    create("fixture.tap", "G21\n", "bob");
+    create("gone.nc", NC, "bob");
+    storage.call(StorageActions.FILES_DELETE, fileRequest("gone.nc", ADMIN).put("role", Roles.ADMIN));
+
+    FileList all = StorageClient.await(api.listFiles(ListFiles.all()));
+    FileList unlocked = StorageClient.await(api.listFiles(new ListFiles(null, "unlocked", null, false)));
+    assertThat(((BufferInternal) all.json()).getByteBuf().isDirect()).isTrue();
+    assertThat(((BufferInternal) unlocked.json()).getByteBuf().isDirect()).isFalse();
+    assertThat(all.json().getBytes()).as("no file is locked: the same files").isEqualTo(unlocked.json().getBytes());
+    JsonObject groups = new JsonObject(all.json());
+    assertThat(groups.fieldNames()).containsExactly("12XXXXX", "23XXXXX", "Misc");
+    assertThat(groups.getJsonArray("23XXXXX").getJsonObject(0).getString("filename")).isEqualTo("2345678_\u00e9t\u00e9.nc");
+    assertThat(groups.getJsonArray("Misc").size()).as("the deleted file is not listed").isEqualTo(1);
   }
 
   @Test
