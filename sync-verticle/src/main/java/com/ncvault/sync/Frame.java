@@ -42,10 +42,13 @@ final class Frame {
   private final ByteBuf bytes;
   /** The message as one final text frame, header and text, or null (a message for one socket). */
   private final ByteBuf wire;
+  /** The same bytes as {@link #wire}, for a socket written to without Netty's pipeline; null with it. */
+  private final ByteBuffer wireBytes;
 
-  private Frame(ByteBuf bytes, ByteBuf wire) {
+  private Frame(ByteBuf bytes, ByteBuf wire, ByteBuffer wireBytes) {
     this.bytes = bytes;
     this.wire = wire;
+    this.wireBytes = wireBytes;
   }
 
   /**
@@ -71,7 +74,7 @@ final class Frame {
     encoder.finishAndReleaseAll();
     // A wrapped JDK buffer is freed by the collector; releasing it does nothing.
     ByteBuf wire = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct));
-    return new Frame(wire.slice(headerLength, utf8.length), wire);
+    return new Frame(wire.slice(headerLength, utf8.length), wire, direct.asReadOnlyBuffer());
   }
 
   /**
@@ -80,7 +83,8 @@ final class Frame {
    */
   static Frame text(String json) {
     ENCODED.increment();
-    return new Frame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8))), null);
+    return new Frame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8))), null,
+      null);
   }
 
   static long encoded() {
@@ -97,6 +101,14 @@ final class Frame {
    */
   ByteBuf wire() {
     return wire == null ? null : wire.duplicate();
+  }
+
+  /**
+   * The whole text frame's bytes in a JDK buffer of their own position (no copy), for a write
+   * straight to a socket; null for a message encoded for one socket.
+   */
+  ByteBuffer wireBytes() {
+    return wireBytes == null ? null : wireBytes.duplicate();
   }
 
   /** The message's text, decoded again: for tests and logs, never on the write path. */

@@ -4,13 +4,18 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.nio.AbstractNioChannel;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.Map;
 
 /**
@@ -25,7 +30,12 @@ import java.util.Map;
  * same WebSocket encoder and extensions, in the order they are made; except a message encoded for
  * many sockets, whose frame is already whole ({@link Frame#wire()}): it enters past the WebSocket
  * encoder, where the encoder's own output would, unless an extension (compression) encodes frames
- * on this channel. Back-pressure is the channel's:
+ * on this channel. When a burst writes one such frame to a socket (the common case: one change, one
+ * frame) and the channel holds nothing else to send, the flush writes it straight to the socket's
+ * {@code SocketChannel}, the one system call Netty's flush would make, without the pipeline, the
+ * channel's outbound buffer and a view of the frame per socket; what the socket does not take goes
+ * through the channel after all, so nothing is overtaken. Only where no handler of writes sits
+ * between the encoder and the socket (no TLS) on Netty's NIO transport. Back-pressure is the channel's:
  * {@link #writable()} turns false once the channel's outbound buffer holds more than the socket's
  * write queue size (Vert.x sets the channel's water marks from it), and the {@link PingGate} reports
  * the way back. Used only on the channel's event loop.
@@ -35,12 +45,22 @@ final class SocketWire {
   private final ChannelHandlerContext context;
   /** The WebSocket encoder's context, where whole frames enter; null when frames must pass the encoders. */
   private final ChannelHandlerContext encoded;
+  /**
+   * The socket itself, when nothing between it and the WebSocket encoder handles writes (no TLS) on
+   * Netty's NIO transport; else null.
+   */
+  private final SocketChannel socket;
   private final ChannelPromise noCompletion;
   private boolean unflushed;
+  /** A shared frame written since the last flush and not handed to the channel yet (only while it is the only one). */
+  private Frame held;
+  /** Frames written straight to the socket (the tests read it). */
+  private long directWrites;
 
-  private SocketWire(ChannelHandlerContext context, ChannelHandlerContext encoded) {
+  private SocketWire(ChannelHandlerContext context, ChannelHandlerContext encoded, SocketChannel socket) {
     this.context = context;
     this.encoded = encoded;
+    this.socket = socket;
     // The channel's own void promise: Netty's encoders recognise it and write what they produce
     // without a promise of their own per part. A failed write becomes an exception event, on which
     // Vert.x closes the connection (and the socket's close handler ends the session).
@@ -56,7 +76,28 @@ final class SocketWire {
     ChannelHandlerContext encoder = pipeline.context(WebSocketFrameEncoder.class);
     boolean plain = encoder != null && pipeline.get(WebSocketExtensionEncoder.class) == null
       && nothingWritesBetween(pipeline, encoder.handler(), context.handler());
-    return new SocketWire(context, plain ? encoder : null);
+    SocketChannel socket = plain && nothingWritesBelow(pipeline, encoder.handler())
+      && context.channel().unsafe() instanceof AbstractNioChannel.NioUnsafe nio
+      && nio.ch() instanceof SocketChannel channel ? channel : null;
+    return new SocketWire(context, plain ? encoder : null, socket);
+  }
+
+  /** True when no handler of writes sits between the pipeline's head (the socket) and {@code encoder}. */
+  private static boolean nothingWritesBelow(ChannelPipeline pipeline, ChannelHandler encoder) {
+    for (Map.Entry<String, ChannelHandler> entry : pipeline) {
+      ChannelHandler handler = entry.getValue();
+      if (handler == encoder) {
+        return true;
+      }
+      if (handler instanceof ChannelOutboundHandler) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  long directWrites() {
+    return directWrites;
   }
 
   /**
@@ -103,6 +144,12 @@ final class SocketWire {
    */
   boolean write(Frame frame, int maxFrameBytes) {
     ByteBuf whole = encoded != null && frame.length() <= maxFrameBytes ? frame.wire() : null;
+    if (whole != null && socket != null && !unflushed) {
+      // The first frame since the last flush: held, to go straight to the socket at the flush if it stays the only one.
+      held = frame;
+      return markUnflushed();
+    }
+    handOver();
     if (whole != null) {
       encoded.write(whole, noCompletion);
     } else {
@@ -116,6 +163,7 @@ final class SocketWire {
    * object passes the channel's WebSocket encoder like the event frames, with nothing to complete.
    */
   boolean ping() {
+    handOver();
     context.write(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), noCompletion);
     return markUnflushed();
   }
@@ -127,10 +175,52 @@ final class SocketWire {
     return first;
   }
 
-  void flush() {
-    if (unflushed) {
-      unflushed = false;
-      (encoded != null ? encoded : context).flush();
+  /** A held frame, followed by another write, goes into the channel's buffer first, in its place. */
+  private void handOver() {
+    if (held != null) {
+      encoded.write(held.wire(), noCompletion);
+      held = null;
     }
+  }
+
+  void flush() {
+    if (!unflushed) {
+      return;
+    }
+    unflushed = false;
+    Frame frame = held;
+    if (frame != null) {
+      held = null;
+      if (writeToSocket(frame)) {
+        return;
+      }
+    }
+    (encoded != null ? encoded : context).flush();
+  }
+
+  /**
+   * Writes the burst's one frame straight to the socket when the channel holds nothing else to send
+   * (so nothing is overtaken): the one system call the flush would make, without the pipeline, the
+   * channel's outbound buffer and a view of the frame per socket. True when it was all written;
+   * else what is left is handed to the channel (which also reports a failure: it closes the
+   * connection) and the caller flushes.
+   */
+  private boolean writeToSocket(Frame frame) {
+    ChannelOutboundBuffer pending = context.channel().unsafe().outboundBuffer();
+    int written = 0;
+    if (pending != null && pending.totalPendingWriteBytes() == 0 && context.channel().isActive()) {
+      ByteBuffer bytes = frame.wireBytes();
+      try {
+        written = socket.write(bytes);
+      } catch (IOException e) {
+        written = 0;
+      }
+      if (!bytes.hasRemaining()) {
+        directWrites++;
+        return true;
+      }
+    }
+    encoded.write(frame.wire().skipBytes(written), noCompletion);
+    return false;
   }
 }

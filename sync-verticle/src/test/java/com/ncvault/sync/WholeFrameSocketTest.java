@@ -1,6 +1,10 @@
 package com.ncvault.sync;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,6 +14,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.internal.http.WebSocketInternal;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -19,14 +24,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole-frame path on a real Vert.x WebSocket, whose pipeline is the one the node's sockets
  * have (an idle handler, which the session removes, no compression, no TLS): shared messages enter
- * past the encoder and the client reads them. The fallbacks (an extension encoder, a handler that
- * queues writes) are in {@link SocketWireTest}.
+ * past the encoder and the client reads them; a burst's one frame goes straight to the socket while
+ * the channel holds nothing else, and what does not fit goes through the channel, in order; with
+ * TLS every frame passes the channel. The fallbacks (an extension encoder, a handler that queues
+ * writes) are in {@link SocketWireTest}.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
@@ -77,6 +85,149 @@ class WholeFrameSocketTest {
       .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
         assertThat(whole).containsExactly(true);
         assertThat(received).containsExactlyElementsOf(MESSAGES);
+        ctx.completeNow();
+      })));
+  }
+
+  /**
+   * A server whose wire writes {@code count} shared frames of {@code size} bytes, numbered, each
+   * flushed on its own (one frame per burst), once the client says "go"; completes {@code written}
+   * with the frames that went straight to the socket.
+   */
+  private static Future<HttpServer> numberedServer(Vertx vertx, HttpServerOptions options, int count, int size,
+                                                   Promise<Long> written) {
+    return numberedServer(vertx, options, count, size, written, null);
+  }
+
+  /** As above, with {@code first} (when not null) put at the head of the socket's pipeline before the wire is made. */
+  private static Future<HttpServer> numberedServer(Vertx vertx, HttpServerOptions options, int count, int size,
+                                                   Promise<Long> written, ChannelHandler first) {
+    return vertx.createHttpServer(options.setIdleTimeout(60)).webSocketHandler(socket -> {
+      ChannelHandlerContext channel = ((WebSocketInternal) socket).channelHandlerContext();
+      IdleStateHandler idle = channel.pipeline().get(IdleStateHandler.class);
+      if (idle != null) {
+        channel.pipeline().remove(idle);
+      }
+      if (first != null) {
+        channel.pipeline().addFirst(first);
+      }
+      SocketWire wire = SocketWire.on(channel);
+      socket.textMessageHandler(go -> {
+        for (int i = 0; i < count; i++) {
+          wire.write(Frame.shared(numbered(i, size)), 65_536);
+          wire.flush();
+        }
+        written.complete(wire.directWrites());
+      });
+    }).listen(0, "127.0.0.1");
+  }
+
+  private static String numbered(int i, int size) {
+    String head = i + ":";
+    return head + String.valueOf((char) ('a' + i % 26)).repeat(size - head.length());
+  }
+
+  /** Connects, stops reading, says "go", and reads again once {@code written} is complete; the messages received. */
+  private static Future<List<String>> receivePaused(Vertx vertx, int port, WebSocketClientOptions options, int count,
+                                                    Future<Long> written) {
+    List<String> received = new CopyOnWriteArrayList<>();
+    Promise<List<String>> all = Promise.promise();
+    WebSocketClient client = vertx.createWebSocketClient(options);
+    return client.connect(port, "127.0.0.1", "/ws").compose(socket -> {
+      socket.textMessageHandler(text -> {
+        received.add(text);
+        if (received.size() == count) {
+          all.tryComplete(received);
+        }
+      });
+      socket.pause();
+      socket.writeTextMessage("go");
+      written.onSuccess(n -> socket.resume());
+      return all.future();
+    });
+  }
+
+  @Test
+  void eachBurstsOneFrameGoesStraightToTheSocketAndArrivesIntactInOrder(Vertx vertx, VertxTestContext ctx) {
+    int count = 200;
+    Promise<Long> written = Promise.promise();
+    numberedServer(vertx, new HttpServerOptions(), count, 100, written)
+      .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), count, written.future()))
+      .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+        assertThat(written.future().result()).as("every frame straight to the socket").isEqualTo(count);
+        for (int i = 0; i < count; i++) {
+          assertThat(received.get(i)).isEqualTo(numbered(i, 100));
+        }
+        ctx.completeNow();
+      })));
+  }
+
+  /**
+   * A client that does not read fills the socket's buffers: a frame then goes in part, the rest of
+   * it and every frame after it through the channel's buffer, and the client reads them all in order
+   * once it reads again.
+   */
+  @Test
+  void whenTheSocketIsFullTheRestGoesThroughTheChannelWithNothingOvertaken(Vertx vertx, VertxTestContext ctx) {
+    int count = 3_000;
+    int size = 10_000;
+    Promise<Long> written = Promise.promise();
+    numberedServer(vertx, new HttpServerOptions(), count, size, written)
+      .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), count, written.future()))
+      .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+        assertThat(written.future().result()).as("the first frames straight to the socket, not all").isPositive()
+          .isLessThan(count);
+        for (int i = 0; i < count; i++) {
+          assertThat(received.get(i)).isEqualTo(numbered(i, size));
+        }
+        ctx.completeNow();
+      })));
+  }
+
+  /**
+   * With TLS the bytes must pass its handler: no frame goes straight to the socket (Vert.x's TLS
+   * pipeline also queues writes in a chunked writer, so every frame passes the encoders), and each
+   * arrives intact.
+   */
+  @Test
+  void overTlsEveryFramePassesTheChannel(Vertx vertx, VertxTestContext ctx) {
+    int count = 50;
+    SelfSignedCertificate certificate = SelfSignedCertificate.create();
+    Promise<Long> written = Promise.promise();
+    numberedServer(vertx, new HttpServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions()), count,
+      100, written)
+      .compose(server -> receivePaused(vertx, server.actualPort(),
+        new WebSocketClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false), count, written.future()))
+      .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+        assertThat(written.future().result()).isZero();
+        for (int i = 0; i < count; i++) {
+          assertThat(received.get(i)).isEqualTo(numbered(i, 100));
+        }
+        ctx.completeNow();
+      })));
+  }
+
+  /** A handler of writes between the encoder and the socket (as a TLS handler would be) sees every frame. */
+  @Test
+  void aHandlerOfWritesNearerTheSocketSeesEveryFrame(Vertx vertx, VertxTestContext ctx) {
+    int count = 50;
+    AtomicLong seen = new AtomicLong();
+    ChannelOutboundHandlerAdapter counter = new ChannelOutboundHandlerAdapter() {
+      @Override
+      public void write(ChannelHandlerContext context, Object msg, ChannelPromise promise) {
+        seen.addAndGet(((ByteBuf) msg).readableBytes());
+        context.write(msg, promise);
+      }
+    };
+    Promise<Long> written = Promise.promise();
+    numberedServer(vertx, new HttpServerOptions(), count, 100, written, counter)
+      .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), count, written.future()))
+      .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+        assertThat(written.future().result()).isZero();
+        assertThat(seen.get()).as("each frame's 2-byte header and 100 bytes").isEqualTo(count * 102L);
+        for (int i = 0; i < count; i++) {
+          assertThat(received.get(i)).isEqualTo(numbered(i, 100));
+        }
         ctx.completeNow();
       })));
   }
