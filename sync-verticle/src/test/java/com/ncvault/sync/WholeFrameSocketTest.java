@@ -112,14 +112,22 @@ class WholeFrameSocketTest {
         channel.pipeline().addFirst(first);
       }
       SocketWire wire = SocketWire.on(channel);
-      socket.textMessageHandler(go -> {
-        for (int i = 0; i < count; i++) {
-          wire.write(Frame.shared(numbered(i, size)), 65_536);
-          wire.flush();
-        }
-        written.complete(wire.directWrites());
-      });
+      socket.textMessageHandler(go -> writeFrom(vertx, wire, 0, count, size, written));
     }).listen(0, "127.0.0.1");
+  }
+
+  /** Frames {@code from} to {@code count - 1}, a hundred per turn of the event loop, each flushed on its own. */
+  private static void writeFrom(Vertx vertx, SocketWire wire, int from, int count, int size, Promise<Long> written) {
+    int to = Math.min(count, from + 100);
+    for (int i = from; i < to; i++) {
+      wire.write(Frame.shared(numbered(i, size)), 65_536);
+      wire.flush();
+    }
+    if (to == count) {
+      written.complete(wire.directWrites());
+    } else {
+      vertx.runOnContext(v -> writeFrom(vertx, wire, to, count, size, written));
+    }
   }
 
   private static String numbered(int i, int size) {
