@@ -69,6 +69,8 @@ class WholeFrameSocketTest {
         received.add(text);
         if (received.size() == MESSAGES.size()) {
           all.tryComplete(received);
+          // also keeps the client reachable until then: a client the collector finds unreachable is closed
+          client.close();
         }
       });
       return all.future();
@@ -146,6 +148,8 @@ class WholeFrameSocketTest {
         received.add(text);
         if (received.size() == count) {
           all.tryComplete(received);
+          // also keeps the client reachable until then: a client the collector finds unreachable is closed
+          client.close();
         }
       });
       socket.pause();
