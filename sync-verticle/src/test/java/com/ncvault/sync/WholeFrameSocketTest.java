@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -92,18 +93,30 @@ class WholeFrameSocketTest {
   }
 
   /**
-   * A server whose wire writes {@code count} shared frames of {@code size} bytes, numbered, each
-   * flushed on its own (one frame per burst), once the client says "go"; completes {@code written}
-   * with the frames that went straight to the socket.
+   * What a numbered server writes: {@code count} shared frames of {@code size} bytes, numbered, each
+   * flushed on its own (one frame per burst), a hundred per turn of the event loop, once the client
+   * says "go". {@code resume} completes once {@code resumeAfter} frames are written (the paused
+   * client then reads again), {@code written} at the end with the frames that went straight to the
+   * socket.
    */
-  private static Future<HttpServer> numberedServer(Vertx vertx, HttpServerOptions options, int count, int size,
-                                                   Promise<Long> written) {
-    return numberedServer(vertx, options, count, size, written, null);
+  private record Plan(int count, int size, int resumeAfter, Promise<Void> resume, Promise<Long> written) {
+
+    Plan(int count, int size, int resumeAfter) {
+      this(count, size, resumeAfter, Promise.promise(), Promise.promise());
+    }
+
+    Plan(int count, int size) {
+      this(count, size, count);
+    }
+  }
+
+  private static Future<HttpServer> numberedServer(Vertx vertx, HttpServerOptions options, Plan plan) {
+    return numberedServer(vertx, options, plan, null);
   }
 
   /** As above, with {@code first} (when not null) put at the head of the socket's pipeline before the wire is made. */
-  private static Future<HttpServer> numberedServer(Vertx vertx, HttpServerOptions options, int count, int size,
-                                                   Promise<Long> written, ChannelHandler first) {
+  private static Future<HttpServer> numberedServer(Vertx vertx, HttpServerOptions options, Plan plan,
+                                                   ChannelHandler first) {
     return vertx.createHttpServer(options.setIdleTimeout(60)).webSocketHandler(socket -> {
       ChannelHandlerContext channel = ((WebSocketInternal) socket).channelHandlerContext();
       IdleStateHandler idle = channel.pipeline().get(IdleStateHandler.class);
@@ -114,21 +127,23 @@ class WholeFrameSocketTest {
         channel.pipeline().addFirst(first);
       }
       SocketWire wire = SocketWire.on(channel);
-      socket.textMessageHandler(go -> writeFrom(vertx, wire, 0, count, size, written));
+      socket.textMessageHandler(go -> writeFrom(vertx, wire, 0, plan));
     }).listen(0, "127.0.0.1");
   }
 
-  /** Frames {@code from} to {@code count - 1}, a hundred per turn of the event loop, each flushed on its own. */
-  private static void writeFrom(Vertx vertx, SocketWire wire, int from, int count, int size, Promise<Long> written) {
-    int to = Math.min(count, from + 100);
+  private static void writeFrom(Vertx vertx, SocketWire wire, int from, Plan plan) {
+    int to = Math.min(plan.count(), from + 100);
     for (int i = from; i < to; i++) {
-      wire.write(Frame.shared(numbered(i, size)), 65_536);
+      wire.write(Frame.shared(numbered(i, plan.size())), 65_536);
       wire.flush();
     }
-    if (to == count) {
-      written.complete(wire.directWrites());
+    if (to >= plan.resumeAfter()) {
+      plan.resume().tryComplete();
+    }
+    if (to == plan.count()) {
+      plan.written().complete(wire.directWrites());
     } else {
-      vertx.runOnContext(v -> writeFrom(vertx, wire, to, count, size, written));
+      vertx.runOnContext(v -> writeFrom(vertx, wire, to, plan));
     }
   }
 
@@ -137,16 +152,15 @@ class WholeFrameSocketTest {
     return head + String.valueOf((char) ('a' + i % 26)).repeat(size - head.length());
   }
 
-  /** Connects, stops reading, says "go", and reads again once {@code written} is complete; the messages received. */
-  private static Future<List<String>> receivePaused(Vertx vertx, int port, WebSocketClientOptions options, int count,
-                                                    Future<Long> written) {
+  /** Connects, stops reading, says "go", and reads again once the plan says so; the messages received. */
+  private static Future<List<String>> receivePaused(Vertx vertx, int port, WebSocketClientOptions options, Plan plan) {
     List<String> received = new CopyOnWriteArrayList<>();
     Promise<List<String>> all = Promise.promise();
     WebSocketClient client = vertx.createWebSocketClient(options);
     return client.connect(port, "127.0.0.1", "/ws").compose(socket -> {
       socket.textMessageHandler(text -> {
         received.add(text);
-        if (received.size() == count) {
+        if (received.size() == plan.count()) {
           all.tryComplete(received);
           // also keeps the client reachable until then: a client the collector finds unreachable is closed
           client.close();
@@ -154,19 +168,19 @@ class WholeFrameSocketTest {
       });
       socket.pause();
       socket.writeTextMessage("go");
-      written.onSuccess(n -> socket.resume());
-      return all.future();
+      plan.resume().future().onSuccess(v -> socket.resume());
+      return all.future().compose(messages -> plan.written().future().map(messages));
     });
   }
 
   @Test
   void eachBurstsOneFrameGoesStraightToTheSocketAndArrivesIntactInOrder(Vertx vertx, VertxTestContext ctx) {
     int count = 200;
-    Promise<Long> written = Promise.promise();
-    numberedServer(vertx, new HttpServerOptions(), count, 100, written)
-      .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), count, written.future()))
+    Plan plan = new Plan(count, 100);
+    numberedServer(vertx, new HttpServerOptions(), plan)
+      .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), plan))
       .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
-        assertThat(written.future().result()).as("every frame straight to the socket").isEqualTo(count);
+        assertThat(plan.written().future().result()).as("every frame straight to the socket").isEqualTo(count);
         for (int i = 0; i < count; i++) {
           assertThat(received.get(i)).isEqualTo(numbered(i, 100));
         }
@@ -176,18 +190,19 @@ class WholeFrameSocketTest {
 
   /**
    * A client that does not read fills the socket's buffers: a frame then goes in part, the rest of
-   * it and every frame after it through the channel's buffer, and the client reads them all in order
-   * once it reads again.
+   * it and every frame after it through the channel's buffer. The client reads again while the
+   * server goes on writing, and reads them all in order: no frame written once the socket has room
+   * again overtakes what the channel still holds.
    */
   @Test
   void whenTheSocketIsFullTheRestGoesThroughTheChannelWithNothingOvertaken(Vertx vertx, VertxTestContext ctx) {
     int count = 3_000;
     int size = 10_000;
-    Promise<Long> written = Promise.promise();
-    numberedServer(vertx, new HttpServerOptions(), count, size, written)
-      .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), count, written.future()))
+    Plan plan = new Plan(count, size, count / 3);
+    numberedServer(vertx, new HttpServerOptions(), plan)
+      .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), plan))
       .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
-        assertThat(written.future().result()).as("the first frames straight to the socket, not all").isPositive()
+        assertThat(plan.written().future().result()).as("the first frames straight to the socket, not all").isPositive()
           .isLessThan(count);
         for (int i = 0; i < count; i++) {
           assertThat(received.get(i)).isEqualTo(numbered(i, size));
@@ -205,13 +220,12 @@ class WholeFrameSocketTest {
   void overTlsEveryFramePassesTheChannel(Vertx vertx, VertxTestContext ctx) {
     int count = 50;
     SelfSignedCertificate certificate = SelfSignedCertificate.create();
-    Promise<Long> written = Promise.promise();
-    numberedServer(vertx, new HttpServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions()), count,
-      100, written)
+    Plan plan = new Plan(count, 100);
+    numberedServer(vertx, new HttpServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions()), plan)
       .compose(server -> receivePaused(vertx, server.actualPort(),
-        new WebSocketClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false), count, written.future()))
+        new WebSocketClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false), plan))
       .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
-        assertThat(written.future().result()).isZero();
+        assertThat(plan.written().future().result()).isZero();
         for (int i = 0; i < count; i++) {
           assertThat(received.get(i)).isEqualTo(numbered(i, 100));
         }
@@ -231,15 +245,44 @@ class WholeFrameSocketTest {
         context.write(msg, promise);
       }
     };
-    Promise<Long> written = Promise.promise();
-    numberedServer(vertx, new HttpServerOptions(), count, 100, written, counter)
-      .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), count, written.future()))
+    Plan plan = new Plan(count, 100);
+    numberedServer(vertx, new HttpServerOptions(), plan, counter)
+      .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), plan))
       .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
-        assertThat(written.future().result()).isZero();
+        assertThat(plan.written().future().result()).isZero();
         assertThat(seen.get()).as("each frame's 2-byte header and 100 bytes").isEqualTo(count * 102L);
         for (int i = 0; i < count; i++) {
           assertThat(received.get(i)).isEqualTo(numbered(i, 100));
         }
+        ctx.completeNow();
+      })));
+  }
+
+  /**
+   * A frame the channel holds (written to it, not flushed yet) is not overtaken: the burst's one
+   * frame then goes through the channel after it, not straight to the socket.
+   */
+  @Test
+  void aFrameTheChannelStillHoldsIsNotOvertaken(Vertx vertx, VertxTestContext ctx) {
+    Plan plan = new Plan(2, 100);
+    vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60)).webSocketHandler(socket -> {
+      ChannelHandlerContext channel = ((WebSocketInternal) socket).channelHandlerContext();
+      channel.pipeline().remove(IdleStateHandler.class);
+      SocketWire wire = SocketWire.on(channel);
+      ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
+      socket.textMessageHandler(go -> {
+        encoder.write(Frame.shared(numbered(0, 100)).wire());
+        wire.write(Frame.shared(numbered(1, 100)), 65_536);
+        wire.flush();
+        encoder.flush();
+        plan.resume().complete();
+        plan.written().complete(wire.directWrites());
+      });
+    }).listen(0, "127.0.0.1")
+      .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), plan))
+      .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+        assertThat(plan.written().future().result()).isZero();
+        assertThat(received).containsExactly(numbered(0, 100), numbered(1, 100));
         ctx.completeNow();
       })));
   }
