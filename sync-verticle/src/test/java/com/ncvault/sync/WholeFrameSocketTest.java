@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -147,6 +148,11 @@ class WholeFrameSocketTest {
     }
   }
 
+  /** Frames 0 to {@code count - 1}, as {@link #numbered(int, int)} makes them. */
+  private static List<String> numberedFrames(int count, int size) {
+    return IntStream.range(0, count).mapToObj(i -> numbered(i, size)).toList();
+  }
+
   private static String numbered(int i, int size) {
     String head = i + ":";
     return head + String.valueOf((char) ('a' + i % 26)).repeat(size - head.length());
@@ -181,9 +187,7 @@ class WholeFrameSocketTest {
       .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), plan))
       .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
         assertThat(plan.written().future().result()).as("every frame straight to the socket").isEqualTo(count);
-        for (int i = 0; i < count; i++) {
-          assertThat(received.get(i)).isEqualTo(numbered(i, 100));
-        }
+        assertThat(received).containsExactlyElementsOf(numberedFrames(count, 100));
         ctx.completeNow();
       })));
   }
@@ -204,9 +208,7 @@ class WholeFrameSocketTest {
       .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
         assertThat(plan.written().future().result()).as("the first frames straight to the socket, not all").isPositive()
           .isLessThan(count);
-        for (int i = 0; i < count; i++) {
-          assertThat(received.get(i)).isEqualTo(numbered(i, size));
-        }
+        assertThat(received).containsExactlyElementsOf(numberedFrames(count, size));
         ctx.completeNow();
       })));
   }
@@ -226,9 +228,7 @@ class WholeFrameSocketTest {
         new WebSocketClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false), plan))
       .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
         assertThat(plan.written().future().result()).isZero();
-        for (int i = 0; i < count; i++) {
-          assertThat(received.get(i)).isEqualTo(numbered(i, 100));
-        }
+        assertThat(received).containsExactlyElementsOf(numberedFrames(count, 100));
         ctx.completeNow();
       })));
   }
@@ -251,9 +251,7 @@ class WholeFrameSocketTest {
       .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
         assertThat(plan.written().future().result()).isZero();
         assertThat(seen.get()).as("each frame's 2-byte header and 100 bytes").isEqualTo(count * 102L);
-        for (int i = 0; i < count; i++) {
-          assertThat(received.get(i)).isEqualTo(numbered(i, 100));
-        }
+        assertThat(received).containsExactlyElementsOf(numberedFrames(count, 100));
         ctx.completeNow();
       })));
   }
