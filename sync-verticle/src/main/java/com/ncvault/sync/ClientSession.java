@@ -208,6 +208,10 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
     } else {
       LOG.debug("Closing a socket of {} with {} {}", user, code, reason);
     }
+    if (wire != null) {
+      // What the wire holds for the burst's flush leaves before the close frame, as the client must see it.
+      wire.flush();
+    }
     SocketClosing.close(vertx, socket, code, reason, settings.closeGraceMs(), refusedFrame);
     detach();
   }

@@ -212,8 +212,8 @@ final class SocketWire {
       ByteBuffer bytes = frame.wireBytes();
       try {
         written = socket.write(bytes);
-      } catch (IOException e) {
-        written = 0;
+      } catch (IOException refused) {
+        // nothing was written: the channel's own write below meets the same error and closes the connection
       }
       if (!bytes.hasRemaining()) {
         directWrites++;
