@@ -120,13 +120,21 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
     // The api's HTTP server shuts down gracefully: it waits until its sockets are closed.
     socket.shutdownHandler(v -> close(WsCloseCodes.GOING_AWAY, "server going away"));
     hub.add(this);
-    node.joined(this);
+    // Who is online goes out with the first frames, in one write; the node sends a newer list if
+    // who is online changed since this one was made.
+    Frame presence = node.presenceForNewSocket();
+    node.joined(this, presence);
     socket.resume();
     if (socket.isClosed()) {
       detach();
       return;
     }
-    stream.start();
+    hub.burst(() -> {
+      stream.start();
+      if (presence != null) {
+        stream.sendControl(presence);
+      }
+    });
   }
 
   // ---- from the node (the hub's loop) -------------------------------------------------------------

@@ -31,8 +31,9 @@ import java.util.Map;
  * many sockets, whose frame is already whole ({@link Frame#wire()}): it enters past the WebSocket
  * encoder, where the encoder's own output would, unless an extension (compression) encodes frames
  * on this channel. When a burst writes one such frame to a socket (the common case: one change, one
- * frame) and the channel holds nothing else to send, the flush writes it straight to the socket's
- * {@code SocketChannel}, the one system call Netty's flush would make, without the pipeline, the
+ * frame), or two (a new socket's file list and who is online), and the channel holds nothing else to
+ * send, the flush writes them straight to the socket's {@code SocketChannel} (two in one gathering
+ * write), the one system call Netty's flush would make, without the pipeline, the
  * channel's outbound buffer and a view of the frame per socket; what the socket does not take goes
  * through the channel after all, so nothing is overtaken. Only where no handler of writes sits
  * between the encoder and the socket (no TLS) on Netty's NIO transport. Back-pressure is the channel's:
@@ -52,8 +53,12 @@ final class SocketWire {
   private final SocketChannel socket;
   private final ChannelPromise noCompletion;
   private boolean unflushed;
-  /** A shared frame written since the last flush and not handed to the channel yet (only while it is the only one). */
+  /**
+   * Shared frames written since the last flush and not handed to the channel yet, in order: the
+   * first, and a second (a new socket's file list and who is online); null where none.
+   */
   private Frame held;
+  private Frame heldNext;
   /** Frames written straight to the socket (the tests read it). */
   private long directWrites;
 
@@ -144,10 +149,16 @@ final class SocketWire {
    */
   boolean write(Frame frame, int maxFrameBytes) {
     ByteBuf whole = encoded != null && frame.length() <= maxFrameBytes ? frame.wire() : null;
-    if (whole != null && socket != null && !unflushed) {
-      // The first frame since the last flush: held, to go straight to the socket at the flush if it stays the only one.
-      held = frame;
-      return markUnflushed();
+    if (whole != null && socket != null) {
+      // The first two frames since the last flush: held, to go straight to the socket at the flush if no other follows.
+      if (!unflushed) {
+        held = frame;
+        return markUnflushed();
+      }
+      if (held != null && heldNext == null) {
+        heldNext = frame;
+        return markUnflushed();
+      }
     }
     handOver();
     if (whole != null) {
@@ -175,11 +186,15 @@ final class SocketWire {
     return first;
   }
 
-  /** A held frame, followed by another write, goes into the channel's buffer first, in its place. */
+  /** Held frames, followed by another write, go into the channel's buffer first, in their place. */
   private void handOver() {
     if (held != null) {
       encoded.write(held.wire(), noCompletion);
       held = null;
+      if (heldNext != null) {
+        encoded.write(heldNext.wire(), noCompletion);
+        heldNext = null;
+      }
     }
   }
 
@@ -190,8 +205,10 @@ final class SocketWire {
     unflushed = false;
     Frame frame = held;
     if (frame != null) {
+      Frame next = heldNext;
       held = null;
-      if (writeToSocket(frame)) {
+      heldNext = null;
+      if (writeToSocket(frame, next)) {
         return;
       }
     }
@@ -199,28 +216,40 @@ final class SocketWire {
   }
 
   /**
-   * Writes the burst's one frame straight to the socket when the channel holds nothing else to send
-   * (so nothing is overtaken): the one system call the flush would make, without the pipeline, the
-   * channel's outbound buffer and a view of the frame per socket. True when it was all written;
-   * else what is left is handed to the channel (which also reports a failure: it closes the
-   * connection) and the caller flushes.
+   * Writes the burst's frame, or its two ({@code next} not null), straight to the socket when the
+   * channel holds nothing else to send (so nothing is overtaken): the one system call the flush
+   * would make, without the pipeline, the channel's outbound buffer and a view of the frame per
+   * socket. True when it was all written; else what is left is handed to the channel (which also
+   * reports a failure: it closes the connection) and the caller flushes.
    */
-  private boolean writeToSocket(Frame frame) {
+  private boolean writeToSocket(Frame frame, Frame next) {
     ChannelOutboundBuffer pending = context.channel().unsafe().outboundBuffer();
-    int written = 0;
+    long written = 0;
+    int firstLength = 0;
     if (pending != null && pending.totalPendingWriteBytes() == 0 && context.channel().isActive()) {
       ByteBuffer bytes = frame.wireBytes();
+      ByteBuffer nextBytes = next == null ? null : next.wireBytes();
+      firstLength = bytes.remaining();
       try {
-        written = socket.write(bytes);
+        written = nextBytes == null ? socket.write(bytes) : socket.write(new ByteBuffer[] {bytes, nextBytes});
       } catch (IOException refused) {
         // nothing was written: the channel's own write below meets the same error and closes the connection
       }
-      if (!bytes.hasRemaining()) {
+      if (!(nextBytes == null ? bytes : nextBytes).hasRemaining()) {
         directWrites++;
         return true;
       }
     }
-    encoded.write(frame.wire().skipBytes(written), noCompletion);
+    // What the socket did not take goes to the channel, in order: the rest of the first frame, then the second.
+    if (written < firstLength || firstLength == 0) {
+      encoded.write(frame.wire().skipBytes((int) written), noCompletion);
+      written = 0;
+    } else {
+      written -= firstLength;
+    }
+    if (next != null) {
+      encoded.write(next.wire().skipBytes((int) written), noCompletion);
+    }
     return false;
   }
 }

@@ -70,9 +70,10 @@ final class SyncNode {
   /**
    * The PRESENCE frame a new socket gets: the current view, except that connection counts changed
    * since it was made are left for the next push (a connect storm would re-encode it per socket).
-   * Null until asked for after a change of who is online.
+   * Null until asked for after a change of who is online. Written on this context only; a socket
+   * that joins reads it on its own loop ({@link #presenceForNewSocket}).
    */
-  private Frame presenceFrame;
+  private volatile Frame presenceFrame;
   private boolean presenceCountsStale;
   /**
    * Connection counts of this node's users changed since the presence tracker last saw them, while
@@ -241,7 +242,20 @@ final class SyncNode {
 
   // ---- calls from hubs (any thread) ------------------------------------------------------------
 
-  void joined(ClientSession client) {
+  /**
+   * The PRESENCE frame a socket joining now is sent with its first frames, in their write (any
+   * thread): the one a socket joining here would be sent, or null while who is online has changed
+   * and no frame has been made since.
+   */
+  Frame presenceForNewSocket() {
+    return presenceFrame;
+  }
+
+  /**
+   * A socket joined; it was sent {@code sent} (null: none) with its first frames. When who is
+   * online changed since that frame was made, or none was current, it is sent the frame of now.
+   */
+  void joined(ClientSession client, Frame sent) {
     context.runOnContext(v -> {
       connections++;
       boolean cameOnline = localUsers.merge(client.user(), 1, Integer::sum) == 1;
@@ -251,7 +265,9 @@ final class SyncNode {
       localPresenceChanged(cameOnline);
       // The new socket learns who is online at once; connection counts may follow with the next push.
       Frame frame = presenceFrame();
-      client.hub().run(() -> client.sendControl(frame));
+      if (frame != sent) {
+        client.hub().run(() -> client.sendControl(frame));
+      }
     });
   }
 

@@ -217,6 +217,31 @@ class WatchNotifyPresenceTest {
       })));
   }
 
+  /**
+   * A page of a user already online gets who is online with its first frames, from the frame the
+   * node has made, and not that frame again when the node learns of the socket (the frames of a
+   * connect leave in one write). Marker: an event committed after the page was ready.
+   */
+  @Test
+  void aNewPageOfAUserAlreadyOnlineGetsWhoIsOnlineOnce(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> node.connectReady("bob").compose(first -> first
+      .await(m -> bobsConnections(m) == 1)
+      .compose(seen -> node.connectReady("bob"))
+      .compose(second -> {
+        DomainEvent marker = node.storage.commitAndPublish(EventTypes.CREATE, "1234567_AB1.nc", "alice");
+        return second.awaitActivity(marker.seq()).map(v -> second.messages());
+      })))
+      .onComplete(ctx.succeeding(messages -> ctx.verify(() -> {
+        List<JsonObject> presences = messages.stream().filter(m -> "PRESENCE".equals(m.getString("type"))).toList();
+        assertThat(presences).as("who is online, from the connect to the marker").isNotEmpty();
+        assertThat(bobsConnections(presences.get(0))).isEqualTo(1);
+        for (int i = 1; i < presences.size(); i++) {
+          assertThat(presences.get(i)).as("PRESENCE %d the same as the one before", i).isNotEqualTo(presences.get(i - 1));
+        }
+        ctx.completeNow();
+      })));
+  }
+
   /** The next PRESENCE on {@code socket} whose users match. */
   private static Future<JsonObject> presence(TestSocket socket, java.util.function.Predicate<JsonArray> users) {
     return socket.await(m -> "PRESENCE".equals(m.getString("type"))

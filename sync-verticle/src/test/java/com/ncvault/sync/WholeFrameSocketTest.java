@@ -94,20 +94,25 @@ class WholeFrameSocketTest {
   }
 
   /**
-   * What a numbered server writes: {@code count} shared frames of {@code size} bytes, numbered, each
-   * flushed on its own (one frame per burst), a hundred per turn of the event loop, once the client
-   * says "go". {@code resume} completes once {@code resumeAfter} frames are written (the paused
-   * client then reads again), {@code written} at the end with the frames that went straight to the
-   * socket.
+   * What a numbered server writes: {@code count} shared frames of {@code size} bytes, numbered,
+   * flushed after every {@code perBurst} of them (one burst), a hundred per turn of the event loop,
+   * once the client says "go". {@code resume} completes once {@code resumeAfter} frames are written
+   * (the paused client then reads again), {@code written} at the end with the bursts that went
+   * straight to the socket.
    */
-  private record Plan(int count, int size, int resumeAfter, Promise<Void> resume, Promise<Long> written) {
+  private record Plan(int count, int size, int resumeAfter, int perBurst, Promise<Void> resume,
+                      Promise<Long> written) {
 
     Plan(int count, int size, int resumeAfter) {
-      this(count, size, resumeAfter, Promise.promise(), Promise.promise());
+      this(count, size, resumeAfter, 1, Promise.promise(), Promise.promise());
     }
 
     Plan(int count, int size) {
       this(count, size, count);
+    }
+
+    Plan inBurstsOf(int frames) {
+      return new Plan(count, size, resumeAfter, frames, resume, written);
     }
   }
 
@@ -136,7 +141,9 @@ class WholeFrameSocketTest {
     int to = Math.min(plan.count(), from + 100);
     for (int i = from; i < to; i++) {
       wire.write(Frame.shared(numbered(i, plan.size())), 65_536);
-      wire.flush();
+      if ((i + 1) % plan.perBurst() == 0 || i + 1 == plan.count()) {
+        wire.flush();
+      }
     }
     if (to >= plan.resumeAfter()) {
       plan.resume().tryComplete();
@@ -193,6 +200,30 @@ class WholeFrameSocketTest {
   }
 
   /**
+   * Two frames in a burst (a new socket's file list and who is online) leave in one write straight
+   * to the socket; a third in the burst puts them all in the channel, in order.
+   */
+  @Test
+  void aBurstsTwoFramesGoStraightToTheSocketInOneWriteAndAThirdSendsAllThroughTheChannel(Vertx vertx,
+                                                                                         VertxTestContext ctx) {
+    int count = 200;
+    Plan pairs = new Plan(count, 100).inBurstsOf(2);
+    Plan triples = new Plan(count - 2, 100).inBurstsOf(3);
+    numberedServer(vertx, new HttpServerOptions(), pairs)
+      .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), pairs))
+      .compose(pairsReceived -> numberedServer(vertx, new HttpServerOptions(), triples)
+        .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), triples))
+        .map(triplesReceived -> List.of(pairsReceived, triplesReceived)))
+      .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+        assertThat(pairs.written().future().result()).as("one write per burst of two").isEqualTo(count / 2);
+        assertThat(received.get(0)).containsExactlyElementsOf(numberedFrames(count, 100));
+        assertThat(triples.written().future().result()).as("bursts of three: none straight to the socket").isZero();
+        assertThat(received.get(1)).containsExactlyElementsOf(numberedFrames(count - 2, 100));
+        ctx.completeNow();
+      })));
+  }
+
+  /**
    * A client that does not read fills the socket's buffers: a frame then goes in part, the rest of
    * it and every frame after it through the channel's buffer. The client reads again while the
    * server goes on writing, and reads them all in order: no frame written once the socket has room
@@ -208,6 +239,25 @@ class WholeFrameSocketTest {
       .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
         assertThat(plan.written().future().result()).as("the first frames straight to the socket, not all").isPositive()
           .isLessThan(count);
+        assertThat(received).containsExactlyElementsOf(numberedFrames(count, size));
+        ctx.completeNow();
+      })));
+  }
+
+  /**
+   * As above with two frames per burst: the socket takes part of a burst's write, ending within its
+   * first frame or its second, and the rest of both goes through the channel in order.
+   */
+  @Test
+  void whenTheSocketIsFullTheRestOfABurstOfTwoGoesThroughTheChannelInOrder(Vertx vertx, VertxTestContext ctx) {
+    int count = 3_000;
+    int size = 7_777;
+    Plan plan = new Plan(count, size, count / 3).inBurstsOf(2);
+    numberedServer(vertx, new HttpServerOptions(), plan)
+      .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), plan))
+      .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+        assertThat(plan.written().future().result()).as("the first bursts straight to the socket, not all").isPositive()
+          .isLessThan(count / 2);
         assertThat(received).containsExactlyElementsOf(numberedFrames(count, size));
         ctx.completeNow();
       })));
