@@ -240,15 +240,13 @@ final class SocketWire {
         return true;
       }
     }
-    // What the socket did not take goes to the channel, in order: the rest of the first frame, then the second.
-    if (written < firstLength || firstLength == 0) {
+    // What the socket did not take goes to the channel, in order: the rest of the first frame (all of
+    // it when no write was tried), then the rest of the second.
+    if (firstLength == 0 || written < firstLength) {
       encoded.write(frame.wire().skipBytes((int) written), noCompletion);
-      written = 0;
-    } else {
-      written -= firstLength;
     }
     if (next != null) {
-      encoded.write(next.wire().skipBytes((int) written), noCompletion);
+      encoded.write(next.wire().skipBytes((int) Math.max(0, written - firstLength)), noCompletion);
     }
     return false;
   }
