@@ -4,6 +4,7 @@ import com.ncvault.contract.Addresses;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.SocketHandoff;
+import com.ncvault.contract.UpgradeHold;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageProducer;
@@ -83,6 +84,8 @@ final class WebSocketGate {
           refuse(request, invalid, started, user);
           return;
         }
+        // the answer waits for the socket's first frames, to go out in their write
+        UpgradeHold.install(request);
         request.toWebSocket()
           .onSuccess(socket -> handOff(request, socket, new SocketHandoff(socket, user.username(), user.role(),
             params.since(), params.proto(), user.expiresAt().toEpochMilli()), started, user))

@@ -2,6 +2,7 @@ package com.ncvault.sync;
 
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
+import com.ncvault.contract.UpgradeHold;
 import com.ncvault.contract.WsCloseCodes;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -97,6 +98,8 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
     socket.frameHandler(this::onFrame);
     // The gate calls this session from the channel's thread, which must be the session's own.
     ChannelHandlerContext channel = SocketClosing.channelOf(socket);
+    // The upgrade's answer, held back by the gate, goes out with the first frames (see UpgradeHold).
+    boolean answerHeld = channel != null && channel.executor().inEventLoop() && UpgradeHold.release(channel.pipeline());
     if (channel == null || !channel.executor().inEventLoop()
       || !PingGate.install(channel.pipeline(), this::admitPing, socket::writePong, stream::onDrain,
       this::onRefusedFrame)) {
@@ -135,6 +138,10 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
         stream.sendControl(presence);
       }
     });
+    if (answerHeld) {
+      // the answer leaves now even when the stream's first frames are still on their way (a catch-up)
+      channel.flush();
+    }
   }
 
   // ---- from the node (the hub's loop) -------------------------------------------------------------

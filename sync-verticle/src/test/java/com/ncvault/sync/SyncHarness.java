@@ -3,6 +3,7 @@ package com.ncvault.sync;
 import com.ncvault.contract.Addresses;
 import com.ncvault.contract.ConfigKeys;
 import com.ncvault.contract.SocketHandoff;
+import com.ncvault.contract.UpgradeHold;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -161,6 +162,7 @@ final class SyncHarness {
       long since = Long.parseLong(request.getParam("since", "-1"));
       long expiresAt = Long.parseLong(request.getParam("expiresAt", "0"));
       String role = request.getParam("role", "programmer");
+      UpgradeHold.install(request);
       request.toWebSocket().onSuccess(socket -> {
         socket.pause();
         SocketHandoff handoff = new SocketHandoff(socket, user, role, since, proto, expiresAt);
