@@ -1,5 +1,6 @@
 package com.ncvault.sync;
 
+import com.ncvault.contract.EventTypes;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class UpgradeAnswerTest {
 
+  private static final String FILE = "1234567.mcam";
   private static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
 
   @Test
@@ -49,6 +51,21 @@ class UpgradeAnswerTest {
         assertThat(first.substring(payload, payload + length)).startsWith("{\"type\":\"FILE_LIST_UPDATED\"");
         ctx.completeNow();
       })));
+  }
+
+  @Test
+  void aSocketWithNothingToSendYetIsAnsweredAtOnce(Vertx vertx, VertxTestContext ctx) {
+    // the first page of the node, already up to date: no file list, nothing to catch up on, and no
+    // one online yet, so its session's first burst writes nothing; its upgrade is answered all the same
+    // (with who is online, sent to a new socket once the node has counted it, when that comes in time)
+    SyncHarness.start(vertx).compose(node -> {
+      node.storage.commitAndPublish(EventTypes.CREATE, FILE, "alice");
+      return node.awaitStatus(status -> true).compose(ready -> vertx.executeBlocking(
+        () -> firstRead(node.port, SyncHarness.query("bob", 2, 1L, null))));
+    }).onComplete(ctx.succeeding(first -> ctx.verify(() -> {
+      assertThat(first).startsWith("HTTP/1.1 101 ");
+      ctx.completeNow();
+    })));
   }
 
   /** Sends an upgrade of {@code path} and answers what the first read of the connection returns. */
