@@ -8,7 +8,9 @@ import io.vertx.core.http.ServerWebSocket;
 
 /**
  * An upgraded, authenticated WebSocket handed by the api-verticle to the sync-verticle on
- * {@link Addresses#SYNC_CONNECT}. Local delivery only: the codec passes the object itself.
+ * {@link Addresses#SYNC_CONNECT}. Local delivery only: the codec passes the object itself. The
+ * upgrade's answer may still be held on the connection ({@link UpgradeHold}): it reaches the client
+ * with the first thing the taker writes or flushes, or when the taker releases it.
  *
  * @param since the {@code since} query parameter, or -1 when absent
  * @param proto 1 for the seed's snapshot protocol, 2 for deltas (several messages per seq), 3 for one message per seq
