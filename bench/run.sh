@@ -4,6 +4,7 @@
 #   bash bench/run.sh --smoke    about a minute; proves every part works
 #   bash bench/run.sh --only fanout,locks      a subset (fanout, cluster, locks, transfers, isolation, list, program)
 #   bash bench/run.sh --runs 5   measured runs per target, median (default 3, smoke 1)
+#   bash bench/run.sh --only fanout --clients 1000   the fan-out at these client counts only
 # Builds the node's jar and the harness, installs Node's `ws` (npm, into a temporary directory) and
 # Debian's nginx when missing, then runs the load generator in its own JVM. Results: bench/results/latest.json
 # and latest.md (a smoke run writes bench/results/smoke/ instead). Needs Java 17, Maven, Node + npm (for the ws baseline), PostgreSQL on 127.0.0.1:5432

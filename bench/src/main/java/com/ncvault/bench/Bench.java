@@ -38,6 +38,7 @@ public final class Bench {
     Path wsPrefix = null;
     Set<String> only = new LinkedHashSet<>(Settings.ALL_SCENARIOS);
     Integer runs = null;
+    List<Integer> clients = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--smoke" -> smoke = true;
@@ -47,6 +48,7 @@ public final class Bench {
         case "--ws-prefix" -> wsPrefix = Path.of(args[++i]).toAbsolutePath();
         case "--only" -> only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
         case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--clients" -> clients = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -55,7 +57,8 @@ public final class Bench {
     tmp = tmp == null ? root.resolve("bench/results/tmp") : tmp;
     Settings settings = smoke ? Settings.smoke(root, results, tmp, wsPrefix, only)
       : Settings.full(root, results, tmp, wsPrefix, only);
-    return runs == null ? settings : settings.withRuns(runs);
+    settings = runs == null ? settings : settings.withRuns(runs);
+    return clients == null ? settings : settings.withFanoutClients(clients);
   }
 
   /** Runs the selected scenarios one after another and writes the results; returns them. */

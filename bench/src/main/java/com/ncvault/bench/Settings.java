@@ -94,6 +94,18 @@ record Settings(
       fanoutWarmupMaxMs);
   }
 
+  /** The same run with the fan-out scenario at {@code counts} clients only (--clients). */
+  Settings withFanoutClients(List<Integer> counts) {
+    if (counts.isEmpty() || counts.stream().anyMatch(n -> n < 1)) {
+      throw new IllegalArgumentException("--clients needs one or more positive counts");
+    }
+    return new Settings(smoke, root, resultsDir, tmpDir, wsPrefix, scenarios, generatorLoops, List.copyOf(counts),
+      fanoutFiles, viewerUsers, stepMs, maxStepMs, minStepEvents, drainMs, startMessagesPerSecond, maxEventRate, maxSteps,
+      bisections, p99LimitMs, clusterClients, clusterRate, clusterMs, lockConcurrency, lockMs, lockBackends, transferBytes,
+      listFiles, listApiFiles, listConcurrency, listCreateCapMs, programMegabytes, programWarmUp, programRuns, runs,
+      fanoutWarmupMaxMs);
+  }
+
   /** The node's runnable jar, built by mvn package. */
   Path jar() {
     return root.resolve("pdm-node/target/ncvault.jar");

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** The harness's own arithmetic and parsing, without a node: frames, histograms, units, medians. */
@@ -25,6 +26,17 @@ class HarnessPartsTest {
     assertThat(ClientLoop.lockChange("FILE_LOCKED", "{}")).isTrue();
     assertThat(ClientLoop.lockChange("FILE_UNLOCKED", "{}")).isFalse();
     assertThat(ClientLoop.lockChange("PRESENCE", "{}")).isNull();
+  }
+
+  @Test
+  void clientsOptionNarrowsTheFanoutToTheGivenCountsAndRefusesNonsense() {
+    Settings settings = Bench.parse(new String[] {"--only", "fanout", "--clients", "1000,5000", "--runs", "2"});
+    assertThat(settings.fanoutClients()).containsExactly(1_000, 5_000);
+    assertThat(settings.runs()).isEqualTo(2);
+    assertThat(settings.scenarios()).containsExactly("fanout");
+    assertThat(Bench.parse(new String[0]).fanoutClients()).containsExactly(100, 1_000, 5_000, 10_000);
+    assertThatThrownBy(() -> Bench.parse(new String[] {"--clients", "0"}))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--clients");
   }
 
   @Test
