@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * constraint), its changes are retried one per transaction, so one change's failure stays its own.
  *
  * <p>H2 runs each batch in one blocking task on a thread of its own, over a plain JDBC connection
- * (one thread hop per batch, not per statement); PostgreSQL runs it on the reactive client, where
- * the database decides every lock across the cluster. Not thread-safe: used from the storage
- * verticle's context.
+ * (one thread hop per batch, not per statement), which also publishes the batch's events once it
+ * is committed; PostgreSQL runs it on the reactive client, where the database decides every lock
+ * across the cluster. Not thread-safe: used from the storage verticle's context.
  */
 final class GroupCommit {
 
@@ -177,9 +177,11 @@ final class GroupCommit {
   /** Runs one batch in one transaction; succeeds with the entries answered (refusals included). */
   private Future<List<Entry<?>>> run(List<Entry<?>> batch) {
     if (jdbcUrl != null) {
-      return commitThread.<List<Committed>>executeBlocking(() -> runJdbc(batch), true).map(this::publish);
+      // Published by the commit thread as soon as the commit is on disk: the events go to the sockets
+      // without a hop through the storage's event loop first; the callers are answered after them.
+      return commitThread.<List<Committed>>executeBlocking(() -> publish(runJdbc(batch)), true).map(GroupCommit::entries);
     }
-    return db.inTransaction(conn -> apply(new Tx.Reactive(conn), batch)).map(this::publish);
+    return db.inTransaction(conn -> apply(new Tx.Reactive(conn), batch)).map(this::publish).map(GroupCommit::entries);
   }
 
   /**
@@ -338,12 +340,20 @@ final class GroupCommit {
     });
   }
 
-  /** After the commit: events published in seq order, each followed by its notices, then the callers answered. */
-  private List<Entry<?>> publish(List<Committed> committed) {
+  /**
+   * After the commit, before the callers are answered: events published in seq order, each followed
+   * by its notices. Runs on the commit thread (H2) or the storage's context (PostgreSQL); it touches
+   * nothing but the event bus.
+   */
+  private List<Committed> publish(List<Committed> committed) {
     committed.stream().filter(c -> c.event() != null)
       .sorted(Comparator.comparingLong(c -> c.event().getLong("seq")))
       .forEach(c -> events.publish(c.event(), c.notices()));
     committed.stream().filter(c -> c.event() == null).forEach(c -> events.publish(null, c.notices()));
+    return committed;
+  }
+
+  private static List<Entry<?>> entries(List<Committed> committed) {
     return committed.stream().map(Committed::entry).toList();
   }
 

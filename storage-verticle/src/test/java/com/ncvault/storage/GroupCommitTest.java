@@ -15,9 +15,13 @@ import com.ncvault.contract.StorageApi.NoticePage;
 import com.ncvault.contract.StorageApi.NoticeQuery;
 import com.ncvault.contract.StorageApi.StorageHealth;
 import com.ncvault.contract.StorageApi.WatchChange;
+import com.ncvault.contract.Addresses;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -84,6 +88,49 @@ class GroupCommitTest extends StorageTestBase {
     assertThat(changes).as("committed changes").isEqualTo(19);
     assertThat(transactions).as("transactions for %d changes that arrived together", changes).isLessThan(changes);
   }
+  /**
+   * A batch's events are published right after its commit, before any of its callers is answered; on
+   * H2 by the commit thread itself, so an event goes to the sockets without waiting for the storage's
+   * event loop (PostgreSQL commits on the reactive client, on the storage's event loop).
+   */
+  @Test
+  void eventsArePublishedAfterTheCommitBeforeTheCallersAreAnsweredOnH2ByTheCommitThread() {
+    StorageApi api = storage.api();
+    for (int i = 0; i < 4; i++) {
+      create("p" + i + ".nc", "G21\n" + i, "alice");
+    }
+    List<Future<FileInfo>> answers = new ArrayList<>();
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    Handler<DeliveryContext<Object>> interceptor = delivery -> {
+      if (Addresses.DOMAIN_EVENTS.equals(delivery.message().address())) {
+        JsonObject event = (JsonObject) delivery.body();
+        String filename = event.getString("filename");
+        boolean answered;
+        synchronized (answers) {
+          answered = answers.get(Integer.parseInt(filename.substring(1, 2))).isComplete();
+        }
+        seen.add(filename + (answered ? " after its answer" : "") + " on "
+          + Thread.currentThread().getName().replaceAll("-\\d+$", ""));
+      }
+      delivery.next();
+    };
+    vertx.eventBus().addOutboundInterceptor(interceptor);
+    try {
+      synchronized (answers) {
+        for (int i = 0; i < 4; i++) {
+          answers.add(api.checkout(new Checkout("p" + i + ".nc", "bob", null, null)));
+        }
+      }
+      StorageClient.settle(new ArrayList<>(answers));
+    } finally {
+      vertx.eventBus().removeOutboundInterceptor(interceptor);
+    }
+    answers.forEach(f -> assertThat(f.succeeded()).as("%s", f.cause()).isTrue());
+    String publisher = databaseConfig().isEmpty() ? "pdm-commit" : "vert.x-eventloop-thread";
+    assertThat(seen).containsExactlyInAnyOrder("p0.nc on " + publisher, "p1.nc on " + publisher,
+      "p2.nc on " + publisher, "p3.nc on " + publisher);
+  }
+
   @Test
   void changesOfOneFileKeepTheirOrderWhileOtherFilesRunBesideThem() {
     StorageApi api = storage.api();
