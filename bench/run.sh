@@ -14,8 +14,12 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 smoke=no
+results=bench/results
+previous=
 for arg in "$@"; do
-  [ "$arg" = --smoke ] && smoke=yes
+  [ "$arg" = --smoke ] && smoke=yes && results=bench/results/smoke
+  [ "$previous" = --results ] && results=$arg
+  previous=$arg
 done
 
 # 10,000 WebSocket clients need as many descriptors in the load generator and in the server under test;
@@ -55,8 +59,4 @@ fi
 
 classpath="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
 java -Xms1g -Xmx3g -cp "$classpath" com.ncvault.bench.Bench --root "$root" --tmp "$tmp" "${ws_args[@]}" "$@"
-if [ "$smoke" = yes ]; then
-  echo "results: bench/results/smoke/latest.json, bench/results/smoke/latest.md"
-else
-  echo "results: bench/results/latest.json, bench/results/latest.md"
-fi
+echo "results: $results/latest.json, $results/latest.md"
