@@ -14,13 +14,17 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 smoke=no
-results=bench/results
+results=
 previous=
 for arg in "$@"; do
-  [ "$arg" = --smoke ] && smoke=yes && results=bench/results/smoke
+  [ "$arg" = --smoke ] && smoke=yes
   [ "$previous" = --results ] && results=$arg
   previous=$arg
 done
+if [ -z "$results" ]; then
+  results=bench/results
+  [ "$smoke" = yes ] && results=bench/results/smoke
+fi
 
 # 10,000 WebSocket clients need as many descriptors in the load generator and in the server under test;
 # raise the soft limit to the hard one (and the hard one where allowed). Inherited by every process started here.
