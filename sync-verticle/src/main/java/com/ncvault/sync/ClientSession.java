@@ -48,6 +48,8 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
   private boolean detached;
   /** The decoder refused a frame: it drops whatever else arrives, so the closing socket goes on reading. */
   private boolean refusedFrame;
+  /** The PRESENCE frame last sent to the socket. */
+  private Frame presenceSent;
   /** WATCH / UNWATCH requests of this socket that storage has not answered yet. */
   private int watchRequests;
   private boolean heard = true;
@@ -135,7 +137,7 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
     hub.burst(() -> {
       stream.start();
       if (presence != null) {
-        stream.sendControl(presence);
+        sendPresence(presence);
       }
     });
     if (answerHeld) {
@@ -154,8 +156,21 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
     stream.onSnapshot(snapshot);
   }
 
-  /** A message outside the event stream (PRESENCE, NOTIFY, WATCHING, PONG, ERROR). */
+  /** A message outside the event stream (NOTIFY, WATCHING, PONG, ERROR). */
   void sendControl(Frame frame) {
+    stream.sendControl(frame);
+  }
+
+  /**
+   * Who is online (PRESENCE), unless this very frame went to the socket already: a page whose user
+   * came online is sent the node's new frame at once, and the push of that frame to every page,
+   * which may follow within its window, does not send it again.
+   */
+  void sendPresence(Frame frame) {
+    if (frame == presenceSent) {
+      return;
+    }
+    presenceSent = frame;
     stream.sendControl(frame);
   }
 

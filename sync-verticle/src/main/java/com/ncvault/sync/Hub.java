@@ -100,9 +100,9 @@ final class Hub {
     forEachClient(client -> client.onSnapshot(snapshot));
   }
 
-  /** A message for every socket (PRESENCE). */
+  /** Who is online, for every socket (those that have this frame already are skipped). */
   void broadcast(Frame frame) {
-    forEachClient(client -> client.sendControl(frame));
+    forEachClient(client -> client.sendPresence(frame));
   }
 
   /** A message for every socket of one user (NOTIFY, WATCHING, INBOX). */

@@ -266,7 +266,7 @@ final class SyncNode {
       // The new socket learns who is online at once; connection counts may follow with the next push.
       Frame frame = presenceFrame();
       if (frame != sent) {
-        client.hub().run(() -> client.sendControl(frame));
+        client.hub().run(() -> client.sendPresence(frame));
       }
     });
   }

@@ -242,6 +242,30 @@ class WatchNotifyPresenceTest {
       })));
   }
 
+  /**
+   * A page of a user coming online gets who is online with its first frames (made before the node
+   * counted that user), then the list with the user in it once: the node's push to every page
+   * reaches the new page too, and is not sent to it a second time; also when that push waits for its
+   * window (bob came online just before). Marker: an event committed once bob's page has the push
+   * with alice in it (the same push reaches alice's page before the event).
+   */
+  @Test
+  void aPageOfAUserComingOnlineGetsTheListWithThemOnce(Vertx vertx, VertxTestContext ctx) {
+    SyncHarness.start(vertx).compose(node -> node.connectReady("bob")
+      .compose(bob -> node.connectReady("alice").compose(alice -> presence(bob, users -> users.size() == 2)
+        .compose(both -> {
+          DomainEvent marker = node.storage.commitAndPublish(EventTypes.CREATE, "1234567_AB2.nc", "bob");
+          return alice.awaitActivity(marker.seq()).map(v -> alice.messages());
+        }))))
+      .onComplete(ctx.succeeding(messages -> ctx.verify(() -> {
+        List<Integer> sizes = messages.stream().filter(m -> "PRESENCE".equals(m.getString("type")))
+          .map(m -> m.getJsonObject("payload").getJsonArray("users").size()).toList();
+        assertThat(sizes).as("users in each PRESENCE alice's page got, from the connect to the marker")
+          .containsExactly(1, 2);
+        ctx.completeNow();
+      })));
+  }
+
   /** The next PRESENCE on {@code socket} whose users match. */
   private static Future<JsonObject> presence(TestSocket socket, java.util.function.Predicate<JsonArray> users) {
     return socket.await(m -> "PRESENCE".equals(m.getString("type"))
