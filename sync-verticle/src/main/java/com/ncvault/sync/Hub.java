@@ -101,7 +101,7 @@ final class Hub {
   }
 
   /** Who is online, for every socket (those that have this frame already are skipped). */
-  void broadcast(Frame frame) {
+  void presence(Frame frame) {
     forEachClient(client -> client.sendPresence(frame));
   }
 

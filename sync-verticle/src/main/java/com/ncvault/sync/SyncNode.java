@@ -438,7 +438,7 @@ final class SyncNode {
     }
     Frame frame = presenceFrame();
     for (Hub hub : hubs.values()) {
-      hub.run(() -> hub.broadcast(frame));
+      hub.run(() -> hub.presence(frame));
     }
   }
 
