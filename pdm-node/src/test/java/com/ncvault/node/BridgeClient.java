@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,20 +22,24 @@ final class BridgeClient {
   private record Waiter(Predicate<JsonObject> wanted, Promise<JsonObject> promise) {
   }
 
+  // held for as long as the connection: a client the collector finds unreachable is closed, with its connections
+  private final NetClient client;
   private final NetSocket socket;
   private final List<JsonObject> received = new ArrayList<>();
   private final List<Waiter> waiters = new ArrayList<>();
   private final Promise<Void> closed = Promise.promise();
   private Buffer pending = Buffer.buffer();
 
-  private BridgeClient(NetSocket socket) {
+  private BridgeClient(NetClient client, NetSocket socket) {
+    this.client = client;
     this.socket = socket;
     socket.handler(this::onData);
     socket.closeHandler(v -> closed.tryComplete());
   }
 
   static Future<BridgeClient> connect(Vertx vertx, int port) {
-    return vertx.createNetClient().connect(port, "127.0.0.1").map(BridgeClient::new);
+    NetClient client = vertx.createNetClient();
+    return client.connect(port, "127.0.0.1").map(socket -> new BridgeClient(client, socket));
   }
 
   Future<Void> send(JsonObject frame) {
@@ -82,7 +87,7 @@ final class BridgeClient {
   }
 
   Future<Void> close() {
-    return socket.close();
+    return socket.close().eventually(client::close);
   }
 
   private synchronized void onData(Buffer data) {

@@ -58,7 +58,10 @@ class LeanConnectionTest {
         socket.textMessageHandler(received::add);
         socket.closeHandler(v -> closed.tryComplete(socket.closeStatusCode()));
         return closed.future();
-      }).onComplete(ctx.succeeding(code -> ctx.verify(() -> {
+      })
+      // also keeps the client reachable until then: a client the collector finds unreachable is closed
+      .eventually(client::close)
+      .onComplete(ctx.succeeding(code -> ctx.verify(() -> {
         assertThat(installed).as("direct writes, the upgrade let go").containsExactly(true, true);
         assertThat(received).hasSize(100).startsWith("message 0").endsWith("message 99");
         assertThat(code).isEqualTo((short) 4000);
@@ -95,6 +98,7 @@ class LeanConnectionTest {
         peer.complete(socket);
       })
       .compose(socket -> drained.future())
+      .eventually(client::close)
       .onComplete(ctx.succeeding(written -> ctx.verify(() -> {
         assertThat(installed).containsExactly(true);
         assertThat(written).as("messages of 16 KiB written before the queue was full").isGreaterThan(1);

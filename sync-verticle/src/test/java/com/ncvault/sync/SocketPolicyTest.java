@@ -134,7 +134,9 @@ class SocketPolicyTest {
           assertThat(slowSeqs.size()).isLessThan(last.intValue() - 1);
           assertThat(slowSeqs).containsExactlyElementsOf(LongStream.rangeClosed(1, slowSeqs.size()).boxed().toList());
           return code;
-        }))));
+        }))))
+        // also keeps the client reachable until then: a client the collector finds unreachable is closed
+        .eventually(smallBuffers::close);
     }).onComplete(ctx.succeeding(code -> ctx.verify(() -> {
       assertThat(code).isEqualTo((short) 4000);
       ctx.completeNow();
