@@ -14,13 +14,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A proto-2 /ws client, like a browser that keeps {@code lastSeq}: it records every message and
- * the seq of every ACTIVITY (the last message of each seq) and lets a test wait for a seq.
+ * the seq of every ACTIVITY (the last message of each seq) and lets a test wait for a seq. One made
+ * by {@link #connectKeepingNothing} reads as fast but keeps only the last seq: for tests that measure
+ * the memory of a node running in their own JVM, where what a client keeps would count as the node's.
  */
 final class DeltaSocket {
 
   /** Held while the socket is open: Vert.x closes a client, and its sockets, once the client is garbage. */
   private final WebSocketClient client;
   private final WebSocket socket;
+  private final boolean keeps;
+  private long lastActivity = -1;
   private final List<JsonObject> messages = new ArrayList<>();
   private final List<Long> activitySeqs = new ArrayList<>();
   private final List<Waiting> waiting = new ArrayList<>();
@@ -31,9 +35,10 @@ final class DeltaSocket {
   private record Waiting(long seq, Promise<Void> reached) {
   }
 
-  private DeltaSocket(WebSocketClient client, WebSocket socket) {
+  private DeltaSocket(WebSocketClient client, WebSocket socket, boolean keeps) {
     this.client = client;
     this.socket = socket;
+    this.keeps = keeps;
   }
 
   /**
@@ -43,10 +48,19 @@ final class DeltaSocket {
    * reaches the socket as an event rather than inside the list.
    */
   static Future<DeltaSocket> connect(Vertx vertx, int port, String token, long since) {
+    return connect(vertx, port, token, since, true);
+  }
+
+  /** A first load, as {@link #connect}, by a client that keeps no message, only the last ACTIVITY's seq. */
+  static Future<DeltaSocket> connectKeepingNothing(Vertx vertx, int port, String token) {
+    return connect(vertx, port, token, -1, false);
+  }
+
+  private static Future<DeltaSocket> connect(Vertx vertx, int port, String token, long since, boolean keeps) {
     String uri = "/ws?proto=2" + (since >= 0 ? "&since=" + since : "") + "&token=" + token;
     WebSocketClient client = vertx.createWebSocketClient();
     ClientWebSocket ws = client.webSocket();
-    DeltaSocket socket = new DeltaSocket(client, ws);
+    DeltaSocket socket = new DeltaSocket(client, ws, keeps);
     // handlers before the upgrade: a message in the same read as the 101 would otherwise be dropped
     ws.textMessageHandler(socket::onText);
     ws.closeHandler(v -> socket.closed.tryComplete(ws.closeStatusCode()));
@@ -66,10 +80,15 @@ final class DeltaSocket {
       listed.tryComplete();
     }
     synchronized (this) {
-      messages.add(message);
+      if (keeps) {
+        messages.add(message);
+      }
       if ("ACTIVITY".equals(message.getString("type"))) {
         long seq = message.getLong("seq");
-        activitySeqs.add(seq);
+        lastActivity = seq;
+        if (keeps) {
+          activitySeqs.add(seq);
+        }
         waiting.removeIf(w -> {
           if (w.seq() <= seq) {
             reached.add(w.reached());
@@ -85,7 +104,7 @@ final class DeltaSocket {
   /** Completes once an ACTIVITY with a seq of at least {@code seq} has arrived. */
   Future<Void> activity(long seq) {
     synchronized (this) {
-      if (!activitySeqs.isEmpty() && activitySeqs.get(activitySeqs.size() - 1) >= seq) {
+      if (lastActivity >= 0 && lastActivity >= seq) {
         return Future.succeededFuture();
       }
       Promise<Void> reached = Promise.promise();
@@ -104,16 +123,24 @@ final class DeltaSocket {
   }
 
   synchronized List<Long> activitySeqs() {
+    requireKept();
     return List.copyOf(activitySeqs);
   }
 
   synchronized List<JsonObject> messages() {
+    requireKept();
     return List.copyOf(messages);
+  }
+
+  private void requireKept() {
+    if (!keeps) {
+      throw new IllegalStateException("this client keeps no messages");
+    }
   }
 
   /** The seq of the last ACTIVITY received (what a browser reconnects with), or {@code orElse}. */
   synchronized long lastSeq(long orElse) {
-    return activitySeqs.isEmpty() ? orElse : activitySeqs.get(activitySeqs.size() - 1);
+    return lastActivity < 0 ? orElse : lastActivity;
   }
 
   Future<Short> closed() {
