@@ -51,8 +51,9 @@ class SocketFloodTest {
    */
   private static final long ATTACK_MARGIN = 16L << 20;
   /**
-   * The same against the memory before the attack, which a first test also spends on warming up: up to
-   * 14 MiB here, mostly direct buffers (Netty's pool and the recent events' frames). Keeping each refused
+   * The same against the memory before the attack, which a first test also spends on warming up: 14 to
+   * 17 MiB in the first test, 2 to 7 in the others, mostly direct buffers (Netty's pool and the recent
+   * events' frames). Keeping each refused
    * socket's connection would add about 11 KiB per socket, over 40 MiB for the thousands an attack opens.
    * The test's own clients keep no messages, or their heap would count as the node's.
    */
