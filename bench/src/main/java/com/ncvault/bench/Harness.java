@@ -67,11 +67,46 @@ final class Harness implements AutoCloseable {
     return HexFormat.of().formatHex(b);
   }
 
+  /** Ports below this are left alone (well-known services). */
+  private static final int LOWEST_PORT = 10_000;
+
+  /**
+   * A free loopback port for a server to listen on, taken below the kernel's range of ephemeral
+   * ports when there is room: a port from that range, free now, can be given to anyone's outgoing
+   * connection (thousands of clients come and go here) or to a server binding port 0 before the
+   * server that was meant to have it binds it. That happened once: a cluster node failed with
+   * "Address already in use" right after the 10,000-client fan-out.
+   */
   static int freePort() {
+    int ephemeralFrom = ephemeralRangeStart();
+    for (int attempt = 0; ephemeralFrom > LOWEST_PORT + 1_000 && attempt < 100; attempt++) {
+      int port = LOWEST_PORT + new SecureRandom().nextInt(ephemeralFrom - LOWEST_PORT);
+      if (bindable(port)) {
+        return port;
+      }
+    }
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException inUse) {
+      return false;
+    }
+  }
+
+  /** The first port of Linux's ephemeral range, or 0 where it cannot be read. */
+  static int ephemeralRangeStart() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      return Integer.parseInt(range.split("\\s+")[0]);
+    } catch (IOException | RuntimeException unknown) {
+      return 0;
     }
   }
 

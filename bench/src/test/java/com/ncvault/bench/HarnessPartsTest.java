@@ -127,4 +127,18 @@ class HarnessPartsTest {
     return new JsonObject().put("missingReceipts", missing)
       .put("latency", new JsonObject().put("p50Ms", p50).put("p95Ms", p99).put("p99Ms", p99).put("maxMs", p99));
   }
+
+  @Test
+  void aServersPortIsFreeAndBelowTheKernelsEphemeralRange() throws Exception {
+    int ephemeralFrom = Harness.ephemeralRangeStart();
+    for (int i = 0; i < 20; i++) {
+      int port = Harness.freePort();
+      if (ephemeralFrom > 11_000) {
+        assertThat(port).as("a port no outgoing connection is given").isBetween(10_000, ephemeralFrom - 1);
+      }
+      try (java.net.ServerSocket bound = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        assertThat(bound.getLocalPort()).isEqualTo(port);
+      }
+    }
+  }
 }
