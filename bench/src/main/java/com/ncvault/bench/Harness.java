@@ -100,11 +100,14 @@ final class Harness implements AutoCloseable {
     }
   }
 
+  static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+
   /** The first port of Linux's ephemeral range, or 0 where it cannot be read. */
   static int ephemeralRangeStart() {
-    try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-      return Integer.parseInt(range.split("\\s+")[0]);
+    // read as a line: a whole-file read of this /proc file returned its first byte only (JDK 17)
+    try (java.io.BufferedReader reader = Files.newBufferedReader(EPHEMERAL_RANGE)) {
+      String range = reader.readLine();
+      return range == null ? 0 : Integer.parseInt(range.trim().split("\\s+")[0]);
     } catch (IOException | RuntimeException unknown) {
       return 0;
     }
