@@ -152,12 +152,36 @@ public final class TestNode {
       + resp.statusCode() + ": " + resp.bodyAsString()));
   }
 
+  /**
+   * A port free now, below the kernel's range of ephemeral ports where there is room. A port of that
+   * range can be given to any outgoing connection (a cluster's members, a database pool, clients) or
+   * to a server binding port 0 before the node meant to have it binds it, and a node started as a
+   * process, or the third of a cluster, binds seconds after this answers.
+   */
   static int freePort() {
+    int ephemeral = firstEphemeralPort();
+    for (int attempt = 0; ephemeral > 11_000 && attempt < 100; attempt++) {
+      int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000, ephemeral);
+      try (ServerSocket socket = new ServerSocket(port)) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // another one
+      }
+    }
     try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Linux's first ephemeral port (0 where unknown); the /proc file gives its first byte only to a whole-file read. */
+  static int firstEphemeralPort() {
+    try (var reader = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+      String line = reader.readLine();
+      return line == null ? 0 : Integer.parseInt(line.trim().split("\\s+")[0]);
+    } catch (IOException | RuntimeException unknown) {
+      return 0;
     }
   }
 
