@@ -80,7 +80,7 @@ final class Harness implements AutoCloseable {
   static int freePort() {
     int ephemeralFrom = ephemeralRangeStart();
     for (int attempt = 0; ephemeralFrom > LOWEST_PORT + 1_000 && attempt < 100; attempt++) {
-      int port = LOWEST_PORT + new SecureRandom().nextInt(ephemeralFrom - LOWEST_PORT);
+      int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(LOWEST_PORT, ephemeralFrom);
       if (bindable(port)) {
         return port;
       }
