@@ -57,7 +57,7 @@ class NodeScriptTest {
     env.put("DATA", data.toString());
     env.put("HTTP_BASE", Integer.toString(httpBase));
     env.put("BRIDGE_BASE", "0");
-    env.put("CLUSTER_BASE", Integer.toString(20000 + (int) (Math.random() * 20000)));
+    env.put("CLUSTER_BASE", Integer.toString(TestNode.CLUSTER_PORTS_FROM + (int) (Math.random() * 20000)));
     env.put("NODES", "2");
     env.put("PDM_PG_URI", database.uri());
     env.put("PDM_CLUSTER_NAME", "ncvault-script-" + UUID.randomUUID().toString().substring(0, 8));

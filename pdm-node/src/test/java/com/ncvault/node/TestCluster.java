@@ -36,7 +36,7 @@ public final class TestCluster implements AutoCloseable {
   public TestCluster(String pgUri) {
     this.pgUri = pgUri;
     // a random base so that a cluster left over from another run cannot be joined by mistake
-    this.firstClusterPort = 20000 + (int) (Math.random() * 20000);
+    this.firstClusterPort = TestNode.CLUSTER_PORTS_FROM + (int) (Math.random() * 20000);
   }
 
   /** Starts node number {@code index} (0-based), or restarts it on its former port and data. */
