@@ -16,7 +16,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -152,21 +155,26 @@ public final class TestNode {
       + resp.statusCode() + ": " + resp.bodyAsString()));
   }
 
+  /** Where the tests' clusters draw their Hazelcast port ranges from (up to 40,000). */
+  static final int CLUSTER_PORTS_FROM = 20_000;
+  /** Ports {@link #freePort} has answered in this JVM. */
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
   /**
    * A port free now, between 10,000 and the clusters' Hazelcast ports ({@link #CLUSTER_PORTS_FROM},
    * where {@link TestCluster} and the cluster script's test put theirs) and below the kernel's range
    * of ephemeral ports, and not handed out before in this JVM. A port of the ephemeral range can be
    * given to any outgoing connection (a cluster's members, a database pool, clients) or to a server
    * binding port 0 before the node meant to have it binds it; a port of a cluster's Hazelcast range
-   * is taken by the first free one of the range when a node starts, before its HTTP server binds (a
-   * CI run lost a cluster's first node so: "Address already in use"); and two ports drawn at random
-   * for one cluster could otherwise be the same. A node started as a process, or the third of a
+   * is taken by the first free one of the range when a node starts, before its HTTP server binds;
+   * and two ports drawn at random for one cluster could otherwise be the same (a CI run lost a
+   * cluster's first node to "Address already in use"; which of these took its port is not known). A node started as a process, or the third of a
    * cluster, binds seconds after this answers.
    */
   static int freePort() {
     int below = Math.min(CLUSTER_PORTS_FROM, Math.max(firstEphemeralPort(), 10_000));
     for (int attempt = 0; below > 11_000 && attempt < 200; attempt++) {
-      int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000, below);
+      int port = ThreadLocalRandom.current().nextInt(10_000, below);
       if (!HANDED_OUT.add(port)) {
         continue;
       }
@@ -182,10 +190,6 @@ public final class TestNode {
       throw new UncheckedIOException(e);
     }
   }
-
-  /** Where the tests' clusters draw their Hazelcast port ranges from (up to 40,000). */
-  static final int CLUSTER_PORTS_FROM = 20_000;
-  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Linux's first ephemeral port (0 where unknown); the /proc file gives its first byte only to a whole-file read. */
   static int firstEphemeralPort() {
