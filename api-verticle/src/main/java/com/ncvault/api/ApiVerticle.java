@@ -6,6 +6,7 @@ import com.ncvault.auth.SessionVerifier;
 import com.ncvault.auth.Tokens;
 import com.ncvault.auth.UserCache;
 import com.ncvault.contract.StorageApi;
+import com.ncvault.contract.StorageLimits;
 import com.ncvault.contract.StorageBinding;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
@@ -57,6 +58,9 @@ public class ApiVerticle extends VerticleBase {
     UploadSlots uploadSlots = (UploadSlots) shared.get("uploadSlots");
     shared.putIfAbsent("drawings", new Drawings(Drawings.MAX_CHARS));
     Drawings drawings = (Drawings) shared.get("drawings");
+    shared.putIfAbsent("loginGate",
+      new LoginGate(StorageLimits.passwordCheckCapacity(Runtime.getRuntime().availableProcessors())));
+    LoginGate loginGate = (LoginGate) shared.get("loginGate");
     Tokens tokens = new Tokens(vertx, config.jwtSecret(), config.tokenTtlSeconds());
     Authenticator authenticator = new Authenticator(new SessionVerifier(tokens, storage, users));
 
@@ -71,20 +75,21 @@ public class ApiVerticle extends VerticleBase {
     Uploads uploads = new Uploads(vertx, config.incomingDir(), config.maxUploadBytes(), uploadSlots);
     WebSocketGate webSockets = new WebSocketGate(vertx, origins, authenticator, headers);
     return Future.all(openApi, version, throttle).compose(loaded -> {
-      LfsAuth lfsAuth = new LfsAuth(authenticator, storage, throttle.result(), tokens, Clock.systemUTC());
+      PasswordChecks passwords = new PasswordChecks(loginGate, throttle.result());
+      LfsAuth lfsAuth = new LfsAuth(authenticator, storage, passwords, tokens, Clock.systemUTC());
       router = ApiRouter.create(vertx, ApiRoutes.table(
-        new AuthRoutes(storage, tokens, throttle.result(), origins, config.tls(), config.tokenTtlSeconds()),
+        new AuthRoutes(storage, tokens, passwords, origins, config.tls(), config.tokenTtlSeconds()),
         new FileRoutes(storage, uploads,
           new ContentResponder(),
           new ListCompression(vertx), deletedContent,
-          new CopiesGate(storage, config.replicationFactor(), config.replicationWaitMs()), throttle.result()),
+          new CopiesGate(storage, config.replicationFactor(), config.replicationWaitMs()), passwords),
         new ZipDownload(vertx, storage, deletedContent, config.zipMaxFiles(), config.zipMaxBytes()),
         new ProgramRoutes(storage, deletedContent, drawings, vertx.createSharedWorkerExecutor("pdm-drawing", Drawings.THREADS)),
         new DashboardRoutes(storage, config.staleLockSeconds()),
         new InboxRoutes(storage),
         new AdminRoutes(vertx, storage, authenticator),
         new MachineRoutes(vertx, MachineBinding.proxy(vertx)),
-        new SystemRoutes(vertx, storage, config, peers, version.result(), openApi.result()),
+        new SystemRoutes(vertx, storage, config, peers, version.result(), openApi.result(), loginGate),
         webSockets,
         new InternalRoutes(storage, ClusterSecret.of(config.clusterSecret())),
         new LfsRoutes(storage, uploads, config.maxUploadBytes())), authenticator, lfsAuth, headers);

@@ -6,7 +6,6 @@ import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.StorageApi.Credentials;
 import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.PdmError;
-import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
@@ -28,16 +27,16 @@ final class AuthRoutes {
 
   private final StorageApi storage;
   private final Tokens tokens;
-  private final LoginThrottle throttle;
+  private final PasswordChecks passwords;
   private final OriginPolicy origins;
   private final boolean secureCookie;
   private final long tokenTtlSeconds;
 
-  AuthRoutes(StorageApi storage, Tokens tokens, LoginThrottle throttle, OriginPolicy origins, boolean secureCookie,
+  AuthRoutes(StorageApi storage, Tokens tokens, PasswordChecks passwords, OriginPolicy origins, boolean secureCookie,
              long tokenTtlSeconds) {
     this.storage = storage;
     this.tokens = tokens;
-    this.throttle = throttle;
+    this.passwords = passwords;
     this.origins = origins;
     this.secureCookie = secureCookie;
     this.tokenTtlSeconds = tokenTtlSeconds;
@@ -48,17 +47,8 @@ final class AuthRoutes {
     JsonObject credentials = Input.jsonBody(ctx);
     String username = Input.requiredString(credentials, "username", MAX_USERNAME);
     String password = Input.requiredString(credentials, "password", MAX_PASSWORD);
-    throttle.reserve(username)
-      .compose(attempt -> {
-        if (!attempt.granted()) {
-          long seconds = Math.max(1, (attempt.retryAfter().toMillis() + 999) / 1000);
-          return Future.failedFuture(new PdmError(ErrorCode.TOO_MANY_REQUESTS,
-            "Too many login attempts for this name - try again in " + seconds + " s", new JsonObject().put("retryAfterSeconds", seconds)));
-        }
-        // reserved before the password is checked, the attempt counts whatever the answer but a login
-        return storage.authenticate(new Credentials(username, password))
-          .compose(user -> throttle.recordSuccess(username).transform(cleared -> Future.succeededFuture(user)));
-      })
+    passwords.check(username, "Too many login attempts for this name",
+        () -> storage.authenticate(new Credentials(username, password)))
       .onSuccess(user -> {
         String name = user.username();
         String role = user.role();

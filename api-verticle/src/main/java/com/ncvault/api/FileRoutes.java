@@ -17,7 +17,6 @@ import com.ncvault.contract.StorageApi.ListFiles;
 import com.ncvault.contract.StorageApi.OverrideLock;
 import com.ncvault.contract.StorageApi.UploadAdmission;
 import com.ncvault.contract.StorageApi.Transition;
-import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.Lifecycle;
 import com.ncvault.contract.StorageLimits;
 import io.vertx.core.Future;
@@ -40,11 +39,11 @@ final class FileRoutes {
   private final ListCompression compression;
   private final DeletedContent deletedContent;
   private final CopiesGate copies;
-  private final LoginThrottle throttle;
+  private final PasswordChecks passwords;
 
   FileRoutes(StorageApi storage, Uploads uploads, ContentResponder content, ListCompression compression,
-             DeletedContent deletedContent, CopiesGate copies, LoginThrottle throttle) {
-    this.throttle = throttle;
+             DeletedContent deletedContent, CopiesGate copies, PasswordChecks passwords) {
+    this.passwords = passwords;
     this.copies = copies;
     this.storage = storage;
     this.uploads = uploads;
@@ -130,16 +129,7 @@ final class FileRoutes {
       answer(ctx, storage.transition(request));
       return;
     }
-    answer(ctx, throttle.reserve(user.username()).compose(attempt -> {
-      if (!attempt.granted()) {
-        long seconds = Math.max(1, (attempt.retryAfter().toMillis() + 999) / 1000);
-        return Future.failedFuture(new PdmError(ErrorCode.TOO_MANY_REQUESTS,
-          "Too many password attempts - try again in " + seconds + " s",
-          new JsonObject().put("retryAfterSeconds", seconds)));
-      }
-      return storage.transition(request)
-        .compose(file -> throttle.recordSuccess(user.username()).transform(cleared -> Future.succeededFuture(file)));
-    }));
+    answer(ctx, passwords.check(user.username(), "Too many password attempts", () -> storage.transition(request)));
   }
 
   void cancelCheckout(RoutingContext ctx) {

@@ -8,7 +8,6 @@ import com.ncvault.contract.StorageApi;
 import com.ncvault.contract.StorageApi.Credentials;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,8 +24,8 @@ import java.util.Map;
  * (for {@code http.extraHeader}, and the token the batch API hands out for its transfers). The
  * session cookie is never accepted here.
  *
- * <p>A Basic password is checked like a login: the login throttle of the name applies first, then
- * storage checks the password. Git sends the password with every request, so a checked pair is
+ * <p>A Basic password is checked like a login ({@link PasswordChecks}): the node's login gate and the
+ * login throttle of the name apply first, then storage checks the password. Git sends the password with every request, so a checked pair is
  * remembered (as a salted SHA-256 of name and password, never the password) together with a session
  * token issued for it; the next request with the same pair is verified through that token, which
  * reads the account's current role and ends with a new password or a deleted account like any
@@ -49,7 +48,7 @@ final class LfsAuth {
 
   private final Authenticator authenticator;
   private final StorageApi storage;
-  private final LoginThrottle throttle;
+  private final PasswordChecks passwords;
   private final Tokens tokens;
   private final Clock clock;
   private final byte[] salt = new byte[32];
@@ -60,10 +59,10 @@ final class LfsAuth {
     }
   };
 
-  LfsAuth(Authenticator authenticator, StorageApi storage, LoginThrottle throttle, Tokens tokens, Clock clock) {
+  LfsAuth(Authenticator authenticator, StorageApi storage, PasswordChecks passwords, Tokens tokens, Clock clock) {
     this.authenticator = authenticator;
     this.storage = storage;
-    this.throttle = throttle;
+    this.passwords = passwords;
     this.tokens = tokens;
     this.clock = clock;
     new SecureRandom().nextBytes(salt);
@@ -101,17 +100,8 @@ final class LfsAuth {
 
   /** The password checked like a login (throttled), then remembered with a token for the session. */
   private Future<SessionUser> check(RoutingContext ctx, String key, String username, String password) {
-    return throttle.reserve(username)
-      .compose(attempt -> {
-        if (!attempt.granted()) {
-          long seconds = Math.max(1, (attempt.retryAfter().toMillis() + 999) / 1000);
-          return Future.failedFuture(new PdmError(ErrorCode.TOO_MANY_REQUESTS,
-            "Too many login attempts for this name - try again in " + seconds + " s",
-            new JsonObject().put("retryAfterSeconds", seconds)));
-        }
-        return storage.authenticate(new Credentials(username, password))
-          .compose(user -> throttle.recordSuccess(username).transform(cleared -> Future.succeededFuture(user)));
-      })
+    return passwords.check(username, "Too many login attempts for this name",
+        () -> storage.authenticate(new Credentials(username, password)))
       .map(user -> {
         Tokens.Issued issued = tokens.issue(user.username(), user.id(), user.role());
         checked.put(key, new Remembered(issued.token(), Math.min(clock.millis() + REMEMBER_MS,

@@ -38,10 +38,12 @@ final class SystemRoutes {
   private final PeerDirectory peers;
   private final Buffer openApi;
   private final String nodeName;
+  private final LoginGate logins;
   private final Handler<RoutingContext> scraper = PrometheusScrapingHandler.create();
 
   SystemRoutes(Vertx vertx, StorageApi storage, ApiConfig config, PeerDirectory peers, String version,
-               Buffer openApi) {
+               Buffer openApi, LoginGate logins) {
+    this.logins = logins;
     this.vertx = vertx;
     this.peers = peers;
     this.storage = storage;
@@ -101,7 +103,8 @@ final class SystemRoutes {
         .put("status", status)
         .put("node", nodeName)
         .put("storage", storageState == null ? "down" : storageState)
-        .put("sync", syncState == null ? "down" : syncState);
+        .put("sync", syncState == null ? "down" : syncState)
+        .put("logins", logins.state());
       if (clustered) {
         body.put("cluster", clusterState == null ? "down" : clusterState);
       }

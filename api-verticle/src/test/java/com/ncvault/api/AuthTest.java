@@ -6,6 +6,14 @@ import static com.ncvault.api.TestApi.expectStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
+import com.ncvault.contract.StorageLimits;
+import io.vertx.core.Promise;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.ArrayList;
+import java.util.UUID;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -246,6 +254,65 @@ class AuthTest {
       assertThat(response.getHeader("Retry-After")).matches("\\d+");
       assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("too_many_requests");
     });
+  }
+
+  /**
+   * A node checks at most as many passwords at once as its crypto lane runs and queues; a login
+   * beyond them is refused at once with 503 and Retry-After, before anything is done for it: no
+   * attempt reserved in the throttle's map (an entry for a minute each), no password check asked of
+   * storage. Once the checks under way are answered, logins go through again.
+   */
+  @Test
+  void loginsBeyondWhatTheNodeChecksAtOnceAreRefusedWith503BeforeAnythingIsDoneForThem() {
+    int capacity = StorageLimits.passwordCheckCapacity(Runtime.getRuntime().availableProcessors());
+    int beyond = 20;
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    WebClient flood = WebClient.create(api.vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+      .setDefaultPort(api.port), new PoolOptions().setHttp1MaxSize(capacity + 1));
+    Promise<Void> held = Promise.promise();
+    try {
+      AsyncMap<String, Long> attempts = api.vertx.sharedData().<String, Long>getAsyncMap(LoginThrottle.MAP).await();
+      int reservedBefore = attempts.size().await();
+      long refusedBefore = health().getJsonObject("logins").getLong("refused");
+      api.storage.passwordChecksHeld = held;
+      List<Future<HttpResponse<Buffer>>> underWay = new ArrayList<>();
+      for (int i = 0; i < capacity; i++) {
+        underWay.add(login(flood, "nobody-" + run + "-" + i, "guess-guess"));
+      }
+      Checks.eventually(api.vertx, 10_000, "every check under way reached storage",
+        () -> api.storage.passwordChecks.get() == capacity).await();
+
+      for (int i = 0; i < beyond; i++) {
+        HttpResponse<Buffer> refused = login(flood, "other-" + run + "-" + i, "guess-guess").await();
+        assertThat(refused.statusCode()).as("login %d beyond the checks under way", i).isEqualTo(503);
+        assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
+        assertThat(refused.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("unavailable");
+      }
+      assertThat(api.storage.passwordChecks.get()).as("password checks asked of storage").isEqualTo(capacity);
+      assertThat(attempts.size().await() - reservedBefore).as("attempts reserved in the throttle's map").isEqualTo(capacity);
+      JsonObject logins = health().getJsonObject("logins");
+      assertThat(logins.getInteger("capacity")).isEqualTo(capacity);
+      assertThat(logins.getInteger("underWay")).isEqualTo(capacity);
+      assertThat(logins.getLong("refused") - refusedBefore).isEqualTo(beyond);
+
+      held.complete();
+      for (Future<HttpResponse<Buffer>> answer : underWay) {
+        assertThat(answer.await().statusCode()).as("a check that was under way").isEqualTo(401);
+      }
+      assertThat(login(flood, "paul", FakeStorage.PASSWORD).await().statusCode()).isEqualTo(200);
+      assertThat(health().getJsonObject("logins").getInteger("underWay")).isZero();
+    } finally {
+      held.tryComplete();
+      flood.close();
+    }
+  }
+
+  private static Future<HttpResponse<Buffer>> login(WebClient client, String username, String password) {
+    return client.post("/api/auth/login").sendJsonObject(new JsonObject().put("username", username).put("password", password));
+  }
+
+  private static JsonObject health() {
+    return api.client.get("/health").send().await().bodyAsJsonObject();
   }
 
   @Test

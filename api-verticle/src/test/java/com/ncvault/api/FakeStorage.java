@@ -5,8 +5,11 @@ import com.ncvault.contract.FileInfo;
 import com.ncvault.contract.Roles;
 import com.ncvault.contract.StagedUpload;
 import com.ncvault.contract.StorageActions;
+import com.ncvault.contract.StorageApi.Credentials;
+import com.ncvault.contract.UserInfo;
 import com.ncvault.storage.MemoryStorage;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +18,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The in-memory storage (the same rules as the real one, see MemoryStorage) with the users and the
@@ -57,6 +61,19 @@ final class FakeStorage extends MemoryStorage {
     return unbind();
   }
 
+  /** Password checks asked for (logins and the like), counted as they arrive. */
+  final AtomicInteger passwordChecks = new AtomicInteger();
+  /** While set, each password check waits for it before it is answered: a node busy hashing. */
+  volatile Promise<Void> passwordChecksHeld;
+
+  @Override
+  public Future<UserInfo> authenticate(Credentials credentials) {
+    passwordChecks.incrementAndGet();
+    Promise<Void> held = passwordChecksHeld;
+    return held == null ? super.authenticate(credentials)
+      : held.future().compose(v -> super.authenticate(credentials));
+  }
+
   /** Back to the fixed users and the one sample program. */
   void reset() {
     seed().await();
@@ -69,6 +86,8 @@ final class FakeStorage extends MemoryStorage {
     addUser("ada", Roles.ADMIN, PASSWORD);
     uploads.clear();
     calls.clear();
+    passwordChecks.set(0);
+    passwordChecksHeld = null;
     return vertx.executeBlocking(() -> stage(sampleContent.getBytes()))
       .compose(staged -> super.createFile(new CreateFile(SAMPLE, "", null, "paul", Roles.PROGRAMMER, staged)))
       .mapEmpty();

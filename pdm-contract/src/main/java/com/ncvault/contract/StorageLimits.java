@@ -31,6 +31,8 @@ public final class StorageLimits {
    * account of that name could otherwise be mistaken for in the history.
    */
   public static final List<String> RESERVED_USERNAMES = List.of(SYSTEM_ACTOR);
+  /** Password checks (bcrypt) queued per checking thread beyond which a login is refused (503) rather than queued. */
+  public static final int PASSWORD_CHECKS_WAITING_PER_THREAD = 4;
   /** A revision as typed in a query ("1.0", "12.3"). */
   public static final int MAX_REVISION = 20;
   /**
@@ -174,5 +176,20 @@ public final class StorageLimits {
   }
 
   private StorageLimits() {
+  }
+
+  /** The threads that check passwords (bcrypt) on a node of {@code cores} cores: half of them, at least one. */
+  public static int passwordCheckThreads(int cores) {
+    return Math.max(1, cores / 2);
+  }
+
+  /**
+   * The password checks a node of {@code cores} cores takes on at once, running and queued: its
+   * checking threads and {@link #PASSWORD_CHECKS_WAITING_PER_THREAD} queued per thread. A login
+   * beyond them is refused at once.
+   */
+  public static int passwordCheckCapacity(int cores) {
+    int threads = passwordCheckThreads(cores);
+    return threads + threads * PASSWORD_CHECKS_WAITING_PER_THREAD;
   }
 }

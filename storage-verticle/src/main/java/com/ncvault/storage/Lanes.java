@@ -1,6 +1,7 @@
 package com.ncvault.storage;
 
 import com.ncvault.contract.StorageApi.LaneState;
+import com.ncvault.contract.StorageLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;
@@ -17,11 +18,11 @@ record Lanes(Lane crypto, Lane blob, Lane diff, Lane facts) {
 
   static Lanes create(Vertx vertx) {
     int cores = Runtime.getRuntime().availableProcessors();
-    int crypto = Math.max(1, cores / 2);
+    int crypto = StorageLimits.passwordCheckThreads(cores);
     int diff = Math.max(1, cores / 2);
     int facts = Math.max(1, cores / 2);
     return new Lanes(
-      new Lane(vertx, "crypto", crypto, crypto * 4),
+      new Lane(vertx, "crypto", crypto, crypto * StorageLimits.PASSWORD_CHECKS_WAITING_PER_THREAD),
       new Lane(vertx, "blob", Math.max(4, cores * 2), -1),
       new Lane(vertx, "diff", diff, diff * 2),
       new Lane(vertx, "facts", facts, facts * 16));
