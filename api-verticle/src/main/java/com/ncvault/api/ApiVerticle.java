@@ -59,7 +59,7 @@ public class ApiVerticle extends VerticleBase {
     shared.putIfAbsent("drawings", new Drawings(Drawings.MAX_CHARS));
     Drawings drawings = (Drawings) shared.get("drawings");
     shared.putIfAbsent("loginGate",
-      new LoginGate(StorageLimits.passwordCheckCapacity(Runtime.getRuntime().availableProcessors())));
+      new LoginGate(vertx, StorageLimits.passwordCheckCapacity(Runtime.getRuntime().availableProcessors())));
     LoginGate loginGate = (LoginGate) shared.get("loginGate");
     Tokens tokens = new Tokens(vertx, config.jwtSecret(), config.tokenTtlSeconds());
     Authenticator authenticator = new Authenticator(new SessionVerifier(tokens, storage, users));

@@ -14,6 +14,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.ArrayList;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -258,9 +259,11 @@ class AuthTest {
 
   /**
    * A node checks at most as many passwords at once as its crypto lane runs and queues; a login
-   * beyond them is refused at once with 503 and Retry-After, before anything is done for it: no
-   * attempt reserved in the throttle's map (an entry for a minute each), no password check asked of
-   * storage. Once the checks under way are answered, logins go through again.
+   * beyond them is refused with 503 and Retry-After, before anything is done for it: no attempt
+   * reserved in the throttle's map (an entry for a minute each), no password check asked of
+   * storage. The refusal is answered once its Retry-After has passed, so a client asking again at
+   * once gets no more than one answer a second per request. Once the checks under way are
+   * answered, logins go through again.
    */
   @Test
   void loginsBeyondWhatTheNodeChecksAtOnceAreRefusedWith503BeforeAnythingIsDoneForThem() {
@@ -268,7 +271,7 @@ class AuthTest {
     int beyond = 20;
     String run = UUID.randomUUID().toString().substring(0, 8);
     WebClient flood = WebClient.create(api.vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-      .setDefaultPort(api.port), new PoolOptions().setHttp1MaxSize(capacity + 1));
+      .setDefaultPort(api.port), new PoolOptions().setHttp1MaxSize(capacity + beyond));
     Promise<Void> held = Promise.promise();
     try {
       AsyncMap<String, Long> attempts = api.vertx.sharedData().<String, Long>getAsyncMap(LoginThrottle.MAP).await();
@@ -282,12 +285,19 @@ class AuthTest {
       Checks.eventually(api.vertx, 10_000, "every check under way reached storage",
         () -> api.storage.passwordChecks.get() == capacity).await();
 
+      long sent = System.nanoTime();
+      List<Future<HttpResponse<Buffer>>> beyondThem = new ArrayList<>();
       for (int i = 0; i < beyond; i++) {
-        HttpResponse<Buffer> refused = login(flood, "other-" + run + "-" + i, "guess-guess").await();
-        assertThat(refused.statusCode()).as("login %d beyond the checks under way", i).isEqualTo(503);
+        beyondThem.add(login(flood, "other-" + run + "-" + i, "guess-guess"));
+      }
+      for (Future<HttpResponse<Buffer>> answer : beyondThem) {
+        HttpResponse<Buffer> refused = answer.await();
+        assertThat(refused.statusCode()).as("a login beyond the checks under way").isEqualTo(503);
         assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
         assertThat(refused.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("unavailable");
       }
+      assertThat(System.nanoTime() - sent).as("ns until the last refusal, which waits its Retry-After")
+        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(LoginGate.REFUSAL_DELAY_MS));
       assertThat(api.storage.passwordChecks.get()).as("password checks asked of storage").isEqualTo(capacity);
       assertThat(attempts.size().await() - reservedBefore).as("attempts reserved in the throttle's map").isEqualTo(capacity);
       JsonObject logins = health().getJsonObject("logins");
