@@ -36,6 +36,11 @@ class LaneIsolationTest {
   private static final int FLOOD_LOGINS = 60;
   private static final int DIFF_CLIENTS = 3;
   private static final int ROUNDS = 30;
+  /**
+   * The least the flood lasts while the other user is measured: refused logins are answered a
+   * second after they were sent, so a shorter flood would send too few requests to show a leak.
+   */
+  private static final long FLOOD_MS = 6_000;
   /** Files the node may open for its own reasons (a log roll, a database page file) during the test. */
   private static final int LEAK_MARGIN = 40;
   /** The shared map the api's login throttle keeps its reservations in. */
@@ -104,7 +109,8 @@ class LaneIsolationTest {
     List<Long> downloads = new ArrayList<>();
     List<Long> health = new ArrayList<>();
     long heapPeak = 0;
-    for (int round = 0; round < ROUNDS; round++) {
+    long floodEnds = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FLOOD_MS);
+    for (int round = 0; round < ROUNDS || System.nanoTime() < floodEnds; round++) {
       checkouts.add(timed(() -> api.checkout(alice, "1000001_SMALL.nc")
         .compose(v -> NodeApi.json(api.call(HttpMethod.POST, "/api/files/1000001_SMALL.nc/cancel-checkout", alice)
           .send(), 200))));
