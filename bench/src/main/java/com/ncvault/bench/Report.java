@@ -342,7 +342,7 @@ final class Report {
     }
     md.append(".\n");
     md.append("\nFlood logins answered: ").append(iso.getJsonObject("floodLoginStatuses", new JsonObject()).encode())
-      .append(" (401 = bcrypt ran; 503 = refused at once, Retry-After).\n\n");
+      .append(" (401 = bcrypt ran; 503 = refused untried, answered after its Retry-After).\n\n");
   }
 
   private static void transfers(StringBuilder md, JsonObject t) {
