@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * The password checks (logins, Git LFS passwords) a node has under way: at most as many as its
- * storage's crypto lane runs and queues ({@code StorageLimits.passwordCheckCapacity}). One more is
- * refused at once with 503 and {@code Retry-After}, before anything is done for it: no attempt is
+ * The password checks (logins, Git LFS passwords, release signatures) a node has under way: at most
+ * as many as its storage's crypto lane runs and queues ({@code StorageLimits.passwordCheckCapacity}).
+ * One more is refused with 503 and {@code Retry-After} before anything is done for it: no attempt is
  * reserved in the login throttle's map (whose entries live a minute each, so a flood of made-up
  * names refused only by storage filled the heap at the rate of the flood), no storage call, no
  * database read. A refused login has had no password checked, so it tells the sender nothing and
