@@ -25,8 +25,8 @@ import java.util.Map;
  * session cookie is never accepted here.
  *
  * <p>A Basic password is checked like a login ({@link PasswordChecks}): the node's login gate and the
- * login throttle of the name apply first, then storage checks the password. Git sends the password with every request, so a checked pair is
- * remembered (as a salted SHA-256 of name and password, never the password) together with a session
+ * login throttle of the name apply first, then storage checks the password. Git sends the password
+ * with every request, so a checked pair is remembered (as a salted SHA-256 of name and password, never the password) together with a session
  * token issued for it; the next request with the same pair is verified through that token, which
  * reads the account's current role and ends with a new password or a deleted account like any
  * session. The memory is per api instance, bounded and short-lived.

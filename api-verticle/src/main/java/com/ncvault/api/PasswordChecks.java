@@ -8,8 +8,8 @@ import java.util.function.Supplier;
 
 /**
  * The one way a password given to the api is checked (a login, a Git LFS password, a release's
- * signature): within the node's {@link LoginGate} (503 at once when the node has as many checks under
- * way as it takes), then under the name's {@link LoginThrottle} (an attempt reserved before the
+ * signature): within the node's {@link LoginGate} (503 untried, answered a second later, when the node
+ * has as many checks under way as it takes), then under the name's {@link LoginThrottle} (an attempt reserved before the
  * password is checked, 429 untried when the name has none left, the name cleared by a right one).
  */
 final class PasswordChecks {

@@ -43,8 +43,8 @@ final class SystemRoutes {
 
   SystemRoutes(Vertx vertx, StorageApi storage, ApiConfig config, PeerDirectory peers, String version,
                Buffer openApi, LoginGate logins) {
-    this.logins = logins;
     this.vertx = vertx;
+    this.logins = logins;
     this.peers = peers;
     this.storage = storage;
     this.openApi = openApi;

@@ -1,29 +1,29 @@
 package com.ncvault.api;
 
 import com.ncvault.auth.Tokens;
+import com.ncvault.contract.StorageLimits;
 import static com.ncvault.api.Checks.verify;
 import static com.ncvault.api.TestApi.expectStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
-import com.ncvault.contract.StorageLimits;
-import io.vertx.core.Promise;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.shareddata.AsyncMap;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import java.util.ArrayList;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -186,7 +186,7 @@ public final class StorageLimits {
   /**
    * The password checks a node of {@code cores} cores takes on at once, running and queued: its
    * checking threads and {@link #PASSWORD_CHECKS_WAITING_PER_THREAD} queued per thread. A login
-   * beyond them is refused at once.
+   * beyond them is refused untried (503).
    */
   public static int passwordCheckCapacity(int cores) {
     int threads = passwordCheckThreads(cores);
