@@ -56,7 +56,7 @@ class DataDirectoryPermissionsTest {
   void aNewDataDirectoryAndEverythingInItAreOwnerOnlyAndTheAdminPasswordIsInAnOwnerOnlyFileNotTheLog()
     throws Exception {
     int port = TestNode.freePort();
-    node = NodeProcess.start(port, dataDir, List.of(), Map.of("PDM_ADMIN_PASSWORD", ""), List.of());
+    node = NodeProcess.start(port, dataDir, NodeProcess.SHORT_LIVED, Map.of("PDM_ADMIN_PASSWORD", ""), List.of());
     api = new NodeApi(vertx, port);
 
     Path passwordFile = dataDir.resolve("initial-admin-password");
@@ -80,7 +80,7 @@ class DataDirectoryPermissionsTest {
   @Timeout(120)
   void aStartTightensWhatAnOlderStartLeftReadableByOthersAndNamesEachChangeButNoContent() throws Exception {
     int port = TestNode.freePort();
-    node = NodeProcess.start(port, dataDir, List.of(), Map.of(), List.of());
+    node = NodeProcess.start(port, dataDir, NodeProcess.SHORT_LIVED, Map.of(), List.of());
     api = new NodeApi(vertx, port);
     String admin = api.adminToken().await();
     String alice = api.createUser(admin, "alice", "programmer").await();
@@ -101,7 +101,7 @@ class DataDirectoryPermissionsTest {
     Files.setPosixFilePermissions(notes, PosixFilePermissions.fromString("rw-rw-rw-"));
     assertThat(readableByOthers(dataDir)).hasSize(loosened.size() + 1);
 
-    node = NodeProcess.start(port, dataDir, List.of(), Map.of(), List.of());
+    node = NodeProcess.start(port, dataDir, NodeProcess.SHORT_LIVED, Map.of(), List.of());
 
     assertThat(readableByOthers(dataDir)).isEmpty();
     assertThat(mode(notes)).isEqualTo("rw-------");

@@ -29,6 +29,7 @@ class NewcomerSetupTest {
   /** The jar's logging configuration (the test classpath would otherwise bring logback-test.xml). */
   private static final String PRODUCTION_LOGGING = "-Dlogback.configurationFile="
     + Path.of("target", "classes", "logback.xml").toAbsolutePath();
+  private static final List<String> JVM = List.of(NodeProcess.SHORT_LIVED.get(0), PRODUCTION_LOGGING);
   private static final List<String> RESET = List.of("--reset-admin-password");
   private static final Pattern RANDOM_PASSWORD = Pattern.compile("is now (\\S+)  \\(shown only now\\)");
 
@@ -52,7 +53,7 @@ class NewcomerSetupTest {
     throws Exception {
     int port = TestNode.freePort();
     String oldToken;
-    try (NodeProcess node = NodeProcess.start(port, data, List.of(PRODUCTION_LOGGING), Map.of(), List.of());
+    try (NodeProcess node = NodeProcess.start(port, data, JVM, Map.of(), List.of());
          NodeApi api = new NodeApi(vertx, port)) {
       oldToken = api.adminToken().await();
       // What a page does at login: the list, and live updates twice (metrics register per connection).

@@ -63,7 +63,7 @@ class NodeScriptTest {
     env.put("PDM_CLUSTER_NAME", "ncvault-script-" + UUID.randomUUID().toString().substring(0, 8));
     env.put("PDM_ADMIN_PASSWORD", TestNode.ADMIN_PASSWORD);
     env.put("PDM_HTTP_INSTANCES", "1");
-    env.put("JAVA_OPTS", "-Xmx384m");
+    env.put("JAVA_OPTS", String.join(" ", NodeProcess.SHORT_LIVED) + " -Xmx384m");
     env.putAll(Scripts.testBuild());
     for (String name : List.of("node-a", "node-b")) {
       Scripts.Run started = script(Map.of(), "start", name);

@@ -127,7 +127,7 @@ class PreviousSchemaNodeTest {
 
       Map<String, String> env = Map.of("PDM_DB_KIND", "postgres", "PDM_PG_URI", database.uri(),
         "PDM_NODE_NAME", "node-b", "PDM_CLUSTER_SECRET", SECRET);
-      try (NodeProcess refused = NodeProcess.launch(TestNode.freePort(), dataDir, List.of(), env, List.of())) {
+      try (NodeProcess refused = NodeProcess.launch(TestNode.freePort(), dataDir, NodeProcess.SHORT_LIVED, env, List.of())) {
         assertThat(refused.awaitExit(60)).isEqualTo(78);
         assertThat(String.join("\n", refused.output()))
           .contains("The node could not start: Schema migration " + init.name())

@@ -57,6 +57,7 @@ public final class TestCluster implements AutoCloseable {
 
   private static List<String> jvmFlags() {
     List<String> jvm = new ArrayList<>(HAZELCAST_JVM_FLAGS);
+    jvm.addAll(NodeProcess.SHORT_LIVED);
     jvm.add("-Xmx384m");
     return jvm;
   }
