@@ -19,7 +19,8 @@ import java.util.Set;
  * @param runs                   measured runs per target whose median is the figure (--runs; fan-out
  *                               reference step, connect storm at the largest N, lock levels, transfers)
  * @param fanoutWarmupMaxMs      bound of a fan-out server's warm-up (steps at the reference rate until
- *                               two consecutive p50s are within 10 %)
+ *                               two consecutive p50s are within 10 % and the server's JIT compilers are
+ *                               quiet)
  */
 record Settings(
   boolean smoke,
@@ -70,7 +71,7 @@ record Settings(
       1L << 30,
       100_000, 2_000, 4, 10_000,
       20, 3, 7,
-      3, 15_000);
+      3, 60_000);
   }
 
   static Settings smoke(Path root, Path resultsDir, Path tmpDir, Path wsPrefix, Set<String> scenarios) {
