@@ -322,7 +322,7 @@ final class FanoutRun implements AutoCloseable {
    * {@link LockScenario#JIT_QUIET_PERCENT} of a core during each of those two steps, bounded by
    * fanoutWarmupMaxMs and {@link #MAX_WARMUP_STEPS}. A node whose p50 is steady may still be
    * compiling: per-thread scheduler counters of a node at 1,000 clients showed its C1 and C2 threads
-   * using a quarter of a core 30 s after the start of the measurement, more than either event loop,
+   * using a quarter of a core 20-30 s after the node started, more than either event loop,
    * on the two cores that the event loops and the load generator share. The first step is the cold
    * figure.
    */
@@ -337,9 +337,7 @@ final class FanoutRun implements AutoCloseable {
       double jitPercent = round(100.0 * (ProcStats.jitCpuNanos(target.pid()) - jitBefore)
         / (System.nanoTime() - stepStart));
       steps.add(summary(s).put("jitPercent", jitPercent));
-      JsonObject previous = steps.size() >= 2 ? steps.get(steps.size() - 2) : null;
-      steady = previous != null && steadyP50(previous, s) && jitPercent <= LockScenario.JIT_QUIET_PERCENT
-        && previous.getDouble("jitPercent") <= LockScenario.JIT_QUIET_PERCENT;
+      steady = steps.size() >= 2 && warm(steps.get(steps.size() - 2), steps.get(steps.size() - 1));
       long elapsedMs = (System.nanoTime() - started) / 1_000_000;
       if (steady || elapsedMs >= settings.fanoutWarmupMaxMs() || steps.size() >= MAX_WARMUP_STEPS) {
         return new JsonObject()
@@ -354,6 +352,13 @@ final class FanoutRun implements AutoCloseable {
             + MAX_WARMUP_STEPS + " steps); the first step is the cold figure");
       }
     }
+  }
+
+  /** Two consecutive warm-up steps: p50s steady and the compilers quiet in both. */
+  static boolean warm(JsonObject previous, JsonObject current) {
+    return steadyP50(previous, current)
+      && previous.getDouble("jitPercent", 0.0) <= LockScenario.JIT_QUIET_PERCENT
+      && current.getDouble("jitPercent", 0.0) <= LockScenario.JIT_QUIET_PERCENT;
   }
 
   static boolean steadyP50(JsonObject previous, JsonObject current) {

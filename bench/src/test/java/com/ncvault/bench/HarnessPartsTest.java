@@ -83,6 +83,17 @@ class HarnessPartsTest {
   }
 
   @Test
+  void warmUpEndsOnlyOnceTheServersCompilersAreQuietInBothSteps() {
+    assertThat(FanoutRun.warm(step(10, 0).put("jitPercent", 4.0), step(10.5, 0).put("jitPercent", 1.0))).isTrue();
+    assertThat(FanoutRun.warm(step(10, 0).put("jitPercent", 25.0), step(10.5, 0).put("jitPercent", 1.0)))
+      .as("still compiling in the step before").isFalse();
+    assertThat(FanoutRun.warm(step(10, 0).put("jitPercent", 1.0), step(10.5, 0).put("jitPercent", 6.0)))
+      .as("still compiling in the last step").isFalse();
+    assertThat(FanoutRun.warm(step(10, 0).put("jitPercent", 0.0), step(12, 0).put("jitPercent", 0.0)))
+      .as("quiet but not steady").isFalse();
+  }
+
+  @Test
   void theReferenceIsTheMedianOfItsRunsPerPercentile() {
     JsonObject median = FanoutRun.medianStep(List.of(step(10, 0, 50), step(30, 0, 10), step(20, 0, 90)));
     assertThat(median.getJsonObject("latency").getDouble("p50Ms")).isEqualTo(20.0);
