@@ -348,8 +348,9 @@ final class FanoutRun implements AutoCloseable {
           .put("steps", new JsonArray(steps))
           .put("method", "steps at the reference rate until two consecutive p50s are within "
             + Math.round(STEADY_P50 * 100) + " % and the server's JIT compilers used at most "
-            + Math.round(LockScenario.JIT_QUIET_PERCENT) + " % of a core in each of them (at most " + settings.fanoutWarmupMaxMs() / 1000.0 + " s or "
-            + MAX_WARMUP_STEPS + " steps); the first step is the cold figure");
+            + Math.round(LockScenario.JIT_QUIET_PERCENT) + " % of a core in each of them (at most "
+            + settings.fanoutWarmupMaxMs() / 1000.0 + " s or " + MAX_WARMUP_STEPS
+            + " steps); the first step is the cold figure");
       }
     }
   }

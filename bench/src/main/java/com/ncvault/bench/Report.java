@@ -146,7 +146,8 @@ final class Report {
     md.append("Clients speak the web page's protocol (proto 3: one `EVENT` frame per change); the ws baseline broadcasts "
       + "the node's own frames. Warm: each server first runs steps at the ref rate until two consecutive p50s are "
       + "within 10 % and its JIT compilers used at most " + Math.round(LockScenario.JIT_QUIET_PERCENT)
-      + " % of a core in each of them (\"warm-up\": its seconds and steps; \"+ n s after profile start\": the second warm-up that "
+      + " % of a core in each of them (\"warm-up\": its seconds and steps; \"+ n s after profile start\": the second "
+      + "warm-up that "
       + "follows the start of the node's flight recording, at the largest N); \"cold\" is the first of those steps. "
       + "The ref figures are the median of the runs at the ref rate after the warm-up. \"connect s\" = time from the first connect until "
       + "every client is ready (connect storm; at the largest N the median of the last runs of storms "
