@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,8 @@ class NewcomerSetupTest {
   /** The jar's logging configuration (the test classpath would otherwise bring logback-test.xml). */
   private static final String PRODUCTION_LOGGING = "-Dlogback.configurationFile="
     + Path.of("target", "classes", "logback.xml").toAbsolutePath();
-  private static final List<String> JVM = List.of(NodeProcess.SHORT_LIVED.get(0), PRODUCTION_LOGGING);
+  private static final List<String> JVM =
+    Stream.concat(NodeProcess.SHORT_LIVED.stream(), Stream.of(PRODUCTION_LOGGING)).toList();
   private static final List<String> RESET = List.of("--reset-admin-password");
   private static final Pattern RANDOM_PASSWORD = Pattern.compile("is now (\\S+)  \\(shown only now\\)");
 
