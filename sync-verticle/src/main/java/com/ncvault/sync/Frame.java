@@ -103,6 +103,11 @@ final class Frame {
     return wire == null ? null : wire.duplicate();
   }
 
+  /** True for a message encoded for many sockets, which is kept as its whole frame ({@link #wire()}). */
+  boolean whole() {
+    return wire != null;
+  }
+
   /**
    * The whole text frame's bytes in a JDK buffer of their own position (no copy), for a write
    * straight to a socket; null for a message encoded for one socket.

@@ -224,6 +224,80 @@ class WholeFrameSocketTest {
   }
 
   /**
+   * A hub's burst writes the same frames to every socket of its event loop: each socket gets each
+   * frame whole and in order, whether the socket written before it took the frame whole or only in
+   * part (its client does not read), for a burst of one frame and of two alike.
+   */
+  @Test
+  void theSameFramesWrittenToSeveralSocketsArriveWholeAtEach(Vertx vertx, VertxTestContext ctx) {
+    int sockets = 4;
+    int count = 3_000;
+    int size = 10_000;
+    List<SocketWire> wires = new CopyOnWriteArrayList<>();
+    List<Plan> plans = IntStream.range(0, sockets).mapToObj(i -> new Plan(count, size)).toList();
+    // two of the four do not read until all is written: whatever the order, one of them is not the last socket
+    plans.get(2).resume().complete();
+    plans.get(3).resume().complete();
+    vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60)).webSocketHandler(socket -> {
+      ChannelHandlerContext channel = ((WebSocketInternal) socket).channelHandlerContext();
+      channel.pipeline().remove(IdleStateHandler.class);
+      SocketWire wire = SocketWire.on(channel);
+      socket.textMessageHandler(go -> {
+        wires.add(wire);
+        if (wires.size() == sockets) {
+          writeToAll(vertx, wires, 0, plans);
+        }
+      });
+    }).listen(0, "127.0.0.1")
+      .compose(server -> Future.all(plans.stream()
+        .map(plan -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), plan)).toList()))
+      .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+        for (int i = 0; i < sockets; i++) {
+          assertThat(all.<List<String>>resultAt(i)).as("socket %d", i).containsExactlyElementsOf(numberedFrames(count, size));
+        }
+        List<Long> direct = wires.stream().map(SocketWire::directWrites).sorted().toList();
+        // a burst of one, then one of two: two bursts per three frames
+        int bursts = count / 3 * 2;
+        assertThat(direct.get(0)).as("a socket that does not read takes a burst in part, then none").isLessThan(bursts);
+        assertThat(direct.get(sockets - 1)).as("the same frames straight to more than one socket").isPositive();
+        assertThat(direct.get(sockets - 2)).isPositive();
+        ctx.completeNow();
+      })));
+  }
+
+  /**
+   * Writes each plan's frames to every wire, one {@link Frame} object per frame for all of them, in
+   * bursts of one and two frames by turns, each wire flushed at a burst's end; a hundred frames per
+   * turn of the event loop. At the end the clients that wait for it read again.
+   */
+  private static void writeToAll(Vertx vertx, List<SocketWire> wires, int from, List<Plan> plans) {
+    Plan plan = plans.get(0);
+    int to = Math.min(plan.count(), from + 100);
+    int i = from;
+    while (i < to) {
+      // a burst of one at every third frame, else of two: 1, 2, 1, 2, ...
+      int burst = i % 3 == 0 || i + 1 == plan.count() ? 1 : 2;
+      for (int k = 0; k < burst; k++) {
+        Frame frame = Frame.shared(numbered(i + k, plan.size()));
+        for (SocketWire wire : wires) {
+          wire.write(frame, 65_536);
+        }
+      }
+      wires.forEach(SocketWire::flush);
+      i += burst;
+    }
+    if (i < plan.count()) {
+      int next = i;
+      vertx.runOnContext(v -> writeToAll(vertx, wires, next, plans));
+      return;
+    }
+    for (Plan each : plans) {
+      each.resume().tryComplete();
+      each.written().tryComplete(0L);
+    }
+  }
+
+  /**
    * A client that does not read fills the socket's buffers: a frame then goes in part, the rest of
    * it and every frame after it through the channel's buffer. The client reads again while the
    * server goes on writing, and reads them all in order: no frame written once the socket has room
