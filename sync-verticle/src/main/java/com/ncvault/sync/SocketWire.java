@@ -270,7 +270,7 @@ final class SocketWire {
    * takes only in part leaves its rest to the channel as a view of the frame's own (see
    * {@link #writeToSocket}), never this one.
    */
-  static final class WireViews {
+  private static final class WireViews {
 
     private Frame first;
     private ByteBuffer firstBytes;
