@@ -133,8 +133,9 @@ start() {
   for ((i = 0; i < node_count; i++)); do
     peers+="${peers:+,}http://127.0.0.1:$((http_base + i))"
   done
-  # Hazelcast wants these on Java 17 (it warns without them).
-  local jvm=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
+  # The young generation's floor of the systemd unit (scripts/systemd/ncvault.service says why);
+  # Hazelcast wants the rest on Java 17 (it warns without them).
+  local jvm=(-XX:NewSize=64m --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
     --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
     --add-opens java.management/sun.management=ALL-UNNAMED
     --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)

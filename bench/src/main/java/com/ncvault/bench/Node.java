@@ -27,6 +27,12 @@ final class Node implements AutoCloseable {
     "--add-opens", "java.management/sun.management=ALL-UNNAMED",
     "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
+  /**
+   * The heap flags a node runs with in service (scripts/systemd/ncvault.service, scripts/node.sh;
+   * {@code HarnessPartsTest} keeps them the same): the young generation's floor.
+   */
+  static final List<String> SERVICE_HEAP_FLAGS = List.of("-XX:NewSize=64m");
+
   private static final Pattern GC_LINE = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
   private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+(\\d+)K, used (\\d+)K");
 
@@ -116,6 +122,7 @@ final class Node implements AutoCloseable {
     Path gcLog = dir.resolve("gc.log");
     List<String> command = new ArrayList<>();
     command.add(Harness.javaBin());
+    command.addAll(SERVICE_HEAP_FLAGS);
     command.addAll(options.jvmFlags());
     if (options.cluster()) {
       command.addAll(HAZELCAST_FLAGS);

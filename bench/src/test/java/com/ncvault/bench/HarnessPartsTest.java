@@ -155,4 +155,18 @@ class HarnessPartsTest {
       }
     }
   }
+
+  @Test
+  void benchmarkedNodesRunWithTheHeapFlagsOfTheServiceUnitAndTheClusterScript() throws Exception {
+    java.nio.file.Path root = java.nio.file.Path.of("..");
+    String unit = java.nio.file.Files.readString(root.resolve("scripts/systemd/ncvault.service"));
+    String script = java.nio.file.Files.readString(root.resolve("scripts/node.sh"));
+    String execStart = unit.substring(unit.indexOf("ExecStart="), unit.indexOf("-jar", unit.indexOf("ExecStart=")));
+    String jvmArray = script.substring(script.indexOf("local jvm=("), script.indexOf(")", script.indexOf("local jvm=(")));
+    assertThat(Node.SERVICE_HEAP_FLAGS).isNotEmpty();
+    for (String flag : Node.SERVICE_HEAP_FLAGS) {
+      assertThat(execStart).as("the systemd unit's java command").contains(" " + flag + " ");
+      assertThat(jvmArray).as("scripts/node.sh's JVM options").contains(flag + " ");
+    }
+  }
 }
