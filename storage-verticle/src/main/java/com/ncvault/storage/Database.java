@@ -88,6 +88,15 @@ public final class Database {
       .eventually(() -> conn.query("SET AUTOCOMMIT TRUE").execute().transform(restored -> conn.close())));
   }
 
+  /**
+   * Forces what is committed to the disk, for a change made outside {@link GroupCommit} that a caller
+   * is told is stored: H2 writes each commit to its file but syncs it only now and then, PostgreSQL
+   * syncs its log at every commit already.
+   */
+  public Future<Void> syncToDisk() {
+    return dialect == Dialect.H2 ? pool.query(GroupCommit.H2_SYNC).execute().mapEmpty() : Future.succeededFuture();
+  }
+
   public Future<Void> close() {
     return pool.close();
   }

@@ -91,7 +91,8 @@ public enum Dialect {
 
   /**
    * The H2 URL: file mode; WRITE_DELAY=0 writes each commit to the file at once so a killed
-   * process loses no committed change; LOCK_TIMEOUT lets concurrent updates of one row wait for
+   * process loses no committed change (the group commit then syncs the file to the disk, which H2
+   * does only now and then, see {@link GroupCommit}); LOCK_TIMEOUT lets concurrent updates of one row wait for
    * each other instead of failing; lower-case identifiers match PostgreSQL's column labels.
    */
   public static String h2Url(Path dataDir) {

@@ -1,5 +1,6 @@
 package com.ncvault.storage;
 
+import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.Notification;
 import com.ncvault.contract.PdmError;
 import io.vertx.core.Future;
@@ -28,9 +29,12 @@ import org.slf4j.LoggerFactory;
  * in name order, so that the batches of two nodes lock rows in the same order), with one disk sync
  * for all. A change that is refused (a {@link PdmError}, decided before it writes anything) is
  * answered alone and the others go on. Every change that succeeded gets its event with the next
- * seq, in commit order, gap-free; callers are answered only after the commit, so every 2xx is
- * durable before it is sent. When a batch fails as a whole (a deadlock with another node, a
- * constraint), its changes are retried one per transaction, so one change's failure stays its own.
+ * seq, in commit order, gap-free; callers are answered only after the commit is on the disk (H2
+ * writes a commit to its file but syncs it only now and then, so each batch is forced to the disk
+ * with H2's {@code CHECKPOINT SYNC}; PostgreSQL syncs its log at every commit), so every 2xx
+ * survives a power loss, not only a killed process. When a batch fails as a whole (a deadlock with
+ * another node, a constraint), its changes are retried one per transaction, so one change's failure
+ * stays its own.
  *
  * <p>H2 runs each batch in one blocking task on a thread of its own, over a plain JDBC connection
  * (one thread hop per batch, not per statement), which also publishes the batch's events once it
@@ -43,6 +47,14 @@ final class GroupCommit {
   static final int MAX_BATCH = 128;
   /** Begins every order key that is not a file's name; sorts after every file name. */
   private static final String NOT_A_FILE = "\uffff";
+  /** H2's command that forces its file to the disk (an fsync), made once per batch on the commit connection. */
+  static final String H2_SYNC = "CHECKPOINT SYNC";
+
+  /** Forces what the commit connection has committed to the disk. */
+  @FunctionalInterface
+  interface DiskSync {
+    void sync(Connection jdbc) throws SQLException;
+  }
 
   /**
    * One change, run in the batch's transaction. It decides a refusal (a failed future with a
@@ -94,6 +106,7 @@ final class GroupCommit {
   private final EventLog events;
   private final String jdbcUrl;
   private final WorkerExecutor commitThread;
+  private final DiskSync diskSync;
   private final Deque<Entry<?>> queue = new ArrayDeque<>();
   private boolean running;
   private Connection jdbc;
@@ -103,11 +116,17 @@ final class GroupCommit {
   private long changes;
 
   GroupCommit(Vertx vertx, Database db, EventLog events) {
+    this(vertx, db, events, null);
+  }
+
+  /** {@code diskSync}: how a batch's commit is forced to the disk on H2; null for H2's {@link #H2_SYNC}. */
+  GroupCommit(Vertx vertx, Database db, EventLog events, DiskSync diskSync) {
     this.vertx = vertx;
     this.db = db;
     this.events = events;
     this.jdbcUrl = db.jdbcUrl();
     this.commitThread = jdbcUrl == null ? null : vertx.createSharedWorkerExecutor("pdm-commit", 1);
+    this.diskSync = diskSync != null ? diskSync : jdbc -> statement(H2_SYNC).execute();
   }
 
   /** The order key of the changes of something other than a file: {@code kind} "user", "machine"... */
@@ -212,7 +231,29 @@ final class GroupCommit {
       jdbc.rollback();
       throw e;
     }
-    return applied.result();
+    List<Committed> committed = applied.result();
+    try {
+      diskSync.sync(jdbc);
+    } catch (SQLException | RuntimeException e) {
+      // Committed, so never run again; visible to every reader, so its events still go out. Its callers
+      // learn that the disk did not confirm it, as the log does.
+      LOG.error("The database could not be synced to the disk after a commit of {} changes", committed.size(), e);
+      PdmError unsynced = new PdmError(ErrorCode.INTERNAL,
+        "The change was saved but the disk did not confirm it; the node's disk needs attention");
+      committed.stream().map(Committed::entry).filter(entry -> entry.refusal == null)
+        .forEach(entry -> entry.refusal = unsynced);
+    }
+    return committed;
+  }
+
+  /** A statement of the commit connection, prepared once for its life. */
+  private PreparedStatement statement(String sql) throws SQLException {
+    PreparedStatement prepared = jdbcStatements.get(sql);
+    if (prepared == null) {
+      prepared = jdbc.prepareStatement(sql);
+      jdbcStatements.put(sql, prepared);
+    }
+    return prepared;
   }
 
   /**

@@ -27,6 +27,7 @@ final class LfsObjectStore {
   static final String INSERT = "INSERT INTO lfs_objects (sha256, size, created_by, created_at) "
     + "VALUES (#{sha256}, #{size}, #{user}, #{now})";
 
+  private final Database db;
   private final Pool pool;
   private final BlobStore blobs;
   private final Lane blobLane;
@@ -34,8 +35,9 @@ final class LfsObjectStore {
   private final BlobFetcher fetcher;
   private final Clock clock;
 
-  LfsObjectStore(Pool pool, BlobStore blobs, Lane blobLane, NodeRegistry registry, BlobFetcher fetcher, Clock clock) {
-    this.pool = pool;
+  LfsObjectStore(Database db, BlobStore blobs, Lane blobLane, NodeRegistry registry, BlobFetcher fetcher, Clock clock) {
+    this.db = db;
+    this.pool = db.pool();
     this.blobs = blobs;
     this.blobLane = blobLane;
     this.registry = registry;
@@ -101,6 +103,8 @@ final class LfsObjectStore {
         .<Void>mapEmpty()
         .recover(e -> Dialect.isUniqueViolation(e) ? Future.succeededFuture() : Future.failedFuture(e))
         .compose(v -> registry.recordHere(r.oid()))
+        // the client is told the object is stored, and drops its own copy once a push is done
+        .compose(v -> db.syncToDisk())
         .map(blob));
   }
 }

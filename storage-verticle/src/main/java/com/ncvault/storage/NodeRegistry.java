@@ -36,6 +36,7 @@ final class NodeRegistry {
   record Content(String sha256, long size) {
   }
 
+  private final Database db;
   private final Pool pool;
   private final Dialect dialect;
   private final String self;
@@ -43,6 +44,7 @@ final class NodeRegistry {
   private final Clock clock;
 
   NodeRegistry(Database db, String self, String url, Clock clock) {
+    this.db = db;
     this.pool = db.pool();
     this.dialect = db.dialect();
     this.self = self;
@@ -205,7 +207,7 @@ final class NodeRegistry {
               return state(after.iterator().next());
             });
         });
-      }));
+      })).compose(state -> db.syncToDisk().map(state));
   }
 
   /** Puts a decommissioned node back in service; 404 unless it is decommissioned. */
@@ -214,7 +216,7 @@ final class NodeRegistry {
       .compose(changed -> changed.rowCount() == 0
         ? Future.failedFuture(new PdmError(ErrorCode.NOT_FOUND, "No decommissioned node " + name,
           new JsonObject().put("node", name)))
-        : Database.run(pool, Sql.NODE, Map.of("name", name)))
+        : db.syncToDisk().compose(synced -> Database.run(pool, Sql.NODE, Map.of("name", name))))
       .map(rows -> {
         LOG.info("Node {} reinstated by {}", name, actor);
         return state(rows.iterator().next());

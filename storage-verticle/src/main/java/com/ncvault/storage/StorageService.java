@@ -99,7 +99,7 @@ public final class StorageService implements StorageApi {
     this.inbox = new InboxService(db, commits, vertx.eventBus(), Clock.systemUTC());
     this.prober = vertx.createSharedWorkerExecutor("pdm-probe", 1);
     this.access = new Access(db.pool());
-    this.lfsObjects = new LfsObjectStore(db.pool(), blobs, lanes.blob(), registry, fetcher, Clock.systemUTC());
+    this.lfsObjects = new LfsObjectStore(db, blobs, lanes.blob(), registry, fetcher, Clock.systemUTC());
   }
 
   /**
