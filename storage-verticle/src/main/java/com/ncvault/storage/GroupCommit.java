@@ -126,7 +126,7 @@ final class GroupCommit {
     this.events = events;
     this.jdbcUrl = db.jdbcUrl();
     this.commitThread = jdbcUrl == null ? null : vertx.createSharedWorkerExecutor("pdm-commit", 1);
-    this.diskSync = diskSync != null ? diskSync : jdbc -> statement(H2_SYNC).execute();
+    this.diskSync = diskSync != null ? diskSync : connection -> statement(H2_SYNC).execute();
   }
 
   /** The order key of the changes of something other than a file: {@code kind} "user", "machine"... */
