@@ -114,9 +114,12 @@ class H2DiskSyncTest extends StorageTestBase {
     assertThat(file.description()).isEqualTo("after the failed sync");
   }
 
-  /** The storage's own commits sync with H2's command: a change made through the storage succeeds. */
+  /**
+   * The storage's own group commit runs H2's command after each commit; were the command refused (it
+   * needs the database's admin), the checkout would be answered 500 as above.
+   */
   @Test
-  void theStorageSyncsWithH2sOwnCommand() {
+  void aChangeThroughTheStorageIsAnsweredAfterH2sOwnSyncCommand() {
     create("c.nc", "G21\n", "alice");
     FileInfo locked = StorageClient.await(storage.api().checkout(new Checkout("c.nc", "alice", null, null)));
     assertThat(locked.lockedBy()).isEqualTo("alice");
