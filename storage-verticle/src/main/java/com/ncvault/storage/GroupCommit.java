@@ -126,7 +126,7 @@ final class GroupCommit {
     this.events = events;
     this.jdbcUrl = db.jdbcUrl();
     this.commitThread = jdbcUrl == null ? null : vertx.createSharedWorkerExecutor("pdm-commit", 1);
-    this.diskSync = diskSync != null ? diskSync : connection -> statement(H2_SYNC).execute();
+    this.diskSync = diskSync != null ? diskSync : this::checkpointSync;
   }
 
   /** The order key of the changes of something other than a file: {@code kind} "user", "machine"... */
@@ -246,14 +246,12 @@ final class GroupCommit {
     return committed;
   }
 
-  /** A statement of the commit connection, prepared once for its life. */
-  private PreparedStatement statement(String sql) throws SQLException {
-    PreparedStatement prepared = jdbcStatements.get(sql);
-    if (prepared == null) {
-      prepared = jdbc.prepareStatement(sql);
-      jdbcStatements.put(sql, prepared);
+  /** H2's sync, prepared once for the connection's life like the batches' statements. */
+  private void checkpointSync(Connection connection) throws SQLException {
+    Future<Integer> synced = new Tx.Jdbc(connection, jdbcStatements).update(H2_SYNC, Map.of());
+    if (synced.failed()) {
+      throw synced.cause() instanceof SQLException e ? e : new SQLException(synced.cause());
     }
-    return prepared;
   }
 
   /**

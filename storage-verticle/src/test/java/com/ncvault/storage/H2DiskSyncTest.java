@@ -60,9 +60,10 @@ class H2DiskSyncTest extends StorageTestBase {
       create("s" + i + ".nc", "G21\n" + i, "alice");
     }
     AtomicInteger answered = new AtomicInteger();
-    List<String> atSync = Collections.synchronizedList(new ArrayList<>());
+    // at each sync: the events published and the callers answered so far
+    List<List<Integer>> atSync = Collections.synchronizedList(new ArrayList<>());
     GroupCommit commits = groupCommit(jdbc -> {
-      atSync.add(published.get() + " published, " + answered.get() + " answered");
+      atSync.add(List.of(published.get(), answered.get()));
       jdbc.createStatement().execute(GroupCommit.H2_SYNC);
     });
     vertx.eventBus().addOutboundInterceptor(countEvents);
@@ -82,9 +83,8 @@ class H2DiskSyncTest extends StorageTestBase {
     assertThat(batches).as("transactions for 12 changes that arrived together").isBetween(1L, 11L);
     assertThat(atSync).as("one sync per transaction").hasSize((int) batches);
     // at each sync, everything of the batches before it has gone out and nothing of its own
-    for (String seen : atSync) {
-      String[] counts = seen.split(" published, | answered");
-      assertThat(counts[0]).as(seen).isEqualTo(counts[1]);
+    for (List<Integer> seen : atSync) {
+      assertThat(seen.get(0)).as("events published against callers answered at a sync").isEqualTo(seen.get(1));
     }
     assertThat(published.get()).isEqualTo(12);
     assertThat(answered.get()).isEqualTo(12);
