@@ -72,7 +72,8 @@ final class SystemRoutes {
   }
 
   /**
-   * 200 "up" when storage (database and blob store) and sync answer in time, else 503 "down"; every
+   * 200 "up" when storage (database and blob store) and sync answer in time and no sync of the
+   * database's file has failed, else 503 "down"; every
    * part is shown. A clustered node adds what it sees of the cluster and answers 200 "degraded" when
    * a node seen alive recently is not a member visible from here.
    */
@@ -94,6 +95,7 @@ final class SystemRoutes {
       boolean up = storageState != null
         && "up".equals(storageState.getString("database"))
         && !"down".equals(storageState.getString("blobStore"))
+        && !StorageApi.StorageHealth.DISK_SYNC_FAILED.equals(storageState.getString("diskSync"))
         && syncState != null
         && clusterState != null;
       boolean clustered = clusterState != NOT_CLUSTERED;

@@ -1,11 +1,14 @@
 package com.ncvault.api;
 
 import com.ncvault.contract.BlobLocation;
+import com.ncvault.contract.ErrorCode;
 import com.ncvault.contract.FileInfo;
 import com.ncvault.contract.Roles;
 import com.ncvault.contract.StagedUpload;
 import com.ncvault.contract.StorageActions;
+import com.ncvault.contract.PdmError;
 import com.ncvault.contract.StorageApi.Credentials;
+import com.ncvault.contract.StorageApi.StorageHealth;
 import com.ncvault.contract.UserInfo;
 import com.ncvault.storage.MemoryStorage;
 import io.vertx.core.Future;
@@ -72,6 +75,18 @@ final class FakeStorage extends MemoryStorage {
     Promise<Void> held = passwordChecksHeld;
     return held == null ? super.authenticate(credentials)
       : held.future().compose(v -> super.authenticate(credentials));
+  }
+
+  /** While set, health answers as a node on H2 whose disk failed a sync at this time: 503, "failed". */
+  volatile String diskSyncFailedAt;
+
+  @Override
+  public Future<StorageHealth> health() {
+    String failedAt = diskSyncFailedAt;
+    return failedAt == null ? super.health() : super.health().compose(h -> Future.failedFuture(
+      new PdmError(ErrorCode.UNAVAILABLE, "Storage is not healthy", JsonObject.mapFrom(new StorageHealth(h.database(),
+        h.blobStore(), h.dbKind(), h.lanes(), h.checkedAt(), h.commits(), h.commitTransactions(), h.skippedPeers(),
+        StorageHealth.DISK_SYNC_FAILED, failedAt)))));
   }
 
   /** Back to the fixed users and the one sample program. */

@@ -109,6 +109,25 @@ class SystemRoutesTest {
   }
 
   @Test
+  void healthIsDownOnceTheDatabaseFileCouldNotBeSyncedToTheDisk(VertxTestContext ctx) {
+    api.storage.diskSyncFailedAt = "2026-12-07T06:00:00Z";
+    Future<JsonObject> health = api.request(HttpMethod.GET, "/health").send()
+      .map(r -> r.bodyAsJsonObject().put("httpStatus", r.statusCode()))
+      .eventually(() -> {
+        api.storage.diskSyncFailedAt = null;
+        return Future.succeededFuture();
+      });
+    verify(ctx, health, body -> {
+      assertThat(body.getInteger("httpStatus")).isEqualTo(503);
+      assertThat(body.getString("status")).isEqualTo("down");
+      JsonObject storage = body.getJsonObject("storage");
+      assertThat(storage.getString("database")).isEqualTo("up");
+      assertThat(storage.getString("diskSync")).isEqualTo("failed");
+      assertThat(storage.getString("diskSyncFailedAt")).isEqualTo("2026-12-07T06:00:00Z");
+    });
+  }
+
+  @Test
   void aClusteredNodeThatMissesARecentlySeenNodeIsDegradedButServes(VertxTestContext ctx) {
     JsonObject degraded = JsonObject.mapFrom(new ClusterStatus(ClusterStatus.DEGRADED, 2, List.of("node-a", "node-b"),
       List.of("node-a", "node-b", "node-c"), List.of("node-c"), 60));

@@ -876,14 +876,20 @@ public interface StorageApi {
    * database and blobStore "up", "down" (or "unknown" before the first probe), as last probed at
    * {@code checkedAt}; {@code lanes}: what each kind of blocking work is doing (running, waiting,
    * refused so far); the changes committed since start and the transactions they took;
-   * {@code skippedPeers}: other nodes this node skips for content now, because they stopped answering.
+   * {@code skippedPeers}: other nodes this node skips for content now, because they stopped answering;
+   * {@code diskSync} (H2 only): "ok", or "failed" once a sync of the database's file failed (at
+   * {@code diskSyncFailedAt}), after which the node takes no changes until it is restarted.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record StorageHealth(String database, String blobStore, String dbKind, Map<String, LaneState> lanes,
-                       String checkedAt, long commits, long commitTransactions, List<String> skippedPeers) {
+                       String checkedAt, long commits, long commitTransactions, List<String> skippedPeers,
+                       String diskSync, String diskSyncFailedAt) {
+    public static final String DISK_SYNC_OK = "ok";
+    public static final String DISK_SYNC_FAILED = "failed";
+
     @JsonIgnore
     public boolean up() {
-      return "up".equals(database) && "up".equals(blobStore);
+      return "up".equals(database) && "up".equals(blobStore) && !DISK_SYNC_FAILED.equals(diskSync);
     }
   }
 

@@ -1,5 +1,6 @@
 package com.ncvault.storage;
 
+import com.ncvault.contract.PdmError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCConnectOptions;
@@ -22,6 +23,7 @@ public final class Database {
   private final Pool pool;
   private final Dialect dialect;
   private final String jdbcUrl;
+  private final DiskSyncState disk = new DiskSyncState();
 
   private Database(Pool pool, Dialect dialect, String jdbcUrl) {
     this.pool = pool;
@@ -91,10 +93,25 @@ public final class Database {
   /**
    * Forces what is committed to the disk, for a change made outside {@link GroupCommit} that a caller
    * is told is stored: H2 writes each commit to its file but syncs it only now and then, PostgreSQL
-   * syncs its log at every commit already.
+   * syncs its log at every commit already. {@code what}: the change, for the log when the sync fails.
    */
-  public Future<Void> syncToDisk() {
-    return dialect == Dialect.H2 ? pool.query(GroupCommit.H2_SYNC).execute().mapEmpty() : Future.succeededFuture();
+  public Future<Void> syncToDisk(String what) {
+    if (dialect != Dialect.H2) {
+      return Future.succeededFuture();
+    }
+    return writable().compose(v -> pool.query(GroupCommit.H2_SYNC).execute().<Void>mapEmpty()
+      .onFailure(e -> disk.failed(what, e, System.currentTimeMillis())));
+  }
+
+  /** Fails with the refusal (503) once a sync of H2's file has failed: a change is refused before it writes. */
+  public Future<Void> writable() {
+    PdmError refusal = disk.refusal();
+    return refusal == null ? Future.succeededFuture() : Future.failedFuture(refusal);
+  }
+
+  /** Whether H2's file is known to be on the disk: after a failed sync the node takes no changes. */
+  DiskSyncState disk() {
+    return disk;
   }
 
   public Future<Void> close() {

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * with H2's {@code CHECKPOINT SYNC}; PostgreSQL syncs its log at every commit), so every 2xx
  * survives a power loss, not only a killed process. When a batch fails as a whole (a deadlock with
  * another node, a constraint), its changes are retried one per transaction, so one change's failure
- * stays its own.
+ * stays its own. Once a sync has failed, no change is run until the node restarts ({@link DiskSyncState}).
  *
  * <p>H2 runs each batch in one blocking task on a thread of its own, over a plain JDBC connection
  * (one thread hop per batch, not per statement), which also publishes the batch's events once it
@@ -157,6 +157,15 @@ final class GroupCommit {
       running = false;
       return;
     }
+    PdmError refusal = db.disk().refusal();
+    if (refusal != null) {
+      // a sync failed: no change is run (DiskSyncState)
+      while (!queue.isEmpty()) {
+        queue.poll().promise.tryFail(refusal);
+      }
+      running = false;
+      return;
+    }
     running = true;
     List<Entry<?>> batch = new ArrayList<>();
     if (queue.peek().alone) {
@@ -236,8 +245,8 @@ final class GroupCommit {
       diskSync.sync(jdbc);
     } catch (SQLException | RuntimeException e) {
       // Committed, so never run again; visible to every reader, so its events still go out. Its callers
-      // learn that the disk did not confirm it, as the log does.
-      LOG.error("The database could not be synced to the disk after a commit of {} changes", committed.size(), e);
+      // learn that the disk did not confirm it, as the log does; the node takes no more changes.
+      db.disk().failed("a commit of " + committed.size() + " changes", e, System.currentTimeMillis());
       PdmError unsynced = new PdmError(ErrorCode.INTERNAL,
         "The change was saved but the disk did not confirm it; the node's disk needs attention");
       committed.stream().map(Committed::entry).filter(entry -> entry.refusal == null)

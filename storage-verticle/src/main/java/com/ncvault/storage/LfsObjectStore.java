@@ -84,7 +84,7 @@ final class LfsObjectStore {
   /** Checks the upload against the announced id and size, moves it into the store, records it. */
   Future<StoredBlob> store(StoreLfsObject r) {
     StagedUpload staged = r.staged();
-    Future<StoredBlob> stored = blobLane.run(() -> {
+    Future<StoredBlob> stored = db.writable().compose(writable -> blobLane.run(() -> {
       Access.requireClaimedRole(r.role(), Roles.PROGRAMMER);
       if (staged.size() != r.size() || !r.oid().equals(staged.sha256())) {
         throw new PdmError(ErrorCode.VALIDATION, "The object sent has " + staged.size() + " bytes and SHA-256 "
@@ -92,7 +92,7 @@ final class LfsObjectStore {
       }
       blobs.ingest(staged);
       return new StoredBlob(r.oid(), blobs.pathOf(r.oid()).toString(), r.size());
-    });
+    }));
     return stored
       .recover(e -> blobLane.run(() -> {
         blobs.discard(staged);
@@ -104,7 +104,7 @@ final class LfsObjectStore {
         .recover(e -> Dialect.isUniqueViolation(e) ? Future.succeededFuture() : Future.failedFuture(e))
         .compose(v -> registry.recordHere(r.oid()))
         // the client is told the object is stored, and drops its own copy once a push is done
-        .compose(v -> db.syncToDisk())
+        .compose(v -> db.syncToDisk("the record of Git LFS object " + r.oid()))
         .map(blob));
   }
 }

@@ -183,7 +183,7 @@ final class NodeRegistry {
       return Future.failedFuture(new PdmError(ErrorCode.CONFLICT, "A node cannot decommission itself; "
         + "ask another node", new JsonObject().put("node", name)));
     }
-    return Database.transaction(pool, dialect, conn -> conn.query(Sql.LOCK_NODES).execute()
+    return db.writable().compose(writable -> Database.transaction(pool, dialect, conn -> conn.query(Sql.LOCK_NODES).execute()
       .compose(locked -> Database.run(conn, Sql.NODE, Map.of("name", name)))
       .compose(rows -> {
         if (rows.size() == 0) {
@@ -207,16 +207,16 @@ final class NodeRegistry {
               return state(after.iterator().next());
             });
         });
-      })).compose(state -> db.syncToDisk().map(state));
+      }))).compose(state -> db.syncToDisk("the decommission of node " + name).map(state));
   }
 
   /** Puts a decommissioned node back in service; 404 unless it is decommissioned. */
   Future<NodeState> reinstate(String name, String actor) {
-    return Database.run(pool, Sql.REINSTATE_NODE, Map.of("name", name))
+    return db.writable().compose(writable -> Database.run(pool, Sql.REINSTATE_NODE, Map.of("name", name)))
       .compose(changed -> changed.rowCount() == 0
         ? Future.failedFuture(new PdmError(ErrorCode.NOT_FOUND, "No decommissioned node " + name,
           new JsonObject().put("node", name)))
-        : db.syncToDisk().compose(synced -> Database.run(pool, Sql.NODE, Map.of("name", name))))
+        : db.syncToDisk("the reinstatement of node " + name).compose(synced -> Database.run(pool, Sql.NODE, Map.of("name", name))))
       .map(rows -> {
         LOG.info("Node {} reinstated by {}", name, actor);
         return state(rows.iterator().next());

@@ -117,6 +117,12 @@ public final class StorageService implements StorageApi {
    * (null: the shipped ones): a test runs a node of an older schema version so.
    */
   public static Future<StorageService> start(Vertx vertx, StorageConfig config, Migrations migrations) {
+    return start(vertx, config, migrations, null);
+  }
+
+  /** As above with {@code diskSync} forcing each batch to the disk on H2 (null: H2's own command). */
+  static Future<StorageService> start(Vertx vertx, StorageConfig config, Migrations migrations,
+                                      GroupCommit.DiskSync diskSync) {
     FilenameRules names = new FilenameRules(config.allowedExtensions(), config.filenamePattern());
     BlobStore blobs = new BlobStore(config.dataDir());
     Clock clock = Clock.systemUTC();
@@ -133,7 +139,8 @@ public final class StorageService implements StorageApi {
       Lanes lanes = Lanes.create(vertx);
       BlobFetcher fetcher = new BlobFetcher(vertx, lanes.blob(), peers, db, blobs, registry, config.clusterSecret(),
         config.peerCalls());
-      GroupCommit commits = new GroupCommit(vertx, db, new EventLog(config.eventRetention(), vertx.eventBus()));
+      GroupCommit commits = new GroupCommit(vertx, db, new EventLog(config.eventRetention(), vertx.eventBus()),
+        diskSync);
       return (migrations == null ? Migrations.migrate(vertx, db) : migrations.migrate(db))
         .compose(version -> registry.decommissionedSelf())
         .compose(decommissioned -> decommissioned == null ? Future.succeededFuture()
@@ -498,13 +505,18 @@ public final class StorageService implements StorageApi {
   /**
    * Database and blob store as the last probe found them (every {@link #PROBE_MS}), with what each
    * lane is doing: answered at once, never queued behind other work. A 503 carrying the same details
-   * when one is down. A busy node is not down: its lanes show the backlog.
+   * when one is down, or when a sync of H2's file failed. A busy node is not down: its lanes show the
+   * backlog.
    */
   private Future<StorageHealth> checkHealth() {
     Probe probe = lastProbe;
+    boolean h2 = db.dialect() == Dialect.H2;
+    long syncFailedAt = db.disk().failedAt();
     StorageHealth status = new StorageHealth(probe.database(), probe.blobStore(),
-      db.dialect() == Dialect.H2 ? StorageConfig.H2 : StorageConfig.POSTGRES, lanes.states(),
-      FileRow.iso(probe.at()), commits.counts()[0], commits.counts()[1], fetcher.skippedPeers());
+      h2 ? StorageConfig.H2 : StorageConfig.POSTGRES, lanes.states(),
+      FileRow.iso(probe.at()), commits.counts()[0], commits.counts()[1], fetcher.skippedPeers(),
+      !h2 ? null : syncFailedAt == 0 ? StorageHealth.DISK_SYNC_OK : StorageHealth.DISK_SYNC_FAILED,
+      syncFailedAt == 0 ? null : FileRow.iso(syncFailedAt));
     return status.up()
       ? Future.succeededFuture(status)
       : Future.failedFuture(new PdmError(ErrorCode.UNAVAILABLE, "Storage is not healthy", JsonObject.mapFrom(status)));

@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 public class StorageVerticle extends VerticleBase {
 
   private final Migrations migrations;
+  private final GroupCommit.DiskSync diskSync;
   private StorageService storage;
   private MessageConsumer<Object> consumer;
   private MessageConsumer<Object> machines;
@@ -34,13 +35,19 @@ public class StorageVerticle extends VerticleBase {
 
   /** A storage that applies {@code migrations} (null: the shipped ones); a test runs an older schema so. */
   public StorageVerticle(Migrations migrations) {
+    this(migrations, null);
+  }
+
+  /** A storage whose group commit forces each batch to the disk with {@code diskSync} on H2 (null: H2's command). */
+  StorageVerticle(Migrations migrations, GroupCommit.DiskSync diskSync) {
     this.migrations = migrations;
+    this.diskSync = diskSync;
   }
 
   @Override
   public Future<?> start() {
     StorageConfig config = StorageConfig.from(config());
-    return StorageService.start(vertx, config, migrations).<MachineStore>compose(service -> {
+    return StorageService.start(vertx, config, migrations, diskSync).<MachineStore>compose(service -> {
       storage = service;
       return service.machines(config.dataDir(), roots(config()));
     }).<Void>compose(machineStore -> {

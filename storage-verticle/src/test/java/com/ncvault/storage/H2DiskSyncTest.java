@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ncvault.contract.Addresses;
 import com.ncvault.contract.PdmError;
+import com.ncvault.contract.StorageActions;
 import com.ncvault.contract.StorageApi.Checkout;
+import com.ncvault.contract.StorageApi.FileAction;
+import com.ncvault.contract.StorageApi.NodeAction;
+import com.ncvault.contract.StorageApi.StorageHealth;
 import com.ncvault.contract.FileInfo;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -19,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +128,62 @@ class H2DiskSyncTest extends StorageTestBase {
     create("c.nc", "G21\n", "alice");
     FileInfo locked = StorageClient.await(storage.api().checkout(new Checkout("c.nc", "alice", null, null)));
     assertThat(locked.lockedBy()).isEqualTo("alice");
+  }
+
+  /**
+   * Linux reports a failed write-back to one sync and then forgets it, so after a failure the node takes
+   * no changes until it is restarted, even when a later sync would succeed; reads go on and /health says
+   * why the node is down.
+   */
+  @Test
+  void afterASyncFailedTheNodeRefusesChangesUntilRestartedWhileReadsGoOnAndItsHealthSaysSo() {
+    create("f.nc", "G21\n", "alice");
+    AtomicBoolean failing = new AtomicBoolean();
+    AtomicInteger syncs = new AtomicInteger();
+    undeploy();
+    deploy(new JsonObject(), new StorageVerticle(null, jdbc -> {
+      syncs.incrementAndGet();
+      if (failing.get()) {
+        throw new SQLException("Input/output error");
+      }
+      jdbc.createStatement().execute(GroupCommit.H2_SYNC);
+    }));
+    StorageHealth healthy = StorageClient.await(storage.api().health());
+    assertThat(healthy.diskSync()).isEqualTo(StorageHealth.DISK_SYNC_OK);
+    assertThat(healthy.diskSyncFailedAt()).isNull();
+
+    failing.set(true);
+    assertError(storage.failure(StorageActions.FILES_CHECKOUT, new JsonObject().put("filename", "f.nc")
+      .put("user", "alice")), 500, "internal_error");
+    failing.set(false);
+    long seq = latestSeq();
+    int syncsAfterFailure = syncs.get();
+
+    PdmError cancel = storage.failure(StorageActions.FILES_CANCEL, new JsonObject().put("filename", "f.nc")
+      .put("user", "alice"));
+    assertError(cancel, 503, "unavailable");
+    assertThat(cancel.getMessage()).contains("did not confirm a write").contains("until it is restarted");
+    assertError(storage.failure(StorageActions.FILES_CREATE, new JsonObject().put("filename", "g.nc")
+      .put("description", "Program g.nc").put("user", "alice").put("staged", stage("G20\n"))), 503, "unavailable");
+    // a write made outside the group commit is refused as well (before it would be a 404: no such node)
+    assertError(StorageClient.failure(storage.api().reinstateNode(new NodeAction("node-z", ADMIN)),
+      "a reinstatement after a failed sync"), 503, "unavailable");
+    assertThat(syncs.get()).as("syncs after the failure").isEqualTo(syncsAfterFailure);
+    assertThat(latestSeq()).as("seq after the refusals").isEqualTo(seq);
+    FileInfo file = StorageClient.await(storage.api().getFile("f.nc"));
+    assertThat(file.lockedBy()).as("the checkout, saved before its sync failed, stands").isEqualTo("alice");
+    assertError(storage.failure(StorageActions.FILES_GET, new JsonObject().put("filename", "g.nc")), 404, "not_found");
+
+    PdmError down = StorageClient.failure(storage.api().health(), "health after a failed sync");
+    assertError(down, 503, "unavailable");
+    assertThat(down.details().getString("database")).isEqualTo("up");
+    assertThat(down.details().getString("diskSync")).isEqualTo(StorageHealth.DISK_SYNC_FAILED);
+    assertThat(down.details().getString("diskSyncFailedAt")).isNotNull();
+
+    restart(new JsonObject());
+    assertThat(StorageClient.await(storage.api().health()).diskSync()).isEqualTo(StorageHealth.DISK_SYNC_OK);
+    assertThat(StorageClient.await(storage.api().cancelCheckout(new FileAction("f.nc", "alice", null))).lockedBy())
+      .isNull();
   }
 
   private GroupCommit groupCommit(GroupCommit.DiskSync sync) {

@@ -83,8 +83,12 @@ abstract class StorageTestBase {
 
   /** Starts the storage under test: the storage-verticle on the configured database by default. */
   void deploy(JsonObject extra) {
-    deploymentId = StorageClient.await(vertx.deployVerticle(new StorageVerticle(),
-      new DeploymentOptions().setConfig(config(extra))));
+    deploy(extra, new StorageVerticle());
+  }
+
+  /** Starts {@code verticle} as the storage under test. */
+  void deploy(JsonObject extra, StorageVerticle verticle) {
+    deploymentId = StorageClient.await(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config(extra))));
   }
 
   void undeploy() {
