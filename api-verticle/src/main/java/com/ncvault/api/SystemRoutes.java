@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Settings for the browser, the API description, health and metrics. Health and metrics need no
@@ -78,12 +79,7 @@ final class SystemRoutes {
    * a node seen alive recently is not a member visible from here.
    */
   void health(RoutingContext ctx) {
-    // Storage answers a 503 failure carrying the same fields when its database or blob store is down.
-    Future<JsonObject> storageHealth = storage.health().map(JsonObject::mapFrom)
-      .recover(t -> {
-        JsonObject details = PdmError.from(t).details();
-        return Future.succeededFuture(details.containsKey("database") ? details : null);
-      });
+    Future<JsonObject> storageHealth = storageHealth();
     Future<JsonObject> syncStatus = ask(Addresses.SYNC_STATUS).recover(t -> Future.succeededFuture(null));
     // Nothing listens on a single node: no cluster part then.
     Future<JsonObject> clusterStatus = ask(Addresses.CLUSTER_STATUS).recover(t -> Future.succeededFuture(
@@ -114,17 +110,33 @@ final class SystemRoutes {
     });
   }
 
+  /** Storage's health as JSON, null when it did not answer. */
+  private Future<JsonObject> storageHealth() {
+    // Storage answers a 503 failure carrying the same fields when its database or blob store is down.
+    return storage.health().map(JsonObject::mapFrom)
+      .recover(t -> {
+        JsonObject details = PdmError.from(t).details();
+        return Future.succeededFuture(details.containsKey("database") ? details : null);
+      });
+  }
+
   private Future<JsonObject> ask(String address) {
     return vertx.eventBus()
       .<JsonObject>request(address, new JsonObject(), new DeliveryOptions().setSendTimeout(HEALTH_TIMEOUT_MS))
       .map(Message::body);
   }
 
+  /** Prometheus text; storage's gauges ({@link StorageGauges}) are set from its health first (kept as they were if it does not answer). */
   void metrics(RoutingContext ctx) {
-    if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry) {
-      scraper.handle(ctx);
-    } else {
+    if (!(BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry registry)) {
       ctx.fail(new PdmError(ErrorCode.UNAVAILABLE, "Metrics are not enabled on this node"));
+      return;
     }
+    storageHealth().timeout(HEALTH_TIMEOUT_MS, TimeUnit.MILLISECONDS).onComplete(health -> {
+      if (health.succeeded() && health.result() != null) {
+        StorageGauges.of(registry).update(health.result());
+      }
+      scraper.handle(ctx);
+    });
   }
 }

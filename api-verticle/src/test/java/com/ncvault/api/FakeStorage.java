@@ -8,6 +8,7 @@ import com.ncvault.contract.StagedUpload;
 import com.ncvault.contract.StorageActions;
 import com.ncvault.contract.PdmError;
 import com.ncvault.contract.StorageApi.Credentials;
+import com.ncvault.contract.StorageApi.LaneState;
 import com.ncvault.contract.StorageApi.StorageHealth;
 import com.ncvault.contract.UserInfo;
 import com.ncvault.storage.MemoryStorage;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -79,14 +81,20 @@ final class FakeStorage extends MemoryStorage {
 
   /** While set, health answers as a node on H2 whose disk failed a sync at this time: 503, "failed". */
   volatile String diskSyncFailedAt;
+  /** While set, health reports these lanes of blocking work (the in-memory storage has none). */
+  volatile Map<String, LaneState> lanes;
 
   @Override
   public Future<StorageHealth> health() {
     String failedAt = diskSyncFailedAt;
-    return failedAt == null ? super.health() : super.health().compose(h -> Future.failedFuture(
-      new PdmError(ErrorCode.UNAVAILABLE, "Storage is not healthy", JsonObject.mapFrom(new StorageHealth(h.database(),
-        h.blobStore(), h.dbKind(), h.lanes(), h.checkedAt(), h.commits(), h.commitTransactions(), h.skippedPeers(),
-        StorageHealth.DISK_SYNC_FAILED, failedAt)))));
+    Map<String, LaneState> reported = lanes;
+    return super.health().compose(h -> {
+      StorageHealth shown = new StorageHealth(h.database(), h.blobStore(), h.dbKind(), reported == null ? h.lanes() : reported,
+        h.checkedAt(), h.commits(), h.commitTransactions(), h.skippedPeers(),
+        failedAt == null ? h.diskSync() : StorageHealth.DISK_SYNC_FAILED, failedAt == null ? h.diskSyncFailedAt() : failedAt);
+      return failedAt == null ? Future.succeededFuture(shown)
+        : Future.failedFuture(new PdmError(ErrorCode.UNAVAILABLE, "Storage is not healthy", JsonObject.mapFrom(shown)));
+    });
   }
 
   /** Back to the fixed users and the one sample program. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.ncvault.contract.Addresses;
 import com.ncvault.contract.ClusterStatus;
 import com.ncvault.contract.ConfigKeys;
+import com.ncvault.contract.StorageApi.LaneState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -15,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,6 +153,28 @@ class SystemRoutesTest {
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.getHeader("Content-Type")).startsWith("text/plain");
       assertThat(response.bodyAsString()).contains("# TYPE").contains("jvm_memory_used_bytes").contains("vertx_http_server");
+    });
+  }
+
+  @Test
+  void metricsShowAFailedDiskSyncAndWhatEachLaneOfStorageIsDoing(VertxTestContext ctx) {
+    Future<String> healthy = api.request(HttpMethod.GET, "/metrics").send().map(r -> r.bodyAsString());
+    Future<String> failed = healthy.compose(v -> {
+      api.storage.diskSyncFailedAt = "2026-12-07T06:00:00Z";
+      api.storage.lanes = Map.of("crypto", new LaneState(2, 2, 7, 31), "diff", new LaneState(1, 0, 0, 0));
+      return api.request(HttpMethod.GET, "/metrics").send();
+    }).map(r -> r.bodyAsString()).eventually(() -> {
+      api.storage.diskSyncFailedAt = null;
+      api.storage.lanes = null;
+      return Future.succeededFuture();
+    });
+    verify(ctx, failed, after -> {
+      assertThat(healthy.result()).containsPattern("(?m)^pdm_storage_disk_sync_failed 0\\.0$");
+      assertThat(after).containsPattern("(?m)^pdm_storage_disk_sync_failed 1\\.0$")
+        .containsPattern("(?m)^pdm_storage_lane_running\\{lane=\"crypto\",?} 2\\.0$")
+        .containsPattern("(?m)^pdm_storage_lane_waiting\\{lane=\"crypto\",?} 7\\.0$")
+        .containsPattern("(?m)^pdm_storage_lane_refused_total\\{lane=\"crypto\",?} 31\\.0$")
+        .containsPattern("(?m)^pdm_storage_lane_waiting\\{lane=\"diff\",?} 0\\.0$");
     });
   }
 
