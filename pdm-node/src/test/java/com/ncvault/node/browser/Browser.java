@@ -4,6 +4,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -96,9 +97,7 @@ public final class Browser implements AutoCloseable {
 
   /** Opens the page, logs in through the form and waits until live updates are connected. */
   public Browser login(String username, String password) {
-    driver.get(baseUrl + "/");
-    WebElement user = waitFor(Duration.ofSeconds(10))
-      .until(ExpectedConditions.visibilityOfElementLocated(testId("login-username")));
+    WebElement user = openLoginForm();
     user.clear();
     user.sendKeys(username);
     driver.findElement(testId("login-password")).sendKeys(password);
@@ -106,6 +105,27 @@ public final class Browser implements AutoCloseable {
     waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(testId("user-name"), username));
     waitUntilConnected(Duration.ofSeconds(10));
     return this;
+  }
+
+  /**
+   * Opens the page and waits for its login form. When what the browser loaded is not the page (the
+   * form is in its HTML, so a missing one means a navigation that failed or never happened: a
+   * browser error page, a blank document), what it shows is written to the test's output with a
+   * screenshot, and the page is opened once more; a second miss fails the test.
+   */
+  private WebElement openLoginForm() {
+    driver.get(baseUrl + "/");
+    try {
+      return waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(testId("login-username")));
+    } catch (TimeoutException missing) {
+      String source = String.valueOf(driver.getPageSource());
+      Path shot = screenshot("login-form-missing-" + System.currentTimeMillis());
+      System.out.printf("Browser: no login form 10 s after opening %s/; the browser shows %s (title \"%s\", %d characters,"
+          + " screenshot %s): %s%n", baseUrl, driver.getCurrentUrl(), driver.getTitle(), source.length(), shot,
+        source.substring(0, Math.min(source.length(), 400)).replaceAll("\\s+", " "));
+      driver.get(baseUrl + "/");
+      return waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(testId("login-username")));
+    }
   }
 
   /** Reloads the page (the session cookie keeps the user logged in) and waits for live updates. */
