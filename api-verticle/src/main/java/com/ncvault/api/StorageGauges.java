@@ -18,13 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * I/O, diff, ...) {@code pdm_storage_lane_running{lane}}, {@code pdm_storage_lane_waiting{lane}}
  * and {@code pdm_storage_lane_refused_total{lane}}, so a monitor sees a saturated node before it
  * refuses. One set per meter registry, shared by the api's instances (a gauge registered twice
- * under one name reads the first one's value).
+ * under one name reads the first one's value); a set holds no reference to its registry, so the
+ * weak map lets both go when the registry does.
  */
 final class StorageGauges {
 
   private static final Map<MeterRegistry, StorageGauges> BY_REGISTRY = new WeakHashMap<>();
 
-  private final MeterRegistry registry;
   private final AtomicInteger diskSyncFailed = new AtomicInteger();
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 
@@ -32,7 +32,6 @@ final class StorageGauges {
   }
 
   private StorageGauges(MeterRegistry registry) {
-    this.registry = registry;
     Gauge.builder("pdm.storage.disk.sync.failed", diskSyncFailed, AtomicInteger::get)
       .description("1 once a sync of the database's file failed: the node takes no changes until it is restarted")
       .register(registry);
@@ -45,19 +44,19 @@ final class StorageGauges {
   }
 
   /** Takes the values of a health answer of storage (the fields of {@code StorageHealth}). */
-  void update(JsonObject health) {
+  void update(MeterRegistry registry, JsonObject health) {
     diskSyncFailed.set(StorageHealth.DISK_SYNC_FAILED.equals(health.getString("diskSync")) ? 1 : 0);
     JsonObject reported = health.getJsonObject("lanes", new JsonObject());
     for (String name : reported.fieldNames()) {
       JsonObject state = reported.getJsonObject(name);
-      Lane lane = lanes.computeIfAbsent(name, this::register);
+      Lane lane = lanes.computeIfAbsent(name, n -> register(registry, n));
       lane.running().set(state.getInteger("running", 0));
       lane.waiting().set(state.getInteger("waiting", 0));
       lane.refused().set(state.getLong("refused", 0L));
     }
   }
 
-  private Lane register(String name) {
+  private static Lane register(MeterRegistry registry, String name) {
     Lane lane = new Lane(new AtomicInteger(), new AtomicInteger(), new AtomicLong());
     Gauge.builder("pdm.storage.lane.running", lane.running(), AtomicInteger::get).tag("lane", name)
       .description("Jobs of this lane of blocking work running now").register(registry);

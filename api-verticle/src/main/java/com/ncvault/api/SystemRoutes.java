@@ -134,7 +134,7 @@ final class SystemRoutes {
     }
     storageHealth().timeout(HEALTH_TIMEOUT_MS, TimeUnit.MILLISECONDS).onComplete(health -> {
       if (health.succeeded() && health.result() != null) {
-        StorageGauges.of(registry).update(health.result());
+        StorageGauges.of(registry).update(registry, health.result());
       }
       scraper.handle(ctx);
     });
