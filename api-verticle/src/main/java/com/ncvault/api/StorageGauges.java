@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * then takes no changes until it is restarted), else 0; per lane of blocking work (crypto, blob
  * I/O, diff, ...) {@code pdm_storage_lane_running{lane}}, {@code pdm_storage_lane_waiting{lane}}
  * and {@code pdm_storage_lane_refused_total{lane}}, so a monitor sees a saturated node before it
- * refuses. One set per meter registry, shared by the api's instances (a gauge registered twice
+ * refuses; on H2, {@code pdm_storage_database_file_bytes}, the size of the database's file. One set per meter registry, shared by the api's instances (a gauge registered twice
  * under one name reads the first one's value); a set holds no reference to its registry, so the
  * weak map lets both go when the registry does.
  */
@@ -27,6 +27,8 @@ final class StorageGauges {
 
   private final AtomicInteger diskSyncFailed = new AtomicInteger();
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+  private final AtomicLong databaseFileBytes = new AtomicLong();
+  private volatile boolean databaseFileRegistered;
 
   private record Lane(AtomicInteger running, AtomicInteger waiting, AtomicLong refused) {
   }
@@ -46,6 +48,11 @@ final class StorageGauges {
   /** Takes the values of a health answer of storage (the fields of {@code StorageHealth}). */
   void update(MeterRegistry registry, JsonObject health) {
     diskSyncFailed.set(StorageHealth.DISK_SYNC_FAILED.equals(health.getString("diskSync")) ? 1 : 0);
+    Long fileBytes = health.getLong("databaseFileBytes");
+    if (fileBytes != null) {
+      databaseFileBytes.set(fileBytes);
+      registerDatabaseFile(registry);
+    }
     JsonObject reported = health.getJsonObject("lanes", new JsonObject());
     for (String name : reported.fieldNames()) {
       JsonObject state = reported.getJsonObject(name);
@@ -53,6 +60,15 @@ final class StorageGauges {
       lane.running().set(state.getInteger("running", 0));
       lane.waiting().set(state.getInteger("waiting", 0));
       lane.refused().set(state.getLong("refused", 0L));
+    }
+  }
+
+  /** Only on a node whose storage has a database file of its own (H2). */
+  private synchronized void registerDatabaseFile(MeterRegistry registry) {
+    if (!databaseFileRegistered) {
+      Gauge.builder("pdm.storage.database.file", databaseFileBytes, AtomicLong::get).baseUnit("bytes")
+        .description("The size of the database's file (H2)").register(registry);
+      databaseFileRegistered = true;
     }
   }
 

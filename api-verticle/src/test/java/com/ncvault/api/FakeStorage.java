@@ -83,15 +83,19 @@ final class FakeStorage extends MemoryStorage {
   volatile String diskSyncFailedAt;
   /** While set, health reports these lanes of blocking work (the in-memory storage has none). */
   volatile Map<String, LaneState> lanes;
+  /** While set, health reports a database file of this size, as a node on H2 does. */
+  volatile Long databaseFileBytes;
 
   @Override
   public Future<StorageHealth> health() {
     String failedAt = diskSyncFailedAt;
     Map<String, LaneState> reported = lanes;
+    Long fileBytes = databaseFileBytes;
     return super.health().compose(h -> {
       StorageHealth shown = new StorageHealth(h.database(), h.blobStore(), h.dbKind(), reported == null ? h.lanes() : reported,
         h.checkedAt(), h.commits(), h.commitTransactions(), h.skippedPeers(),
-        failedAt == null ? h.diskSync() : StorageHealth.DISK_SYNC_FAILED, failedAt == null ? h.diskSyncFailedAt() : failedAt);
+        failedAt == null ? h.diskSync() : StorageHealth.DISK_SYNC_FAILED, failedAt == null ? h.diskSyncFailedAt() : failedAt,
+        fileBytes == null ? h.databaseFileBytes() : fileBytes);
       return failedAt == null ? Future.succeededFuture(shown)
         : Future.failedFuture(new PdmError(ErrorCode.UNAVAILABLE, "Storage is not healthy", JsonObject.mapFrom(shown)));
     });

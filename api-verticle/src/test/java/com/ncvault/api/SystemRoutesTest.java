@@ -157,24 +157,28 @@ class SystemRoutesTest {
   }
 
   @Test
-  void metricsShowAFailedDiskSyncAndWhatEachLaneOfStorageIsDoing(VertxTestContext ctx) {
+  void metricsShowAFailedDiskSyncWhatEachLaneOfStorageIsDoingAndTheDatabaseFileSize(VertxTestContext ctx) {
     Future<String> healthy = api.request(HttpMethod.GET, "/metrics").send().map(r -> r.bodyAsString());
     Future<String> failed = healthy.compose(v -> {
       api.storage.diskSyncFailedAt = "2026-12-07T06:00:00Z";
       api.storage.lanes = Map.of("crypto", new LaneState(2, 2, 7, 31), "diff", new LaneState(1, 0, 0, 0));
+      api.storage.databaseFileBytes = 73_400_320L;
       return api.request(HttpMethod.GET, "/metrics").send();
     }).map(r -> r.bodyAsString()).eventually(() -> {
       api.storage.diskSyncFailedAt = null;
       api.storage.lanes = null;
+      api.storage.databaseFileBytes = null;
       return Future.succeededFuture();
     });
     verify(ctx, failed, after -> {
-      assertThat(healthy.result()).containsPattern("(?m)^pdm_storage_disk_sync_failed 0\\.0$");
+      assertThat(healthy.result()).containsPattern("(?m)^pdm_storage_disk_sync_failed 0\\.0$")
+        .doesNotContain("pdm_storage_database_file_bytes");
       assertThat(after).containsPattern("(?m)^pdm_storage_disk_sync_failed 1\\.0$")
         .containsPattern("(?m)^pdm_storage_lane_running\\{lane=\"crypto\",?} 2\\.0$")
         .containsPattern("(?m)^pdm_storage_lane_waiting\\{lane=\"crypto\",?} 7\\.0$")
         .containsPattern("(?m)^pdm_storage_lane_refused_total\\{lane=\"crypto\",?} 31\\.0$")
-        .containsPattern("(?m)^pdm_storage_lane_waiting\\{lane=\"diff\",?} 0\\.0$");
+        .containsPattern("(?m)^pdm_storage_lane_waiting\\{lane=\"diff\",?} 0\\.0$")
+        .containsPattern("(?m)^pdm_storage_database_file_bytes 7\\.340032E7$");
     });
   }
 

@@ -878,12 +878,13 @@ public interface StorageApi {
    * refused so far); the changes committed since start and the transactions they took;
    * {@code skippedPeers}: other nodes this node skips for content now, because they stopped answering;
    * {@code diskSync} (H2 only): "ok", or "failed" once a sync of the database's file failed (at
-   * {@code diskSyncFailedAt}), after which the node takes no changes until it is restarted.
+   * {@code diskSyncFailedAt}), after which the node takes no changes until it is restarted;
+   * {@code databaseFileBytes} (H2 only): the size of the database's file.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record StorageHealth(String database, String blobStore, String dbKind, Map<String, LaneState> lanes,
                        String checkedAt, long commits, long commitTransactions, List<String> skippedPeers,
-                       String diskSync, String diskSyncFailedAt) {
+                       String diskSync, String diskSyncFailedAt, Long databaseFileBytes) {
     public static final String DISK_SYNC_OK = "ok";
     public static final String DISK_SYNC_FAILED = "failed";
 

@@ -67,6 +67,8 @@ public final class StorageService implements StorageApi {
   private final InboxService inbox;
   private final Lanes lanes;
   private final GroupCommit commits;
+  /** Rewrites the sparse chunks of H2's file (null on PostgreSQL). */
+  private final H2Housekeeping housekeeping;
   private final WorkerExecutor prober;
   private final Access access;
   private final LfsObjectStore lfsObjects;
@@ -81,8 +83,10 @@ public final class StorageService implements StorageApi {
 
   private StorageService(Vertx vertx, Database db, BlobStore blobs, HttpClient peers, NodeRegistry registry,
                          Replication replication, BlobFetcher fetcher, FileService files, ProgramFactsService programs, UserService users,
-                         ActivityService activity, Lanes lanes, GroupCommit commits, LifecycleService lifecycle) {
+                         ActivityService activity, Lanes lanes, GroupCommit commits, H2Housekeeping housekeeping,
+                         LifecycleService lifecycle) {
     this.lifecycle = lifecycle;
+    this.housekeeping = housekeeping;
     this.lanes = lanes;
     this.commits = commits;
     this.vertx = vertx;
@@ -141,7 +145,9 @@ public final class StorageService implements StorageApi {
         config.peerCalls());
       GroupCommit commits = new GroupCommit(vertx, db, new EventLog(config.eventRetention(), vertx.eventBus()),
         diskSync);
+      H2Housekeeping housekeeping = db.jdbcUrl() == null ? null : new H2Housekeeping(vertx, db.jdbcUrl());
       return (migrations == null ? Migrations.migrate(vertx, db) : migrations.migrate(db))
+        .compose(version -> housekeeping == null ? Future.succeededFuture(version) : housekeeping.start().map(version))
         .compose(version -> registry.decommissionedSelf())
         .compose(decommissioned -> decommissioned == null ? Future.succeededFuture()
           // a configuration refusal: the node exits with its own code and a service manager leaves it down
@@ -162,7 +168,7 @@ public final class StorageService implements StorageApi {
           return UserService.create(db, commits, lanes.crypto(), access, clock)
             .compose(users -> new Bootstrap(vertx, config, db, blobs, users, files).run()
               .map(v3 -> new StorageService(vertx, db, blobs, peers, registry, replication, fetcher, files, programs, users,
-                activity, lanes, commits, new LifecycleService(db, commits, config.lifecycle(), users::authenticate,
+                activity, lanes, commits, housekeeping, new LifecycleService(db, commits, config.lifecycle(), users::authenticate,
                 clock))));
         })
         .compose(service -> service.probe().map(service))
@@ -171,7 +177,8 @@ public final class StorageService implements StorageApi {
           service.programs.backfill(lanes.facts().threads());
           service.probeTimer = vertx.setPeriodic(PROBE_MS, id -> service.probe());
         })
-        .recover(e -> commits.close().eventually(lanes::close).eventually(peers::close).eventually(db::close)
+        .recover(e -> commits.close().eventually(lanes::close).eventually(peers::close)
+          .eventually(() -> housekeeping == null ? Future.succeededFuture() : housekeeping.close()).eventually(db::close)
           .transform(ignored -> Future.failedFuture(e)));
     });
   }
@@ -516,7 +523,7 @@ public final class StorageService implements StorageApi {
       h2 ? StorageConfig.H2 : StorageConfig.POSTGRES, lanes.states(),
       FileRow.iso(probe.at()), commits.counts()[0], commits.counts()[1], fetcher.skippedPeers(),
       !h2 ? null : syncFailedAt == 0 ? StorageHealth.DISK_SYNC_OK : StorageHealth.DISK_SYNC_FAILED,
-      syncFailedAt == 0 ? null : FileRow.iso(syncFailedAt));
+      syncFailedAt == 0 ? null : FileRow.iso(syncFailedAt), housekeeping == null ? null : housekeeping.fileBytes());
     return status.up()
       ? Future.succeededFuture(status)
       : Future.failedFuture(new PdmError(ErrorCode.UNAVAILABLE, "Storage is not healthy", JsonObject.mapFrom(status)));
@@ -549,11 +556,18 @@ public final class StorageService implements StorageApi {
       : Future.succeededFuture(new StoredBlob(sha256, blobs.pathOf(sha256).toString(), size)));
   }
 
+  /** The rounds of {@link H2Housekeeping} run and those that rewrote chunks; zeros on PostgreSQL. */
+  long[] housekeepingCounts() {
+    return housekeeping == null ? new long[2] : housekeeping.counts();
+  }
+
   public Future<Void> close() {
     replication.stop();
     programs.stop();
     vertx.cancelTimer(probeTimer);
-    return commits.close().eventually(peers::close).eventually(db::close).eventually(lanes::close)
+    return commits.close().eventually(peers::close)
+      .eventually(() -> housekeeping == null ? Future.succeededFuture() : housekeeping.close())
+      .eventually(db::close).eventually(lanes::close)
       .eventually(prober::close);
   }
 }

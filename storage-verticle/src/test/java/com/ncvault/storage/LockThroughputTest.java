@@ -2,7 +2,6 @@ package com.ncvault.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ncvault.contract.StorageActions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -65,19 +64,8 @@ class LockThroughputTest extends StorageTestBase {
   private List<Future<Void>> actors(int pairs) {
     List<Future<Void>> actors = new ArrayList<>();
     for (int i = 0; i < ACTORS; i++) {
-      actors.add(loop("bench" + i + ".nc", "actor" + i, pairs));
+      actors.add(checkoutAndCancel("bench" + i + ".nc", "actor" + i, pairs));
     }
     return actors;
-  }
-
-  /** One user: checkout, cancel, repeat; each request waits for the previous reply. */
-  private Future<Void> loop(String filename, String user, int remaining) {
-    if (remaining == 0) {
-      return Future.succeededFuture();
-    }
-    JsonObject request = new JsonObject().put("filename", filename).put("user", user);
-    return storage.send(StorageActions.FILES_CHECKOUT, request)
-      .compose(v -> storage.send(StorageActions.FILES_CANCEL, request))
-      .compose(v -> loop(filename, user, remaining - 1));
   }
 }

@@ -859,7 +859,7 @@ public class MemoryStorage implements StorageApi {
       committed = log.size();
     }
     return Future.succeededFuture(new StorageHealth("up", blobs.healthy() ? "up" : "down", NODE, Map.of(),
-      FileRow.iso(clock.millis()), committed, committed, List.of(), null, null));
+      FileRow.iso(clock.millis()), committed, committed, List.of(), null, null, null));
   }
 
   // --- the "database" ---

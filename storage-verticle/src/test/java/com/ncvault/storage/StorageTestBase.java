@@ -3,6 +3,7 @@ package com.ncvault.storage;
 import com.ncvault.contract.ConfigKeys;
 import com.ncvault.contract.StorageActions;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -138,6 +139,17 @@ abstract class StorageTestBase {
   JsonObject createUser(String username, String role) {
     return storage.call(StorageActions.USERS_CREATE, new JsonObject().put("username", username)
       .put("password", username + "-password").put("role", role).put("user", ADMIN));
+  }
+
+  /** One user on {@code filename}: checkout, cancel, {@code pairs} times; each request waits for the previous reply. */
+  Future<Void> checkoutAndCancel(String filename, String user, int pairs) {
+    if (pairs == 0) {
+      return Future.succeededFuture();
+    }
+    JsonObject request = new JsonObject().put("filename", filename).put("user", user);
+    return storage.send(StorageActions.FILES_CHECKOUT, request)
+      .compose(v -> storage.send(StorageActions.FILES_CANCEL, request))
+      .compose(v -> checkoutAndCancel(filename, user, pairs - 1));
   }
 
   long latestSeq() {
