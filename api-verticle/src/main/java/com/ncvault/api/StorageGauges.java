@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * then takes no changes until it is restarted), else 0; per lane of blocking work (crypto, blob
  * I/O, diff, ...) {@code pdm_storage_lane_running{lane}}, {@code pdm_storage_lane_waiting{lane}}
  * and {@code pdm_storage_lane_refused_total{lane}}, so a monitor sees a saturated node before it
- * refuses; on H2, {@code pdm_storage_database_file_bytes}, the size of the database's file. One set per meter registry, shared by the api's instances (a gauge registered twice
- * under one name reads the first one's value); a set holds no reference to its registry, so the
- * weak map lets both go when the registry does.
+ * refuses; on H2, {@code pdm_storage_database_file_bytes}, the size of the database's file. One set
+ * per meter registry, shared by the api's instances (a gauge registered twice under one name reads
+ * the first one's value); a set holds no reference to its registry, so the weak map lets both go
+ * when the registry does.
  */
 final class StorageGauges {
 
