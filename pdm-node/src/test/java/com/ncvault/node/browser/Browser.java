@@ -116,7 +116,7 @@ public final class Browser implements AutoCloseable {
   private WebElement openLoginForm() {
     driver.get(baseUrl + "/");
     try {
-      return waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(testId("login-username")));
+      return visibleLoginForm();
     } catch (TimeoutException missing) {
       String source = String.valueOf(driver.getPageSource());
       Path shot = screenshot("login-form-missing-" + System.currentTimeMillis());
@@ -124,8 +124,13 @@ public final class Browser implements AutoCloseable {
           + " screenshot %s): %s%n", baseUrl, driver.getCurrentUrl(), driver.getTitle(), source.length(), shot,
         source.substring(0, Math.min(source.length(), 400)).replaceAll("\\s+", " "));
       driver.get(baseUrl + "/");
-      return waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(testId("login-username")));
+      return visibleLoginForm();
     }
+  }
+
+  /** The login form's user name field, once visible (at most 10 s). */
+  private WebElement visibleLoginForm() {
+    return waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(testId("login-username")));
   }
 
   /** Reloads the page (the session cookie keeps the user logged in) and waits for live updates. */
