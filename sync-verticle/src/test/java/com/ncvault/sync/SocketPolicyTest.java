@@ -5,6 +5,7 @@ import com.ncvault.contract.EventTypes;
 import com.ncvault.contract.WsCloseCodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketFrame;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,7 +111,10 @@ class SocketPolicyTest {
     JsonObject config = SyncHarness.testConfig().put(ConfigKeys.WS_WRITE_QUEUE_BYTES, 512 * 1024)
       .put(ConfigKeys.WS_CLOSE_GRACE_MS, 30_000);
     String message = "m".repeat(400);
-    SyncHarness.start(vertx, config, options -> options.setSendBufferSize(8 * 1024)).compose(node -> {
+    // The node stops reading "slow" once it gives up on it (SocketClosing), so the answer to its close frame
+    // never arrives: the connection ends 1 s after "slow" has read the close frame (Vert.x's default is 10 s).
+    Consumer<HttpServerOptions> server = options -> options.setSendBufferSize(8 * 1024).setWebSocketClosingTimeout(1);
+    SyncHarness.start(vertx, config, server).compose(node -> {
       WebSocketClient smallBuffers = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setDefaultHost(SyncHarness.HOST).setDefaultPort(node.port).setReceiveBufferSize(8 * 1024));
       return node.connectReady("bob").compose(bob -> TestSocket.connect(smallBuffers, SyncHarness.query("slow", 2, null, null))
