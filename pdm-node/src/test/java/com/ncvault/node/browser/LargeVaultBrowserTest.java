@@ -36,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A vault of 10,000 files stays usable: the page loads and the search answers in under 200 ms.
  * One file of each of the 90 part families is created through the API; the other 9,910 are rows
  * copied from them with SQL while the node is stopped (their own names, families and
- * descriptions; the same content and revision), which takes about a second where the API took a
- * minute here. The page sees only the node's list, which is the same either way.
+ * descriptions; the same content and revision): 5 s with the restart, where the API took a minute
+ * here. The page sees only the node's list, which is the same either way.
  */
 @ExtendWith(VertxExtension.class)
 class LargeVaultBrowserTest {
