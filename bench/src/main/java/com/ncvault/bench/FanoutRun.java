@@ -50,7 +50,7 @@ final class FanoutRun implements AutoCloseable {
   private final int groups;
   private final List<String> filenames;
   private final String readyType;
-  private Runnable beforeSteps;
+  private Runnable afterSteps;
   private Path histogramDir;
   private boolean fleetClosed;
   private String actorDeployment;
@@ -64,8 +64,9 @@ final class FanoutRun implements AutoCloseable {
     this.groups = groups;
     this.filenames = filenames;
     this.readyType = readyType;
-    // two warm-ups at the largest N: before the flight recording starts and after
-    int steps = settings.maxSteps() + settings.bisections() + 4 + 2 * MAX_WARMUP_STEPS + settings.runs();
+    // two warm-ups at the largest N (before the measured steps and once the flight recording has
+    // started) and the recorded step after them
+    int steps = settings.maxSteps() + settings.bisections() + 5 + 2 * MAX_WARMUP_STEPS + settings.runs();
     double eventsPerStep = Math.max(settings.maxEventRate(), settings.clusterRate()) * settings.maxStepMs() / 1000.0
       + settings.clusterRate() * settings.clusterMs() / 1000.0;
     int perFile = (int) (eventsPerStep * steps / filenames.size()) + 256;
@@ -79,11 +80,13 @@ final class FanoutRun implements AutoCloseable {
   }
 
   /**
-   * Runs {@code action} once the warm-up is over (e.g. starts a profile); a second warm-up follows it,
-   * then the measured steps.
+   * Runs {@code action} once the measured steps are over (it starts a flight recording); a second
+   * warm-up follows it (the recording makes the node recompile part of its code), then one step at
+   * the reference rate for the recording. No measured step runs under the recording: the baseline
+   * server has none.
    */
-  FanoutRun beforeSteps(Runnable action) {
-    this.beforeSteps = action;
+  FanoutRun afterSteps(Runnable action) {
+    this.afterSteps = action;
     return this;
   }
 
@@ -255,12 +258,6 @@ final class FanoutRun implements AutoCloseable {
     double start = Math.min(settings.maxEventRate(), settings.startMessagesPerSecond() / Math.max(1, clients));
     // the first events load classes and compile hot paths on both sides: warm until steady, keep the cold figures
     JsonObject warmup = warmUp(start);
-    JsonObject warmupAfterProfileStart = null;
-    if (beforeSteps != null) {
-      beforeSteps.run();
-      // starting a flight recording makes the node recompile part of its code: warm again before measuring
-      warmupAfterProfileStart = warmUp(start);
-    }
     double rate = start;
     JsonObject lastPass = null;
     JsonObject firstFail = null;
@@ -305,7 +302,15 @@ final class FanoutRun implements AutoCloseable {
         firstFail = s;
       }
     }
+    JsonObject warmupAfterProfileStart = null;
+    JsonObject profiledStep = null;
+    if (afterSteps != null) {
+      afterSteps.run();
+      warmupAfterProfileStart = warmUp(start);
+      profiledStep = summary(step(start, settings.stepMs(), settings.minStepEvents()));
+    }
     JsonObject json = new JsonObject().put("warmup", warmup).put("warmupAfterProfileStart", warmupAfterProfileStart)
+      .put("profiledStep", profiledStep)
       .put("steps", steps)
       .put("reference", medianStep(referenceRuns))
       .put("referenceRuns", new JsonArray(referenceRuns.stream().map(FanoutRun::summary).toList()));

@@ -109,7 +109,7 @@ final class FanoutScenario {
       FanoutRun.Target target = new FanoutRun.Target("ncvault", node.pid(), node::heapAfterGc, source);
       try (FanoutRun run = new FanoutRun(harness, target, filenames, "FILE_LIST_UPDATED", 1)) {
         if (largest) {
-          run.classHistogram(settings.resultsDir()).beforeSteps(node::startProfile);
+          run.classHistogram(settings.resultsDir()).afterSteps(node::startProfile);
         }
         JsonObject idle = run.connect(endpoints);
         JsonObject json = new JsonObject().put("idle", idle);

@@ -39,7 +39,8 @@ final class Report {
     JsonObject largest = runs.isEmpty() ? null : runs.getJsonObject(runs.size() - 1);
     JsonObject locks = r.getJsonObject("locks");
     JsonObject transfers = r.getJsonObject("transfers");
-    profile(md, "fan-out node, N=" + (largest == null ? "?" : largest.getValue("clients")),
+    profile(md, "fan-out node, N=" + (largest == null ? "?" : largest.getValue("clients"))
+      + " (a step at the reference rate after the measured ones)",
       largest == null || largest.getJsonObject("ncvault") == null ? null
         : largest.getJsonObject("ncvault").getJsonObject("profile"));
     JsonObject node = largest == null ? null : largest.getJsonObject("ncvault");
@@ -47,9 +48,9 @@ final class Report {
       node == null ? null : node.getJsonObject("idle", new JsonObject()).getJsonObject("classHistogram"));
     allocations(md, largest == null ? "?" : String.valueOf(largest.getValue("clients")),
       node == null ? null : node.getJsonObject("allocations"));
-    profile(md, "locks on H2", locks == null || locks.getJsonObject("h2") == null ? null
+    profile(md, "locks on H2 (a run of each level after the measured ones)", locks == null || locks.getJsonObject("h2") == null ? null
       : locks.getJsonObject("h2").getJsonObject("profile"));
-    profile(md, "transfers", transfers == null || transfers.getJsonObject("ncvault") == null ? null
+    profile(md, "transfers (one more upload and download after the measured ones)", transfers == null || transfers.getJsonObject("ncvault") == null ? null
       : transfers.getJsonObject("ncvault").getJsonObject("profile"));
   }
 
@@ -80,7 +81,7 @@ final class Report {
       return;
     }
     md.append("#### Allocation profile: fan-out node, N=").append(n).append(" (JFR jdk.ObjectAllocationSample during ")
-      .append("the measured steps, ").append(a.getValue("samples")).append(" samples standing for ")
+      .append("a step at the reference rate after the measured ones, ").append(a.getValue("samples")).append(" samples standing for ")
       .append(bytes((double) a.getLong("sampledBytes", 0L))).append("; recording kept beside latest.md as `")
       .append(a.getString("recording", "?")).append("`)\n\n")
       .append("| allocated class | % | allocating frame | % | nearest NC Vault frame | % |\n|---|---:|---|---:|---|---:|\n");
@@ -114,7 +115,7 @@ final class Report {
       return;
     }
     md.append("#### CPU profile: ").append(label).append(" (JFR jdk.ExecutionSample, ").append(p.getValue("samples"))
-      .append(" samples while it was measured)\n\n")
+      .append(" samples)\n\n")
       .append("| top frame | % | nearest NC Vault frame | % |\n|---|---:|---|---:|\n");
     JsonArray top = p.getJsonArray("topFrames", new JsonArray());
     JsonArray ours = p.getJsonArray("nearestNcVaultFrames", new JsonArray());
@@ -146,9 +147,9 @@ final class Report {
     md.append("Clients speak the web page's protocol (proto 3: one `EVENT` frame per change); the ws baseline broadcasts "
       + "the node's own frames. Warm: each server first runs steps at the ref rate until two consecutive p50s are "
       + "within 10 % and its JIT compilers used at most " + Math.round(LockScenario.JIT_QUIET_PERCENT)
-      + " % of a core in each of them (\"warm-up\": its seconds and steps; \"+ n s after profile start\": the second "
-      + "warm-up that "
-      + "follows the start of the node's flight recording, at the largest N); \"cold\" is the first of those steps. "
+      + " % of a core in each of them (\"warm-up\": its seconds and steps; \"then n s once the profile started\": "
+      + "the second warm-up, at the largest N, that follows the start of the node's flight recording after the "
+      + "measured steps; no measured step runs under the recording); \"cold\" is the first of those steps. "
       + "The ref figures are the median of the runs at the ref rate after the warm-up. \"connect s\" = time from the first connect until "
       + "every client is ready (connect storm; at the largest N the median of the last runs of storms "
       + "repeated until three in a row agree within 10 % of their median, at least 8, the cold first connect "
@@ -286,13 +287,13 @@ final class Report {
       md.append("Method: ").append(any.getString("method")).append(".\n\n");
     }
     md.append("| database | actors | pairs/s (warm) | cold pairs/s | warm-up s | pair p50 ms | pair p99 ms | errors "
-      + "| server CPU % | gen CPU % | pgbench pairs/s (same SQL) |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      + "| server CPU % | gen CPU % | pgbench pairs/s (same SQL) | pairs/s, pair p50 ms while profiled |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String backend : locks.fieldNames()) {
       JsonObject b = locks.getJsonObject(backend);
       if (b.containsKey("skipped") || b.containsKey("error")) {
         md.append("| ").append(backend).append(" | ").append(b.getString("skipped", b.getString("error")))
-          .append(" ||||||||||\n");
+          .append(" |||||||||||\n");
         continue;
       }
       JsonArray levels = b.getJsonArray("levels", new JsonArray());
@@ -309,6 +310,8 @@ final class Report {
           .append(" | ").append(l.getValue("errors"))
           .append(" | ").append(num(l.getValue("serverCpuPercent"))).append(" | ").append(num(l.getValue("generatorCpuPercent")))
           .append(" | ").append(backend.equals("postgres") && pgbench != null ? num(pgbench.getValue("pairsPerSecond")) : "-")
+          .append(" | ").append(l.containsKey("profiledPairsPerSecond")
+            ? num(l.getValue("profiledPairsPerSecond")) + ", " + num(l.getValue("profiledPairP50Ms")) : "-")
           .append(" |\n");
       }
     }
@@ -465,8 +468,8 @@ final class Report {
     return String.format(Locale.ROOT, "%.0f B", v);
   }
 
-  /** " + 12.3 s after profile start" for the warm-up that followed the start of a flight recording, or "". */
+  /** "; then 12.3 s once the profile started, ..." for the warm-up that followed the start of a flight recording, or "". */
   private static String afterProfileStart(JsonObject warmup) {
-    return warmup == null ? "" : " + " + num(warmup.getValue("seconds")) + " s after profile start";
+    return warmup == null ? "" : "; then " + num(warmup.getValue("seconds")) + " s once the profile started, after the measured ones";
   }
 }

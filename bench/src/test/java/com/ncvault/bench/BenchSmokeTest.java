@@ -52,6 +52,8 @@ class BenchSmokeTest {
     for (Object file : histogram.getJsonArray("files")) {
       assertThat(settings.resultsDir().resolve((String) file)).isRegularFile();
     }
+    // the profiles come from a step recorded after the measured ones, not from the measured steps
+    assertThat(node.getJsonObject("profiledStep").getInteger("events")).as("events of the recorded step").isPositive();
     JsonObject allocations = node.getJsonObject("allocations");
     assertThat(allocations.getInteger("samples")).as("allocation samples of the fan-out steps").isPositive();
     assertThat(allocations.getJsonArray("topFrames")).isNotEmpty();
