@@ -48,10 +48,11 @@ final class Report {
       node == null ? null : node.getJsonObject("idle", new JsonObject()).getJsonObject("classHistogram"));
     allocations(md, largest == null ? "?" : String.valueOf(largest.getValue("clients")),
       node == null ? null : node.getJsonObject("allocations"));
-    profile(md, "locks on H2 (a run of each level after the measured ones)", locks == null || locks.getJsonObject("h2") == null ? null
-      : locks.getJsonObject("h2").getJsonObject("profile"));
-    profile(md, "transfers (one more upload and download after the measured ones)", transfers == null || transfers.getJsonObject("ncvault") == null ? null
-      : transfers.getJsonObject("ncvault").getJsonObject("profile"));
+    profile(md, "locks on H2 (a run of each level after the measured ones)",
+      locks == null || locks.getJsonObject("h2") == null ? null : locks.getJsonObject("h2").getJsonObject("profile"));
+    profile(md, "transfers (one more upload and download after the measured ones)",
+      transfers == null || transfers.getJsonObject("ncvault") == null ? null
+        : transfers.getJsonObject("ncvault").getJsonObject("profile"));
   }
 
   private static void classHistogram(StringBuilder md, String n, JsonObject h) {

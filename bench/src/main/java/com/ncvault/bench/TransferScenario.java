@@ -233,11 +233,6 @@ final class TransferScenario {
   }
 
   /**
-   * Writes {@code source} anew with the content of {@code seed}, syncs it (so that its write-back
-   * does not share the disk with the upload) and uploads it as {@code filename}; the seconds from
-   * the first byte sent to the whole response.
-   */
-  /**
    * One more upload (new content) and its download under the node's flight recording, for the CPU
    * profile; after the measured ones, so that the recording's cost falls on no measured figure (nginx
    * and dd run without one).
@@ -249,6 +244,11 @@ final class TransferScenario {
     return new JsonObject().put("uploadMBps", mbps(size, uploadSeconds)).put("downloadMBps", downloadMBps);
   }
 
+  /**
+   * Writes {@code source} anew with the content of {@code seed}, syncs it (so that its write-back
+   * does not share the disk with the upload) and uploads it as {@code filename}; the seconds from
+   * the first byte sent to the whole response.
+   */
   private double timedUpload(int port, String token, Path source, long size, int seed, String filename) {
     writeRandomFile(source, size, seed);
     long started = System.nanoTime();
