@@ -44,6 +44,8 @@ final class ClientSession implements ClientStream.Outbox, ClientStream.Sources {
   private SocketWire wire;
   /** This session's place in its hub's array (O(1) removal); -1 when not registered. */
   int hubIndex = -1;
+  /** The hub's ping tick that pings this socket ({@link Hub#pingTick}). */
+  byte pingSlice;
 
   private boolean detached;
   /** The decoder refused a frame: it drops whatever else arrives, so the closing socket goes on reading. */

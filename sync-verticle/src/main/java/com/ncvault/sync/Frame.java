@@ -103,6 +103,11 @@ final class Frame {
     return wire == null ? null : wire.duplicate();
   }
 
+  /** The length of the whole text frame ({@link #wire()}), header included; 0 for a message encoded for one socket. */
+  int wireLength() {
+    return wire == null ? 0 : wire.readableBytes();
+  }
+
   /** True for a message encoded for many sockets, which is kept as its whole frame ({@link #wire()}). */
   boolean whole() {
     return wire != null;

@@ -17,6 +17,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -31,11 +32,12 @@ import java.util.Map;
  * same WebSocket encoder and extensions, in the order they are made; except a message encoded for
  * many sockets, whose frame is already whole ({@link Frame#wire()}): it enters past the WebSocket
  * encoder, where the encoder's own output would, unless an extension (compression) encodes frames
- * on this channel. When a burst writes one such frame to a socket (the common case: one change, one
- * frame), or two (a new socket's file list and who is online), and the channel holds nothing else to
- * send, the flush writes them straight to the socket's {@code SocketChannel} (two in one gathering
- * write), the one system call Netty's flush would make, without the pipeline, the
- * channel's outbound buffer and a view of the frame per socket; what the socket does not take goes
+ * on this channel. When a burst writes up to {@link #MAX_HELD} such frames to a socket (the common
+ * case: one change, one frame; a new socket's file list and who is online; the changes that came
+ * while the event loop was busy) and the channel holds nothing else to send, the flush writes them
+ * straight to the socket's {@code SocketChannel} in one gathering write, the one system call Netty's
+ * flush would make, without the pipeline, the channel's outbound buffer and a view of each frame per
+ * socket; what the socket does not take goes
  * through the channel after all, so nothing is overtaken. Only where no handler of writes sits
  * between the encoder and the socket (no TLS) on Netty's NIO transport. Back-pressure is the channel's:
  * {@link #writable()} turns false once the channel's outbound buffer holds more than the socket's
@@ -52,6 +54,12 @@ final class SocketWire {
     }
   };
 
+  /**
+   * Most frames of one burst that go straight to the socket; a burst with more hands them all to
+   * the channel, which sends them in one write call as well.
+   */
+  static final int MAX_HELD = 8;
+
   private final ChannelHandlerContext context;
   /** The WebSocket encoder's context, where whole frames enter; null when frames must pass the encoders. */
   private final ChannelHandlerContext encoded;
@@ -63,11 +71,11 @@ final class SocketWire {
   private final ChannelPromise noCompletion;
   private boolean unflushed;
   /**
-   * Shared frames written since the last flush and not handed to the channel yet, in order: the
-   * first, and a second (a new socket's file list and who is online); null where none.
+   * Shared frames written since the last flush and not handed to the channel yet, in order, the
+   * first {@link #heldCount}; made at the socket's first burst, grown up to {@link #MAX_HELD}.
    */
-  private Frame held;
-  private Frame heldNext;
+  private Frame[] held;
+  private int heldCount;
   /** Frames written straight to the socket (the tests read it). */
   private long directWrites;
 
@@ -158,16 +166,11 @@ final class SocketWire {
    */
   boolean write(Frame frame, int maxFrameBytes) {
     boolean whole = encoded != null && frame.whole() && frame.length() <= maxFrameBytes;
-    if (whole && socket != null) {
-      // The first two frames since the last flush: held, to go straight to the socket at the flush if no other follows.
-      if (!unflushed) {
-        held = frame;
-        return markUnflushed();
-      }
-      if (held != null && heldNext == null) {
-        heldNext = frame;
-        return markUnflushed();
-      }
+    // Every frame since the last flush held so far, and room for this one: held too, to go straight
+    // to the socket at the flush unless a frame that must pass the channel follows.
+    if (whole && socket != null && (!unflushed || heldCount > 0) && heldCount < MAX_HELD) {
+      hold(frame);
+      return markUnflushed();
     }
     handOver();
     if (whole) {
@@ -195,16 +198,22 @@ final class SocketWire {
     return first;
   }
 
+  private void hold(Frame frame) {
+    if (held == null) {
+      held = new Frame[2];
+    } else if (heldCount == held.length) {
+      held = Arrays.copyOf(held, MAX_HELD);
+    }
+    held[heldCount++] = frame;
+  }
+
   /** Held frames, followed by another write, go into the channel's buffer first, in their place. */
   private void handOver() {
-    if (held != null) {
-      encoded.write(held.wire(), noCompletion);
-      held = null;
-      if (heldNext != null) {
-        encoded.write(heldNext.wire(), noCompletion);
-        heldNext = null;
-      }
+    for (int i = 0; i < heldCount; i++) {
+      encoded.write(held[i].wire(), noCompletion);
+      held[i] = null;
     }
+    heldCount = 0;
   }
 
   void flush() {
@@ -212,12 +221,12 @@ final class SocketWire {
       return;
     }
     unflushed = false;
-    Frame frame = held;
-    if (frame != null) {
-      Frame next = heldNext;
-      held = null;
-      heldNext = null;
-      if (writeToSocket(frame, next)) {
+    if (heldCount > 0) {
+      int count = heldCount;
+      heldCount = 0;
+      boolean written = writeToSocket(count);
+      Arrays.fill(held, 0, count, null);
+      if (written) {
         return;
       }
     }
@@ -225,79 +234,98 @@ final class SocketWire {
   }
 
   /**
-   * Writes the burst's frame, or its two ({@code next} not null), straight to the socket when the
-   * channel holds nothing else to send (so nothing is overtaken): the one system call the flush
-   * would make, without the pipeline, the channel's outbound buffer and a view of the frame per
-   * socket. True when it was all written; else what is left is handed to the channel (which also
+   * Writes the burst's {@code count} held frames straight to the socket, in one gathering write,
+   * when the channel holds nothing else to send (so nothing is overtaken): the one system call the
+   * flush would make, without the pipeline, the channel's outbound buffer and a view of each frame
+   * per socket. True when it was all written; else what is left is handed to the channel (which also
    * reports a failure: it closes the connection) and the caller flushes.
    */
-  private boolean writeToSocket(Frame frame, Frame next) {
+  private boolean writeToSocket(int count) {
     ChannelOutboundBuffer pending = context.channel().unsafe().outboundBuffer();
     long written = 0;
-    int firstLength = 0;
     if (pending != null && pending.totalPendingWriteBytes() == 0 && context.channel().isActive()) {
       WireViews views = VIEWS.get();
-      ByteBuffer bytes = views.of(frame);
-      ByteBuffer nextBytes = next == null ? null : next == frame ? frame.wireBytes() : views.of(next);
-      firstLength = bytes.remaining();
+      ByteBuffer[] buffers = views.buffers();
+      for (int i = 0; i < count; i++) {
+        buffers[i] = views.of(held[i], repeats(i));
+      }
       try {
-        written = nextBytes == null ? socket.write(bytes) : socket.write(views.pair(bytes, nextBytes));
+        written = count == 1 ? socket.write(buffers[0]) : socket.write(buffers, 0, count);
       } catch (IOException refused) {
         // nothing was written: the channel's own write below meets the same error and closes the connection
       }
-      if (!(nextBytes == null ? bytes : nextBytes).hasRemaining()) {
+      boolean all = !buffers[count - 1].hasRemaining();
+      Arrays.fill(buffers, 0, count, null);
+      if (all) {
         directWrites++;
         return true;
       }
     }
-    // What the socket did not take goes to the channel, in order: the rest of the first frame (all of
-    // it when no write was tried), then the rest of the second.
-    if (firstLength == 0 || written < firstLength) {
-      encoded.write(frame.wire().skipBytes((int) written), noCompletion);
+    // What the socket did not take goes to the channel, in order: each frame's rest (all of it when
+    // no write was tried, or when the write ended before it).
+    long offset = 0;
+    for (int i = 0; i < count; i++) {
+      int length = held[i].wireLength();
+      long taken = Math.min(length, Math.max(0, written - offset));
+      if (taken < length) {
+        encoded.write(held[i].wire().skipBytes((int) taken), noCompletion);
+      }
+      offset += length;
     }
-    if (next != null) {
-      encoded.write(next.wire().skipBytes((int) Math.max(0, written - firstLength)), noCompletion);
+    return false;
+  }
+
+  /** True when the held frame at {@code index} is also held before it (the same frame twice in one burst). */
+  private boolean repeats(int index) {
+    for (int i = 0; i < index; i++) {
+      if (held[i] == held[index]) {
+        return true;
+      }
     }
     return false;
   }
 
   /**
-   * One event loop's views of the last two frames it wrote straight to sockets. A burst writes the
-   * same frame (or the same two) to every socket of the loop, and a view's position is all a write
-   * changes: rewound, it serves the next socket, so a socket's write makes no object (in an
-   * allocation profile of a node writing to 1,000 sockets, a view per write, and a Netty view made
-   * and dropped per write, had been half of the bytes the node allocated). A write that the socket
-   * takes only in part leaves its rest to the channel as a view of the frame's own (see
-   * {@link #writeToSocket}), never this one.
+   * One event loop's views of the frames it last wrote straight to sockets. A burst writes the same
+   * frames to every socket of the loop, and a view's position is all a write changes: rewound, it
+   * serves the next socket, so a socket's write makes no object (in an allocation profile of a node
+   * writing to 1,000 sockets, a view per write, and a Netty view made and dropped per write, had
+   * been half of the bytes the node allocated). A write that the socket takes only in part leaves
+   * its rest to the channel as a view of the frame's own (see {@link #writeToSocket}), never this one.
    */
   private static final class WireViews {
 
-    private Frame first;
-    private ByteBuffer firstBytes;
-    private Frame second;
-    private ByteBuffer secondBytes;
-    private final ByteBuffer[] pair = new ByteBuffer[2];
+    /** Views kept: those of two bursts of {@link #MAX_HELD} frames; the oldest gives way. */
+    private static final int KEPT = 2 * MAX_HELD;
 
-    /** {@code frame}'s bytes from their start, in a view this loop reuses; the older of the two views gives way. */
-    ByteBuffer of(Frame frame) {
-      if (frame == first) {
-        return firstBytes.rewind();
+    private final Frame[] frames = new Frame[KEPT];
+    private final ByteBuffer[] views = new ByteBuffer[KEPT];
+    private int oldest;
+    private final ByteBuffer[] buffers = new ByteBuffer[MAX_HELD];
+
+    /**
+     * {@code frame}'s bytes from their start, in a view this loop reuses; in a view of their own when
+     * {@code again} (the frame is in the same write twice, and a view has one position).
+     */
+    ByteBuffer of(Frame frame, boolean again) {
+      if (again) {
+        return frame.wireBytes();
       }
-      if (frame == second) {
-        return secondBytes.rewind();
+      for (int i = 0; i < KEPT; i++) {
+        if (frames[i] == frame) {
+          return views[i].rewind();
+        }
       }
-      second = first;
-      secondBytes = firstBytes;
-      first = frame;
-      firstBytes = frame.wireBytes();
-      return firstBytes;
+      ByteBuffer view = frame.wireBytes();
+      frames[oldest] = frame;
+      views[oldest] = view;
+      oldest = (oldest + 1) % KEPT;
+      return view;
     }
 
-    /** The two views as the array of one gathering write (the same array each time). */
-    ByteBuffer[] pair(ByteBuffer a, ByteBuffer b) {
-      pair[0] = a;
-      pair[1] = b;
-      return pair;
+    /** The array of one gathering write (the same array each time; its caller empties it). */
+    ByteBuffer[] buffers() {
+      return buffers;
     }
   }
 }

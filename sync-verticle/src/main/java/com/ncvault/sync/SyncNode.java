@@ -103,8 +103,13 @@ final class SyncNode {
     return storage.latestSeq().map(latest -> {
       sequencer.start(latest);
       releaseNotices(sequencer.lastDelivered());
-      long pingMs = settings.pingSeconds() * 1000L;
-      periodic.add(vertx.setPeriodic(pingMs, id -> hubs.values().forEach(hub -> hub.run(hub::pingTick))));
+      // each socket is pinged every pingSeconds, a slice of them at each tick (see Hub#pingTick)
+      long tickMs = Math.max(1, settings.pingSeconds() * 1000L / Hub.PING_SLICES);
+      long[] ticks = {0};
+      periodic.add(vertx.setPeriodic(tickMs, id -> {
+        int slice = (int) (ticks[0]++ % Hub.PING_SLICES);
+        hubs.values().forEach(hub -> hub.run(() -> hub.pingTick(slice)));
+      }));
       periodic.add(vertx.setPeriodic(SyncSettings.PRESENCE_HEARTBEAT_MS, id -> publishPresence()));
       periodic.add(vertx.setPeriodic(CATCH_UP_CHECK_MS, id -> checkLatest()));
       periodic.add(vertx.setPeriodic(SyncSettings.PRESENCE_TTL_MS / 6,
@@ -321,7 +326,7 @@ final class SyncNode {
     }
     List<OutboundEvent> batch = List.copyOf(encoded);
     for (Hub hub : hubs.values()) {
-      hub.run(() -> hub.deliver(batch));
+      hub.post(batch);
     }
     if (!events.isEmpty() && !heldNotices.isEmpty()) {
       releaseNotices(events.get(events.size() - 1).seq());

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -200,25 +201,57 @@ class WholeFrameSocketTest {
   }
 
   /**
-   * Two frames in a burst (a new socket's file list and who is online) leave in one write straight
-   * to the socket; a third in the burst puts them all in the channel, in order.
+   * The frames of a burst, up to {@link SocketWire#MAX_HELD} of them (a new socket's file list and who
+   * is online; the changes that came while the event loop was busy), leave in one write straight to
+   * the socket; one more in the burst puts them all in the channel, in order.
    */
   @Test
-  void aBurstsTwoFramesGoStraightToTheSocketInOneWriteAndAThirdSendsAllThroughTheChannel(Vertx vertx,
-                                                                                         VertxTestContext ctx) {
-    int count = 200;
-    Plan pairs = new Plan(count, 100).inBurstsOf(2);
-    Plan triples = new Plan(count - 2, 100).inBurstsOf(3);
-    numberedServer(vertx, new HttpServerOptions(), pairs)
-      .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), pairs))
-      .compose(pairsReceived -> numberedServer(vertx, new HttpServerOptions(), triples)
-        .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), triples))
-        .map(triplesReceived -> List.of(pairsReceived, triplesReceived)))
+  void aBurstsFramesUpToTheMostHeldGoStraightToTheSocketInOneWriteAndOneMoreSendsAllThroughTheChannel(
+    Vertx vertx, VertxTestContext ctx) {
+    int most = SocketWire.MAX_HELD;
+    Plan pairs = new Plan(200, 100).inBurstsOf(2);
+    Plan full = new Plan(most * 25, 100).inBurstsOf(most);
+    Plan over = new Plan((most + 1) * 20, 100).inBurstsOf(most + 1);
+    List<Plan> plans = List.of(pairs, full, over);
+    Future<List<List<String>>> all = Future.succeededFuture(List.of());
+    for (Plan plan : plans) {
+      all = all.compose(before -> numberedServer(vertx, new HttpServerOptions(), plan)
+        .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), plan))
+        .map(received -> Stream.concat(before.stream(), Stream.of(received)).toList()));
+    }
+    all.onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+      assertThat(pairs.written().future().result()).as("one write per burst of two").isEqualTo(100);
+      assertThat(full.written().future().result()).as("one write per burst of the most held").isEqualTo(25);
+      assertThat(over.written().future().result()).as("bursts of one more: none straight to the socket").isZero();
+      for (int i = 0; i < plans.size(); i++) {
+        assertThat(received.get(i)).containsExactlyElementsOf(numberedFrames(plans.get(i).count(), 100));
+      }
+      ctx.completeNow();
+    })));
+  }
+
+  /** The same frame twice in one burst (each with its own view in the write) arrives twice, intact. */
+  @Test
+  void theSameFrameTwiceInABurstArrivesTwice(Vertx vertx, VertxTestContext ctx) {
+    Plan plan = new Plan(3, 100);
+    vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60)).webSocketHandler(socket -> {
+      ChannelHandlerContext channel = ((WebSocketInternal) socket).channelHandlerContext();
+      channel.pipeline().remove(IdleStateHandler.class);
+      SocketWire wire = SocketWire.on(channel);
+      socket.textMessageHandler(go -> {
+        Frame frame = Frame.shared(numbered(0, 100));
+        wire.write(frame, 65_536);
+        wire.write(Frame.shared(numbered(1, 100)), 65_536);
+        wire.write(frame, 65_536);
+        wire.flush();
+        plan.resume().complete();
+        plan.written().complete(wire.directWrites());
+      });
+    }).listen(0, "127.0.0.1")
+      .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), plan))
       .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
-        assertThat(pairs.written().future().result()).as("one write per burst of two").isEqualTo(count / 2);
-        assertThat(received.get(0)).containsExactlyElementsOf(numberedFrames(count, 100));
-        assertThat(triples.written().future().result()).as("bursts of three: none straight to the socket").isZero();
-        assertThat(received.get(1)).containsExactlyElementsOf(numberedFrames(count - 2, 100));
+        assertThat(plan.written().future().result()).isOne();
+        assertThat(received).containsExactly(numbered(0, 100), numbered(1, 100), numbered(0, 100));
         ctx.completeNow();
       })));
   }
@@ -226,7 +259,7 @@ class WholeFrameSocketTest {
   /**
    * A hub's burst writes the same frames to every socket of its event loop: each socket gets each
    * frame whole and in order, whether the socket written before it took the frame whole or only in
-   * part (its client does not read), for a burst of one frame and of two alike.
+   * part (its client does not read), for bursts of one frame, of two and of the most held alike.
    */
   @Test
   void theSameFramesWrittenToSeveralSocketsArriveWholeAtEach(Vertx vertx, VertxTestContext ctx) {
@@ -256,8 +289,7 @@ class WholeFrameSocketTest {
           assertThat(all.<List<String>>resultAt(i)).as("socket %d", i).containsExactlyElementsOf(numberedFrames(count, size));
         }
         List<Long> direct = wires.stream().map(SocketWire::directWrites).sorted().toList();
-        // a burst of one, then one of two: two bursts per three frames
-        int bursts = count / 3 * 2;
+        int bursts = burstCount(count);
         assertThat(direct.get(0)).as("a socket that does not read takes a burst in part, then none").isLessThan(bursts);
         assertThat(direct.get(sockets - 1)).as("the same frames straight to more than one socket").isPositive();
         assertThat(direct.get(sockets - 2)).isPositive();
@@ -267,16 +299,15 @@ class WholeFrameSocketTest {
 
   /**
    * Writes each plan's frames to every wire, one {@link Frame} object per frame for all of them, in
-   * bursts of one and two frames by turns, each wire flushed at a burst's end; a hundred frames per
-   * turn of the event loop. At the end the clients that wait for it read again.
+   * bursts of one, two and {@link SocketWire#MAX_HELD} frames by turns, each wire flushed at a burst's
+   * end; a hundred frames per turn of the event loop. At the end the clients that wait for it read again.
    */
   private static void writeToAll(Vertx vertx, List<SocketWire> wires, int from, List<Plan> plans) {
     Plan plan = plans.get(0);
     int to = Math.min(plan.count(), from + 100);
     int i = from;
     while (i < to) {
-      // a burst of one at every third frame, else of two: 1, 2, 1, 2, ...
-      int burst = i % 3 == 0 || i + 1 == plan.count() ? 1 : 2;
+      int burst = burstAt(i, plan.count());
       for (int k = 0; k < burst; k++) {
         Frame frame = Frame.shared(numbered(i + k, plan.size()));
         for (SocketWire wire : wires) {
@@ -295,6 +326,22 @@ class WholeFrameSocketTest {
       each.resume().tryComplete();
       each.written().tryComplete(0L);
     }
+  }
+
+  /** The frames of the burst that starts at frame {@code i}: 1, 2, the most held, 1, 2, ..., cut at the end. */
+  private static int burstAt(int i, int count) {
+    int cycle = 3 + SocketWire.MAX_HELD;
+    int at = i % cycle;
+    int burst = at == 0 ? 1 : at == 1 ? 2 : SocketWire.MAX_HELD;
+    return Math.min(burst, count - i);
+  }
+
+  private static int burstCount(int count) {
+    int bursts = 0;
+    for (int i = 0; i < count; i += burstAt(i, count)) {
+      bursts++;
+    }
+    return bursts;
   }
 
   /**
@@ -332,6 +379,26 @@ class WholeFrameSocketTest {
       .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
         assertThat(plan.written().future().result()).as("the first bursts straight to the socket, not all").isPositive()
           .isLessThan(count / 2);
+        assertThat(received).containsExactlyElementsOf(numberedFrames(count, size));
+        ctx.completeNow();
+      })));
+  }
+
+  /**
+   * As above with bursts of the most frames held: the socket takes part of a burst's write, ending
+   * within any of its frames, and the rest of each goes through the channel in order.
+   */
+  @Test
+  void whenTheSocketIsFullTheRestOfAFullBurstGoesThroughTheChannelInOrder(Vertx vertx, VertxTestContext ctx) {
+    int most = SocketWire.MAX_HELD;
+    int count = most * 400;
+    int size = 3_333;
+    Plan plan = new Plan(count, size, count / 3).inBurstsOf(most);
+    numberedServer(vertx, new HttpServerOptions(), plan)
+      .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), plan))
+      .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
+        assertThat(plan.written().future().result()).as("the first bursts straight to the socket, not all").isPositive()
+          .isLessThan(count / most);
         assertThat(received).containsExactlyElementsOf(numberedFrames(count, size));
         ctx.completeNow();
       })));
