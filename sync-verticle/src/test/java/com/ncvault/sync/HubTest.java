@@ -24,15 +24,21 @@ class HubTest {
     return new ClientSession(null, user, "programmer", 3, -1, 0, null, null, null, null, new RecentEvents(4), null);
   }
 
-  @Test
-  void socketsComeAndGoInAnyOrderEachInConstantTime() {
-    Hub hub = new Hub(null);
+  /** {@code count} sessions of 500 users, registered with {@code hub} in order. */
+  private static List<ClientSession> register(Hub hub, int count) {
     List<ClientSession> sessions = new ArrayList<>();
-    for (int i = 0; i < 20_000; i++) {
+    for (int i = 0; i < count; i++) {
       ClientSession session = session("user" + (i % 500));
       sessions.add(session);
       hub.add(session);
     }
+    return sessions;
+  }
+
+  @Test
+  void socketsComeAndGoInAnyOrderEachInConstantTime() {
+    Hub hub = new Hub(null);
+    List<ClientSession> sessions = register(hub, 20_000);
     assertThat(hub.size()).isEqualTo(20_000);
     Collections.shuffle(sessions, new Random(7));
     List<ClientSession> gone = sessions.subList(0, 15_000);
@@ -47,16 +53,11 @@ class HubTest {
     assertThat(sessions).allMatch(hub::contains);
   }
 
-  /** Each ping tick pings one slice of the sockets; the slices stay even and a socket keeps its own. */
+  /** The sockets are spread over the ping slices evenly as they come, and a socket keeps its slice. */
   @Test
-  void theSocketsArePingedInEvenSlicesThatStayPut() {
+  void theSocketsAreSpreadOverEvenPingSlicesThatStayPut() {
     Hub hub = new Hub(null);
-    List<ClientSession> sessions = new ArrayList<>();
-    for (int i = 0; i < 20_000; i++) {
-      ClientSession session = session("user" + (i % 500));
-      sessions.add(session);
-      hub.add(session);
-    }
+    List<ClientSession> sessions = register(hub, 20_000);
     int[] perSlice = new int[Hub.PING_SLICES];
     sessions.forEach(session -> perSlice[session.pingSlice]++);
     assertThat(perSlice).containsOnly(20_000 / Hub.PING_SLICES);
