@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -230,24 +231,32 @@ class WholeFrameSocketTest {
     })));
   }
 
+  /**
+   * A server whose socket (its idle handler removed, as the session does) runs {@code writes} with
+   * its channel and its wire once the client says "go".
+   */
+  private static Future<HttpServer> serverOnGo(Vertx vertx, BiConsumer<ChannelHandlerContext, SocketWire> writes) {
+    return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60)).webSocketHandler(socket -> {
+      ChannelHandlerContext channel = ((WebSocketInternal) socket).channelHandlerContext();
+      channel.pipeline().remove(IdleStateHandler.class);
+      SocketWire wire = SocketWire.on(channel);
+      socket.textMessageHandler(go -> writes.accept(channel, wire));
+    }).listen(0, "127.0.0.1");
+  }
+
   /** The same frame twice in one burst (each with its own view in the write) arrives twice, intact. */
   @Test
   void theSameFrameTwiceInABurstArrivesTwice(Vertx vertx, VertxTestContext ctx) {
     Plan plan = new Plan(3, 100);
-    vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60)).webSocketHandler(socket -> {
-      ChannelHandlerContext channel = ((WebSocketInternal) socket).channelHandlerContext();
-      channel.pipeline().remove(IdleStateHandler.class);
-      SocketWire wire = SocketWire.on(channel);
-      socket.textMessageHandler(go -> {
-        Frame frame = Frame.shared(numbered(0, 100));
-        wire.write(frame, 65_536);
-        wire.write(Frame.shared(numbered(1, 100)), 65_536);
-        wire.write(frame, 65_536);
-        wire.flush();
-        plan.resume().complete();
-        plan.written().complete(wire.directWrites());
-      });
-    }).listen(0, "127.0.0.1")
+    serverOnGo(vertx, (channel, wire) -> {
+      Frame frame = Frame.shared(numbered(0, 100));
+      wire.write(frame, 65_536);
+      wire.write(Frame.shared(numbered(1, 100)), 65_536);
+      wire.write(frame, 65_536);
+      wire.flush();
+      plan.resume().complete();
+      plan.written().complete(wire.directWrites());
+    })
       .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), plan))
       .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
         assertThat(plan.written().future().result()).isOne();
@@ -458,20 +467,15 @@ class WholeFrameSocketTest {
   @Test
   void aFrameTheChannelStillHoldsIsNotOvertaken(Vertx vertx, VertxTestContext ctx) {
     Plan plan = new Plan(2, 100);
-    vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60)).webSocketHandler(socket -> {
-      ChannelHandlerContext channel = ((WebSocketInternal) socket).channelHandlerContext();
-      channel.pipeline().remove(IdleStateHandler.class);
-      SocketWire wire = SocketWire.on(channel);
+    serverOnGo(vertx, (channel, wire) -> {
       ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
-      socket.textMessageHandler(go -> {
-        encoder.write(Frame.shared(numbered(0, 100)).wire());
-        wire.write(Frame.shared(numbered(1, 100)), 65_536);
-        wire.flush();
-        encoder.flush();
-        plan.resume().complete();
-        plan.written().complete(wire.directWrites());
-      });
-    }).listen(0, "127.0.0.1")
+      encoder.write(Frame.shared(numbered(0, 100)).wire());
+      wire.write(Frame.shared(numbered(1, 100)), 65_536);
+      wire.flush();
+      encoder.flush();
+      plan.resume().complete();
+      plan.written().complete(wire.directWrites());
+    })
       .compose(server -> receivePaused(vertx, server.actualPort(), new WebSocketClientOptions(), plan))
       .onComplete(ctx.succeeding(received -> ctx.verify(() -> {
         assertThat(plan.written().future().result()).isZero();
