@@ -48,6 +48,8 @@ final class SyncNode {
   private final SyncSettings settings;
   private final StorageClient storage;
   private final Timers timers;
+  /** Ping ticks so far: the next tick pings the hubs' slice {@code pingTicks % Hub.PING_SLICES}. */
+  private long pingTicks;
   private final Map<Thread, Hub> hubs = new ConcurrentHashMap<>();
   private final RecentEvents recent = new RecentEvents(RECENT_EVENTS);
   private final EventSequencer sequencer;
@@ -105,9 +107,8 @@ final class SyncNode {
       releaseNotices(sequencer.lastDelivered());
       // each socket is pinged every pingSeconds, a slice of them at each tick (see Hub#pingTick)
       long tickMs = Math.max(1, settings.pingSeconds() * 1000L / Hub.PING_SLICES);
-      long[] ticks = {0};
       periodic.add(vertx.setPeriodic(tickMs, id -> {
-        int slice = (int) (ticks[0]++ % Hub.PING_SLICES);
+        int slice = (int) (pingTicks++ % Hub.PING_SLICES);
         hubs.values().forEach(hub -> hub.run(() -> hub.pingTick(slice)));
       }));
       periodic.add(vertx.setPeriodic(SyncSettings.PRESENCE_HEARTBEAT_MS, id -> publishPresence()));
