@@ -107,8 +107,8 @@ class RawUploadTest {
     return http.request(options).compose(request -> {
       request.exceptionHandler(t -> { });
       request.write(Buffer.buffer("G0 X0\n"));
-      return request.response();
-    }).compose(r -> r.body().map(b -> new JsonObject(b).put("status", r.statusCode())));
+      return TestApi.jsonAnswer(request);
+    });
   }
 
   @Test

@@ -8,6 +8,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -161,6 +163,20 @@ final class TestApi implements AutoCloseable {
       throw new AssertionError("expected " + status + " but got " + response.statusCode() + ": " + response.bodyAsString());
     }
     return response;
+  }
+
+  /**
+   * The answer to {@code request} with its body read. Call it in the callback that has the request,
+   * before the answer can arrive: a body asked for once the answer was read (from the test's thread,
+   * or in a later callback) is dropped by the client and never completes.
+   */
+  static Future<HttpClientResponse> answerWithBody(HttpClientRequest request) {
+    return request.response().compose(response -> response.body().map(body -> response));
+  }
+
+  /** As {@link #answerWithBody}, the body as JSON with the answer's status added as "status". */
+  static Future<JsonObject> jsonAnswer(HttpClientRequest request) {
+    return request.response().compose(r -> r.body().map(b -> new JsonObject(b).put("status", r.statusCode())));
   }
 
   @Override
