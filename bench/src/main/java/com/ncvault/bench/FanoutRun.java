@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,6 +25,8 @@ final class FanoutRun implements AutoCloseable {
 
   /** The ladder stops halving here: below one event a second a step of a few seconds says little. */
   private static final double MIN_RATE = 1;
+  /** The ladder's bisections stop once its last pass and first failure are this near (a ratio). */
+  static final double BISECT_UNTIL = 1.15;
   /** Warm-up: steps at the reference rate until two consecutive p50s are within this share of each other. */
   static final double STEADY_P50 = 0.10;
   /** Warm-up: at most this many steps, whatever the time bound (the event book has room for them). */
@@ -288,20 +291,12 @@ final class FanoutRun implements AutoCloseable {
         rate /= 2;
       }
     }
-    for (int i = 0; i < settings.bisections() && lastPass != null && firstFail != null; i++) {
-      double low = lastPass.getDouble("targetEventsPerSecond");
-      double high = firstFail.getDouble("targetEventsPerSecond");
-      if (high / low < 1.15) {
-        break;
-      }
-      JsonObject s = step(Math.sqrt(low * high), settings.stepMs(), settings.minStepEvents());
-      steps.add(s);
-      if (s.getBoolean("pass")) {
-        lastPass = best(lastPass, s);
-      } else {
-        firstFail = s;
-      }
-    }
+    lastPass = bisect(lastPass, firstFail, settings.bisections(),
+      at -> {
+        JsonObject s = step(at, settings.stepMs(), settings.minStepEvents());
+        steps.add(s);
+        return s;
+      });
     JsonObject warmupAfterProfileStart = null;
     JsonObject profiledStep = null;
     if (afterSteps != null) {
@@ -476,6 +471,32 @@ final class FanoutRun implements AutoCloseable {
     List<Double> last = seconds.subList(seconds.size() - STEADY_STORMS, seconds.size());
     double median = TransferScenario.median(last);
     return last.stream().allMatch(s -> Math.abs(s - median) <= STEADY_P50 * median);
+  }
+
+  /**
+   * Bisects (geometrically) between the ladder's last pass and its first failure, at most
+   * {@code bisections} times and until the two are within {@link #BISECT_UNTIL}; returns the best
+   * pass. {@code step} runs a step at the rate given (events/s) and answers its summary with
+   * {@code targetEventsPerSecond} and {@code pass}.
+   */
+  static JsonObject bisect(JsonObject lastPass, JsonObject firstFail, int bisections,
+                           DoubleFunction<JsonObject> step) {
+    JsonObject pass = lastPass;
+    JsonObject fail = firstFail;
+    for (int i = 0; i < bisections && pass != null && fail != null; i++) {
+      double low = pass.getDouble("targetEventsPerSecond");
+      double high = fail.getDouble("targetEventsPerSecond");
+      if (high / low < BISECT_UNTIL) {
+        break;
+      }
+      JsonObject s = step.apply(Math.sqrt(low * high));
+      if (s.getBoolean("pass")) {
+        pass = best(pass, s);
+      } else {
+        fail = s;
+      }
+    }
+    return pass;
   }
 
   private static JsonObject best(JsonObject current, JsonObject candidate) {

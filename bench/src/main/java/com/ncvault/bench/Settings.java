@@ -15,6 +15,10 @@ import java.util.Set;
  * @param startMessagesPerSecond first rung of the fan-out ladder, in delivered messages per second
  *                               (the event rate is this divided by N); also the rate at which the
  *                               node and the ws baseline are compared like for like
+ * @param bisections             most bisections of the fan-out ladder between its last pass and its first
+ *                               failure, which stop once the two are within {@link FanoutRun#BISECT_UNTIL}
+ *                               of each other: three take the doubling's factor of 2 down to 2^(1/8), about
+ *                               9 %, finer than the gap between 1.41x and the delivered target's 1.5x
  * @param programMegabytes       size of each synthetic program of the program scenario (10^6 bytes)
  * @param runs                   measured runs per target whose median is the figure (--runs; fan-out
  *                               reference step, connect storm at the largest N, lock levels, transfers)
@@ -65,7 +69,7 @@ record Settings(
   static Settings full(Path root, Path resultsDir, Path tmpDir, Path wsPrefix, Set<String> scenarios) {
     return new Settings(false, root, resultsDir, tmpDir, wsPrefix, scenarios, 2,
       List.of(100, 1_000, 5_000, 10_000), 32, 4,
-      2_000, 4_000, 6, 3_000, 20_000, 2_000, 5, 1, 100,
+      2_000, 4_000, 6, 3_000, 20_000, 2_000, 5, 3, 100,
       1_500, 10, 6_000,
       List.of(1, 8, 64), 3_000, List.of("h2", "postgres"),
       1L << 30,

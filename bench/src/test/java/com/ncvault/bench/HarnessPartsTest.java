@@ -3,8 +3,10 @@ package com.ncvault.bench;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,6 +28,38 @@ class HarnessPartsTest {
     assertThat(ClientLoop.lockChange("FILE_LOCKED", "{}")).isTrue();
     assertThat(ClientLoop.lockChange("FILE_UNLOCKED", "{}")).isFalse();
     assertThat(ClientLoop.lockChange("PRESENCE", "{}")).isNull();
+  }
+
+  @Test
+  void theLadderBisectsUntilItsPassAndFailureAreWithinFifteenPercent() {
+    // a server that passes every step up to 100 events/s, after the doubling passed 80 and failed 160
+    List<Double> tried = new ArrayList<>();
+    DoubleFunction<JsonObject> server = rate -> {
+      tried.add(rate);
+      return ladderStep(rate, rate <= 100);
+    };
+    JsonObject best = FanoutRun.bisect(ladderStep(80, true), ladderStep(160, false), 5, server);
+    // 113.1 fails, 95.1 passes, 103.7 fails; 103.7 / 95.1 < 1.15 ends it before the five allowed
+    assertThat(tried).hasSize(3);
+    assertThat(tried.get(0)).isCloseTo(113.14, within(0.01));
+    assertThat(tried.get(1)).isCloseTo(95.14, within(0.01));
+    assertThat(tried.get(2)).isCloseTo(103.75, within(0.01));
+    assertThat(best.getDouble("targetEventsPerSecond")).isCloseTo(95.14, within(0.01));
+
+    tried.clear();
+    assertThat(FanoutRun.bisect(ladderStep(80, true), ladderStep(160, false), 1, server)
+      .getDouble("targetEventsPerSecond")).isEqualTo(80.0);
+    assertThat(tried).hasSize(1);
+    tried.clear();
+    // nothing to bisect when the ladder never failed, or never passed
+    assertThat(FanoutRun.bisect(ladderStep(80, true), null, 3, server).getDouble("targetEventsPerSecond")).isEqualTo(80.0);
+    assertThat(FanoutRun.bisect(null, ladderStep(1, false), 3, server)).isNull();
+    assertThat(tried).isEmpty();
+    assertThat(Bench.parse(new String[0]).bisections()).isEqualTo(3);
+  }
+
+  private static JsonObject ladderStep(double rate, boolean pass) {
+    return new JsonObject().put("targetEventsPerSecond", rate).put("pass", pass);
   }
 
   @Test
