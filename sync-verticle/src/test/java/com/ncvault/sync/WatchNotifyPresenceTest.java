@@ -8,6 +8,8 @@ import com.ncvault.contract.NodePresence;
 import com.ncvault.contract.Notification;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
@@ -18,8 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -418,6 +422,46 @@ class WatchNotifyPresenceTest {
         assertThat(silentMs).isBetween(1_000L, 4_000L);
         ctx.completeNow();
       })));
+  }
+
+  @Test
+  void eachSocketIsPingedOncePerIntervalThoughTheTicksComeTenTimesAsOften(Vertx vertx, VertxTestContext ctx) {
+    JsonObject config = SyncHarness.testConfig().put(ConfigKeys.WS_PING_SECONDS, 1);
+    int sockets = 12;
+    long windowMs = 3_000;
+    List<AtomicInteger> pings = new ArrayList<>();
+    SyncHarness.start(vertx, config, options -> { }).compose(node -> {
+      Future<Void> connected = Future.succeededFuture();
+      for (int i = 0; i < sockets; i++) {
+        AtomicInteger count = new AtomicInteger();
+        pings.add(count);
+        ClientWebSocket ws = node.client.webSocket();
+        ws.frameHandler(frame -> {
+          if (frame.isPing()) {
+            count.incrementAndGet();
+          }
+        });
+        String uri = SyncHarness.query("viewer" + i, 3, null, null);
+        connected = connected.compose(v -> ws.connect(new WebSocketConnectOptions().setURI(uri)).mapEmpty());
+      }
+      return connected
+        .compose(v -> node.awaitStatus(status -> status.getInteger("connections") == sockets))
+        .compose(status -> {
+          // from here, the pings of a window of three intervals (the client answers each with a pong)
+          pings.forEach(count -> count.set(0));
+          return vertx.timer(windowMs);
+        })
+        .map(v -> pings.stream().map(AtomicInteger::get).toList())
+        .compose(counts -> node.status().map(status -> {
+          assertThat(status.getInteger("connections")).as("every socket answered its pings").isEqualTo(sockets);
+          return counts;
+        }));
+    }).onComplete(ctx.succeeding(counts -> ctx.verify(() -> {
+      // once a second each, whichever tenth of the second its slice is pinged in: 3 in the window, or
+      // one fewer or more where the window's edges cut a slice's tick; every tick would give 30
+      assertThat(counts).hasSize(sockets).allSatisfy(count -> assertThat(count).isBetween(2, 4));
+      ctx.completeNow();
+    })));
   }
 
   @Test
